@@ -1,0 +1,41 @@
+from typing import Any
+
+from django.db import connection, models
+
+from portal.core.models import AuditEntry
+
+
+def _client_ip(request) -> str | None:
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR")
+
+
+def audit_record(
+    *,
+    actor,
+    action: str,
+    target: models.Model,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    actor_role: str | None = None,
+    request=None,
+) -> AuditEntry:
+    """Write one audit row; callers run inside the transaction of the change itself."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("audit_record must run inside the transaction of the audited change")
+    if actor_role is None:
+        if actor is None or not getattr(actor, "is_authenticated", False):
+            actor_role = "system" if request is None else "anonymous"
+        else:
+            actor_role = "officer" if getattr(actor, "is_officer", False) else "member"
+    return AuditEntry.objects.create(
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor_role=actor_role,
+        action=action,
+        target_type=target._meta.label_lower,
+        target_id=str(target.pk),
+        before=before or {},
+        after=after or {},
+        ip_address=_client_ip(request),
+    )

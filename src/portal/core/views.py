@@ -1,0 +1,41 @@
+from django.conf import settings
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from portal.core.middleware import SUPPORTED
+
+
+def home(request):
+    return render(request, "core/home.html")
+
+
+def healthz(request):
+    from django.http import HttpResponse
+
+    return HttpResponse("ok", content_type="text/plain")
+
+
+@require_POST
+def set_language(request):
+    """The English switch: kept in a cookie for visitors and on the member for members."""
+    language = request.POST.get("language")
+    next_url = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+        next_url = "/"
+    if language not in SUPPORTED:
+        return HttpResponseNotAllowed(["POST"])
+    response = redirect(next_url)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+    if request.user.is_authenticated:
+        from portal.accounts.services import member_set_language
+
+        member_set_language(member=request.user, language=language, request=request)
+    return response

@@ -1,0 +1,266 @@
+"""Settings: every value comes from the environment (12-factor) through django-environ.
+
+Safe defaults make `make run` work on a fresh machine with SQLite and the sandbox world;
+production sets SECRET_KEY, PID_HASH_KEY, FIELD_ENCRYPTION_KEY, DATABASE_URL, REDIS_URL and
+SANDBOX=0. See .env.example for every variable.
+"""
+
+import base64
+import hashlib
+from datetime import timedelta
+from pathlib import Path
+
+import environ
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+env = environ.Env()
+environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+DEBUG = env.bool("DEBUG", default=False)
+SANDBOX = env.bool("SANDBOX", default=False)
+TESTING = env.bool("TESTING", default=False)
+
+_DEV_SECRET = "dev-only-secret-key-change-me-in-production-0123456789abcdef"
+SECRET_KEY = env.str("SECRET_KEY", default=_DEV_SECRET if (DEBUG or SANDBOX or TESTING) else "")
+if not SECRET_KEY:
+    raise environ.ImproperlyConfigured("SECRET_KEY must be set outside sandbox and debug mode")
+
+
+def _derived_key(purpose: str) -> str:
+    # Development keys derive from SECRET_KEY; production sets each key on its own so that
+    # rotating one does not rotate the others.
+    return hashlib.sha256(f"{purpose}:{SECRET_KEY}".encode()).hexdigest()
+
+
+# Keyed hash of national IDs for login look-up and for blocking re-registration (ACC-15).
+PID_HASH_KEY = env.str("PID_HASH_KEY", default=_derived_key("pid-hash"))
+# Fernet key(s) for personal data that must be shown again; the first encrypts, all decrypt.
+FIELD_ENCRYPTION_KEYS = env.list(
+    "FIELD_ENCRYPTION_KEYS",
+    default=[base64.urlsafe_b64encode(bytes.fromhex(_derived_key("field-encryption"))).decode()],
+)
+
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "axes",
+    "altcha_django",
+    "django_tasks_db",
+    "django_tasks_redis",
+    "portal.core",
+    "portal.accounts",
+    "portal.registries",
+    "portal.backoffice",
+]
+if SANDBOX:
+    INSTALLED_APPS.append("portal.sandbox")
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portal.core.middleware.LanguageMiddleware",
+    "portal.accounts.middleware.ConsentRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "portal.urls"
+WSGI_APPLICATION = "portal.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "portal.core.context_processors.portal",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'portal.sqlite3'}")
+}
+DATABASES["default"]["ATOMIC_REQUESTS"] = False
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL and a busy timeout let the web process and the task worker share the file.
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+    }
+else:
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REDIS_URL = env.str("REDIS_URL", default="")
+if REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+else:
+    # A database cache is shared by every process (web and worker), so rate limits and
+    # sandbox failure switches hold across them; the table is created by a migration.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "portal_cache",
+        }
+    }
+
+# Background tasks (Django 6 django.tasks). "db" is the embedded default with its db_worker;
+# "redis" runs on Redis Streams (django-tasks-redis) for scale; "immediate" runs inline.
+TASKS_BACKEND = env.str("TASKS_BACKEND", default="db")
+_TASK_BACKENDS = {
+    "db": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": []},
+    "redis": {
+        "BACKEND": "django_tasks_redis.RedisTaskBackend",
+        "QUEUES": [],
+        "OPTIONS": {
+            "REDIS_URL": REDIS_URL or "redis://127.0.0.1:6379/0",
+            "REDIS_KEY_PREFIX": env.str("TASKS_REDIS_PREFIX", default="portal_tasks"),
+        },
+    },
+    "immediate": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"},
+}
+TASKS = {"default": _TASK_BACKENDS[TASKS_BACKEND]}
+
+AUTH_USER_MODEL = "accounts.Member"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "portal.accounts.backends.NationalIdBackend",
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "core:home"
+
+PASSWORD_HASHERS = [
+    "portal.accounts.hashers.PortalArgon2PasswordHasher",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+]
+# Argon2id cost (OWASP 2024 minimum is m=19 MiB, t=2, p=1); tune per hardware with bench/login.
+ARGON2_TIME_COST = env.int("ARGON2_TIME_COST", default=2)
+ARGON2_MEMORY_COST_KIB = env.int("ARGON2_MEMORY_COST_KIB", default=19456)
+ARGON2_PARALLELISM = env.int("ARGON2_PARALLELISM", default=1)
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "portal.accounts.passwords.PortalPasswordValidator"},
+]
+
+# Login throttling (ACC-09): lockout per (national ID, IP) pair so that nobody can lock an
+# owner out from elsewhere, and it ends by itself after the cool-off (docs/decisions.md).
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_FORM_FIELD = "national_id"
+AXES_USERNAME_CALLABLE = "portal.accounts.backends.axes_username"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "portal.accounts.views.login_locked_out"
+AXES_VERBOSE = False
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+AXES_HANDLER = env.str("AXES_HANDLER", default="axes.handlers.database.AxesDatabaseHandler")
+
+# Self-hosted robot check (altcha proof of work); no third-party service.
+ALTCHA_HMAC_KEY = env.str("ALTCHA_HMAC_KEY", default=_derived_key("altcha"))
+ALTCHA_MAX_NUMBER = env.int("ALTCHA_MAX_NUMBER", default=50_000)
+
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 8)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not (DEBUG or SANDBOX or TESTING))
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+
+LANGUAGE_CODE = "th"
+LANGUAGES = [("th", "ไทย"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "src" / "portal" / "locale"]
+LANGUAGE_COOKIE_NAME = "portal_language"
+LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
+TIME_ZONE = "Asia/Bangkok"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "var" / "static"
+import fontpkg_sarabun  # noqa: E402  (the Sarabun TTFs ship in this package, OFL)
+
+STATICFILES_DIRS = [("fonts", str(Path(fontpkg_sarabun.__file__).parent / "files"))]
+STORAGES = {
+    # Uploads live outside the web root and are served only through views that check rights.
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": env.str("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "var" / "private"))},
+    },
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"
+        if not (DEBUG or TESTING)
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG or TESTING
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 16 * 1024 * 1024
+
+# Outside world: the sandbox adapters are the default whenever SANDBOX=1.
+SANDBOX_WORLD = env.str("SANDBOX_WORLD", default=str(BASE_DIR / "var" / "world"))
+REGISTRY_ADAPTER = env.str("REGISTRY_ADAPTER", default="sandbox" if SANDBOX or TESTING else "http")
+DOPA_URL = env.str("DOPA_URL", default="")
+DOPA_TOKEN = env.str("DOPA_TOKEN", default="")
+REGISTRY_TIMEOUT_SECONDS = env.float("REGISTRY_TIMEOUT_SECONDS", default=5.0)
+MESSAGING_ADAPTER = env.str("MESSAGING_ADAPTER", default="sandbox" if SANDBOX or TESTING else "http")
+SMS_GATEWAY_URL = env.str("SMS_GATEWAY_URL", default="")
+SMS_GATEWAY_TOKEN = env.str("SMS_GATEWAY_TOKEN", default="")
+SMS_SENDER_NAMES = ("iIDS", "i-ind")  # ACC-12
+
+EMAIL_BACKEND = env.str(
+    "EMAIL_BACKEND",
+    default="portal.sandbox.mail.OutboxEmailBackend"
+    if SANDBOX or TESTING
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="i-Industry <no-reply@industry.go.th>")
+
+# One-time passwords (ACC-12, SSO-03).
+OTP_LIFETIME_SECONDS = env.int("OTP_LIFETIME_SECONDS", default=300)
+OTP_MAX_ATTEMPTS = env.int("OTP_MAX_ATTEMPTS", default=5)
+OTP_RESEND_COOLDOWN_SECONDS = env.int("OTP_RESEND_COOLDOWN_SECONDS", default=60)
+OTP_MAX_SENDS_PER_HOUR = env.int("OTP_MAX_SENDS_PER_HOUR", default=5)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"redact": {"()": "portal.core.logging.RedactPersonalDataFilter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact"]},
+    },
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
+}

@@ -1,0 +1,11 @@
+from django.conf import settings
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("portal.core.urls")),
+    path("accounts/", include("portal.accounts.urls")),
+    path("backoffice/", include("portal.backoffice.urls")),
+    path("altcha/", include("altcha_django.urls")),
+]
+if settings.SANDBOX:
+    urlpatterns.append(path("sandbox/", include("portal.sandbox.urls")))
