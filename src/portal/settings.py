@@ -103,6 +103,7 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # WAL and a busy timeout let the web process and the task worker share the file.
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 20,
@@ -175,14 +176,16 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "national_id"
 AXES_USERNAME_CALLABLE = "portal.accounts.backends.axes_username"
 AXES_RESET_ON_SUCCESS = True
+AXES_SENSITIVE_PARAMETERS = ["national_id", "password", "robot", "csrfmiddlewaretoken"]
 AXES_LOCKOUT_CALLABLE = "portal.accounts.views.login_locked_out"
 AXES_VERBOSE = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_HANDLER = env.str("AXES_HANDLER", default="axes.handlers.database.AxesDatabaseHandler")
 
 # Self-hosted robot check (altcha proof of work); no third-party service.
-ALTCHA_HMAC_KEY = env.str("ALTCHA_HMAC_KEY", default=_derived_key("altcha"))
-ALTCHA_MAX_NUMBER = env.int("ALTCHA_MAX_NUMBER", default=50_000)
+ALTCHA_HMAC_SECRET = env.str("ALTCHA_HMAC_SECRET", default=_derived_key("altcha"))
+ALTCHA_CHALLENGE = {"cost": env.int("ALTCHA_COST", default=5000)}
+ALTCHA_WIDGET_I18N = True
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 8)
@@ -245,6 +248,9 @@ EMAIL_BACKEND = env.str(
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="i-Industry <no-reply@industry.go.th>")
+
+# Registration checks the civil registry, an oracle for personal data: limit it per network.
+REGISTRATION_MAX_PER_IP_HOUR = env.int("REGISTRATION_MAX_PER_IP_HOUR", default=30)
 
 # One-time passwords (ACC-12, SSO-03).
 OTP_LIFETIME_SECONDS = env.int("OTP_LIFETIME_SECONDS", default=300)

@@ -1,4 +1,4 @@
-from django.contrib.auth.backends import BaseBackend
+from django.contrib.auth.backends import ModelBackend
 
 from portal.accounts.models import Member
 from portal.core.thaiid import normalize_pid, pid_hash
@@ -13,8 +13,9 @@ def axes_username(request, credentials) -> str:
     return pid_hash(pid)[:32] if pid else ""
 
 
-class NationalIdBackend(BaseBackend):
-    """Log in with the 13-digit national ID and password (ACC-09)."""
+class NationalIdBackend(ModelBackend):
+    """Log in with the 13-digit national ID and password (ACC-09); permissions (officers'
+    rights) come from Django's model permissions, as in ModelBackend."""
 
     def authenticate(self, request, national_id=None, password=None, **kwargs):
         if not national_id or not password:
@@ -28,7 +29,3 @@ class NationalIdBackend(BaseBackend):
         if member.check_password(password) and member.is_active:
             return member
         return None
-
-    def get_user(self, user_id):
-        member = Member.objects.filter(pk=user_id).first()
-        return member if member and member.is_active else None

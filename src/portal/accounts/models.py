@@ -196,7 +196,7 @@ class OneTimePassword(models.Model):
     purpose = models.CharField(max_length=20, choices=Purpose.choices)
     channel = models.CharField(max_length=10, choices=Channel.choices)
     destination = models.CharField(max_length=254)
-    code_hash = models.CharField(max_length=64)
+    code_hash = models.CharField(max_length=100)  # "salt$hmac"
     reference = models.CharField(max_length=6)
     attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)

@@ -39,3 +39,12 @@ def set_language(request):
 
         member_set_language(member=request.user, language=language, request=request)
     return response
+
+
+def posted_data(request):
+    """The submitted data of a POST, even an empty one, so that a form shows its errors."""
+    return request.POST if request.method == "POST" else None
+
+
+def posted_files(request):
+    return request.FILES if request.method == "POST" else None

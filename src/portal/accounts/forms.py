@@ -1,0 +1,431 @@
+import datetime as dt
+import re
+
+from altcha_django.forms import AltchaField, AltchaMixin
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from portal.accounts.models import Member
+from portal.accounts.passwords import password_problems
+from portal.core import thaidate
+from portal.core.thaiid import is_valid_pid, normalize_pid
+from portal.core.uploads import validate_document_upload, validate_image_upload
+
+NONE_CHOICE = "0"  # "ไม่มี": the day or month of birth is unknown (ACC-02)
+MOBILE_RE = re.compile(r"0[689]\d{8}")
+
+
+def robot_check_field():
+    # Self-hosted proof of work (altcha): the visitor ticks "I am not a robot" and the
+    # browser solves a small puzzle; no third-party service sees the visitor (ACC-09).
+    return AltchaField(
+        label=_("I am not a robot"), challenge_url="/altcha/challenge/", display="standard"
+    )
+
+
+def clean_national_id(raw: str) -> str:
+    pid = normalize_pid(raw)
+    if not re.fullmatch(r"\d{13}", pid):
+        raise ValidationError(_("Enter the 13 digits of your national ID."), code="format")
+    if not is_valid_pid(pid):
+        raise ValidationError(
+            _("This national ID is not valid: please check the digits."), code="checksum"
+        )
+    return pid
+
+
+def clean_mobile(raw: str) -> str:
+    mobile = re.sub(r"[\s\-]", "", raw or "")
+    if mobile.startswith("+66"):
+        mobile = "0" + mobile[3:]
+    if mobile and not MOBILE_RE.fullmatch(mobile):
+        raise ValidationError(
+            _("Enter a Thai mobile number of 10 digits starting with 06, 08 or 09."),
+            code="mobile",
+        )
+    return mobile
+
+
+class NationalIdField(forms.CharField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("National ID (13 digits)"))
+        kwargs.setdefault("max_length", 17)
+        super().__init__(**kwargs)
+        self.widget.attrs.update(
+            {"inputmode": "numeric", "autocomplete": "username", "spellcheck": "false"}
+        )
+
+    def clean(self, value):
+        return clean_national_id(super().clean(value))
+
+
+class PasswordField(forms.CharField):
+    def __init__(self, *, autocomplete="current-password", **kwargs):
+        kwargs.setdefault("strip", False)
+        super().__init__(
+            widget=forms.PasswordInput(attrs={"autocomplete": autocomplete}), **kwargs
+        )
+
+
+class NewPasswordMixin(forms.Form):
+    """ACC-03: the new password typed twice, checked against the portal's one policy."""
+
+    password1 = PasswordField(
+        label=_("Password"),
+        autocomplete="new-password",
+        help_text=_(
+            "At least 8 characters with an upper-case and a lower-case letter, a digit and a "
+            "special character, for example iindustrY@2024."
+        ),
+    )
+    password2 = PasswordField(label=_("Password again"), autocomplete="new-password")
+
+    def clean_password1(self):
+        password = self.cleaned_data["password1"]
+        problems = password_problems(password)
+        if problems:
+            raise ValidationError(
+                _("The password needs %(missing)s.") % {"missing": ", ".join(problems)},
+                code="password_policy",
+            )
+        return password
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("password1") and cleaned.get("password2") != cleaned.get("password1"):
+            self.add_error("password2", _("The two passwords are not the same."))
+        return cleaned
+
+
+def _day_choices():
+    return [("", _("Day")), (NONE_CHOICE, _("None"))] + [(str(d), str(d)) for d in range(1, 32)]
+
+
+def _month_choices():
+    names = thaidate.MONTHS_TH if translation.get_language() == "th" else thaidate.MONTHS_EN
+    return [("", _("Month")), (NONE_CHOICE, _("None"))] + [
+        (str(i), name) for i, name in enumerate(names, start=1)
+    ]
+
+
+class BirthDateMixin(forms.Form):
+    """ACC-02: day and month may be "none" (elderly people); then only the BE year counts."""
+
+    birth_day = forms.ChoiceField(label=_("Day of birth"), choices=_day_choices)
+    birth_month = forms.ChoiceField(label=_("Month of birth"), choices=_month_choices)
+    birth_year_be = forms.IntegerField(
+        label=_("Year of birth (Buddhist era)"),
+        help_text=_("For example 2527"),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+
+    def clean_birth_year_be(self):
+        year = self.cleaned_data["birth_year_be"]
+        this_year = thaidate.current_year_be()
+        if year < this_year - 130 or year > this_year:
+            raise ValidationError(
+                _("Enter the year in the Buddhist era, for example 2527."), code="year"
+            )
+        return year
+
+    def clean(self):
+        cleaned = super().clean()
+        day, month = cleaned.get("birth_day"), cleaned.get("birth_month")
+        if day is None or month is None:
+            return cleaned
+        if (day == NONE_CHOICE) != (month == NONE_CHOICE):
+            self.add_error(
+                "birth_day" if day == NONE_CHOICE else "birth_month",
+                _("Choose “None” for both day and month, or give both."),
+            )
+            return cleaned
+        if day != NONE_CHOICE and cleaned.get("birth_year_be"):
+            try:
+                dt.date(thaidate.be_to_ce(cleaned["birth_year_be"]), int(month), int(day))
+            except ValueError:
+                self.add_error("birth_day", _("This day does not exist in that month."))
+        return cleaned
+
+    def birth_parts(self) -> tuple[int, int | None, int | None]:
+        day, month = self.cleaned_data["birth_day"], self.cleaned_data["birth_month"]
+        if day == NONE_CHOICE:
+            return self.cleaned_data["birth_year_be"], None, None
+        return self.cleaned_data["birth_year_be"], int(month), int(day)
+
+
+class TermsForm(forms.Form):
+    accept = forms.BooleanField(
+        label=_("I have read and accept the terms, conditions and consent"),
+        error_messages={"required": _("Tick the box to accept the terms before you continue.")},
+    )
+
+
+class ConsentForm(forms.Form):
+    """ACC-04: each PDPA purpose is consented or declined on its own."""
+
+    def __init__(self, *args, documents, language, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.documents = list(documents)
+        for document in self.documents:
+            self.fields[f"consent_{document.pk}"] = forms.ChoiceField(
+                label=document.title(language),
+                help_text=document.body(language),
+                choices=[("yes", _("I consent")), ("no", _("I do not consent"))],
+                widget=forms.RadioSelect,
+                error_messages={"required": _("Choose whether you consent to this purpose.")},
+            )
+
+    def answers(self) -> dict[int, bool]:
+        return {d.pk: self.cleaned_data[f"consent_{d.pk}"] == "yes" for d in self.documents}
+
+    def rows(self):
+        return [(document, self[f"consent_{document.pk}"]) for document in self.documents]
+
+
+class RegistrationForm(BirthDateMixin, NewPasswordMixin, forms.Form):
+    national_id = NationalIdField()
+    first_name = forms.CharField(label=_("First name (Thai)"), max_length=100)
+    last_name = forms.CharField(label=_("Last name (Thai)"), max_length=100)
+    mobile = forms.CharField(
+        label=_("Mobile phone"),
+        required=False,
+        max_length=15,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+    email = forms.EmailField(
+        label=_("Email"), required=False, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+    line_id = forms.CharField(label=_("LINE ID"), required=False, max_length=50)
+
+    field_order = [
+        "national_id",
+        "first_name",
+        "last_name",
+        "birth_day",
+        "birth_month",
+        "birth_year_be",
+        "mobile",
+        "email",
+        "line_id",
+        "password1",
+        "password2",
+    ]
+
+    def clean_first_name(self):
+        return " ".join(self.cleaned_data["first_name"].split())
+
+    def clean_last_name(self):
+        return " ".join(self.cleaned_data["last_name"].split())
+
+    def clean_mobile(self):
+        return clean_mobile(self.cleaned_data["mobile"])
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()
+
+
+class LoginForm(AltchaMixin, forms.Form):
+    national_id = NationalIdField()
+    password = PasswordField(label=_("Password"))
+    robot = robot_check_field()
+
+
+class ResetStartForm(AltchaMixin, forms.Form):
+    national_id = NationalIdField()
+    robot = robot_check_field()
+
+
+class ResetChannelForm(forms.Form):
+    def __init__(self, *args, channels, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["channel"] = forms.ChoiceField(
+            label=_("How do you want to confirm it is you?"),
+            choices=channels,
+            widget=forms.RadioSelect,
+            error_messages={"required": _("Choose one way to confirm it is you.")},
+        )
+
+
+class OtpForm(forms.Form):
+    code = forms.CharField(
+        label=_("One-time password (6 digits)"),
+        max_length=6,
+        min_length=6,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "class": "otp-input"}
+        ),
+        error_messages={
+            "min_length": _("The code has 6 digits."),
+            "required": _("Enter the 6-digit code."),
+        },
+    )
+
+    def clean_code(self):
+        code = self.cleaned_data["code"].strip()
+        if not code.isdigit():
+            raise ValidationError(_("The code has 6 digits."), code="format")
+        return code
+
+
+class BirthDateCheckForm(forms.Form):
+    """ACC-11: date of birth as DDMMYYYY in the Buddhist era; 00002483 when unknown."""
+
+    birth_date = forms.CharField(
+        label=_("Date of birth (DDMMYYYY, Buddhist era)"),
+        help_text=_("For example 19062527; if you have no day and month of birth, 00002483."),
+        max_length=8,
+        min_length=8,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "bday"}),
+        error_messages={"min_length": _("Type 8 digits: day, month and Buddhist-era year.")},
+    )
+
+    def clean_birth_date(self):
+        value = self.cleaned_data["birth_date"].strip()
+        if not value.isdigit():
+            raise ValidationError(_("Type 8 digits: day, month and Buddhist-era year."))
+        return value
+
+
+class SetPasswordForm(NewPasswordMixin, forms.Form):
+    pass
+
+
+class ChangePasswordForm(NewPasswordMixin, forms.Form):
+    """ACC-14: the current password and the new one twice."""
+
+    current_password = PasswordField(label=_("Current password"))
+    field_order = ["current_password", "password1", "password2"]
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = Member
+        fields = [
+            "position",
+            "line_id",
+            "facebook",
+            "instagram",
+            "contact_channel",
+            "share_mobile_with_co_members",
+            "share_email_with_co_members",
+        ]
+        labels = {
+            "position": _("Position"),
+            "line_id": _("LINE ID"),
+            "facebook": _("Facebook"),
+            "instagram": _("Instagram"),
+            "contact_channel": _("Preferred contact channel"),
+            "share_mobile_with_co_members": _(
+                "Show my mobile number to other members of my businesses"
+            ),
+            "share_email_with_co_members": _("Show my email to other members of my businesses"),
+        }
+
+
+class AvatarForm(forms.Form):
+    avatar = forms.FileField(
+        label=_("Profile picture"),
+        help_text=_("A JPEG or PNG image of at most 5 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png"}),
+    )
+
+    def clean_avatar(self):
+        upload = self.cleaned_data["avatar"]
+        validate_image_upload(upload)
+        return upload
+
+
+class MobileForm(forms.Form):
+    mobile = forms.CharField(
+        label=_("Mobile phone"),
+        max_length=15,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+
+    def clean_mobile(self):
+        mobile = clean_mobile(self.cleaned_data["mobile"])
+        if not mobile:
+            raise ValidationError(_("Enter a mobile number."))
+        return mobile
+
+
+class EmailForm(forms.Form):
+    email = forms.EmailField(label=_("Email"))
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()
+
+
+CLOSURE_REASONS = [
+    ("", _("Choose a reason")),
+    ("no_longer_needed", _("I no longer need the account")),
+    ("left_business", _("I no longer act for any business")),
+    ("duplicate", _("I have another way to use the services")),
+    ("privacy", _("Privacy concerns")),
+    ("other", _("Other")),
+]
+
+
+class CloseAccountForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Reason for closing"), choices=CLOSURE_REASONS)
+    password = PasswordField(label=_("Password"))
+    confirm = forms.BooleanField(
+        label=_("I understand that the same national ID can never register again"),
+        error_messages={"required": _("Tick the box to confirm.")},
+    )
+
+
+class EvidenceMixin(forms.Form):
+    evidence = forms.FileField(
+        label=_("Evidence (PDF, JPEG or PNG, at most 15 MB)"),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),
+    )
+
+    def clean_evidence(self):
+        upload = self.cleaned_data["evidence"]
+        self.evidence_extension = validate_document_upload(upload)
+        return upload
+
+
+class NameChangeRequestForm(EvidenceMixin, forms.Form):
+    """ACC-16: a new name, proven by a document such as the name-change certificate."""
+
+    first_name = forms.CharField(label=_("New first name (Thai)"), max_length=100)
+    last_name = forms.CharField(label=_("New last name (Thai)"), max_length=100)
+    field_order = ["first_name", "last_name", "evidence"]
+
+
+class ReopenRequestForm(AltchaMixin, BirthDateMixin, EvidenceMixin, forms.Form):
+    """ACC-15: a closed account is reopened only by an officer, on a request with evidence."""
+
+    national_id = NationalIdField()
+    first_name = forms.CharField(label=_("First name (Thai)"), max_length=100)
+    last_name = forms.CharField(label=_("Last name (Thai)"), max_length=100)
+    mobile = forms.CharField(label=_("Mobile phone"), max_length=15)
+    email = forms.EmailField(label=_("Email"), required=False)
+    reason = forms.CharField(label=_("Why do you want the account back?"), widget=forms.Textarea)
+    robot = robot_check_field()
+    field_order = [
+        "national_id",
+        "first_name",
+        "last_name",
+        "birth_day",
+        "birth_month",
+        "birth_year_be",
+        "mobile",
+        "email",
+        "reason",
+        "evidence",
+        "robot",
+    ]
+
+    def clean_mobile(self):
+        mobile = clean_mobile(self.cleaned_data["mobile"])
+        if not mobile:
+            raise ValidationError(_("Enter a mobile number."))
+        return mobile
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()

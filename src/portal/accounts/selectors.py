@@ -1,0 +1,77 @@
+from django.db.models import Exists, OuterRef, QuerySet
+
+from portal.accounts.models import ConsentDocument, ConsentRecord, Member, MemberRequest
+from portal.core.thaiid import pid_hash
+
+
+def member_by_national_id(*, pid: str) -> Member | None:
+    return Member.objects.filter(pid_hash=pid_hash(pid)).first()
+
+
+def current_consent_documents(*, kind: str) -> list[ConsentDocument]:
+    """The newest published, not withdrawn, version of each purpose of this kind."""
+    documents = ConsentDocument.objects.filter(kind=kind, withdrawn=False).order_by(
+        "purpose", "-version"
+    )
+    newest: dict[str, ConsentDocument] = {}
+    for document in documents:
+        newest.setdefault(document.purpose, document)
+    return sorted(newest.values(), key=lambda d: (d.order, d.purpose))
+
+
+def current_terms() -> ConsentDocument | None:
+    documents = current_consent_documents(kind=ConsentDocument.Kind.TERMS)
+    return documents[0] if documents else None
+
+
+def consent_documents_unanswered(*, member: Member) -> list[ConsentDocument]:
+    """ACC-09: the PDPA documents whose current version this member has not answered."""
+    current = current_consent_documents(kind=ConsentDocument.Kind.PDPA)
+    if not current:
+        return []
+    answered = set(
+        ConsentRecord.objects.filter(
+            member=member, document__in=[d.pk for d in current]
+        ).values_list("document_id", flat=True)
+    )
+    return [d for d in current if d.pk not in answered]
+
+
+def member_consent_history(*, member: Member) -> QuerySet[ConsentRecord]:
+    return ConsentRecord.objects.filter(member=member).select_related("document").order_by(
+        "-created_at"
+    )
+
+
+def member_requests(*, member: Member) -> QuerySet[MemberRequest]:
+    return MemberRequest.objects.filter(member=member).order_by("-created_at")
+
+
+def member_request_for_member(*, member: Member, request_id: int) -> MemberRequest | None:
+    return MemberRequest.objects.filter(member=member, pk=request_id).first()
+
+
+def pending_member_requests(*, kind: str | None = None) -> QuerySet[MemberRequest]:
+    requests = MemberRequest.objects.filter(status=MemberRequest.Status.PENDING).select_related(
+        "member"
+    )
+    if kind:
+        requests = requests.filter(kind=kind)
+    return requests.order_by("created_at")
+
+
+def member_request_counts() -> dict[str, int]:
+    from django.db.models import Count
+
+    rows = (
+        MemberRequest.objects.filter(status=MemberRequest.Status.PENDING)
+        .values("kind")
+        .annotate(n=Count("id"))
+    )
+    return {row["kind"]: row["n"] for row in rows}
+
+
+def members_with_pending_requests() -> QuerySet[Member]:
+    return Member.objects.filter(
+        Exists(MemberRequest.objects.filter(member=OuterRef("pk"), status="pending"))
+    )

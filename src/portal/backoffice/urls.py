@@ -1,0 +1,19 @@
+from django.urls import path
+
+from portal.backoffice import views
+
+app_name = "backoffice"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("member-requests/", views.member_requests, name="member_requests"),
+    path(
+        "member-requests/<int:request_id>/",
+        views.member_request_detail,
+        name="member_request_detail",
+    ),
+    path(
+        "member-requests/<int:request_id>/evidence/",
+        views.member_request_evidence,
+        name="member_request_evidence",
+    ),
+]

@@ -1,0 +1,103 @@
+import re
+import socket
+
+import pytest
+from altcha.v2 import Challenge, Payload, solve_challenge
+
+from tests.factories import MemberFactory, World
+
+_real_connect = socket.socket.connect
+
+
+def _loopback_only(self, address):
+    # The suite never reaches the network (STYLE.md, Zulip): only this machine's services.
+    if self.family in (socket.AF_INET, socket.AF_INET6):
+        host = address[0]
+        if not (host in ("localhost", "::1") or str(host).startswith("127.")):
+            raise OSError(f"tests may not connect to {host}")
+    return _real_connect(self, address)
+
+
+socket.socket.connect = _loopback_only
+
+
+@pytest.fixture(autouse=True)
+def _email_goes_to_the_sandbox_outbox(settings):
+    # Django's test set-up swaps in its locmem backend; the portal's tests read the same
+    # sandbox outbox a person reads, so put the outbox backend back.
+    settings.EMAIL_BACKEND = "portal.sandbox.mail.OutboxEmailBackend"
+
+
+@pytest.fixture(autouse=True)
+def _commit_hooks_run_after_each_request(monkeypatch):
+    """Tests run inside one transaction that never commits, so on_commit hooks (SMS, email)
+    would never fire. Each test-client request runs its hooks when it ends instead, as a
+    commit would; hooks of rolled-back work are dropped just as in production."""
+    from django.test import Client, TestCase
+
+    original = Client.request
+
+    def request(self, **kwargs):
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            return original(self, **kwargs)
+
+    monkeypatch.setattr(Client, "request", request)
+
+
+@pytest.fixture
+def world(tmp_path, settings):
+    """An empty sandbox world of this test's own; add citizens with world.add_citizen()."""
+    settings.SANDBOX_WORLD = str(tmp_path)
+    return World(tmp_path)
+
+
+@pytest.fixture
+def robot(client):
+    """Solve the real altcha proof of work, as the browser does, for Django-client tests."""
+
+    def solve(c=None) -> str:
+        response = (c or client).get("/altcha/challenge/")
+        challenge = Challenge.from_dict(response.json())
+        solution = solve_challenge(challenge)
+        return Payload(challenge, solution).to_base64()
+
+    return solve
+
+
+@pytest.fixture
+def outbox():
+    from portal.sandbox.models import OutboxMessage
+
+    class Outbox:
+        def messages(self, to=None):
+            rows = OutboxMessage.objects.order_by("-created_at", "-id")
+            return list(rows.filter(to=to) if to else rows)
+
+        def last_code(self, to) -> str:
+            for message in self.messages(to=to):
+                match = re.search(r"\b(\d{6})\b", message.body)
+                if match:
+                    return match.group(1)
+            raise AssertionError(f"no code sent to {to}")
+
+    return Outbox()
+
+
+@pytest.fixture
+def member_factory(db):
+    return MemberFactory
+
+
+@pytest.fixture
+def officer_factory(db):
+    from portal.backoffice.services import officer_appoint
+
+    def make(*, agency="OPS", permissions=("accounts.review_member_request",), **member_kwargs):
+        from django.db import transaction
+
+        member = MemberFactory(**member_kwargs)
+        with transaction.atomic():
+            officer_appoint(member=member, agency=agency, permissions=list(permissions))
+        return member
+
+    return make
