@@ -25,7 +25,7 @@ socket.socket.connect = _loopback_only
 def _email_goes_to_the_sandbox_outbox(settings):
     # Django's test set-up swaps in its locmem backend; the portal's tests read the same
     # sandbox outbox a person reads, so put the outbox backend back.
-    settings.EMAIL_BACKEND = "portal.sandbox.mail.OutboxEmailBackend"
+    settings.MAILERS = {"default": {"BACKEND": "portal.sandbox.mail.OutboxEmailBackend"}}
 
 
 @pytest.fixture(autouse=True)

@@ -239,14 +239,26 @@ SMS_GATEWAY_URL = env.str("SMS_GATEWAY_URL", default="")
 SMS_GATEWAY_TOKEN = env.str("SMS_GATEWAY_TOKEN", default="")
 SMS_SENDER_NAMES = ("iIDS", "i-ind")  # ACC-12
 
-EMAIL_BACKEND = env.str(
-    "EMAIL_BACKEND",
-    default="portal.sandbox.mail.OutboxEmailBackend"
-    if SANDBOX or TESTING
-    else "django.core.mail.backends.smtp.EmailBackend",
-)
-EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
-EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+MAILERS = {
+    "default": {
+        "BACKEND": env.str(
+            "EMAIL_BACKEND",
+            default="portal.sandbox.mail.OutboxEmailBackend"
+            if SANDBOX or TESTING
+            else "django.core.mail.backends.smtp.EmailBackend",
+        ),
+        "OPTIONS": {}
+        if SANDBOX or TESTING
+        else {
+            "host": env.str("EMAIL_HOST", default="localhost"),
+            "port": env.int("EMAIL_PORT", default=25),
+            "use_tls": env.bool("EMAIL_USE_TLS", default=False),
+            "username": env.str("EMAIL_HOST_USER", default=""),
+            "password": env.str("EMAIL_HOST_PASSWORD", default=""),
+            "timeout": 10,
+        },
+    }
+}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="i-Industry <no-reply@industry.go.th>")
 
 # Registration checks the civil registry, an oracle for personal data: limit it per network.

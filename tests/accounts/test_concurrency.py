@@ -9,7 +9,7 @@ from portal.accounts.models import Member
 from portal.accounts.services import AccountError, member_register
 from portal.accounts.selectors import current_terms
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 ATTEMPTS = 20
 
 
@@ -38,6 +38,8 @@ def register_many(citizens, **fixed):
             outcomes.append("ok")
         except AccountError as error:
             outcomes.append(error.code)
+        except Exception as error:  # recorded so that the assertion shows it
+            outcomes.append(repr(error))
         finally:
             connection.close()
 

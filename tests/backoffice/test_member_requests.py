@@ -4,6 +4,7 @@ from django.test import Client
 
 from portal.accounts.models import Member, MemberRequest
 from portal.core.models import AuditEntry
+from portal.core.thaiid import pid_hash
 from portal.registries.failures import failure_set
 from tests.accounts.helpers import login
 from tests.factories import MemberFactory
@@ -127,7 +128,7 @@ def test_acc_15_closed_account_is_reopened_by_an_officer_on_request(client, robo
     filed = MemberRequest.objects.get(kind="reopen")
     oc = officer_client(robot, officer_factory())
     oc.post(f"/backoffice/member-requests/{filed.pk}/", {"decision": "approve", "note": ""})
-    member = Member.objects.get()
+    member = Member.objects.get(pid_hash=pid_hash(citizen["pid"]))
     assert member.status == "active" and member.first_name == citizen["first_name_th"]
     assert member.national_id == citizen["pid"]
     assert member.mobile == "0865550000" and not member.mobile_verified

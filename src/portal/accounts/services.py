@@ -316,7 +316,9 @@ def otp_issue(
 
 
 def otp_verify(*, otp_id: int, member: Member, code: str, purpose: str) -> OneTimePassword:
-    """Check a code once: the right member and purpose, in time, within the tries, unused."""
+    """Check a code once: the right member and purpose, in time, within the tries, unused.
+    A wrong try is counted and committed before the error is raised."""
+    failure: AccountError | None = None
     with transaction.atomic():
         otp = (
             OneTimePassword.objects.select_for_update()
@@ -324,29 +326,33 @@ def otp_verify(*, otp_id: int, member: Member, code: str, purpose: str) -> OneTi
             .first()
         )
         if otp is None or otp.used_at is not None:
-            raise AccountError(
+            failure = AccountError(
                 _("This code is no longer valid. Ask for a new one."), field="code", code="used"
             )
-        if otp.expires_at <= timezone.now():
-            raise AccountError(
+        elif otp.expires_at <= timezone.now():
+            failure = AccountError(
                 _("The code has expired. Ask for a new one."), field="code", code="expired"
             )
-        if otp.attempts >= settings.OTP_MAX_ATTEMPTS:
-            raise AccountError(
+        elif otp.attempts >= settings.OTP_MAX_ATTEMPTS:
+            failure = AccountError(
                 _("Too many wrong codes. Ask for a new one."), field="code", code="attempts"
             )
-        otp.attempts += 1
-        seed, expected = otp.code_hash.split("$", 1)
-        if not hmac.compare_digest(expected, _otp_hash(seed, code)):
-            otp.save(update_fields=["attempts"])
-            left = settings.OTP_MAX_ATTEMPTS - otp.attempts
-            raise AccountError(
-                _("The code is not correct. %(left)d tries left.") % {"left": left},
-                field="code",
-                code="wrong",
-            )
-        otp.used_at = timezone.now()
-        otp.save(update_fields=["attempts", "used_at"])
+        else:
+            otp.attempts += 1
+            seed, expected = otp.code_hash.split("$", 1)
+            if hmac.compare_digest(expected, _otp_hash(seed, code)):
+                otp.used_at = timezone.now()
+                otp.save(update_fields=["attempts", "used_at"])
+            else:
+                otp.save(update_fields=["attempts"])
+                left = settings.OTP_MAX_ATTEMPTS - otp.attempts
+                failure = AccountError(
+                    _("The code is not correct. %(left)d tries left.") % {"left": left},
+                    field="code",
+                    code="wrong",
+                )
+    if failure is not None:
+        raise failure
     return otp
 
 

@@ -339,7 +339,7 @@ def reset_verify(request):
             request.session[RESET] = state
             messages.success(request, _("A new code was sent."))
         except AccountError as error:
-            form.add_error(None, error.message)
+            messages.error(request, error.message)
     elif request.method == "POST" and form.is_valid():
         try:
             services.otp_verify(
@@ -531,7 +531,7 @@ def contact_change(request, kind):
                 member=member, kind=kind, value=otp.destination
             )
         except AccountError as error:
-            code_form.add_error(None, error.message)
+            messages.error(request, error.message)
         else:
             request.session[session_key] = otp.pk
             messages.success(request, _("A new code was sent."))
