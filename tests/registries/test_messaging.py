@@ -9,6 +9,8 @@ import pytest
 from django.core import mail
 from django.db import transaction
 from django.tasks import TaskResultStatus
+from django.utils import translation
+from django.utils.translation import gettext_lazy
 from werkzeug import Response
 
 from portal.core.http_client import circuit_breakers_reset
@@ -27,6 +29,12 @@ from portal.sandbox.models import OutboxMessage
 pytestmark = pytest.mark.django_db
 
 MOBILE = "0812345678"
+
+
+def closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]  # closed again on return: nobody listens there
 
 
 @pytest.fixture
@@ -177,6 +185,33 @@ def test_queue_sms_sends_nothing_when_the_transaction_rolls_back():
     with transaction.atomic():
         queue_sms(to=MOBILE, body="after commit")
     assert list(OutboxMessage.objects.values_list("body", flat=True)) == ["after commit"]
+
+
+def test_queue_sms_when_the_queue_is_down_logs_without_number_or_text(
+    settings, caplog, django_capture_on_commit_callbacks
+):
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks_redis.RedisTaskBackend",
+            "QUEUES": [],
+            "OPTIONS": {"REDIS_URL": f"redis://127.0.0.1:{closed_port()}/0"},
+        }
+    }
+    # The change is committed by now: a queue that cannot take the task must not undo the
+    # request's success, and the log must not carry the number or the code.
+    with django_capture_on_commit_callbacks(execute=True):
+        queue_sms(to=MOBILE, body="รหัส OTP 424242")
+
+    assert "enqueue_sms" in caplog.text
+    assert MOBILE not in caplog.text
+    assert "424242" not in caplog.text
+    assert OutboxMessage.objects.count() == 0
+
+
+def test_queue_sms_accepts_a_lazy_translation(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True), translation.override("th"):
+        queue_sms(to=MOBILE, body=gettext_lazy("Email"))
+    assert OutboxMessage.objects.get().body == "อีเมล"
 
 
 def test_queue_sms_needs_a_number():
@@ -402,10 +437,7 @@ def test_http_sms_timeout_is_unavailable(gateway_settings, httpserver):
 
 
 def test_http_sms_refused_connection_is_unavailable(gateway_settings):
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]  # closed again before the send: nobody listens there
-    gateway_settings.SMS_GATEWAY_URL = f"http://127.0.0.1:{port}/v1"
+    gateway_settings.SMS_GATEWAY_URL = f"http://127.0.0.1:{closed_port()}/v1"
     with pytest.raises(RegistryUnavailable) as raised:
         http_gateway().send(to=MOBILE, sender="iIDS", body="b")
     assert raised.value.reason == "down"

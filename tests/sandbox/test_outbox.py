@@ -234,7 +234,7 @@ def test_registries_page_lists_every_registry_with_its_mode(english):
         assert f'id="mode-{registry}"' in html
     assert 'data-registry="rd" data-mode="slow"' in html
     assert 'data-registry="dopa" data-mode="none"' in html
-    assert '<th scope="col">Registry</th>' in html
+    assert '<th scope="col" role="columnheader">Registry</th>' in html
 
 
 @pytest.mark.usefixtures("all_registries_working")

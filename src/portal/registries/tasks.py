@@ -68,8 +68,11 @@ def queue_sms(*, to: str, body: str, sender: str = "iIDS") -> None:
     if not to:
         raise ValueError("an SMS needs a recipient number")
 
+    # str(): a lazy translation is not JSON, and task arguments must be.
+    args = (str(to), sender, str(body))
+
     def enqueue_sms() -> None:
-        send_sms_task.enqueue(to, sender, body)
+        send_sms_task.enqueue(*args)
 
     # robust: the change is committed by now; a queue that cannot take the task is logged
     # (by Django, naming only this function, so no number or code reaches the log) instead of
@@ -82,7 +85,9 @@ def queue_email(*, to: str, subject: str, body: str) -> None:
     if not to:
         raise ValueError("an email needs a recipient address")
 
+    args = (str(to), str(subject), str(body))
+
     def enqueue_email() -> None:
-        send_email_task.enqueue(to, subject, body)
+        send_email_task.enqueue(*args)
 
     transaction.on_commit(enqueue_email, robust=True)

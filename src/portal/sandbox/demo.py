@@ -1,0 +1,114 @@
+"""Demo accounts for `make run`: chosen from whatever world is loaded, by what they show,
+never by name, so any world in the sandbox format works."""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from portal.accounts.models import Member
+from portal.accounts.selectors import current_consent_documents, current_terms
+from portal.accounts.services import AccountError, member_register
+from portal.backoffice.services import officer_appoint
+from portal.core.thaiid import pid_hash
+from portal.registries.world import CitizenRecord, current_world
+
+DEMO_PASSWORD = "Demo#2569pass"
+
+
+@dataclass
+class DemoLogin:
+    role: str
+    pid: str
+    name: str
+    note: str = ""
+
+
+def _usable(citizen: CitizenRecord, *, known_birth_date: bool) -> bool:
+    from stdnum.th import pin
+
+    return (
+        citizen.alive
+        and citizen.card_status == "active"
+        and pin.is_valid(citizen.pid)
+        and bool(citizen.first_name_th and citizen.last_name_th and citizen.birth_year_be)
+        and (citizen.birth_month is not None) == known_birth_date
+    )
+
+
+def _pick(taken: set[str], *, known_birth_date: bool = True) -> CitizenRecord | None:
+    for pid in sorted(current_world().citizens):
+        citizen = current_world().citizens[pid]
+        if pid not in taken and _usable(citizen, known_birth_date=known_birth_date):
+            taken.add(pid)
+            return citizen
+    return None
+
+
+def _ensure_member(citizen: CitizenRecord, *, index: int) -> Member | None:
+    member = Member.objects.filter(pid_hash=pid_hash(citizen.pid)).first()
+    if member is None:
+        try:
+            member = member_register(
+                pid=citizen.pid,
+                first_name=citizen.first_name_th,
+                last_name=citizen.last_name_th,
+                birth_year_be=citizen.birth_year_be,
+                birth_month=citizen.birth_month,
+                birth_day=citizen.birth_day,
+                mobile=f"09900000{index:02d}",
+                email=f"demo{index}@example.com",
+                line_id="",
+                password=DEMO_PASSWORD,
+                terms_document_id=current_terms().pk,
+                consent_answers={d.pk: True for d in current_consent_documents(kind="pdpa")},
+            )
+        except AccountError:
+            return None
+    if member.status != Member.Status.ACTIVE:
+        return None
+    with transaction.atomic():
+        # Demo members start with verified contacts so that every reset channel can be tried.
+        member.set_password(DEMO_PASSWORD)
+        now = timezone.now()
+        member.mobile_verified_at = member.mobile_verified_at or (now if member.mobile else None)
+        member.email_verified_at = member.email_verified_at or (now if member.email else None)
+        member.save(update_fields=["password", "mobile_verified_at", "email_verified_at"])
+    return member
+
+
+def demo_accounts_ensure() -> list[DemoLogin]:
+    taken = set()
+    logins: list[DemoLogin] = []
+    for index, (role, known) in enumerate(
+        [("member", True), ("member, no day and month of birth", False), ("officer", True)],
+        start=1,
+    ):
+        citizen = _pick(taken, known_birth_date=known)
+        if citizen is None:
+            continue
+        member = _ensure_member(citizen, index=index)
+        if member is None:
+            continue
+        if role == "officer":
+            with transaction.atomic():
+                officer_appoint(
+                    member=member, agency="OPS", permissions=["accounts.review_member_request"]
+                )
+        logins.append(DemoLogin(role, citizen.pid, f"{citizen.first_name_th} {citizen.last_name_th}"))
+    unregistered = [_pick(taken), _pick(taken, known_birth_date=False)]
+    for citizen in filter(None, unregistered):
+        birth = (
+            f"{citizen.birth_day}/{citizen.birth_month}/{citizen.birth_year_be}"
+            if citizen.birth_month
+            else f"ไม่มี/ไม่มี/{citizen.birth_year_be}"
+        )
+        logins.append(
+            DemoLogin(
+                "citizen to register",
+                citizen.pid,
+                f"{citizen.first_name_th} {citizen.last_name_th}",
+                note=f"born {birth}",
+            )
+        )
+    return logins

@@ -1,0 +1,18 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from portal.sandbox.demo import DEMO_PASSWORD, demo_accounts_ensure
+from portal.sandbox.world_generator import ensure_default_world
+
+
+class Command(BaseCommand):
+    help = "Build the default sandbox world if needed and create the demo accounts."
+
+    def handle(self, *args, **options):
+        ensure_default_world()
+        logins = demo_accounts_ensure()
+        self.stdout.write(f"Sandbox world: {settings.SANDBOX_WORLD}")
+        self.stdout.write(f"Demo logins (password {DEMO_PASSWORD}):")
+        for login in logins:
+            note = f" ({login.note})" if login.note else ""
+            self.stdout.write(f"  {login.role:<36} {login.pid}  {login.name}{note}")
