@@ -86,7 +86,9 @@ class MemberFactory(factory.django.DjangoModelFactory):
             mobile_verified_at=factory.LazyFunction(timezone.now),
             email_verified_at=factory.LazyFunction(timezone.now),
         )
-        closed = factory.Trait(status=Member.Status.CLOSED, closed_at=factory.LazyFunction(timezone.now))
+        closed = factory.Trait(
+            status=Member.Status.CLOSED, closed_at=factory.LazyFunction(timezone.now)
+        )
 
     pid_hash = factory.LazyAttribute(lambda o: pid_hash(o.pid))
     pid_encrypted = factory.LazyAttribute(lambda o: encrypt_text(o.pid))

@@ -215,7 +215,9 @@ STORAGES = {
     # Uploads live outside the web root and are served only through views that check rights.
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": env.str("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "var" / "private"))},
+        "OPTIONS": {
+            "location": env.str("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "var" / "private"))
+        },
     },
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"
@@ -234,7 +236,9 @@ REGISTRY_ADAPTER = env.str("REGISTRY_ADAPTER", default="sandbox" if SANDBOX or T
 DOPA_URL = env.str("DOPA_URL", default="")
 DOPA_TOKEN = env.str("DOPA_TOKEN", default="")
 REGISTRY_TIMEOUT_SECONDS = env.float("REGISTRY_TIMEOUT_SECONDS", default=5.0)
-MESSAGING_ADAPTER = env.str("MESSAGING_ADAPTER", default="sandbox" if SANDBOX or TESTING else "http")
+MESSAGING_ADAPTER = env.str(
+    "MESSAGING_ADAPTER", default="sandbox" if SANDBOX or TESTING else "http"
+)
 SMS_GATEWAY_URL = env.str("SMS_GATEWAY_URL", default="")
 SMS_GATEWAY_TOKEN = env.str("SMS_GATEWAY_TOKEN", default="")
 SMS_SENDER_NAMES = ("iIDS", "i-ind")  # ACC-12

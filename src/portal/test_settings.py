@@ -10,8 +10,8 @@ os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal
 os.environ.setdefault("ARGON2_TIME_COST", "1")
 os.environ.setdefault("ARGON2_MEMORY_COST_KIB", "1024")
 
-from portal.settings import *  # noqa: E402,F403
-from portal.settings import BASE_DIR  # noqa: E402
+from portal.settings import *  # noqa: F403
+from portal.settings import BASE_DIR
 
 ALTCHA_CHALLENGE = {"cost": 20}  # real challenges, solved quickly by tests and browsers
 STORAGES["default"]["OPTIONS"]["location"] = str(BASE_DIR / "var" / "test-private")  # noqa: F405

@@ -18,7 +18,9 @@ def test_acc_15_closing_needs_reason_and_password(client, robot, member_factory)
     login(client, robot, member.national_id)
     response = close(client, password="Wrong@2024x")
     assert response.context["form"].errors["password"]
-    response = client.post("/accounts/settings/close/", {"password": "iindustrY@2024", "confirm": "on"})
+    response = client.post(
+        "/accounts/settings/close/", {"password": "iindustrY@2024", "confirm": "on"}
+    )
     assert response.context["form"].errors["reason"]
     member.refresh_from_db()
     assert member.status == "active"

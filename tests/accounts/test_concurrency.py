@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 
 from portal.accounts.models import Member
-from portal.accounts.services import AccountError, member_register
 from portal.accounts.selectors import current_terms
+from portal.accounts.services import AccountError, member_register
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 ATTEMPTS = 20

@@ -51,9 +51,10 @@ def test_acc_09_wrong_password_says_nothing_about_which_part(client, robot, memb
     member = member_factory()
     wrong_password = login(client, robot, member.national_id, password="Wrong@2024x")
     unknown_id = login(client, robot, make_pid())
-    assert wrong_password.context["form"].non_field_errors() == unknown_id.context[
-        "form"
-    ].non_field_errors()
+    assert (
+        wrong_password.context["form"].non_field_errors()
+        == unknown_id.context["form"].non_field_errors()
+    )
 
 
 def test_acc_09_consent_screen_appears_when_a_new_version_exists(client, robot, member_factory):
@@ -68,8 +69,13 @@ def test_acc_09_consent_screen_appears_when_a_new_version_exists(client, robot, 
     client.post("/accounts/logout/")
 
     newer = ConsentDocument.objects.create(
-        kind="pdpa", purpose=current[0].purpose, version=2, title_th="ใหม่", title_en="New",
-        body_th="ข้อความใหม่", body_en="New text",
+        kind="pdpa",
+        purpose=current[0].purpose,
+        version=2,
+        title_th="ใหม่",
+        title_en="New",
+        body_th="ข้อความใหม่",
+        body_en="New text",
     )
     login(client, robot, member.national_id)
     response = client.get("/accounts/settings/")
@@ -82,7 +88,9 @@ def test_acc_09_consent_screen_appears_when_a_new_version_exists(client, robot, 
     assert client.get("/accounts/settings/").status_code == 200
 
 
-def test_acc_09_lockout_is_per_id_and_address_and_ends_by_itself(client, robot, member_factory, settings):
+def test_acc_09_lockout_is_per_id_and_address_and_ends_by_itself(
+    client, robot, member_factory, settings
+):
     settings.AXES_FAILURE_LIMIT = 3
     member = member_factory()
     for _ in range(3):

@@ -114,9 +114,7 @@ def test_acc_04_each_purpose_is_answered_and_recorded(client, world):
     documents = list(ConsentDocument.objects.filter(kind="pdpa").order_by("order"))
     assert len(documents) >= 2
     # Leaving one purpose unanswered is refused.
-    response = client.post(
-        "/accounts/register/consent/", {f"consent_{documents[0].pk}": "yes"}
-    )
+    response = client.post("/accounts/register/consent/", {f"consent_{documents[0].pk}": "yes"})
     assert response.context["form"].errors
     answers = {f"consent_{d.pk}": ("yes" if i == 0 else "no") for i, d in enumerate(documents)}
     client.post("/accounts/register/consent/", answers)
@@ -178,15 +176,23 @@ def test_acc_05_deceased_person_is_refused_with_the_same_message(client, world):
 
 def test_acc_05_unknown_person_is_refused(client, world):
     world.add_citizen()
-    stranger = {"pid": make_pid(), "first_name_th": "ก", "last_name_th": "ข", "birth_day": 1,
-                "birth_month": 1, "birth_year_be": 2500}
+    stranger = {
+        "pid": make_pid(),
+        "first_name_th": "ก",
+        "last_name_th": "ข",
+        "birth_day": 1,
+        "birth_month": 1,
+        "birth_year_be": 2500,
+    }
     response = register(client, stranger)
     assert response.context["form"].non_field_errors()
     assert Member.objects.count() == 0
 
 
 @pytest.mark.parametrize("mode", ["down", "timeout"])
-def test_acc_05_registry_outage_has_its_own_message_and_stores_nothing(client, world, mode, settings):
+def test_acc_05_registry_outage_has_its_own_message_and_stores_nothing(
+    client, world, mode, settings
+):
     settings.REGISTRY_TIMEOUT_SECONDS = 0.2
     citizen = world.add_citizen()
     failure_set("dopa", mode)

@@ -21,9 +21,7 @@ def choose(client, channel):
 
 
 def finish(client, password=NEW_PASSWORD):
-    return client.post(
-        "/accounts/reset/password/", {"password1": password, "password2": password}
-    )
+    return client.post("/accounts/reset/password/", {"password1": password, "password2": password})
 
 
 def test_acc_11_reset_by_sms_otp(client, robot, member_factory, outbox):
@@ -78,7 +76,9 @@ def test_acc_11_only_verified_channels_are_offered(client, robot, member_factory
     assert choose(client, "sms").context["form"].errors["channel"]
 
 
-def test_acc_11_unknown_id_sees_the_same_page_as_a_member_without_channels(client, robot, member_factory):
+def test_acc_11_unknown_id_sees_the_same_page_as_a_member_without_channels(
+    client, robot, member_factory
+):
     start_reset(client, robot, make_pid())
     page = client.get("/accounts/reset/channel/")
     assert [value for value, _ in page.context["form"].fields["channel"].choices] == ["birth_date"]
@@ -111,12 +111,15 @@ def test_acc_11_birth_date_guesses_are_limited(client, robot, member_factory):
         client.post("/accounts/reset/birth-date/", {"birth_date": "01012500"})
     response = client.post("/accounts/reset/birth-date/", {"birth_date": "19062527"})
     assert response.status_code == 200
-    assert "hour" in " ".join(response.context["form"].errors["birth_date"]) or response.context[
-        "form"
-    ].errors["birth_date"]
+    assert (
+        "hour" in " ".join(response.context["form"].errors["birth_date"])
+        or response.context["form"].errors["birth_date"]
+    )
 
 
-def test_acc_11_other_sessions_end_and_verified_channels_are_told(client, robot, member_factory, outbox):
+def test_acc_11_other_sessions_end_and_verified_channels_are_told(
+    client, robot, member_factory, outbox
+):
     member = member_factory(verified=True)
     other = Client()
     login(other, robot, member.national_id)
@@ -130,7 +133,9 @@ def test_acc_11_other_sessions_end_and_verified_channels_are_told(client, robot,
     assert {member.mobile, member.email} <= sent_to
 
 
-def test_acc_12_code_is_six_digits_from_a_named_sender_with_life_shown(client, robot, member_factory, outbox, settings):
+def test_acc_12_code_is_six_digits_from_a_named_sender_with_life_shown(
+    client, robot, member_factory, outbox, settings
+):
     member = member_factory(verified=True)
     start_reset(client, robot, member.national_id)
     choose(client, "sms")
@@ -210,5 +215,7 @@ def test_sso_03_email_code_lives_at_most_ten_minutes(member_factory, settings):
     from portal.accounts.services import otp_issue
 
     member = member_factory(verified=True)
-    otp = otp_issue(member=member, purpose="reset_password", channel="email", destination=member.email)
+    otp = otp_issue(
+        member=member, purpose="reset_password", channel="email", destination=member.email
+    )
     assert otp.expires_at - otp.created_at <= timedelta(minutes=10)

@@ -101,7 +101,10 @@ def test_acc_13_new_mobile_counts_only_after_the_otp(client, logged_in, outbox):
 def test_acc_13_email_is_verified_by_code(client, logged_in, outbox):
     client.post("/accounts/settings/contact/email/", {"email": "New@Example.com", "send": "1"})
     code = outbox.last_code("new@example.com")
-    client.post("/accounts/settings/contact/email/", {"code": "000000" if code != "000000" else "111111", "verify": "1"})
+    client.post(
+        "/accounts/settings/contact/email/",
+        {"code": "000000" if code != "000000" else "111111", "verify": "1"},
+    )
     logged_in.refresh_from_db()
     assert logged_in.email != "new@example.com"
     client.post("/accounts/settings/contact/email/", {"code": code, "verify": "1"})
@@ -111,7 +114,9 @@ def test_acc_13_email_is_verified_by_code(client, logged_in, outbox):
 
 def test_acc_13_mobile_of_another_member_is_refused(client, logged_in, member_factory, outbox):
     other = member_factory()
-    response = client.post("/accounts/settings/contact/mobile/", {"mobile": other.mobile, "send": "1"})
+    response = client.post(
+        "/accounts/settings/contact/mobile/", {"mobile": other.mobile, "send": "1"}
+    )
     assert response.context["entry_form"].errors["mobile"]
     assert outbox.messages(to=other.mobile) == []
 
@@ -125,7 +130,11 @@ def test_acc_13_bad_mobile_keeps_what_was_typed(client, logged_in):
 def test_acc_14_change_password_needs_the_current_one(client, logged_in):
     response = client.post(
         "/accounts/settings/password/",
-        {"current_password": "Wrong@2024x", "password1": "NewPass#2569", "password2": "NewPass#2569"},
+        {
+            "current_password": "Wrong@2024x",
+            "password1": "NewPass#2569",
+            "password2": "NewPass#2569",
+        },
     )
     assert response.context["form"].errors["current_password"]
     logged_in.refresh_from_db()
@@ -137,7 +146,11 @@ def test_acc_14_change_password_keeps_this_session_and_ends_the_others(client, r
     login(other, robot, logged_in.national_id)
     response = client.post(
         "/accounts/settings/password/",
-        {"current_password": "iindustrY@2024", "password1": "NewPass#2569", "password2": "NewPass#2569"},
+        {
+            "current_password": "iindustrY@2024",
+            "password1": "NewPass#2569",
+            "password2": "NewPass#2569",
+        },
     )
     assert response.status_code == 302
     assert client.get("/accounts/settings/").status_code == 200
@@ -154,18 +167,39 @@ def test_acc_14_new_password_follows_the_policy(client, logged_in):
 
 
 def test_acc_17_settings_cannot_change_identity(client, logged_in):
-    before = (logged_in.pid_hash, logged_in.first_name, logged_in.last_name, logged_in.birth_year_be)
+    before = (
+        logged_in.pid_hash,
+        logged_in.first_name,
+        logged_in.last_name,
+        logged_in.birth_year_be,
+    )
     client.post(
         "/accounts/settings/",
-        {"position": "x", "contact_channel": "mobile", "first_name": "อื่น", "last_name": "อื่น",
-         "pid_hash": "0" * 64, "birth_year_be": "2500"},
+        {
+            "position": "x",
+            "contact_channel": "mobile",
+            "first_name": "อื่น",
+            "last_name": "อื่น",
+            "pid_hash": "0" * 64,
+            "birth_year_be": "2500",
+        },
     )
     logged_in.refresh_from_db()
-    assert (logged_in.pid_hash, logged_in.first_name, logged_in.last_name, logged_in.birth_year_be) == before
+    assert (
+        logged_in.pid_hash,
+        logged_in.first_name,
+        logged_in.last_name,
+        logged_in.birth_year_be,
+    ) == before
 
 
 def test_settings_need_login(client):
-    for url in ["/accounts/settings/", "/accounts/settings/password/", "/accounts/settings/close/",
-                "/accounts/settings/contact/mobile/", "/accounts/settings/name-change/"]:
+    for url in [
+        "/accounts/settings/",
+        "/accounts/settings/password/",
+        "/accounts/settings/close/",
+        "/accounts/settings/contact/mobile/",
+        "/accounts/settings/name-change/",
+    ]:
         response = client.get(url)
         assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")

@@ -39,8 +39,10 @@ def officer_client(robot, officer):
     return c
 
 
-def test_acc_16_name_change_is_approved_by_an_officer_from_the_registry(client, robot, citizen_member, officer_factory, outbox):
-    member, citizen = citizen_member
+def test_acc_16_name_change_is_approved_by_an_officer_from_the_registry(
+    client, robot, citizen_member, officer_factory, outbox
+):
+    member, _citizen = citizen_member
     assert file_name_change(client, robot, member).status_code == 302
     filed = MemberRequest.objects.get()
     assert filed.status == "pending" and filed.evidence
@@ -50,7 +52,9 @@ def test_acc_16_name_change_is_approved_by_an_officer_from_the_registry(client, 
     assert filed in list(queue.context["pending"])
     evidence = oc.get(f"/backoffice/member-requests/{filed.pk}/evidence/")
     assert evidence.status_code == 200 and b"".join(evidence.streaming_content) == PDF
-    response = oc.post(f"/backoffice/member-requests/{filed.pk}/", {"decision": "approve", "note": ""})
+    response = oc.post(
+        f"/backoffice/member-requests/{filed.pk}/", {"decision": "approve", "note": ""}
+    )
     assert response.status_code == 302
     member.refresh_from_db()
     assert member.last_name == "ใหม่สกุล"
@@ -62,7 +66,9 @@ def test_acc_16_name_change_is_approved_by_an_officer_from_the_registry(client, 
     assert outbox.messages(to=member.mobile)
 
 
-def test_acc_16_a_name_not_on_the_current_card_cannot_be_approved(client, robot, citizen_member, officer_factory):
+def test_acc_16_a_name_not_on_the_current_card_cannot_be_approved(
+    client, robot, citizen_member, officer_factory
+):
     member, _ = citizen_member
     file_name_change(client, robot, member, last="สกุลอื่น")
     filed = MemberRequest.objects.get()
@@ -74,14 +80,20 @@ def test_acc_16_a_name_not_on_the_current_card_cannot_be_approved(client, robot,
     assert MemberRequest.objects.get().status == "pending"
 
 
-def test_acc_16_rejection_needs_a_reason_and_tells_the_member(client, robot, citizen_member, officer_factory, outbox):
+def test_acc_16_rejection_needs_a_reason_and_tells_the_member(
+    client, robot, citizen_member, officer_factory, outbox
+):
     member, _ = citizen_member
     file_name_change(client, robot, member)
     filed = MemberRequest.objects.get()
     oc = officer_client(robot, officer_factory())
-    response = oc.post(f"/backoffice/member-requests/{filed.pk}/", {"decision": "reject", "note": ""})
+    response = oc.post(
+        f"/backoffice/member-requests/{filed.pk}/", {"decision": "reject", "note": ""}
+    )
     assert response.context["form"].errors["note"]
-    oc.post(f"/backoffice/member-requests/{filed.pk}/", {"decision": "reject", "note": "เอกสารไม่ชัด"})
+    oc.post(
+        f"/backoffice/member-requests/{filed.pk}/", {"decision": "reject", "note": "เอกสารไม่ชัด"}
+    )
     filed.refresh_from_db()
     assert filed.status == "rejected"
     assert any("เอกสารไม่ชัด" in m.body for m in outbox.messages(to=member.mobile))
@@ -90,8 +102,12 @@ def test_acc_16_rejection_needs_a_reason_and_tells_the_member(client, robot, cit
 def test_acc_16_evidence_is_checked_by_content(client, robot, citizen_member):
     member, _ = citizen_member
     login(client, robot, member.national_id)
-    fake = SimpleUploadedFile("evidence.pdf", b"MZ\x90\x00 executable", content_type="application/pdf")
-    response = client.post("/accounts/settings/name-change/", {"first_name": "ก", "last_name": "ข", "evidence": fake})
+    fake = SimpleUploadedFile(
+        "evidence.pdf", b"MZ\x90\x00 executable", content_type="application/pdf"
+    )
+    response = client.post(
+        "/accounts/settings/name-change/", {"first_name": "ก", "last_name": "ข", "evidence": fake}
+    )
     assert response.context["form"].errors["evidence"]
     assert MemberRequest.objects.count() == 0
 
@@ -110,19 +126,31 @@ def test_acc_16_registry_down_changes_nothing(client, robot, citizen_member, off
     assert MemberRequest.objects.get().status == "pending"
 
 
-def test_acc_15_closed_account_is_reopened_by_an_officer_on_request(client, robot, world, officer_factory, outbox):
+def test_acc_15_closed_account_is_reopened_by_an_officer_on_request(
+    client, robot, world, officer_factory, outbox
+):
     from tests.accounts.helpers import register
 
     citizen = world.add_citizen(birth_day=None, birth_month=None, birth_year_be=2490)
     register(client, citizen)
     login(client, robot, citizen["pid"])
-    client.post("/accounts/settings/close/", {"reason": "other", "password": "iindustrY@2024", "confirm": "on"})
+    client.post(
+        "/accounts/settings/close/",
+        {"reason": "other", "password": "iindustrY@2024", "confirm": "on"},
+    )
     visitor = Client()
     data = {
-        "national_id": citizen["pid"], "first_name": citizen["first_name_th"],
-        "last_name": citizen["last_name_th"], "birth_day": "0", "birth_month": "0",
-        "birth_year_be": "2490", "mobile": "0865550000", "email": "", "reason": "ต้องการใช้งานอีกครั้ง",
-        "evidence": pdf(), "robot": robot(visitor),
+        "national_id": citizen["pid"],
+        "first_name": citizen["first_name_th"],
+        "last_name": citizen["last_name_th"],
+        "birth_day": "0",
+        "birth_month": "0",
+        "birth_year_be": "2490",
+        "mobile": "0865550000",
+        "email": "",
+        "reason": "ต้องการใช้งานอีกครั้ง",
+        "evidence": pdf(),
+        "robot": robot(visitor),
     }
     assert visitor.post("/accounts/reopen/", data).status_code == 200
     filed = MemberRequest.objects.get(kind="reopen")
@@ -138,7 +166,9 @@ def test_acc_15_closed_account_is_reopened_by_an_officer_on_request(client, robo
     fresh.post("/accounts/reset/", {"national_id": citizen["pid"], "robot": robot(fresh)})
     fresh.post("/accounts/reset/channel/", {"channel": "birth_date"})
     fresh.post("/accounts/reset/birth-date/", {"birth_date": "00002490"})
-    fresh.post("/accounts/reset/password/", {"password1": "Again#2569x", "password2": "Again#2569x"})
+    fresh.post(
+        "/accounts/reset/password/", {"password1": "Again#2569x", "password2": "Again#2569x"}
+    )
     assert login(fresh, robot, citizen["pid"], password="Again#2569x").status_code == 302
 
 
@@ -146,9 +176,17 @@ def test_acc_15_reopen_form_reveals_nothing_about_unknown_ids(robot, world):
     citizen = world.add_citizen()
     visitor = Client()
     data = {
-        "national_id": citizen["pid"], "first_name": "ก", "last_name": "ข", "birth_day": "1",
-        "birth_month": "1", "birth_year_be": "2500", "mobile": "0865550001", "email": "",
-        "reason": "x", "evidence": pdf(), "robot": robot(visitor),
+        "national_id": citizen["pid"],
+        "first_name": "ก",
+        "last_name": "ข",
+        "birth_day": "1",
+        "birth_month": "1",
+        "birth_year_be": "2500",
+        "mobile": "0865550001",
+        "email": "",
+        "reason": "x",
+        "evidence": pdf(),
+        "robot": robot(visitor),
     }
     response = visitor.post("/accounts/reopen/", data)
     assert response.status_code == 200
@@ -207,7 +245,9 @@ def test_adm_02_officer_without_permission_cannot_decide(filed_request, robot, o
 def test_adm_03_decision_is_audited_with_before_and_after(filed_request, robot, officer_factory):
     officer = officer_factory()
     c = officer_client(robot, officer)
-    c.post(f"/backoffice/member-requests/{filed_request.pk}/", {"decision": "reject", "note": "ไม่ครบ"})
+    c.post(
+        f"/backoffice/member-requests/{filed_request.pk}/", {"decision": "reject", "note": "ไม่ครบ"}
+    )
     entry = AuditEntry.objects.get(action="request.rejected")
     assert entry.actor == officer
     assert entry.before == {"status": "pending"}

@@ -1,7 +1,9 @@
 from tests.factories import DEFAULT_PASSWORD, MemberFactory
 
 
-def test_acc_09_login_in_the_browser_with_the_robot_check(page, assert_accessible, solve_robot_check, switch_language):
+def test_acc_09_login_in_the_browser_with_the_robot_check(
+    page, assert_accessible, solve_robot_check, switch_language
+):
     member = MemberFactory()
     page.goto("/")
     assert_accessible(page)

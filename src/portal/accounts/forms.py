@@ -64,9 +64,7 @@ class NationalIdField(forms.CharField):
 class PasswordField(forms.CharField):
     def __init__(self, *, autocomplete="current-password", **kwargs):
         kwargs.setdefault("strip", False)
-        super().__init__(
-            widget=forms.PasswordInput(attrs={"autocomplete": autocomplete}), **kwargs
-        )
+        super().__init__(widget=forms.PasswordInput(attrs={"autocomplete": autocomplete}), **kwargs)
 
 
 class NewPasswordMixin(forms.Form):

@@ -49,7 +49,7 @@ class Member(AbstractBaseUser, PermissionsMixin):
     # Unique among members (ACC-06); NULL when not given so that many may have none.
     mobile = models.CharField(max_length=10, null=True, blank=True, unique=True)
     mobile_verified_at = models.DateTimeField(null=True, blank=True)
-    email = models.EmailField(null=True, blank=True)
+    email = models.EmailField(null=True, blank=True)  # noqa: DJ001 (NULL: many may have none)
     email_verified_at = models.DateTimeField(null=True, blank=True)
     line_id = models.CharField(max_length=50, blank=True)
     facebook = models.CharField(max_length=200, blank=True)
@@ -179,6 +179,9 @@ class ConsentRecord(models.Model):
     class Meta:
         indexes = [models.Index(fields=["member", "document"])]
 
+    def __str__(self) -> str:
+        return f"{self.document} {'yes' if self.granted else 'no'}"
+
 
 class OneTimePassword(models.Model):
     """A 6-digit code sent by SMS or email (ACC-12): limited life and tries, single use."""
@@ -205,6 +208,9 @@ class OneTimePassword(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["member", "purpose", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} {self.reference}"
 
     @property
     def seconds_left(self) -> int:
@@ -246,3 +252,6 @@ class MemberRequest(models.Model):
             models.Index(fields=["member", "created_at"]),
         ]
         ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.status}"

@@ -38,8 +38,10 @@ def consent_documents_unanswered(*, member: Member) -> list[ConsentDocument]:
 
 
 def member_consent_history(*, member: Member) -> QuerySet[ConsentRecord]:
-    return ConsentRecord.objects.filter(member=member).select_related("document").order_by(
-        "-created_at"
+    return (
+        ConsentRecord.objects.filter(member=member)
+        .select_related("document")
+        .order_by("-created_at")
     )
 
 

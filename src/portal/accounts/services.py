@@ -363,9 +363,7 @@ def birth_date_matches(member: Member, typed: str) -> bool:
     """DDMMYYYY in the Buddhist era; 00 for an unknown day and month (00002483)."""
     if member.birth_year_be is None:
         return False
-    expected = (
-        f"{member.birth_day or 0:02d}{member.birth_month or 0:02d}{member.birth_year_be:04d}"
-    )
+    expected = f"{member.birth_day or 0:02d}{member.birth_month or 0:02d}{member.birth_year_be:04d}"
     return hmac.compare_digest(expected, typed)
 
 
@@ -453,9 +451,7 @@ def member_update_profile(*, member: Member, data: dict, request=None) -> Member
     if data.get("contact_channel") == Member.ContactChannel.LINE and not data.get(
         "line_id", member.line_id
     ):
-        raise AccountError(
-            _("Add your LINE ID to be contacted by LINE."), field="contact_channel"
-        )
+        raise AccountError(_("Add your LINE ID to be contacted by LINE."), field="contact_channel")
     before = _snapshot(member, changed)
     for field in changed:
         setattr(member, field, data[field])
@@ -499,9 +495,7 @@ def member_contact_change_start(*, member: Member, kind: str, value: str) -> One
         purpose, channel = OneTimePassword.Purpose.VERIFY_MOBILE, OneTimePassword.Channel.SMS
     else:
         if Member.objects.filter(email__iexact=value).exclude(pk=member.pk).exists():
-            raise AccountError(
-                _("This email is already used by another member."), field="email"
-            )
+            raise AccountError(_("This email is already used by another member."), field="email")
         purpose, channel = OneTimePassword.Purpose.VERIFY_EMAIL, OneTimePassword.Channel.EMAIL
     return otp_issue(member=member, purpose=purpose, channel=channel, destination=value)
 
@@ -549,9 +543,7 @@ def _scrub_audit_rows(member: Member) -> None:
     account (ACC-15), replaced by a marker."""
     from portal.core.models import AuditEntry
 
-    rows = AuditEntry.objects.filter(
-        target_type=member._meta.label_lower, target_id=str(member.pk)
-    )
+    rows = AuditEntry.objects.filter(target_type=member._meta.label_lower, target_id=str(member.pk))
     for row in rows:
         changed = False
         for part in (row.before, row.after):
@@ -576,9 +568,7 @@ def member_close(*, member: Member, reason: str, password: str, request=None) ->
         member = Member.objects.select_for_update().get(pk=member.pk)
         avatar_name = member.avatar.name if member.avatar else ""
         storage = member.avatar.storage
-        evidence = list(
-            member.requests.exclude(evidence="").values_list("evidence", flat=True)
-        )
+        evidence = list(member.requests.exclude(evidence="").values_list("evidence", flat=True))
         for field in PERSONAL_FIELDS:
             blank = None if field in ("birth_year_be", "birth_month", "birth_day") else ""
             setattr(member, field, blank)
@@ -740,9 +730,7 @@ def member_request_decide(
             member.save(update_fields=["first_name", "last_name", "title_th"])
         elif approve:
             _reopen(member, details, citizen)
-        locked.status = (
-            MemberRequest.Status.APPROVED if approve else MemberRequest.Status.REJECTED
-        )
+        locked.status = MemberRequest.Status.APPROVED if approve else MemberRequest.Status.REJECTED
         locked.decided_by = officer
         locked.decided_at = timezone.now()
         locked.decision_note = note
@@ -804,9 +792,10 @@ def _tell_member_of_decision(member: Member, decided: MemberRequest, details: di
             if decided.kind == MemberRequest.Kind.REOPEN:
                 body += " " + _("Set a new password with “Forgot password” to log in.")
         else:
-            body = _(
-                "Your request “%(kind)s” at the Industry Portal was rejected: %(note)s"
-            ) % {"kind": kind, "note": decided.decision_note}
+            body = _("Your request “%(kind)s” at the Industry Portal was rejected: %(note)s") % {
+                "kind": kind,
+                "note": decided.decision_note,
+            }
         subject = _("Decision on your request")
     if mobile:
         queue_sms(to=mobile, body=body)

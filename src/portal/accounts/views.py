@@ -21,8 +21,8 @@ from portal.accounts.middleware import CONSENT_PENDING
 from portal.accounts.models import Member, OneTimePassword
 from portal.accounts.services import AccountError
 from portal.core.ratelimit import rate_limit_hit
-from portal.core.views import posted_data, posted_files
 from portal.core.thaiid import pid_hash
+from portal.core.views import posted_data, posted_files
 from portal.registries.base import RegistryUnavailable
 
 REGISTRATION = "registration"
@@ -439,9 +439,7 @@ def settings_view(request):
     form = forms.ProfileForm(posted_data(request), instance=Member(**_profile_initial(member)))
     if request.method == "POST" and form.is_valid():
         try:
-            services.member_update_profile(
-                member=member, data=form.cleaned_data, request=request
-            )
+            services.member_update_profile(member=member, data=form.cleaned_data, request=request)
         except AccountError as error:
             _apply_error(form, error)
         else:

@@ -14,10 +14,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from portal.accounts import selectors as account_selectors
-from portal.core.views import posted_data
 from portal.accounts.models import MemberRequest
 from portal.accounts.services import AccountError, member_request_decide, request_details
 from portal.core.selectors import audit_entries_for
+from portal.core.views import posted_data
 from portal.registries.base import RegistryUnavailable
 
 REVIEW_PERMISSION = "accounts.review_member_request"

@@ -35,7 +35,9 @@ def _lang(lang: str | None) -> str:
     return (lang or translation.get_language() or "th")[:2]
 
 
-def format_date(value: dt.date | dt.datetime | None, *, lang: str | None = None, short=False) -> str:
+def format_date(
+    value: dt.date | dt.datetime | None, *, lang: str | None = None, short=False
+) -> str:
     if value is None:
         return ""
     if isinstance(value, dt.datetime):

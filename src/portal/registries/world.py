@@ -445,34 +445,33 @@ def _read_records[T](
     """(line number, record) for each non-blank line; stops at the first bad line."""
     seen: dict[Any, int] = {}
     try:
-        handle = path.open(encoding="utf-8-sig")
+        handle = path.open("rb")
     except FileNotFoundError:
         return
     with handle:
-        line_no = 0
-        try:
-            for line_no, line in enumerate(handle, start=1):
-                if not line.strip():
-                    continue
-                try:
-                    obj = json.loads(line, parse_float=Decimal)
-                except json.JSONDecodeError as exc:
-                    raise WorldFormatError(path, line_no, f"not JSON: {exc.msg}") from None
-                if not isinstance(obj, dict):
-                    raise WorldFormatError(path, line_no, "each line must be a JSON object")
-                try:
-                    record = parse(obj)
-                except RecordFormatError as exc:
-                    raise WorldFormatError(path, line_no, str(exc)) from None
-                identity = key(record)
-                if identity in seen:
-                    raise WorldFormatError(
-                        path, line_no, f"{identity!r} repeats line {seen[identity]}"
-                    )
-                seen[identity] = line_no
-                yield line_no, record
-        except UnicodeDecodeError as exc:
-            raise WorldFormatError(path, line_no + 1, f"not UTF-8: {exc.reason}") from None
+        # Bytes, decoded line by line, so that an encoding error names its own line.
+        for line_no, raw in enumerate(handle, start=1):
+            try:
+                line = raw.decode("utf-8-sig" if line_no == 1 else "utf-8")
+            except UnicodeDecodeError as exc:
+                raise WorldFormatError(path, line_no, f"not UTF-8: {exc.reason}") from None
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line, parse_float=Decimal)
+            except json.JSONDecodeError as exc:
+                raise WorldFormatError(path, line_no, f"not JSON: {exc.msg}") from None
+            if not isinstance(obj, dict):
+                raise WorldFormatError(path, line_no, "each line must be a JSON object")
+            try:
+                record = parse(obj)
+            except RecordFormatError as exc:
+                raise WorldFormatError(path, line_no, str(exc)) from None
+            identity = key(record)
+            if identity in seen:
+                raise WorldFormatError(path, line_no, f"{identity!r} repeats line {seen[identity]}")
+            seen[identity] = line_no
+            yield line_no, record
 
 
 def _grouped[T](records: dict[str, T], attribute: str) -> dict[str, tuple[T, ...]]:
@@ -578,7 +577,8 @@ def _signature(root: Path) -> tuple:
         except FileNotFoundError:
             stamps.append(None)
         else:
-            stamps.append((stat.st_mtime_ns, stat.st_size, stat.st_ino))
+            # ctime too: it moves on every write, even when mtime is set back and size is equal.
+            stamps.append((stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size, stat.st_ino))
     return (str(root.resolve()), *stamps)
 
 

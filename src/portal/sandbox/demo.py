@@ -95,7 +95,9 @@ def demo_accounts_ensure() -> list[DemoLogin]:
                 officer_appoint(
                     member=member, agency="OPS", permissions=["accounts.review_member_request"]
                 )
-        logins.append(DemoLogin(role, citizen.pid, f"{citizen.first_name_th} {citizen.last_name_th}"))
+        logins.append(
+            DemoLogin(role, citizen.pid, f"{citizen.first_name_th} {citizen.last_name_th}")
+        )
     unregistered = [_pick(taken), _pick(taken, known_birth_date=False)]
     for citizen in filter(None, unregistered):
         birth = (

@@ -1,0 +1,242 @@
+"""bench/login: password logins per second through the real login view, against the bare
+Argon2id hash on the same machine in the same run (DESIGN.md: the hash is the floor).
+
+For each Argon2id setting (the project's, and Keycloak's defaults for comparison):
+  1. baseline: PasswordHasher.verify() in as many processes as the server has workers;
+  2. portal: gunicorn serving the portal on PostgreSQL, clients posting the login form
+     (national ID, password, a solved robot challenge, CSRF) and counting successful logins.
+The figure that matters is the ratio portal / baseline (goal: at least 0.90).
+
+Usage: .venv/bin/python bench/login.py [--seconds 20] [--workers 2] [--clients 4]
+Needs PostgreSQL (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/portal_bench).
+"""
+
+import argparse
+import json
+import multiprocessing
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PYTHON = sys.executable
+PASSWORD = "iindustrY@2024"
+VARIANTS = {
+    "project (Argon2id t=2, m=19 MiB, p=1)": {"time": 2, "memory": 19456, "parallelism": 1},
+    "Keycloak default (Argon2id t=5, m=7 MiB, p=1)": {"time": 5, "memory": 7168, "parallelism": 1},
+}
+
+
+def _hash_worker(args):
+    time_cost, memory, parallelism, seconds = args
+    from argon2 import PasswordHasher, Type
+
+    hasher = PasswordHasher(
+        time_cost=time_cost, memory_cost=memory, parallelism=parallelism, type=Type.ID
+    )
+    encoded = hasher.hash(PASSWORD)
+    count, deadline = 0, time.perf_counter() + seconds
+    while time.perf_counter() < deadline:
+        hasher.verify(encoded, PASSWORD)
+        count += 1
+    return count
+
+
+def bare_hash_rate(variant: dict, *, processes: int, seconds: float) -> float:
+    with multiprocessing.Pool(processes) as pool:
+        counts = pool.map(
+            _hash_worker,
+            [(variant["time"], variant["memory"], variant["parallelism"], seconds)] * processes,
+        )
+    return sum(counts) / seconds
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _env(variant: dict, database_url: str) -> dict:
+    env = dict(os.environ)
+    env.update(
+        {
+            "DATABASE_URL": database_url,
+            "SANDBOX": "1",
+            "DEBUG": "0",
+            "TASKS_BACKEND": "immediate",
+            "ARGON2_TIME_COST": str(variant["time"]),
+            "ARGON2_MEMORY_COST_KIB": str(variant["memory"]),
+            "ARGON2_PARALLELISM": str(variant["parallelism"]),
+            "AXES_FAILURE_LIMIT": "1000000",
+            "LOG_LEVEL": "WARNING",
+            "SANDBOX_WORLD": str(ROOT / "var" / "bench-world"),
+            "PYTHONPATH": str(ROOT / "src"),
+            "DJANGO_SETTINGS_MODULE": "portal.settings",
+        }
+    )
+    return env
+
+
+def _prepare(env: dict, members: int) -> list[str]:
+    """Migrate and create members whose hashes use this variant's parameters."""
+    subprocess.run(
+        [PYTHON, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True
+    )
+    script = f"""
+import django, json
+django.setup()
+from django.db import transaction
+from portal.accounts.models import Member
+from portal.core.thaiid import encrypt_text, pid_hash
+from tests.factories import make_pid
+import random
+rng = random.Random(2569)
+pids = [make_pid(rng) for _ in range({members})]
+Member.objects.filter(first_name="bench").delete()
+template = Member()
+template.set_password({PASSWORD!r})
+with transaction.atomic():
+    Member.objects.bulk_create(
+        Member(pid_hash=pid_hash(p), pid_encrypted=encrypt_text(p), first_name="bench",
+               last_name=str(i), password=template.password)
+        for i, p in enumerate(pids)
+    )
+print(json.dumps(pids))
+"""
+    out = subprocess.run(
+        [PYTHON, "-c", script],
+        cwd=ROOT,
+        env={**env, "PYTHONPATH": f"{ROOT / 'src'}:{ROOT}"},
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _solve(challenge_json: str) -> str:
+    from altcha.v2 import Challenge, Payload, solve_challenge
+
+    challenge = Challenge.from_dict(json.loads(challenge_json))
+    return Payload(challenge, solve_challenge(challenge)).to_base64()
+
+
+def _login_clients(base: str, pids: list[str], payloads: list[str], clients: int, seconds: float):
+    import httpx
+
+    lock = threading.Lock()
+    stats = {"ok": 0, "fail": 0}
+    payload_iter = iter(payloads)
+    stop_at = time.perf_counter() + seconds
+
+    def client_loop(index: int):
+        with httpx.Client(base_url=base, timeout=30) as http:
+            http.get("/accounts/login/")
+            i = index
+            while time.perf_counter() < stop_at:
+                with lock:
+                    payload = next(payload_iter, None)
+                if payload is None:
+                    return
+                http.cookies.delete("sessionid")
+                token = http.cookies.get("csrftoken")
+                response = http.post(
+                    "/accounts/login/",
+                    data={
+                        "csrfmiddlewaretoken": token,
+                        "national_id": pids[i % len(pids)],
+                        "password": PASSWORD,
+                        "robot": payload,
+                    },
+                    headers={"Referer": base + "/accounts/login/"},
+                )
+                with lock:
+                    stats["ok" if response.status_code == 302 else "fail"] += 1
+                i += clients
+
+    threads = [threading.Thread(target=client_loop, args=(n,)) for n in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return stats, time.perf_counter() - started
+
+
+def portal_login_rate(variant: dict, *, workers: int, clients: int, seconds: float, db: str):
+    import httpx
+
+    env = _env(variant, db)
+    pids = _prepare(env, members=200)
+    port = _free_port()
+    server = subprocess.Popen(
+        [
+            str(Path(PYTHON).parent / "gunicorn"),
+            "portal.wsgi:application",
+            "--workers",
+            str(workers),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                httpx.get(base + "/healthz", timeout=1)
+                break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        # Challenges are solved before the clock starts, as a person's browser would have.
+        expected = int(seconds * 80) + 50
+        challenges = [httpx.get(base + "/altcha/challenge/").text for _ in range(expected)]
+        with multiprocessing.Pool(workers) as pool:
+            payloads = pool.map(_solve, challenges)
+        # Warm up the workers (imports, connections) outside the measurement.
+        _login_clients(base, pids, payloads[:10], clients, 5)
+        stats, elapsed = _login_clients(base, pids, payloads[10:], clients, seconds)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(10)
+    if stats["fail"]:
+        raise SystemExit(f"{stats['fail']} logins failed; the figures would be wrong")
+    return stats["ok"] / elapsed, stats["ok"]
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--clients", type=int, default=4)
+    args = parser.parse_args()
+    db = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal_bench")
+    subprocess.run(
+        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-c", "CREATE DATABASE portal_bench"],
+        capture_output=True,
+    )
+    print(f"cores={os.cpu_count()} workers={args.workers} clients={args.clients}")
+    for name, variant in VARIANTS.items():
+        baseline = bare_hash_rate(variant, processes=args.workers, seconds=args.seconds / 2)
+        rate, count = portal_login_rate(
+            variant, workers=args.workers, clients=args.clients, seconds=args.seconds, db=db
+        )
+        per_vcpu = rate / args.workers
+        print(
+            f"{name}: bare hash {baseline:.1f}/s, portal login {rate:.1f}/s ({count} logins), "
+            f"ratio {rate / baseline:.2f}, {per_vcpu:.1f} logins/s per vCPU"
+        )
+
+
+if __name__ == "__main__":
+    main()
