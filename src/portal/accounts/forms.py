@@ -360,7 +360,7 @@ CLOSURE_REASONS = [
     ("", _("Choose a reason")),
     ("no_longer_needed", _("I no longer need the account")),
     ("left_business", _("I no longer act for any business")),
-    ("duplicate", _("I have another way to use the services")),
+    ("other_channel", _("I use the services through another channel")),
     ("privacy", _("Privacy concerns")),
     ("other", _("Other")),
 ]

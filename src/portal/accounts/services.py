@@ -14,6 +14,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from portal.accounts.models import (
     ConsentDocument,
@@ -273,7 +274,12 @@ def otp_issue(
     if last and last.created_at + cooldown > now:
         wait = int((last.created_at + cooldown - now).total_seconds()) + 1
         raise AccountError(
-            _("Please wait %(s)d seconds before asking for a new code.") % {"s": wait},
+            ngettext(
+                "Please wait %(s)d second before asking for a new code.",
+                "Please wait %(s)d seconds before asking for a new code.",
+                wait,
+            )
+            % {"s": wait},
             code="cooldown",
         )
     if rate_limit_hit(
@@ -347,7 +353,12 @@ def otp_verify(*, otp_id: int, member: Member, code: str, purpose: str) -> OneTi
                 otp.save(update_fields=["attempts"])
                 left = settings.OTP_MAX_ATTEMPTS - otp.attempts
                 failure = AccountError(
-                    _("The code is not correct. %(left)d tries left.") % {"left": left},
+                    ngettext(
+                        "The code is not correct. %(left)d try left.",
+                        "The code is not correct. %(left)d tries left.",
+                        left,
+                    )
+                    % {"left": left},
                     field="code",
                     code="wrong",
                 )

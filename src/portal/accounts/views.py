@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.accounts import forms, selectors, services
@@ -160,9 +161,12 @@ def login_locked_out(request, credentials, *args, **kwargs):
         "accounts/login.html",
         {
             "form": form,
-            "locked_message": _(
+            "locked_message": ngettext(
+                "Too many wrong passwords. Log in again after %(m)d minute, or reset your "
+                "password.",
                 "Too many wrong passwords. Log in again after %(m)d minutes, or reset your "
-                "password."
+                "password.",
+                minutes,
             )
             % {"m": minutes},
         },

@@ -1,14 +1,15 @@
 """The sandbox world: what the outside registries know, read from a directory of JSON Lines.
 
-The format is /work/shared/sandbox-world/README.md (copied in docs): six files, one JSON object
-a line. Unknown fields are ignored, a missing optional field is absent or null, an absent file
-means that registry knows nobody, and a malformed line stops the load with a WorldFormatError
-naming the file and the line. Only the fields that identify a record are required (pid,
+The format is the shared sandbox-world/README.md: six files, one JSON object a line. Unknown
+fields are ignored, a missing optional field is absent or null, an absent file means that
+registry knows nobody, and a malformed line stops the load with a WorldFormatError naming the
+file and the line. Only the fields that identify a record are required (pid,
 juristic_id, registration_no, tax_id, factory_no); everything else falls back to empty.
 
 current_world() loads settings.SANDBOX_WORLD lazily, once per process, and loads it again when
-the directory or any file's modification time or size changes, so tests can point at worlds of
-their own and a rebuilt world is picked up without a restart.
+the directory changes or any of its files is written (modification and change times, size,
+inode), so tests can point at worlds of their own and a rebuilt world is picked up without a
+restart. Records are small frozen dataclasses, indexed by what the adapters look them up by.
 """
 
 import datetime as dt

@@ -21,6 +21,7 @@ import json
 import os
 import random
 import tempfile
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -349,7 +350,9 @@ SOUTHERN_LAST_NAMES = (
     ("หะยีสะมะแอ", "Hayisamae"), ("เจ๊ะเต๊ะ", "Chete"), ("บินอาหลี", "Bin-ali"),
     ("อาแวบือซา", "Awaebuesa"), ("หะยีอาแว", "Hayi-awae"), ("สะมะแอ", "Samae"),
 )  # fmt: skip
-MIDDLE_NAMES = ("จอห์น", "ปีเตอร์", "มาเรีย", "แอนนา", "ไมเคิล", "เดวิด")
+# Middle names on Thai cards are mostly a foreign parent's given name.
+MALE_MIDDLE_NAMES = ("จอห์น", "ปีเตอร์", "ไมเคิล", "เดวิด")
+FEMALE_MIDDLE_NAMES = ("มาเรีย", "แอนนา", "แคทเธอรีน", "ซาราห์")
 FIRST_NAMES_BEFORE_CHANGE = ("ทองสุข", "บุญชู", "จำเนียร", "สมาน", "ละมัย", "เฉลียว", "สำเริง", "บุญเลิศ")
 
 FOREIGN_DIRECTORS = {
@@ -665,7 +668,11 @@ class _WorldBuilder:
             "last_name_th": last_th,
             "first_name_en": None if no_english else first_en,
             "last_name_en": None if no_english else last_en,
-            "middle_name_th": rng.choice(MIDDLE_NAMES) if "middle_name" in traits else None,
+            "middle_name_th": (
+                rng.choice(MALE_MIDDLE_NAMES if male else FEMALE_MIDDLE_NAMES)
+                if "middle_name" in traits
+                else None
+            ),
             "birth_year_be": birth_year_be,
             "birth_month": month,
             "birth_day": day,
@@ -1271,12 +1278,10 @@ class _WorldBuilder:
         self._factory(*company(), zone=zone["สวนอุตสาหกรรมบางกะดี"], authority="2")
         self._factory(*company(), province=province["21"], location_zone="4", authority="0")
         self._factory(*company(), province=province["63"], location_zone="4", authority="2")
-        juristic_power = self._juristic_operator(
-            lambda j: j["status"] == "active" and j["kind"] == "company_limited"
-        )
+        power_company = company()
         self._factory(
-            juristic_power[0],
-            juristic_power[1],
+            power_company[0],
+            power_company[1],
             POWER,
             province=province["19"],
             factory_class=3,
@@ -1358,7 +1363,7 @@ class _WorldBuilder:
             for j in active
         ]
         weights = [1 / (rank + 1) ** 0.7 for rank in range(len(operators))]
-        counts: dict[str, int] = {}
+        counts = Counter(f["operator_id"] for f in self.factories)
         while len(self.factories) < total:
             roll = rng.random()
             if roll < 0.84:
@@ -1370,7 +1375,7 @@ class _WorldBuilder:
             else:
                 head, industry = rng.choice([t for t in taxpayers if t[1] is not None])
                 operator_id, name = head["tax_id"], head["name_th"]
-            counts[operator_id] = counts.get(operator_id, 0) + 1
+            counts[operator_id] += 1
             if counts[operator_id] > 1:
                 name = f"{name} (โรงงาน {counts[operator_id]})"
             roll = rng.random()
