@@ -180,6 +180,7 @@ AXES_SENSITIVE_PARAMETERS = ["national_id", "password", "robot", "csrfmiddleware
 AXES_LOCKOUT_CALLABLE = "portal.accounts.views.login_locked_out"
 AXES_VERBOSE = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
+AXES_DISABLE_ACCESS_LOG = True  # successful logins are not axes' business; keeps login lean
 AXES_HANDLER = env.str("AXES_HANDLER", default="axes.handlers.database.AxesDatabaseHandler")
 
 # Self-hosted robot check (altcha proof of work); no third-party service.
@@ -236,6 +237,14 @@ REGISTRY_ADAPTER = env.str("REGISTRY_ADAPTER", default="sandbox" if SANDBOX or T
 DOPA_URL = env.str("DOPA_URL", default="")
 DOPA_TOKEN = env.str("DOPA_TOKEN", default="")
 REGISTRY_TIMEOUT_SECONDS = env.float("REGISTRY_TIMEOUT_SECONDS", default=5.0)
+REGISTRY_RETRIES = env.int("REGISTRY_RETRIES", default=2)  # only for idempotent calls
+REGISTRY_BACKOFF_SECONDS = env.float("REGISTRY_BACKOFF_SECONDS", default=0.2)
+REGISTRY_BREAKER_FAIL_MAX = env.int("REGISTRY_BREAKER_FAIL_MAX", default=5)
+REGISTRY_BREAKER_RESET_SECONDS = env.int("REGISTRY_BREAKER_RESET_SECONDS", default=30)
+# Sandbox failure switches at start-up, e.g. "dopa:down,sms:slow" (also switchable at
+# /sandbox/registries/); "slow" answers after SANDBOX_SLOW_SECONDS.
+SANDBOX_FAILURES = env.str("SANDBOX_FAILURES", default="")
+SANDBOX_SLOW_SECONDS = env.float("SANDBOX_SLOW_SECONDS", default=2.0)
 MESSAGING_ADAPTER = env.str(
     "MESSAGING_ADAPTER", default="sandbox" if SANDBOX or TESTING else "http"
 )

@@ -9,7 +9,7 @@ from portal.accounts.models import Member
 from portal.accounts.selectors import current_terms
 from portal.accounts.services import AccountError, member_register
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 ATTEMPTS = 20
 
 

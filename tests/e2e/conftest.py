@@ -26,7 +26,7 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
             # Browser tests share one browser per worker: keep them on as few workers as the
             # run allows, and give them the database of a live server.
-            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
+            item.add_marker(pytest.mark.django_db(transaction=True))
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,5 @@
-from django.db import migrations
+"""The consent documents every installation starts with (version 1), in the portal's own
+words. The data migration installs them; tests whose database was emptied reinstall them."""
 
 TERMS_TH = """ข้อตกลงการใช้บริการพอร์ทัลอุตสาหกรรม
 
@@ -46,31 +47,30 @@ PURPOSES = [
 ]
 
 
-def create_documents(apps, schema_editor):
-    ConsentDocument = apps.get_model("accounts", "ConsentDocument")
-    ConsentDocument.objects.create(
-        kind="terms",
+def install_default_consent_documents(document_model, using: str = "default") -> None:
+    """Create version 1 of the terms and each PDPA purpose where it does not exist yet."""
+    document_model._default_manager.db_manager(using).get_or_create(
         purpose="terms",
         version=1,
-        title_th="หลักเกณฑ์ เงื่อนไข และความยินยอม",
-        title_en="Terms, conditions and consent",
-        body_th=TERMS_TH,
-        body_en=TERMS_EN,
-        order=0,
+        defaults={
+            "kind": "terms",
+            "title_th": "หลักเกณฑ์ เงื่อนไข และความยินยอม",
+            "title_en": "Terms, conditions and consent",
+            "body_th": TERMS_TH,
+            "body_en": TERMS_EN,
+            "order": 0,
+        },
     )
     for purpose, order, title_th, title_en, body_th, body_en in PURPOSES:
-        ConsentDocument.objects.create(
-            kind="pdpa",
+        document_model._default_manager.db_manager(using).get_or_create(
             purpose=purpose,
             version=1,
-            title_th=title_th,
-            title_en=title_en,
-            body_th=body_th,
-            body_en=body_en,
-            order=order,
+            defaults={
+                "kind": "pdpa",
+                "title_th": title_th,
+                "title_en": title_en,
+                "body_th": body_th,
+                "body_en": body_en,
+                "order": order,
+            },
         )
-
-
-class Migration(migrations.Migration):
-    dependencies = [("accounts", "0001_initial")]
-    operations = [migrations.RunPython(create_documents, migrations.RunPython.noop)]
