@@ -74,6 +74,8 @@ def _env(variant: dict, database_url: str) -> dict:
             "ARGON2_MEMORY_COST_KIB": str(variant["memory"]),
             "ARGON2_PARALLELISM": str(variant["parallelism"]),
             "AXES_FAILURE_LIMIT": "1000000",
+            # Production-like: the cache (robot-check replay guard, rate limits) is Redis.
+            "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14"),
             "LOG_LEVEL": "WARNING",
             "SANDBOX_WORLD": str(ROOT / "var" / "bench-world"),
             "PYTHONPATH": str(ROOT / "src"),
@@ -169,6 +171,34 @@ def _login_clients(base: str, pids: list[str], payloads: list[str], clients: int
     return stats, time.perf_counter() - started
 
 
+def _cpu_seconds(pids: list[int]) -> float:
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / ticks  # utime + stime
+    return total
+
+
+def _process_tree(root: int) -> list[int]:
+    children = subprocess.run(
+        ["pgrep", "-P", str(root)], capture_output=True, text=True
+    ).stdout.split()
+    return [root, *map(int, children)]
+
+
+def _postgres_pids() -> list[int]:
+    return [
+        int(p)
+        for p in subprocess.run(
+            ["pgrep", "postgres"], capture_output=True, text=True
+        ).stdout.split()
+    ]
+
+
 def portal_login_rate(variant: dict, *, workers: int, clients: int, seconds: float, db: str):
     import httpx
 
@@ -183,6 +213,8 @@ def portal_login_rate(variant: dict, *, workers: int, clients: int, seconds: flo
             str(workers),
             "--bind",
             f"127.0.0.1:{port}",
+            "--threads",
+            "2",
             "--log-level",
             "warning",
         ],
@@ -205,13 +237,20 @@ def portal_login_rate(variant: dict, *, workers: int, clients: int, seconds: flo
             payloads = pool.map(_solve, challenges)
         # Warm up the workers (imports, connections) outside the measurement.
         _login_clients(base, pids, payloads[:10], clients, 5)
+        server_pids, db_pids = _process_tree(server.pid), _postgres_pids()
+        cpu_before = (_cpu_seconds(server_pids), _cpu_seconds(db_pids), time.process_time())
         stats, elapsed = _login_clients(base, pids, payloads[10:], clients, seconds)
+        cpu_after = (_cpu_seconds(server_pids), _cpu_seconds(db_pids), time.process_time())
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(10)
     if stats["fail"]:
         raise SystemExit(f"{stats['fail']} logins failed; the figures would be wrong")
-    return stats["ok"] / elapsed, stats["ok"]
+    per_login_ms = [
+        1000 * (after - before) / max(stats["ok"], 1)
+        for before, after in zip(cpu_before, cpu_after, strict=True)
+    ]
+    return stats["ok"] / elapsed, stats["ok"], per_login_ms
 
 
 def main():
@@ -228,13 +267,15 @@ def main():
     print(f"cores={os.cpu_count()} workers={args.workers} clients={args.clients}")
     for name, variant in VARIANTS.items():
         baseline = bare_hash_rate(variant, processes=args.workers, seconds=args.seconds / 2)
-        rate, count = portal_login_rate(
+        rate, count, cpu_ms = portal_login_rate(
             variant, workers=args.workers, clients=args.clients, seconds=args.seconds, db=db
         )
         per_vcpu = rate / args.workers
         print(
             f"{name}: bare hash {baseline:.1f}/s, portal login {rate:.1f}/s ({count} logins), "
-            f"ratio {rate / baseline:.2f}, {per_vcpu:.1f} logins/s per vCPU"
+            f"ratio {rate / baseline:.2f}, {per_vcpu:.1f} logins/s per vCPU; CPU ms per login: "
+            f"portal {cpu_ms[0]:.1f}, PostgreSQL {cpu_ms[1]:.1f}, bench client {cpu_ms[2]:.1f}, "
+            f"bare hash {1000 * args.workers / baseline:.1f}"
         )
 
 

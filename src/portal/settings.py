@@ -181,7 +181,14 @@ AXES_LOCKOUT_CALLABLE = "portal.accounts.views.login_locked_out"
 AXES_VERBOSE = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_DISABLE_ACCESS_LOG = True  # successful logins are not axes' business; keeps login lean
-AXES_HANDLER = env.str("AXES_HANDLER", default="axes.handlers.database.AxesDatabaseHandler")
+# With Redis the failure counters live in the cache (shared, expiring, no database writes on
+# the login path); without it, in the database.
+AXES_HANDLER = env.str(
+    "AXES_HANDLER",
+    default="axes.handlers.cache.AxesCacheHandler"
+    if REDIS_URL
+    else "axes.handlers.database.AxesDatabaseHandler",
+)
 
 # Self-hosted robot check (altcha proof of work); no third-party service.
 ALTCHA_HMAC_SECRET = env.str("ALTCHA_HMAC_SECRET", default=_derived_key("altcha"))
@@ -293,5 +300,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "axes": {"level": "WARNING"},
     },
 }

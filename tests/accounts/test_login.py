@@ -130,3 +130,17 @@ def test_logout_needs_post(client, robot, member_factory):
     assert client.get("/accounts/logout/").status_code == 405
     client.post("/accounts/logout/")
     assert "_auth_user_id" not in client.session
+
+
+def test_acc_09_login_costs_a_fixed_number_of_queries(
+    client, robot, member_factory, django_assert_max_num_queries
+):
+    """The hash is the floor of a login's cost; the database work around it stays small."""
+    member = member_factory()
+    payload = robot(client)
+    with django_assert_max_num_queries(19):  # includes the savepoints of the test transaction
+        response = client.post(
+            "/accounts/login/",
+            {"national_id": member.national_id, "password": "iindustrY@2024", "robot": payload},
+        )
+    assert response.status_code == 302

@@ -26,6 +26,11 @@ class NationalIdBackend(ModelBackend):
             # Spend the same time as a real check so that timing does not reveal members.
             Member().set_password(password)
             return None
-        if member.check_password(password) and member.is_active:
+        if not member.is_active:
+            # Tell the login view, without a second query, that this ID was closed (ACC-15).
+            if request is not None:
+                request.closed_account = True
+            return None
+        if member.check_password(password):
             return member
         return None

@@ -180,11 +180,10 @@ def login_view(request):
     form = forms.LoginForm(posted_data(request), request=request)
     if request.method == "POST" and form.is_valid():
         pid = form.cleaned_data["national_id"]
-        closed = Member.objects.filter(pid_hash=pid_hash(pid), status=Member.Status.CLOSED)
         member = authenticate(request, national_id=pid, password=form.cleaned_data["password"])
         if getattr(request, "axes_locked_out", False):
             return login_locked_out(request, None)
-        if member is None and closed.exists():
+        if member is None and getattr(request, "closed_account", False):
             form.add_error(None, _("This username has been closed."))
         elif member is None:
             form.add_error(None, _("The national ID or password is not correct."))
