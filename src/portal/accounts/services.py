@@ -411,19 +411,20 @@ def member_reset_password(*, member: Member, password: str, channel: str, reques
         )
 
 
+def _confirm_password(member: Member, password: str, *, field: str) -> None:
+    """A logged-in member proves it is them again; the tries are limited like a login's."""
+    if rate_limit_hit(scope="password-check", key=str(member.pk), limit=10, window_seconds=900):
+        raise AccountError(
+            _("Too many attempts. Try again in 15 minutes."), field=field, code="rate_limited"
+        )
+    if not member.check_password(password):
+        raise AccountError(_("The password is not correct."), field=field, code="wrong")
+
+
 @transaction.atomic
 def member_change_password(*, member: Member, current: str, new: str, request=None) -> None:
     """ACC-14: the current password proves it is the member; other sessions end (SSO-10)."""
-    if rate_limit_hit(scope="password-check", key=str(member.pk), limit=10, window_seconds=900):
-        raise AccountError(
-            _("Too many attempts. Try again in 15 minutes."),
-            field="current_password",
-            code="rate_limited",
-        )
-    if not member.check_password(current):
-        raise AccountError(
-            _("The current password is not correct."), field="current_password", code="wrong"
-        )
+    _confirm_password(member, current, field="current_password")
     member.set_password(new)
     member.save(update_fields=["password"])
     audit_record(actor=member, action="member.password_change", target=member, request=request)
@@ -569,12 +570,7 @@ def _scrub_audit_rows(member: Member) -> None:
 def member_close(*, member: Member, reason: str, password: str, request=None) -> None:
     """Erase the personal data, keep the keyed hash that blocks the ID from registering
     again, keep everything done in the name of businesses and factories (ACC-15)."""
-    if rate_limit_hit(scope="password-check", key=str(member.pk), limit=10, window_seconds=900):
-        raise AccountError(
-            _("Too many attempts. Try again in 15 minutes."), field="password", code="limited"
-        )
-    if not member.check_password(password):
-        raise AccountError(_("The password is not correct."), field="password", code="wrong")
+    _confirm_password(member, password, field="password")
     with transaction.atomic():
         member = Member.objects.select_for_update().get(pk=member.pk)
         avatar_name = member.avatar.name if member.avatar else ""
