@@ -1,0 +1,50 @@
+"""axe-core finds no violation on any page of the accounts and the back office, in Thai and
+in English, for a visitor, a member and an officer."""
+
+from django.db import transaction
+
+from portal.backoffice.services import officer_appoint
+from tests.e2e.helpers import login
+from tests.factories import DEFAULT_PASSWORD, MemberFactory
+
+VISITOR_PAGES = [
+    "/",
+    "/accounts/login/",
+    "/accounts/register/",
+    "/accounts/reset/",
+    "/accounts/reopen/",
+]
+MEMBER_PAGES = [
+    "/accounts/settings/",
+    "/accounts/settings/contact/mobile/",
+    "/accounts/settings/contact/email/",
+    "/accounts/settings/password/",
+    "/accounts/settings/name-change/",
+    "/accounts/settings/close/",
+]
+OFFICER_PAGES = ["/backoffice/", "/backoffice/member-requests/"]
+
+
+def sweep(page, urls, switch_language, assert_accessible):
+    for language in ("th", "en"):
+        page.goto(urls[0])
+        if page.locator("html").get_attribute("lang") != language:
+            switch_language(page, language)
+        for url in urls:
+            page.goto(url)
+            assert page.locator("html").get_attribute("lang") == language
+            assert_accessible(page)
+
+
+def test_every_page_is_accessible_in_both_languages(
+    page, solve_robot_check, switch_language, assert_accessible
+):
+    sweep(page, VISITOR_PAGES, switch_language, assert_accessible)
+    officer = MemberFactory()
+    with transaction.atomic():
+        officer_appoint(
+            member=officer, agency="OPS", permissions=["accounts.review_member_request"]
+        )
+    switch_language(page, "th")
+    login(page, solve_robot_check, officer.national_id, DEFAULT_PASSWORD)
+    sweep(page, MEMBER_PAGES + OFFICER_PAGES, switch_language, assert_accessible)
