@@ -203,3 +203,21 @@ def test_settings_need_login(client):
     ]:
         response = client.get(url)
         assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+def test_acc_04_consents_can_be_withdrawn_and_given_again_in_settings(client, logged_in):
+    from portal.accounts.models import ConsentDocument, ConsentRecord
+
+    documents = list(ConsentDocument.objects.filter(kind="pdpa").order_by("order"))
+    page = client.get("/accounts/settings/consents/")
+    assert page.context["form"].initial[f"consent_{documents[0].pk}"] == "yes"
+    answers = {f"consent_{d.pk}": "yes" for d in documents}
+    answers[f"consent_{documents[0].pk}"] = "no"
+    assert client.post("/accounts/settings/consents/", answers).status_code == 302
+    latest = ConsentRecord.objects.filter(member=logged_in, document=documents[0]).latest("id")
+    assert (latest.granted, latest.channel) == (False, "settings")
+    # Only the changed answer was recorded; the history of choices stays.
+    assert ConsentRecord.objects.filter(member=logged_in, channel="settings").count() == 1
+    assert ConsentRecord.objects.filter(member=logged_in, document=documents[0]).count() == 2
+    entry = AuditEntry.objects.get(action="member.consent")
+    assert entry.after == {str(documents[0].pk): False}

@@ -19,6 +19,7 @@ MEMBER_PAGES = [
     "/accounts/settings/contact/mobile/",
     "/accounts/settings/contact/email/",
     "/accounts/settings/password/",
+    "/accounts/settings/consents/",
     "/accounts/settings/name-change/",
     "/accounts/settings/close/",
 ]

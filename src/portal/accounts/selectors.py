@@ -77,3 +77,14 @@ def members_with_pending_requests() -> QuerySet[Member]:
     return Member.objects.filter(
         Exists(MemberRequest.objects.filter(member=OuterRef("pk"), status="pending"))
     )
+
+
+def member_current_consents(*, member: Member) -> dict[int, bool]:
+    """The member's latest answer to each current PDPA document, by document id."""
+    current = current_consent_documents(kind=ConsentDocument.Kind.PDPA)
+    answers: dict[int, bool] = {}
+    for record in ConsentRecord.objects.filter(
+        member=member, document__in=[d.pk for d in current]
+    ).order_by("created_at", "id"):
+        answers[record.document_id] = record.granted
+    return answers

@@ -215,6 +215,27 @@ def consent_answer_at_login(*, member: Member, answers: dict[int, bool], request
 
 
 @transaction.atomic
+def member_change_consents(
+    *, member: Member, answers: dict[int, bool], previous: dict[int, bool], request=None
+) -> list[int]:
+    """PDPA: a consent can be withdrawn (or given) at any time; only changed answers are
+    recorded, each as a new record, so the history of choices stays."""
+    changed = {doc: granted for doc, granted in answers.items() if previous.get(doc) != granted}
+    if not changed:
+        return []
+    consent_record_answers(member=member, answers=changed, channel=ConsentRecord.Channel.SETTINGS)
+    audit_record(
+        actor=member,
+        action="member.consent",
+        target=member,
+        before={str(k): previous.get(k) for k in changed},
+        after={str(k): v for k, v in changed.items()},
+        request=request,
+    )
+    return list(changed)
+
+
+@transaction.atomic
 def member_set_language(*, member: Member, language: str, request=None) -> None:
     if member.language == language:
         return

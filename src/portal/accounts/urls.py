@@ -21,6 +21,7 @@ urlpatterns = [
     path("settings/avatar.png", views.avatar, name="avatar"),
     path("settings/contact/<str:kind>/", views.contact_change, name="contact_change"),
     path("settings/password/", views.password_change, name="password_change"),
+    path("settings/consents/", views.consents_view, name="consents"),
     path("settings/close/", views.close_account, name="close"),
     path("settings/name-change/", views.name_change_request, name="name_change"),
     path("requests/<int:request_id>/evidence/", views.request_evidence, name="request_evidence"),

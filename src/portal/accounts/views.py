@@ -459,6 +459,27 @@ def settings_view(request):
     )
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def consents_view(request):
+    member = request.user
+    documents = selectors.current_consent_documents(kind="pdpa")
+    previous = selectors.member_current_consents(member=member)
+    form = forms.ConsentForm(
+        posted_data(request),
+        documents=documents,
+        language=get_language(),
+        initial={f"consent_{k}": "yes" if v else "no" for k, v in previous.items()},
+    )
+    if request.method == "POST" and form.is_valid():
+        services.member_change_consents(
+            member=member, answers=form.answers(), previous=previous, request=request
+        )
+        messages.success(request, _("Your consent choices were saved."))
+        return redirect("accounts:settings")
+    return render(request, "accounts/consents.html", {"form": form})
+
+
 def _profile_initial(member: Member) -> dict:
     return {field: getattr(member, field) for field in forms.ProfileForm.Meta.fields}
 
