@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "portal.core",
     "portal.accounts",
     "portal.registries",
+    "portal.operators",
     "portal.backoffice",
 ]
 if SANDBOX:

@@ -1,0 +1,147 @@
+"""Businesses [กิจการ] and the members who act for them (BIZ-01 to BIZ-11, SSO-02).
+
+A `Business` is one operator as the state knows it (a person, a company, an agency...), shared
+by every member who holds it (BIZ-09, BIZ-11). A member's claim to act for it is a `Holding`:
+verified at once when a registry confirms it, or Not Verified until an officer checks the
+documents (BIZ-05, BIZ-06). Removing a business from a profile ends the holding only (BIZ-10).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from portal.core.thaiid import decrypt_text, mask_pid
+
+
+class Business(models.Model):
+    class Kind(models.TextChoices):
+        NATURAL_PERSON = "natural_person", _("Natural person")
+        JURISTIC_PERSON = "juristic_person", _("Juristic person (DBD)")
+        OTHER_LAW = "other_law", _("Juristic person under other laws")
+        COMMUNITY_ENTERPRISE = "community_enterprise", _("Community enterprise")
+        GROUP_OF_PERSONS = "group_of_persons", _("Group of persons")
+        OTHER = "other", _("Other")
+
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    # The registry's key: a juristic ID, a 0994 tax ID, a DOAE registration number, a typed tax
+    # ID for groups; for a natural person a keyed hash of the national ID (personal data).
+    registry_key = models.CharField(max_length=64)
+    # For a natural person only: the national ID, encrypted, to show it masked and to ask DOPA.
+    pid_encrypted = models.TextField(blank=True)
+    name_th = models.CharField(max_length=300)
+    name_en = models.CharField(max_length=300, blank=True)
+    # BIZ-03: a sole proprietor with a commercial registration chooses the name to show.
+    trade_name_th = models.CharField(max_length=300, blank=True)
+    branch = models.CharField(max_length=5, blank=True)
+    # What the registry said when last read (read-only in the UI; BIZ-04, BIZ-08).
+    registry_data = models.JSONField(default=dict, blank=True)
+    registry_read_at = models.DateTimeField(null=True, blank=True)
+
+    phone = models.CharField(max_length=30, blank=True)
+    fax = models.CharField(max_length=30, blank=True)
+    website = models.URLField(blank=True)
+    email = models.EmailField(blank=True)
+    other_contacts = models.TextField(blank=True)
+    contact_address_same = models.BooleanField(default=True)
+    contact_address = models.JSONField(default=dict, blank=True)
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    contact_person_name = models.CharField(max_length=200, blank=True)
+    contact_person_position = models.CharField(max_length=150, blank=True)
+    contact_person_phone = models.CharField(max_length=30, blank=True)
+    contact_person_mobile = models.CharField(max_length=10, blank=True)
+    contact_person_email = models.EmailField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "registry_key"], name="business_registry_key"),
+        ]
+        indexes = [models.Index(fields=["name_th"])]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.trade_name_th or self.name_th
+
+    @property
+    def masked_registry_id(self) -> str:
+        if self.kind == self.Kind.NATURAL_PERSON:
+            return mask_pid(decrypt_text(self.pid_encrypted)) if self.pid_encrypted else ""
+        return self.registry_key
+
+
+class Holding(models.Model):
+    """A member's claim to act for a business: how it was proven and whether it stands."""
+
+    class Status(models.TextChoices):
+        VERIFIED = "verified", _("Verified")
+        NOT_VERIFIED = "not_verified", _("Not verified")
+        REJECTED = "rejected", _("Rejected")
+
+    class Proof(models.TextChoices):
+        SELF = "self", _("The member is the person")
+        ID_CARD = "id_card", _("ID and laser code of the person")
+        DIRECTOR_ID = "director_id", _("ID of a Thai director")
+        REPRESENTATIVE_ID = "representative_id", _("ID of the registered representative")
+        DOCUMENT = "document", _("Documents checked by an officer")
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="holdings"
+    )
+    business = models.ForeignKey(Business, on_delete=models.PROTECT, related_name="holdings")
+    proof = models.CharField(max_length=20, choices=Proof.choices)
+    status = models.CharField(max_length=15, choices=Status.choices)
+    rejection_reason = models.TextField(blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    # BIZ-10: removing ends the holding; the row stays as the record of who acted when.
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "business"],
+                condition=Q(removed_at__isnull=True),
+                name="holding_one_active_per_member",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["member", "removed_at"]),
+            models.Index(fields=["business", "removed_at"]),
+            models.Index(fields=["status", "created_at"]),
+        ]
+        permissions = [("verify_holding", "Can verify businesses added by document")]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} → {self.business_id} ({self.status})"
+
+
+class BusinessDocument(models.Model):
+    """An upload proving a holding (BIZ-05 passport or work permit, BIZ-06 RD document)."""
+
+    class Kind(models.TextChoices):
+        PASSPORT = "passport", _("Passport")
+        WORK_PERMIT = "work_permit", _("Work permit")
+        RD_DOCUMENT = "rd_document", _("Revenue Department document showing the tax ID")
+        OTHER = "other", _("Other document")
+
+    holding = models.ForeignKey(Holding, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    file = models.FileField(upload_to="business-documents/", max_length=200)
+    content_type = models.CharField(max_length=40)
+    expires_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.kind} for holding {self.holding_id}"

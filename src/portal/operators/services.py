@@ -1,0 +1,279 @@
+"""Writes of the operators app: adding businesses to a member's profile by each way the rules
+allow, removing them, and the officer's decision on a document-proven holding.
+
+Every registry call happens before the transaction; a registry that is down raises
+RegistryUnavailable and nothing is stored (DESIGN: errors and faults)."""
+
+import datetime as dt
+from dataclasses import asdict
+
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.core.services import audit_record
+from portal.core.thaiid import encrypt_text, is_valid_thirteen_digit_id, pid_hash
+from portal.core.uploads import private_name
+from portal.operators.models import Business, BusinessDocument, Holding
+from portal.registries.dopa import citizen_registry
+
+CONTENT_TYPES = {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png"}
+REGISTRY_FIELDS = ("name_th", "name_en", "registry_data", "registry_read_at")
+
+
+class OperatorError(Exception):
+    """The one error type of this app: a message for the person and the field it concerns."""
+
+    def __init__(self, message: str, *, field: str | None = None, code: str = "invalid"):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.code = code
+
+
+def _jsonable(value):
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if hasattr(value, "__dataclass_fields__"):
+        return _jsonable(asdict(value))
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
+
+
+def _hold(
+    *,
+    member,
+    kind: str,
+    registry_key: str,
+    defaults: dict,
+    proof: str,
+    status: str,
+    request=None,
+) -> Holding:
+    """Find or create the business, then the member's holding of it, in one transaction."""
+    try:
+        with transaction.atomic():
+            business, created = Business.objects.get_or_create(
+                kind=kind, registry_key=registry_key, defaults=defaults
+            )
+            refreshed = [f for f in REGISTRY_FIELDS if f in defaults]
+            if not created and "registry_data" in defaults:
+                # The registry was just read: keep its newest answer (BIZ-08).
+                for field in refreshed:
+                    setattr(business, field, defaults[field])
+                business.save(update_fields=refreshed)
+            holding = Holding.objects.create(
+                member=member, business=business, proof=proof, status=status
+            )
+            audit_record(
+                actor=member,
+                action="business.add",
+                target=holding,
+                after={"business": business.pk, "kind": kind, "proof": proof, "status": status},
+                request=request,
+            )
+    except IntegrityError as exc:
+        raise OperatorError(
+            _("This business is already in your profile."), code="already_held"
+        ) from exc
+    return holding
+
+
+def _refuse_if_held(member, kind: str, registry_key: str) -> None:
+    if Holding.objects.filter(
+        member=member,
+        business__kind=kind,
+        business__registry_key=registry_key,
+        removed_at__isnull=True,
+    ).exists():
+        raise OperatorError(_("This business is already in your profile."), code="already_held")
+
+
+# --- natural persons (BIZ-02, BIZ-03) ------------------------------------------------------
+
+
+def business_add_myself(*, member, trade_name_th: str = "", request=None) -> Holding:
+    """BIZ-02 "myself": the member is the sole proprietor; nothing to type."""
+    pid = member.national_id
+    key = pid_hash(pid)
+    _refuse_if_held(member, Business.Kind.NATURAL_PERSON, key)
+    return _hold(
+        member=member,
+        kind=Business.Kind.NATURAL_PERSON,
+        registry_key=key,
+        defaults={
+            "pid_encrypted": encrypt_text(pid),
+            "name_th": f"{member.title_th}{member.display_name}",
+            "name_en": f"{member.first_name_en} {member.last_name_en}".strip(),
+            "trade_name_th": trade_name_th,
+        },
+        proof=Holding.Proof.SELF,
+        status=Holding.Status.VERIFIED,
+        request=request,
+    )
+
+
+def business_add_natural_person(
+    *, member, pid: str, laser_code: str, trade_name_th: str = "", request=None
+) -> Holding:
+    """BIZ-02 "another person": their ID and the laser code of a current card, checked with
+    DOPA. The other person needs no account."""
+    key = pid_hash(pid)
+    _refuse_if_held(member, Business.Kind.NATURAL_PERSON, key)
+    registry = citizen_registry()
+    card = registry.check_card(pid, laser_code)
+    if not card.matches:
+        raise OperatorError(
+            _("The ID and the laser code do not match the civil registry."),
+            field="laser_code",
+            code="card_mismatch",
+        )
+    if not card.current:
+        raise OperatorError(
+            _("This ID card is not current (expired, lost or revoked); use the current card."),
+            field="laser_code",
+            code="card_not_current",
+        )
+    citizen = registry.lookup(pid)
+    if citizen is None or not citizen.alive:
+        raise OperatorError(
+            _("The civil registry does not confirm this person."), field="pid", code="unknown"
+        )
+    return _hold(
+        member=member,
+        kind=Business.Kind.NATURAL_PERSON,
+        registry_key=key,
+        defaults={
+            "pid_encrypted": encrypt_text(pid),
+            "name_th": f"{citizen.title_th}{citizen.first_name_th} {citizen.last_name_th}",
+            "name_en": f"{citizen.first_name_en} {citizen.last_name_en}".strip(),
+            "trade_name_th": trade_name_th,
+        },
+        proof=Holding.Proof.ID_CARD,
+        status=Holding.Status.VERIFIED,
+        request=request,
+    )
+
+
+# --- documents (BIZ-05, BIZ-06, SSO-02) ----------------------------------------------------
+
+
+def business_add_by_document(
+    *,
+    member,
+    kind: str,
+    tax_id: str,
+    name_th: str,
+    name_en: str = "",
+    branch: str = "",
+    document,
+    extension: str,
+    document_kind: str,
+    request=None,
+) -> Holding:
+    """BIZ-06 and SSO-02: juristic persons under other laws (0994 tax ID), groups of persons
+    and "other" operators are added with a document and stay Not Verified until an officer
+    checks it."""
+    if kind not in (
+        Business.Kind.OTHER_LAW,
+        Business.Kind.GROUP_OF_PERSONS,
+        Business.Kind.OTHER,
+    ):
+        raise OperatorError(_("This kind of business is not added by document."), code="kind")
+    if not is_valid_thirteen_digit_id(tax_id):
+        raise OperatorError(
+            _("Enter the 13 digits of the tax ID; the last digit does not check."),
+            field="tax_id",
+            code="tax_id",
+        )
+    if kind == Business.Kind.OTHER_LAW and not tax_id.startswith("0994"):
+        raise OperatorError(
+            _("A juristic person under other laws has a tax ID beginning with 0994."),
+            field="tax_id",
+            code="not_0994",
+        )
+    key = f"{tax_id}:{branch or '00000'}"
+    _refuse_if_held(member, kind, key)
+    # The file is written first and removed again if the rows cannot be: nothing half-done.
+    name = default_storage.save(private_name("business-documents", extension), document)
+    try:
+        with transaction.atomic():
+            holding = _hold(
+                member=member,
+                kind=kind,
+                registry_key=key,
+                defaults={"name_th": name_th, "name_en": name_en, "branch": branch or "00000"},
+                proof=Holding.Proof.DOCUMENT,
+                status=Holding.Status.NOT_VERIFIED,
+                request=request,
+            )
+            BusinessDocument.objects.create(
+                holding=holding,
+                kind=document_kind,
+                file=name,
+                content_type=CONTENT_TYPES[extension],
+            )
+    except BaseException:
+        default_storage.delete(name)
+        raise
+    return holding
+
+
+# --- removal (BIZ-10) and the officer's decision (ADM-02, ADM-03) --------------------------
+
+
+@transaction.atomic
+def holding_remove(*, member, holding_id: int, request=None) -> Holding:
+    """Remove a business from this member's profile only; nothing done in its name changes."""
+    holding = (
+        Holding.objects.select_for_update()
+        .filter(pk=holding_id, member=member, removed_at__isnull=True)
+        .first()
+    )
+    if holding is None:
+        raise OperatorError(_("This business is not in your profile."), code="not_held")
+    holding.removed_at = timezone.now()
+    holding.save(update_fields=["removed_at"])
+    audit_record(
+        actor=member,
+        action="business.remove",
+        target=holding,
+        before={"removed": False},
+        after={"removed": True},
+        request=request,
+    )
+    return holding
+
+
+@transaction.atomic
+def holding_decide(*, officer, holding_id: int, approve: bool, reason: str = "", request=None):
+    """An officer verifies or rejects a document-proven holding, with a reason when rejecting."""
+    if not officer.has_perm("operators.verify_holding"):
+        raise PermissionError("officer lacks operators.verify_holding")
+    if not approve and not reason.strip():
+        raise OperatorError(_("Give the reason for rejecting."), field="reason", code="reason")
+    holding = Holding.objects.select_for_update().get(pk=holding_id)
+    if holding.status != Holding.Status.NOT_VERIFIED:
+        raise OperatorError(_("This business was already decided."), code="decided")
+    before = {"status": holding.status}
+    holding.status = Holding.Status.VERIFIED if approve else Holding.Status.REJECTED
+    holding.rejection_reason = "" if approve else reason
+    holding.decided_by = officer
+    holding.decided_at = timezone.now()
+    holding.save(update_fields=["status", "rejection_reason", "decided_by", "decided_at"])
+    audit_record(
+        actor=officer,
+        actor_role="officer",
+        action=f"holding.{holding.status}",
+        target=holding,
+        before=before,
+        after={"status": holding.status, "reason": holding.rejection_reason},
+        request=request,
+    )
+    return holding
