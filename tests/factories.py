@@ -22,6 +22,14 @@ def make_pid(rng: random.Random | None = None) -> str:
     return body + str((11 - total % 11) % 10)
 
 
+def make_juristic_id(rng: random.Random | None = None) -> str:
+    """A DBD registration number (13 digits, same mod-11 check, starting 0105)."""
+    rng = rng or random
+    body = "0105" + "".join(str(rng.randint(0, 9)) for _ in range(8))
+    total = sum(int(d) * w for d, w in zip(body, range(13, 1, -1), strict=True))
+    return body + str((11 - total % 11) % 10)
+
+
 _mobile_counter = iter(range(10_000_000, 99_999_999))
 
 
@@ -59,11 +67,44 @@ class World:
     def __init__(self, path: Path):
         self.path = path
         self.citizens: list[dict] = []
+        self.juristic_persons: list[dict] = []
+        self.community_enterprises: list[dict] = []
 
     def add_citizen(self, **overrides) -> dict:
         record = citizen_record(**overrides)
         self.citizens.append(record)
         self._write("citizens.jsonl", self.citizens)
+        return record
+
+    def add_juristic_person(self, *, directors: list[dict], **overrides) -> dict:
+        record = {
+            "juristic_id": make_juristic_id(),
+            "kind": "company_limited",
+            "name_th": "บริษัท ทดสอบอุตสาหกรรม จำกัด",
+            "name_en": "TEST INDUSTRY CO., LTD.",
+            "previous_names_th": [],
+            "registered_on": "2005-03-01",
+            "status": "active",
+            "capital_baht": 1_000_000,
+            "objective": "ผลิตชิ้นส่วนยานยนต์",
+            "address": {"province": "ชลบุรี", "district": "เมืองชลบุรี"},
+            "directors": directors,
+        }
+        record.update(overrides)
+        self.juristic_persons.append(record)
+        self._write("juristic_persons.jsonl", self.juristic_persons)
+        return record
+
+    def add_community_enterprise(self, **overrides) -> dict:
+        record = {
+            "registration_no": f"1-20-01-01/1-{len(self.community_enterprises) + 1:04d}",
+            "name_th": "วิสาหกิจชุมชนทดสอบแปรรูปสมุนไพร",
+            "representative_pid": make_pid(),
+            "is_juristic": False,
+        }
+        record.update(overrides)
+        self.community_enterprises.append(record)
+        self._write("community_enterprises.jsonl", self.community_enterprises)
         return record
 
     def _write(self, name: str, rows: list[dict]) -> None:

@@ -161,7 +161,196 @@ def business_add_natural_person(
     )
 
 
+# --- juristic persons (BIZ-04, BIZ-05) and community enterprises (BIZ-07) ------------------
+
+
+def _registry_snapshot(company) -> dict:
+    return _jsonable(company)
+
+
+def _active_company(juristic_id: str):
+    from portal.registries.dbd import juristic_person_registry
+
+    if not is_valid_thirteen_digit_id(juristic_id):
+        raise OperatorError(
+            _("Enter the 13 digits of the juristic person's registration number."),
+            field="juristic_id",
+            code="juristic_id",
+        )
+    company = juristic_person_registry().lookup(juristic_id)
+    if company is None:
+        raise OperatorError(
+            _("The Department of Business Development has no juristic person by this number."),
+            field="juristic_id",
+            code="unknown",
+        )
+    if company.status != "active":
+        raise OperatorError(
+            _(
+                "This juristic person is dissolved or closed at the Department of Business "
+                "Development."
+            ),
+            field="juristic_id",
+            code="not_active",
+        )
+    return company
+
+
+def _juristic_defaults(company) -> dict:
+    return {
+        "name_th": company.name_th,
+        "name_en": company.name_en or "",
+        "registry_data": _registry_snapshot(company),
+        "registry_read_at": timezone.now(),
+    }
+
+
+def business_add_juristic_person(
+    *, member, juristic_id: str, director_pid: str, request=None
+) -> Holding:
+    """BIZ-04: verified with the national ID of any one Thai director (signing or not)."""
+    _refuse_if_held(member, Business.Kind.JURISTIC_PERSON, juristic_id)
+    company = _active_company(juristic_id)
+    if company.only_foreign_directors:
+        raise OperatorError(
+            _("This company has only foreign directors: add it with a passport or work permit."),
+            field="director_pid",
+            code="only_foreign",
+        )
+    if director_pid not in {d.pid for d in company.thai_directors}:
+        raise OperatorError(
+            _("This ID is not the ID of a Thai director of the company."),
+            field="director_pid",
+            code="not_director",
+        )
+    return _hold(
+        member=member,
+        kind=Business.Kind.JURISTIC_PERSON,
+        registry_key=juristic_id,
+        defaults=_juristic_defaults(company),
+        proof=Holding.Proof.DIRECTOR_ID,
+        status=Holding.Status.VERIFIED,
+        request=request,
+    )
+
+
+def business_add_foreign_directed_company(
+    *,
+    member,
+    juristic_id: str,
+    document,
+    extension: str,
+    document_kind: str,
+    expires_on: dt.date,
+    request=None,
+) -> Holding:
+    """BIZ-05: a company with only foreign directors, proven by a passport or a Thai work
+    permit that has not expired; Not Verified until an officer checks it."""
+    if expires_on < timezone.localdate():
+        raise OperatorError(
+            _("The document has expired; upload one that is still valid."),
+            field="expires_on",
+            code="expired",
+        )
+    _refuse_if_held(member, Business.Kind.JURISTIC_PERSON, juristic_id)
+    company = _active_company(juristic_id)
+    if not company.only_foreign_directors:
+        raise OperatorError(
+            _("This company has a Thai director: add it with that director's national ID."),
+            field="juristic_id",
+            code="has_thai_director",
+        )
+    return _hold_with_document(
+        member=member,
+        kind=Business.Kind.JURISTIC_PERSON,
+        registry_key=juristic_id,
+        defaults=_juristic_defaults(company),
+        document=document,
+        extension=extension,
+        document_kind=document_kind,
+        expires_on=expires_on,
+        request=request,
+    )
+
+
+def business_add_community_enterprise(
+    *, member, registration_no: str, representative_pid: str, request=None
+) -> Holding:
+    """BIZ-07: verified with the ID of its representative as registered with DOAE; one that
+    is also a juristic person is added as a juristic person (BIZ-04)."""
+    from portal.registries.doae import community_enterprise_registry
+
+    _refuse_if_held(member, Business.Kind.COMMUNITY_ENTERPRISE, registration_no)
+    enterprise = community_enterprise_registry().lookup(registration_no)
+    if enterprise is None or enterprise.representative_pid != representative_pid:
+        raise OperatorError(
+            _(
+                "The Department of Agricultural Extension does not list this ID as the "
+                "representative of this community enterprise."
+            ),
+            field="representative_pid",
+            code="not_representative",
+        )
+    if enterprise.is_juristic:
+        raise OperatorError(
+            _("This community enterprise is a juristic person: add it as a juristic person."),
+            field="registration_no",
+            code="is_juristic",
+        )
+    return _hold(
+        member=member,
+        kind=Business.Kind.COMMUNITY_ENTERPRISE,
+        registry_key=registration_no,
+        defaults={
+            "name_th": enterprise.name_th,
+            "registry_data": _jsonable(enterprise),
+            "registry_read_at": timezone.now(),
+        },
+        proof=Holding.Proof.REPRESENTATIVE_ID,
+        status=Holding.Status.VERIFIED,
+        request=request,
+    )
+
+
 # --- documents (BIZ-05, BIZ-06, SSO-02) ----------------------------------------------------
+
+
+def _hold_with_document(
+    *,
+    member,
+    kind,
+    registry_key,
+    defaults,
+    document,
+    extension,
+    document_kind,
+    expires_on=None,
+    request=None,
+) -> Holding:
+    # The file is written first and removed again if the rows cannot be: nothing half-done.
+    name = default_storage.save(private_name("business-documents", extension), document)
+    try:
+        with transaction.atomic():
+            holding = _hold(
+                member=member,
+                kind=kind,
+                registry_key=registry_key,
+                defaults=defaults,
+                proof=Holding.Proof.DOCUMENT,
+                status=Holding.Status.NOT_VERIFIED,
+                request=request,
+            )
+            BusinessDocument.objects.create(
+                holding=holding,
+                kind=document_kind,
+                file=name,
+                content_type=CONTENT_TYPES[extension],
+                expires_on=expires_on,
+            )
+    except BaseException:
+        default_storage.delete(name)
+        raise
+    return holding
 
 
 def business_add_by_document(
@@ -200,29 +389,16 @@ def business_add_by_document(
         )
     key = f"{tax_id}:{branch or '00000'}"
     _refuse_if_held(member, kind, key)
-    # The file is written first and removed again if the rows cannot be: nothing half-done.
-    name = default_storage.save(private_name("business-documents", extension), document)
-    try:
-        with transaction.atomic():
-            holding = _hold(
-                member=member,
-                kind=kind,
-                registry_key=key,
-                defaults={"name_th": name_th, "name_en": name_en, "branch": branch or "00000"},
-                proof=Holding.Proof.DOCUMENT,
-                status=Holding.Status.NOT_VERIFIED,
-                request=request,
-            )
-            BusinessDocument.objects.create(
-                holding=holding,
-                kind=document_kind,
-                file=name,
-                content_type=CONTENT_TYPES[extension],
-            )
-    except BaseException:
-        default_storage.delete(name)
-        raise
-    return holding
+    return _hold_with_document(
+        member=member,
+        kind=kind,
+        registry_key=key,
+        defaults={"name_th": name_th, "name_en": name_en, "branch": branch or "00000"},
+        document=document,
+        extension=extension,
+        document_kind=document_kind,
+        request=request,
+    )
 
 
 # --- removal (BIZ-10) and the officer's decision (ADM-02, ADM-03) --------------------------

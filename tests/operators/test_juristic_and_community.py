@@ -1,0 +1,152 @@
+import datetime as dt
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from portal.operators import services
+from portal.operators.models import Business, BusinessDocument, Holding
+from portal.operators.services import OperatorError
+from portal.registries.base import RegistryUnavailable
+from portal.registries.failures import failure_set
+from tests.factories import MemberFactory, make_juristic_id, make_pid
+
+pytestmark = pytest.mark.django_db
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def thai(pid, can_sign=False):
+    return {"pid": pid, "name_th": "นายกรรมการ ไทย", "nationality": "TH", "can_sign": can_sign}
+
+
+def foreign(passport="JP1234567"):
+    return {
+        "passport_no": passport,
+        "name_en": "Taro Yamada",
+        "nationality": "JP",
+        "can_sign": True,
+    }
+
+
+def test_biz_04_any_thai_director_verifies_the_company(world):
+    signing, non_signing = make_pid(), make_pid()
+    company = world.add_juristic_person(
+        directors=[thai(signing, True), thai(non_signing), foreign()]
+    )
+    holding = services.business_add_juristic_person(
+        member=MemberFactory(), juristic_id=company["juristic_id"], director_pid=non_signing
+    )
+    assert holding.status == "verified" and holding.proof == "director_id"
+    business = holding.business
+    assert business.name_th == company["name_th"] and business.name_en == company["name_en"]
+    # Registry data kept read-only: objectives at registration, address, directors.
+    assert business.registry_data["objective"] == "ผลิตชิ้นส่วนยานยนต์"
+    assert len(business.registry_data["directors"]) == 3
+
+
+def test_biz_04_someone_who_is_not_a_director_is_refused(world):
+    company = world.add_juristic_person(directors=[thai(make_pid())])
+    with pytest.raises(OperatorError) as error:
+        services.business_add_juristic_person(
+            member=MemberFactory(), juristic_id=company["juristic_id"], director_pid=make_pid()
+        )
+    assert error.value.code == "not_director"
+    assert Business.objects.count() == 0
+
+
+@pytest.mark.parametrize("status", ["dissolved", "closed"])
+def test_biz_04_dissolved_or_closed_companies_are_refused(world, status):
+    director = make_pid()
+    company = world.add_juristic_person(directors=[thai(director)], status=status)
+    with pytest.raises(OperatorError) as error:
+        services.business_add_juristic_person(
+            member=MemberFactory(), juristic_id=company["juristic_id"], director_pid=director
+        )
+    assert error.value.code == "not_active"
+
+
+def test_biz_04_unknown_company_and_registry_outage(world):
+    with pytest.raises(OperatorError):
+        services.business_add_juristic_person(
+            member=MemberFactory(), juristic_id=make_juristic_id(), director_pid=make_pid()
+        )
+    director = make_pid()
+    company = world.add_juristic_person(directors=[thai(director)])
+    failure_set("dbd", "down")
+    try:
+        with pytest.raises(RegistryUnavailable):
+            services.business_add_juristic_person(
+                member=MemberFactory(), juristic_id=company["juristic_id"], director_pid=director
+            )
+    finally:
+        failure_set("dbd", None)
+    assert Holding.objects.count() == 0
+
+
+def test_biz_05_only_foreign_directors_by_valid_passport_not_verified(world):
+    company = world.add_juristic_person(directors=[foreign(), foreign("KR7654321")])
+    holding = services.business_add_foreign_directed_company(
+        member=MemberFactory(),
+        juristic_id=company["juristic_id"],
+        document=SimpleUploadedFile("passport.pdf", PDF),
+        extension="pdf",
+        document_kind="passport",
+        expires_on=dt.date.today() + dt.timedelta(days=365),
+    )
+    assert holding.status == "not_verified" and holding.proof == "document"
+    assert BusinessDocument.objects.get(holding=holding).kind == "passport"
+
+
+def test_biz_05_expired_document_is_refused_and_thai_directed_companies_use_the_id(world):
+    company = world.add_juristic_person(directors=[foreign()])
+    with pytest.raises(OperatorError) as error:
+        services.business_add_foreign_directed_company(
+            member=MemberFactory(),
+            juristic_id=company["juristic_id"],
+            document=SimpleUploadedFile("permit.pdf", PDF),
+            extension="pdf",
+            document_kind="work_permit",
+            expires_on=dt.date.today() - dt.timedelta(days=1),
+        )
+    assert error.value.code == "expired"
+    thai_company = world.add_juristic_person(directors=[thai(make_pid()), foreign()])
+    with pytest.raises(OperatorError) as error:
+        services.business_add_foreign_directed_company(
+            member=MemberFactory(),
+            juristic_id=thai_company["juristic_id"],
+            document=SimpleUploadedFile("permit.pdf", PDF),
+            extension="pdf",
+            document_kind="work_permit",
+            expires_on=dt.date.today() + dt.timedelta(days=30),
+        )
+    assert error.value.code == "has_thai_director"
+    assert BusinessDocument.objects.count() == 0
+
+
+def test_biz_07_community_enterprise_by_its_registered_representative(world):
+    representative = make_pid()
+    enterprise = world.add_community_enterprise(representative_pid=representative)
+    holding = services.business_add_community_enterprise(
+        member=MemberFactory(),
+        registration_no=enterprise["registration_no"],
+        representative_pid=representative,
+    )
+    assert holding.status == "verified" and holding.proof == "representative_id"
+    with pytest.raises(OperatorError) as error:
+        services.business_add_community_enterprise(
+            member=MemberFactory(),
+            registration_no=enterprise["registration_no"],
+            representative_pid=make_pid(),
+        )
+    assert error.value.code == "not_representative"
+
+
+def test_biz_07_juristic_community_enterprise_is_added_as_a_juristic_person(world):
+    representative = make_pid()
+    enterprise = world.add_community_enterprise(representative_pid=representative, is_juristic=True)
+    with pytest.raises(OperatorError) as error:
+        services.business_add_community_enterprise(
+            member=MemberFactory(),
+            registration_no=enterprise["registration_no"],
+            representative_pid=representative,
+        )
+    assert error.value.code == "is_juristic"
