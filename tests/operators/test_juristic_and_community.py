@@ -150,3 +150,46 @@ def test_biz_07_juristic_community_enterprise_is_added_as_a_juristic_person(worl
             representative_pid=representative,
         )
     assert error.value.code == "is_juristic"
+
+
+def test_sso_09_biz_08_registry_changes_are_found_and_confirmed(world):
+    import json
+
+    from portal.core.models import AuditEntry
+    from portal.operators.selectors import registry_changes_for
+
+    director = make_pid()
+    company = world.add_juristic_person(directors=[thai(director)])
+    member = MemberFactory()
+    holding = services.business_add_juristic_person(
+        member=member, juristic_id=company["juristic_id"], director_pid=director
+    )
+    assert registry_changes_for(member=member) == []
+    old_name = company["name_th"]
+    # DBD renames the company and moves its head office.
+    world.juristic_persons[0].update(
+        name_th="บริษัท ชื่อใหม่ อุตสาหกรรม จำกัด",
+        previous_names_th=[old_name],
+        address={"province": "ระยอง", "district": "เมืองระยอง"},
+    )
+    world._write("juristic_persons.jsonl", world.juristic_persons)
+    changes = registry_changes_for(member=member)
+    assert {c.field for c in changes} == {"name_th", "address"}
+    name_change = next(c for c in changes if c.field == "name_th")
+    assert (name_change.stored, name_change.current) == (
+        old_name,
+        "บริษัท ชื่อใหม่ อุตสาหกรรม จำกัด",
+    )
+    services.business_registry_refresh(member=member, business_id=holding.business_id)
+    assert registry_changes_for(member=member) == []
+    holding.business.refresh_from_db()
+    assert holding.business.registry_data["address"]["province"] == "ระยอง"
+    assert (
+        json.dumps(
+            AuditEntry.objects.get(action="business.registry_refresh").after, ensure_ascii=False
+        ).count("ชื่อใหม่")
+        == 1
+    )
+    # Another member cannot refresh a business they do not hold.
+    with pytest.raises(OperatorError):
+        services.business_registry_refresh(member=MemberFactory(), business_id=holding.business_id)

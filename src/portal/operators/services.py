@@ -401,6 +401,41 @@ def business_add_by_document(
     )
 
 
+# --- registry changes (SSO-09, BIZ-08) ------------------------------------------------------
+
+
+def business_registry_refresh(*, member, business_id: int, request=None) -> Business:
+    """The member confirms what DBD says now: the stored names, address and data follow it."""
+    from portal.registries.dbd import juristic_person_registry
+
+    business = Business.objects.filter(
+        pk=business_id,
+        kind=Business.Kind.JURISTIC_PERSON,
+        holdings__member=member,
+        holdings__removed_at__isnull=True,
+    ).first()
+    if business is None:
+        raise OperatorError(_("This business is not in your profile."), code="not_held")
+    company = juristic_person_registry().lookup(business.registry_key)
+    if company is None:
+        raise OperatorError(_("The registry no longer lists this business."), code="unknown")
+    with transaction.atomic():
+        business = Business.objects.select_for_update().get(pk=business.pk)
+        before = {"name_th": business.name_th, "name_en": business.name_en}
+        for field, value in _juristic_defaults(company).items():
+            setattr(business, field, value)
+        business.save(update_fields=list(REGISTRY_FIELDS))
+        audit_record(
+            actor=member,
+            action="business.registry_refresh",
+            target=business,
+            before=before,
+            after={"name_th": business.name_th, "name_en": business.name_en},
+            request=request,
+        )
+    return business
+
+
 # --- removal (BIZ-10) and the officer's decision (ADM-02, ADM-03) --------------------------
 
 
