@@ -239,6 +239,13 @@ WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 16 * 1024 * 1024
 
+# FAC-04: the check digit of the 14-digit factory number. The official scheme is not published;
+# production leaves it off until it is, sandbox worlds use the national ID's mod-11 scheme.
+FACTORY_NO_CHECK_DIGIT = env.str(
+    "FACTORY_NO_CHECK_DIGIT",
+    default="portal.operators.factory_numbers.mod11_check_digit" if SANDBOX else "",
+)
+
 # Outside world: the sandbox adapters are the default whenever SANDBOX=1.
 SANDBOX_WORLD = env.str("SANDBOX_WORLD", default=str(BASE_DIR / "var" / "world"))
 REGISTRY_ADAPTER = env.str("REGISTRY_ADAPTER", default="sandbox" if SANDBOX or TESTING else "http")

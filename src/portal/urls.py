@@ -4,6 +4,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("portal.core.urls")),
     path("accounts/", include("portal.accounts.urls")),
+    path("businesses/", include("portal.operators.urls")),
     path("backoffice/", include("portal.backoffice.urls")),
     path("altcha/", include("altcha_django.urls")),
 ]

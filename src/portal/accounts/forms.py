@@ -58,7 +58,10 @@ class NationalIdField(forms.CharField):
         )
 
     def clean(self, value):
-        return clean_national_id(super().clean(value))
+        value = super().clean(value)
+        if not value and not self.required:
+            return ""
+        return clean_national_id(value)
 
 
 class PasswordField(forms.CharField):

@@ -191,12 +191,21 @@ def login_view(request):
             login(request, member, backend="portal.accounts.backends.NationalIdBackend")
             if selectors.consent_documents_unanswered(member=member):
                 request.session[CONSENT_PENDING] = True
-            return redirect(_safe_next(request, reverse("core:home")))
+            return redirect(_safe_next(request, _landing_page(member)))
     return render(
         request,
         "accounts/login.html",
         {"form": form, "next": request.POST.get("next") or request.GET.get("next", "")},
     )
+
+
+def _landing_page(member) -> str:
+    """BIZ-01: a member with no business yet starts at "add business"."""
+    from portal.operators.selectors import member_has_business
+
+    if not member.is_officer and not member_has_business(member=member):
+        return reverse("operators:business_add")
+    return reverse("core:home")
 
 
 @require_POST

@@ -1,6 +1,7 @@
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
 
 from portal.operators.models import Business, Holding
 
@@ -83,3 +84,47 @@ def registry_changes_for(*, member) -> list[RegistryChange]:
             if stored != current:
                 changes.append(RegistryChange(business, field, stored, current))
     return changes
+
+
+@dataclass(frozen=True)
+class NaturalPersonCheck:
+    pid: str
+    person_name: str
+    trade_names: tuple[str, ...]
+
+
+def natural_person_check(*, member, who: str, pid: str = "", laser_code: str = ""):
+    """BIZ-02 and BIZ-03 before anything is stored: who the owner is (the member, or another
+    person with a current card) and which trade names they have registered."""
+    from portal.operators.services import OperatorError
+    from portal.registries.dbd import commercial_registry
+    from portal.registries.dopa import citizen_registry
+
+    if who == "myself":
+        pid = member.national_id
+        person_name = f"{member.title_th}{member.display_name}"
+    else:
+        registry = citizen_registry()
+        card = registry.check_card(pid, laser_code)
+        if not card.matches:
+            raise OperatorError(
+                _("The ID and the laser code do not match the civil registry."),
+                field="laser_code",
+                code="card_mismatch",
+            )
+        if not card.current:
+            raise OperatorError(
+                _("This ID card is not current (expired, lost or revoked); use the current card."),
+                field="laser_code",
+                code="card_not_current",
+            )
+        citizen = registry.lookup(pid)
+        if citizen is None or not citizen.alive:
+            raise OperatorError(
+                _("The civil registry does not confirm this person."), field="pid", code="unknown"
+            )
+        person_name = f"{citizen.title_th}{citizen.first_name_th} {citizen.last_name_th}"
+    trade_names = tuple(
+        r.trade_name_th for r in commercial_registry().registrations_of(pid) if r.status == "active"
+    )
+    return NaturalPersonCheck(pid=pid, person_name=person_name, trade_names=trade_names)

@@ -401,6 +401,59 @@ def business_add_by_document(
     )
 
 
+# --- what the member edits (BIZ-08, SSO-02) -------------------------------------------------
+
+CONTACT_FIELDS = (
+    "phone",
+    "fax",
+    "website",
+    "email",
+    "other_contacts",
+    "contact_address_same",
+    "latitude",
+    "longitude",
+    "contact_person_name",
+    "contact_person_position",
+    "contact_person_phone",
+    "contact_person_mobile",
+    "contact_person_email",
+)
+
+
+@transaction.atomic
+def business_update_contacts(*, member, holding_id: int, data: dict, request=None) -> Business:
+    """Contacts, contact address, map position and contact person; registry data stays as
+    the registry says."""
+    holding = (
+        Holding.objects.select_related("business")
+        .filter(pk=holding_id, member=member, removed_at__isnull=True)
+        .first()
+    )
+    if holding is None:
+        raise OperatorError(_("This business is not in your profile."), code="not_held")
+    business = Business.objects.select_for_update().get(pk=holding.business_id)
+    before = {f: _jsonable(getattr(business, f)) for f in CONTACT_FIELDS}
+    before["contact_address"] = business.contact_address
+    for field in CONTACT_FIELDS:
+        if field in data:
+            setattr(business, field, data[field])
+    business.contact_address = (
+        {} if business.contact_address_same else {"text": data.get("contact_address", "")}
+    )
+    business.save(update_fields=[*CONTACT_FIELDS, "contact_address"])
+    after = {f: _jsonable(getattr(business, f)) for f in CONTACT_FIELDS}
+    after["contact_address"] = business.contact_address
+    audit_record(
+        actor=member,
+        action="business.contacts",
+        target=business,
+        before={k: v for k, v in before.items() if after[k] != v},
+        after={k: v for k, v in after.items() if before[k] != v},
+        request=request,
+    )
+    return business
+
+
 # --- registry changes (SSO-09, BIZ-08) ------------------------------------------------------
 
 

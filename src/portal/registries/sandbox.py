@@ -9,11 +9,24 @@ import re
 from django.utils import timezone
 
 from portal.core.thaiid import normalize_pid
+from portal.registries.dbd import CommercialRegistration, JuristicPerson, active_first
+from portal.registries.diw import Factory
+from portal.registries.doae import CommunityEnterprise
 from portal.registries.dopa import CardCheck, Citizen
 from portal.registries.failures import failure_apply
+from portal.registries.rd import HEAD_OFFICE, Taxpayer, normalize_branch
 from portal.registries.world import CitizenRecord, current_world
 
-__all__ = ["SandboxCitizenRegistry", "card_is_current", "laser_codes_match"]
+__all__ = [
+    "SandboxCitizenRegistry",
+    "SandboxCommercialRegistry",
+    "SandboxCommunityEnterpriseRegistry",
+    "SandboxFactoryRegistry",
+    "SandboxJuristicPersonRegistry",
+    "SandboxTaxpayerRegistry",
+    "card_is_current",
+    "laser_codes_match",
+]
 
 _LASER_CODE_NOISE = re.compile(r"[\s\-]")
 
@@ -55,3 +68,74 @@ class SandboxCitizenRegistry:
         return CardCheck(
             matches=True, current=card_is_current(record), card_status=record.card_status
         )
+
+
+class SandboxJuristicPersonRegistry:
+    """DBD's juristic persons and their directors, from the world's juristic_persons.jsonl."""
+
+    registry = "dbd"
+
+    def lookup(self, juristic_id: str) -> JuristicPerson | None:
+        failure_apply(self.registry)
+        record = current_world().juristic_person(normalize_pid(juristic_id))
+        return JuristicPerson.from_record(record) if record else None
+
+
+class SandboxCommercialRegistry:
+    """DBD's commercial registrations, from the world's commercial_registrations.jsonl."""
+
+    registry = "dbd"
+
+    def registrations_of(self, owner_pid: str) -> list[CommercialRegistration]:
+        failure_apply(self.registry)
+        records = current_world().commercial_registrations_of(normalize_pid(owner_pid))
+        return active_first(CommercialRegistration.from_record(r) for r in records)
+
+
+class SandboxTaxpayerRegistry:
+    """RD's taxpayers and their branches, from the world's taxpayers.jsonl."""
+
+    registry = "rd"
+
+    def lookup(self, tax_id: str, branch: str = HEAD_OFFICE) -> Taxpayer | None:
+        failure_apply(self.registry)
+        record = current_world().taxpayer(normalize_pid(tax_id), normalize_branch(branch))
+        return Taxpayer.from_record(record) if record else None
+
+    def branches(self, tax_id: str) -> list[Taxpayer]:
+        failure_apply(self.registry)
+        records = current_world().taxpayer_branches(normalize_pid(tax_id))
+        return [Taxpayer.from_record(r) for r in records]
+
+
+class SandboxCommunityEnterpriseRegistry:
+    """DOAE's community enterprises, from the world's community_enterprises.jsonl."""
+
+    registry = "doae"
+
+    def represented_by(self, pid: str) -> list[CommunityEnterprise]:
+        failure_apply(self.registry)
+        records = current_world().community_enterprises_of(normalize_pid(pid))
+        return [CommunityEnterprise.from_record(r) for r in records]
+
+    def lookup(self, registration_no: str) -> CommunityEnterprise | None:
+        failure_apply(self.registry)
+        # DOAE codes keep their dashes and slashes (1-50-01-01/1-0001): only the edges are trimmed.
+        record = current_world().community_enterprises.get((registration_no or "").strip())
+        return CommunityEnterprise.from_record(record) if record else None
+
+
+class SandboxFactoryRegistry:
+    """DIW's factory registry, from the world's factories.jsonl."""
+
+    registry = "diw"
+
+    def factories_of(self, operator_id: str) -> list[Factory]:
+        failure_apply(self.registry)
+        records = current_world().factories_of(normalize_pid(operator_id))
+        return [Factory.from_record(r) for r in records]
+
+    def lookup(self, factory_no: str) -> Factory | None:
+        failure_apply(self.registry)
+        record = current_world().factory(normalize_pid(factory_no))
+        return Factory.from_record(record) if record else None

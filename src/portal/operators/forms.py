@@ -1,0 +1,237 @@
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portal.accounts.forms import NationalIdField, clean_mobile
+from portal.core.thaiid import is_valid_thirteen_digit_id
+from portal.core.uploads import validate_document_upload
+from portal.operators.models import Business, BusinessDocument
+
+LASER_RE = re.compile(r"[A-Z]{2}\d{10}")
+
+
+class KindForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("What kind of business is it?"),
+        choices=Business.Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose the kind of business.")},
+    )
+
+
+class DocumentMixin(forms.Form):
+    document = forms.FileField(
+        label=_("Document (PDF, JPEG or PNG, at most 15 MB)"),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),
+    )
+
+    def clean_document(self):
+        upload = self.cleaned_data["document"]
+        self.document_extension = validate_document_upload(upload)
+        return upload
+
+
+class NaturalPersonForm(forms.Form):
+    """BIZ-02: myself (nothing to type) or another person (ID and the card's laser code)."""
+
+    who = forms.ChoiceField(
+        label=_("Who owns the business?"),
+        choices=[("myself", _("Myself")), ("other", _("Another person"))],
+        widget=forms.RadioSelect,
+        initial="myself",
+    )
+    pid = NationalIdField(label=_("National ID of the owner"), required=False)
+    laser_code = forms.CharField(
+        label=_("Laser code (back of the ID card)"),
+        help_text=_("Two letters and ten digits, for example JT0-1234567-89"),
+        max_length=20,
+        required=False,
+    )
+
+    def clean_laser_code(self):
+        code = re.sub(r"[\s\-]", "", self.cleaned_data["laser_code"]).upper()
+        if code and not LASER_RE.fullmatch(code):
+            raise ValidationError(_("Type the 2 letters and 10 digits of the laser code."))
+        return code
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("who") == "other":
+            if not cleaned.get("pid") and "pid" not in self.errors:
+                self.add_error("pid", _("Enter the owner's national ID."))
+            if not cleaned.get("laser_code") and "laser_code" not in self.errors:
+                self.add_error("laser_code", _("Enter the laser code of the owner's ID card."))
+        return cleaned
+
+
+class TradeNameForm(forms.Form):
+    """BIZ-03: the person's name or the trade name of a commercial registration."""
+
+    def __init__(self, *args, choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"] = forms.ChoiceField(
+            label=_("Which name should the business carry?"),
+            choices=choices,
+            widget=forms.RadioSelect,
+        )
+
+
+class JuristicPersonForm(forms.Form):
+    juristic_id = forms.CharField(
+        label=_("Juristic person registration number (13 digits)"),
+        max_length=17,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
+    director_pid = NationalIdField(
+        label=_("National ID of one Thai director"),
+        help_text=_("Any director listed at the Department of Business Development."),
+    )
+
+    def clean_juristic_id(self):
+        return clean_thirteen_digits(self.cleaned_data["juristic_id"])
+
+
+class ForeignDirectedCompanyForm(DocumentMixin, forms.Form):
+    juristic_id = forms.CharField(
+        label=_("Juristic person registration number (13 digits)"),
+        max_length=17,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
+    document_kind = forms.ChoiceField(
+        label=_("Document"),
+        choices=[
+            (BusinessDocument.Kind.PASSPORT, _("Passport of a director")),
+            (BusinessDocument.Kind.WORK_PERMIT, _("Thai work permit of a director")),
+        ],
+    )
+    expires_on = forms.DateField(
+        label=_("Valid until"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean_juristic_id(self):
+        return clean_thirteen_digits(self.cleaned_data["juristic_id"])
+
+    def clean_expires_on(self):
+        value = self.cleaned_data["expires_on"]
+        if value < timezone.localdate():
+            raise ValidationError(_("The document has expired; upload one that is still valid."))
+        return value
+
+
+class CommunityEnterpriseForm(forms.Form):
+    registration_no = forms.CharField(
+        label=_("Community enterprise registration code"),
+        help_text=_("As on the certificate of the Department of Agricultural Extension"),
+        max_length=30,
+    )
+    representative_pid = NationalIdField(label=_("National ID of the registered representative"))
+
+
+class TaxIdDocumentForm(DocumentMixin, forms.Form):
+    """BIZ-06 and SSO-02: tax ID, names, branch and a document, checked by an officer."""
+
+    tax_id = forms.CharField(
+        label=_("Tax ID (13 digits)"),
+        max_length=17,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
+    name_th = forms.CharField(label=_("Name in Thai"), max_length=300)
+    name_en = forms.CharField(label=_("Name in English"), max_length=300, required=False)
+    branch = forms.CharField(
+        label=_("Branch number"),
+        help_text=_("5 digits; 00000 for the head office"),
+        max_length=5,
+        required=False,
+    )
+
+    def clean_tax_id(self):
+        return clean_thirteen_digits(self.cleaned_data["tax_id"])
+
+    def clean_branch(self):
+        branch = self.cleaned_data["branch"].strip()
+        if branch and not re.fullmatch(r"\d{5}", branch):
+            raise ValidationError(_("The branch number has 5 digits."))
+        return branch
+
+
+def clean_thirteen_digits(raw: str) -> str:
+    number = re.sub(r"[\s\-]", "", raw or "")
+    if not is_valid_thirteen_digit_id(number):
+        raise ValidationError(_("Enter the 13 digits; the last digit does not check."))
+    return number
+
+
+class ContactsForm(forms.ModelForm):
+    """BIZ-08 and SSO-02: what the member may edit; registry data stays read-only."""
+
+    class Meta:
+        model = Business
+        fields = [
+            "phone",
+            "fax",
+            "website",
+            "email",
+            "other_contacts",
+            "contact_address_same",
+            "latitude",
+            "longitude",
+            "contact_person_name",
+            "contact_person_position",
+            "contact_person_phone",
+            "contact_person_mobile",
+            "contact_person_email",
+        ]
+        labels = {
+            "phone": _("Phone"),
+            "fax": _("Fax"),
+            "website": _("Website"),
+            "email": _("Email"),
+            "other_contacts": _("Other contacts"),
+            "contact_address_same": _("The contact address is the registered address"),
+            "latitude": _("Latitude"),
+            "longitude": _("Longitude"),
+            "contact_person_name": _("Contact person"),
+            "contact_person_position": _("Position"),
+            "contact_person_phone": _("Phone"),
+            "contact_person_mobile": _("Mobile phone"),
+            "contact_person_email": _("Email"),
+        }
+        widgets = {"other_contacts": forms.Textarea(attrs={"rows": 2})}
+
+    contact_address = forms.CharField(
+        label=_("Contact address"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # SSO-02: the contact person's mobile and email are required.
+        self.fields["contact_person_mobile"].required = True
+        self.fields["contact_person_email"].required = True
+        if self.instance and self.instance.contact_address:
+            self.fields["contact_address"].initial = self.instance.contact_address.get("text", "")
+
+    def clean_contact_person_mobile(self):
+        mobile = clean_mobile(self.cleaned_data["contact_person_mobile"])
+        if not mobile:
+            raise ValidationError(_("Enter a mobile number."))
+        return mobile
+
+    def clean(self):
+        cleaned = super().clean()
+        latitude, longitude = cleaned.get("latitude"), cleaned.get("longitude")
+        if (latitude is None) != (longitude is None):
+            self.add_error("longitude", _("Give both latitude and longitude, or neither."))
+        if latitude is not None and not 5 <= latitude <= 21:
+            self.add_error("latitude", _("The position must be in Thailand (latitude 5 to 21)."))
+        if longitude is not None and not 97 <= longitude <= 106:
+            self.add_error(
+                "longitude", _("The position must be in Thailand (longitude 97 to 106).")
+            )
+        if not cleaned.get("contact_address_same") and not cleaned.get("contact_address"):
+            self.add_error("contact_address", _("Enter the contact address."))
+        return cleaned

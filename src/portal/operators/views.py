@@ -1,0 +1,305 @@
+"""Businesses in the member's profile. Every page looks the business up through the member's
+own holding, so another member's business is a 404 (object-level permission)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from portal.core.thaiid import decrypt_text, encrypt_text
+from portal.core.views import posted_data, posted_files
+from portal.operators import forms, selectors, services
+from portal.operators.models import Business
+from portal.operators.services import OperatorError
+from portal.registries.base import RegistryUnavailable
+
+ADDING = "business_add"
+ADDED = "business_added"
+FORMS = {
+    Business.Kind.NATURAL_PERSON: forms.NaturalPersonForm,
+    Business.Kind.JURISTIC_PERSON: forms.JuristicPersonForm,
+    Business.Kind.COMMUNITY_ENTERPRISE: forms.CommunityEnterpriseForm,
+    Business.Kind.OTHER_LAW: forms.TaxIdDocumentForm,
+    Business.Kind.GROUP_OF_PERSONS: forms.TaxIdDocumentForm,
+    Business.Kind.OTHER: forms.TaxIdDocumentForm,
+}
+
+
+def _steps():
+    return [_("Kind of business"), _("Details"), _("Done")]
+
+
+def _registry_down(_error: RegistryUnavailable) -> str:
+    return _(
+        "The registry of the government agency cannot be reached. Nothing was saved; try "
+        "again in 1-2 minutes."
+    )
+
+
+def _apply(form, error: OperatorError) -> None:
+    form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+@login_required
+def business_list(request):
+    holdings = list(selectors.member_holdings(member=request.user))
+    return render(request, "operators/business_list.html", {"holdings": holdings})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def business_add(request):
+    form = forms.KindForm(posted_data(request))
+    if request.method == "POST" and form.is_valid():
+        request.session[ADDING] = {"kind": form.cleaned_data["kind"]}
+        return redirect("operators:business_add_details")
+    first = not selectors.member_has_business(member=request.user)
+    return render(
+        request,
+        "operators/business_add_kind.html",
+        {"form": form, "steps": _steps(), "current": 1, "first": first},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def business_add_details(request):
+    state = request.session.get(ADDING)
+    if not state:
+        return redirect("operators:business_add")
+    kind = state["kind"]
+    form_class = FORMS[kind]
+    form = form_class(posted_data(request), posted_files(request))
+    foreign_form = None
+    if kind == Business.Kind.JURISTIC_PERSON:
+        foreign_form = forms.ForeignDirectedCompanyForm(
+            posted_data(request) if "foreign" in request.POST else None,
+            posted_files(request) if "foreign" in request.POST else None,
+            prefix="foreign",
+        )
+        if "foreign" in request.POST:
+            form = form_class()
+    if request.method == "POST":
+        try:
+            holding = _add(request, kind, form, foreign_form, state)
+        except RegistryUnavailable as error:
+            (foreign_form if "foreign" in request.POST else form).add_error(
+                None, _registry_down(error)
+            )
+        except OperatorError as error:
+            _apply(foreign_form if "foreign" in request.POST else form, error)
+        else:
+            if holding == "choose_name":
+                return redirect("operators:business_add_name")
+            if holding is not None:
+                request.session.pop(ADDING, None)
+                request.session[ADDED] = holding.pk
+                return redirect("operators:business_add_done")
+    return render(
+        request,
+        "operators/business_add_details.html",
+        {
+            "form": form,
+            "foreign_form": foreign_form,
+            "kind": kind,
+            "kind_label": Business.Kind(kind).label,
+            "steps": _steps(),
+            "current": 2,
+        },
+    )
+
+
+def _add(request, kind, form, foreign_form, state):
+    """Call the service for this kind; None when the form is invalid."""
+    member = request.user
+    if foreign_form is not None and "foreign" in request.POST:
+        if not foreign_form.is_valid():
+            return None
+        data = foreign_form.cleaned_data
+        return services.business_add_foreign_directed_company(
+            member=member,
+            juristic_id=data["juristic_id"],
+            document=data["document"],
+            extension=foreign_form.document_extension,
+            document_kind=data["document_kind"],
+            expires_on=data["expires_on"],
+            request=request,
+        )
+    if not form.is_valid():
+        return None
+    data = form.cleaned_data
+    if kind == Business.Kind.NATURAL_PERSON:
+        check = selectors.natural_person_check(
+            member=member,
+            who=data["who"],
+            pid=data.get("pid", ""),
+            laser_code=data.get("laser_code", ""),
+        )
+        if check.trade_names:
+            state.update(
+                who=data["who"],
+                pid=encrypt_text(check.pid),
+                laser=encrypt_text(data.get("laser_code", "")),
+                person_name=check.person_name,
+                trade_names=list(check.trade_names),
+            )
+            request.session[ADDING] = state
+            return "choose_name"
+        return _add_natural(request, data["who"], check.pid, data.get("laser_code", ""), "")
+    if kind == Business.Kind.JURISTIC_PERSON:
+        return services.business_add_juristic_person(
+            member=member,
+            juristic_id=data["juristic_id"],
+            director_pid=data["director_pid"],
+            request=request,
+        )
+    if kind == Business.Kind.COMMUNITY_ENTERPRISE:
+        return services.business_add_community_enterprise(
+            member=member,
+            registration_no=data["registration_no"].strip(),
+            representative_pid=data["representative_pid"],
+            request=request,
+        )
+    return services.business_add_by_document(
+        member=member,
+        kind=kind,
+        tax_id=data["tax_id"],
+        name_th=data["name_th"],
+        name_en=data["name_en"],
+        branch=data["branch"],
+        document=data["document"],
+        extension=form.document_extension,
+        document_kind="rd_document" if kind == Business.Kind.OTHER_LAW else "other",
+        request=request,
+    )
+
+
+def _add_natural(request, who, pid, laser_code, trade_name):
+    if who == "myself":
+        return services.business_add_myself(
+            member=request.user, trade_name_th=trade_name, request=request
+        )
+    return services.business_add_natural_person(
+        member=request.user,
+        pid=pid,
+        laser_code=laser_code,
+        trade_name_th=trade_name,
+        request=request,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def business_add_name(request):
+    """BIZ-03: the person's name or one of their trade names."""
+    state = request.session.get(ADDING) or {}
+    if "trade_names" not in state:
+        return redirect("operators:business_add")
+    choices = [("", state["person_name"])] + [(n, n) for n in state["trade_names"]]
+    form = forms.TradeNameForm(posted_data(request), choices=choices)
+    if request.method == "POST" and form.is_valid():
+        try:
+            holding = _add_natural(
+                request,
+                state["who"],
+                decrypt_text(state["pid"]),
+                decrypt_text(state["laser"]),
+                form.cleaned_data["name"],
+            )
+        except RegistryUnavailable as error:
+            form.add_error(None, _registry_down(error))
+        except OperatorError as error:
+            form.add_error(None, error.message)
+        else:
+            request.session.pop(ADDING, None)
+            request.session[ADDED] = holding.pk
+            return redirect("operators:business_add_done")
+    return render(
+        request,
+        "operators/business_add_name.html",
+        {"form": form, "steps": _steps(), "current": 2},
+    )
+
+
+@login_required
+def business_add_done(request):
+    holding = selectors.member_holding(
+        member=request.user, holding_id=request.session.get(ADDED) or 0
+    )
+    if holding is None:
+        return redirect("operators:businesses")
+    return render(
+        request,
+        "operators/business_add_done.html",
+        {"holding": holding, "steps": _steps(), "current": 3},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def business_detail(request, holding_id):
+    holding = selectors.member_holding(member=request.user, holding_id=holding_id)
+    if holding is None:
+        raise Http404
+    business = holding.business
+    form = forms.ContactsForm(posted_data(request), instance=Business(**_contacts_of(business)))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.business_update_contacts(
+                member=request.user,
+                holding_id=holding.pk,
+                data=form.cleaned_data,
+                request=request,
+            )
+        except OperatorError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The contacts were saved."))
+            return redirect("operators:business_detail", holding_id=holding.pk)
+    return render(
+        request,
+        "operators/business_detail.html",
+        {
+            "holding": holding,
+            "business": business,
+            "form": form,
+            "holders": selectors.business_holders(business=business),
+            "documents": holding.documents.all(),
+        },
+    )
+
+
+def _contacts_of(business: Business) -> dict:
+    values = {f: getattr(business, f) for f in services.CONTACT_FIELDS}
+    values["contact_address"] = business.contact_address
+    return values
+
+
+@login_required
+@require_POST
+def business_remove(request, holding_id):
+    try:
+        holding = services.holding_remove(
+            member=request.user, holding_id=holding_id, request=request
+        )
+    except OperatorError as error:
+        raise Http404 from error
+    messages.success(
+        request,
+        _("“%(name)s” was removed from your profile.") % {"name": holding.business.display_name},
+    )
+    return redirect("operators:businesses")
+
+
+@login_required
+def business_document(request, holding_id, document_id):
+    holding = selectors.member_holding(member=request.user, holding_id=holding_id)
+    document = holding.documents.filter(pk=document_id).first() if holding else None
+    if document is None:
+        raise Http404
+    return FileResponse(
+        default_storage.open(document.file.name, "rb"), content_type=document.content_type
+    )

@@ -1,0 +1,180 @@
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from portal.core.models import AuditEntry
+from portal.operators import services
+from portal.operators.models import Business, Holding
+from tests.accounts.helpers import login
+from tests.factories import MemberFactory
+from tests.operators.test_businesses import _tax_id as tax_id
+
+pytestmark = pytest.mark.django_db
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture
+def member(client, robot):
+    member = MemberFactory()
+    login(client, robot, member.national_id)
+    return member
+
+
+def test_biz_01_first_login_without_business_opens_add_business(client, robot):
+    member = MemberFactory()
+    response = login(client, robot, member.national_id)
+    assert response["Location"] == "/businesses/add/"
+    services.business_add_myself(member=member)
+    client.post("/accounts/logout/")
+    assert login(client, robot, member.national_id)["Location"] == "/"
+
+
+def test_biz_02_add_myself_through_the_pages(client, member):
+    assert client.post("/businesses/add/", {"kind": "natural_person"})["Location"] == (
+        "/businesses/add/details/"
+    )
+    response = client.post("/businesses/add/details/", {"who": "myself"})
+    assert response["Location"] == "/businesses/add/done/"
+    page = client.get("/businesses/add/done/")
+    assert page.context["holding"].status == "verified"
+    assert member.display_name in client.get("/businesses/").content.decode()
+
+
+def test_biz_03_trade_name_is_offered_and_chosen(client, member, world):
+    import json
+
+    (world.path / "commercial_registrations.jsonl").write_text(
+        json.dumps(
+            {
+                "registration_no": "3100000000001",
+                "owner_pid": member.national_id,
+                "trade_name_th": "ร้านทดสอบการช่าง",
+                "status": "active",
+            },
+            ensure_ascii=False,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    client.post("/businesses/add/", {"kind": "natural_person"})
+    response = client.post("/businesses/add/details/", {"who": "myself"})
+    assert response["Location"] == "/businesses/add/name/"
+    page = client.get("/businesses/add/name/")
+    labels = [label for _, label in page.context["form"].fields["name"].choices]
+    assert "ร้านทดสอบการช่าง" in labels and member.display_name in labels[0]
+    client.post("/businesses/add/name/", {"name": "ร้านทดสอบการช่าง"})
+    assert Holding.objects.get(member=member).business.display_name == "ร้านทดสอบการช่าง"
+
+
+def test_biz_02_another_person_needs_id_and_laser_code(client, member, world):
+    client.post("/businesses/add/", {"kind": "natural_person"})
+    response = client.post("/businesses/add/details/", {"who": "other"})
+    errors = response.context["form"].errors
+    assert "pid" in errors and "laser_code" in errors
+    citizen = world.add_citizen(laser_code="JT0-1234567-89", card_status="lost")
+    response = client.post(
+        "/businesses/add/details/",
+        {"who": "other", "pid": citizen["pid"], "laser_code": "JT0-1234567-89"},
+    )
+    assert response.context["form"].errors["laser_code"]
+    assert Holding.objects.count() == 0
+
+
+def test_biz_06_upload_is_checked_by_content(client, member):
+    client.post("/businesses/add/", {"kind": "other_law"})
+    fake = SimpleUploadedFile("pp20.pdf", b"MZ not a pdf", content_type="application/pdf")
+    response = client.post(
+        "/businesses/add/details/",
+        {"tax_id": "0994000000001", "name_th": "สหกรณ์", "document": fake},
+    )
+    assert response.context["form"].errors["document"]
+    assert Holding.objects.count() == 0
+
+
+def test_biz_08_contacts_are_edited_registry_data_is_not(client, member):
+    holding = services.business_add_myself(member=member)
+    url = f"/businesses/{holding.pk}/"
+    bad = client.post(url, {"contact_person_mobile": "123", "latitude": "50", "longitude": "100"})
+    errors = bad.context["form"].errors
+    assert {"contact_person_mobile", "contact_person_email", "latitude"} <= set(errors)
+    response = client.post(
+        url,
+        {
+            "phone": "021234567",
+            "website": "https://example.co.th",
+            "contact_address_same": "",
+            "contact_address": "99 ถนนพระราม 6 กรุงเทพมหานคร",
+            "latitude": "13.7563",
+            "longitude": "100.5018",
+            "contact_person_name": "คุณติดต่อ",
+            "contact_person_mobile": "0812345678",
+            "contact_person_email": "contact@example.co.th",
+            "name_th": "ชื่อที่แก้เอง",
+        },
+    )
+    assert response.status_code == 302
+    holding.business.refresh_from_db()
+    assert holding.business.phone == "021234567"
+    assert holding.business.contact_address == {"text": "99 ถนนพระราม 6 กรุงเทพมหานคร"}
+    assert holding.business.name_th != "ชื่อที่แก้เอง"
+    assert AuditEntry.objects.filter(action="business.contacts").count() == 1
+
+
+def test_biz_09_detail_lists_every_holder_respecting_privacy(client, member):
+    holding = services.business_add_myself(member=member)
+    other = MemberFactory(share_email_with_co_members=False, share_mobile_with_co_members=True)
+    Holding.objects.create(
+        member=other, business=holding.business, proof="document", status="verified"
+    )
+    page = client.get(f"/businesses/{holding.pk}/").content.decode()
+    assert other.display_name in page
+    assert other.mobile in page and other.email not in page
+
+
+def test_biz_10_remove_from_profile(client, member):
+    holding = services.business_add_myself(member=member)
+    response = client.post(f"/businesses/{holding.pk}/remove/")
+    assert response["Location"] == "/businesses/"
+    assert client.get(f"/businesses/{holding.pk}/").status_code == 404
+
+
+def test_another_member_gets_404_on_every_business_page(client, member, robot):
+    own = services.business_add_myself(member=member)
+    with_document = services.business_add_by_document(
+        member=member,
+        kind="group_of_persons",
+        tax_id=tax_id("3101"),
+        name_th="คณะบุคคลทดสอบ",
+        document=SimpleUploadedFile("doc.pdf", PDF),
+        extension="pdf",
+        document_kind="other",
+    )
+    document = with_document.documents.get()
+    document_url = f"/businesses/{with_document.pk}/documents/{document.pk}/"
+    assert client.get(document_url).status_code == 200
+    stranger = Client()
+    login(stranger, robot, MemberFactory().national_id)
+    assert stranger.get(f"/businesses/{own.pk}/").status_code == 404
+    assert stranger.post(f"/businesses/{own.pk}/", {"phone": "1"}).status_code == 404
+    assert stranger.post(f"/businesses/{own.pk}/remove/").status_code == 404
+    assert stranger.get(document_url).status_code == 404
+    assert Client().get(f"/businesses/{own.pk}/").status_code == 302
+    own.refresh_from_db()
+    assert own.removed_at is None and own.business.phone == ""
+
+
+def test_business_list_has_a_constant_number_of_queries(client, member, django_assert_num_queries):
+    services.business_add_myself(member=member)
+    with django_assert_num_queries(4):  # session, member, officer check, holdings
+        client.get("/businesses/")
+    for index in range(5):
+        Holding.objects.create(
+            member=member,
+            business=Business.objects.create(
+                kind="other", registry_key=f"k{index}", name_th=f"ธุรกิจ {index}"
+            ),
+            proof="document",
+            status="not_verified",
+        )
+    with django_assert_num_queries(4):
+        client.get("/businesses/")
