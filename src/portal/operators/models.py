@@ -145,3 +145,62 @@ class BusinessDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} for holding {self.holding_id}"
+
+
+class Factory(models.Model):
+    """A factory as the DIW registry lists it, kept in the portal once a member adds it
+    (FAC-01). Registry fields are read-only in the portal; DIW is the source."""
+
+    factory_no = models.CharField(max_length=14, unique=True)  # FAC-04, since B.E. 2562
+    factory_no_old = models.CharField(max_length=60, blank=True, db_index=True)
+    name_th = models.CharField(max_length=300)
+    business = models.ForeignKey(Business, on_delete=models.PROTECT, related_name="factories")
+    licence = models.CharField(max_length=20)  # ror_ngor_4, ror_ngor_2, ieat_03_2
+    factory_class = models.PositiveSmallIntegerField()
+    category = models.CharField(max_length=20)
+    horsepower = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    workers = models.PositiveIntegerField(null=True, blank=True)
+    status = models.CharField(max_length=30)
+    operation_started_on = models.DateField(null=True, blank=True)
+    licensed_on = models.DateField(null=True, blank=True)
+    address = models.JSONField(default=dict, blank=True)
+    province = models.CharField(max_length=60, db_index=True)
+    district = models.CharField(max_length=80, blank=True)
+    industrial_estate = models.CharField(max_length=200, blank=True)
+    industrial_zone = models.CharField(max_length=200, blank=True)
+    supervisor = models.CharField(max_length=10)  # DIW, PIO, IEAT
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    registry_read_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["name_th"]), models.Index(fields=["business"])]
+
+    def __str__(self) -> str:
+        return f"{self.factory_no} {self.name_th}"
+
+
+class FactoryHolding(models.Model):
+    """A factory in a member's profile, through the member's holding of its operator. Removing
+    it ends this row only; it is not a notice of closure under the Factory Act (FAC-05)."""
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="factory_holdings"
+    )
+    factory = models.ForeignKey(Factory, on_delete=models.PROTECT, related_name="holdings")
+    holding = models.ForeignKey(Holding, on_delete=models.PROTECT, related_name="factory_holdings")
+    created_at = models.DateTimeField(auto_now_add=True)
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "factory"],
+                condition=Q(removed_at__isnull=True),
+                name="factory_holding_one_active_per_member",
+            ),
+        ]
+        indexes = [models.Index(fields=["member", "removed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} → {self.factory_id}"
