@@ -16,4 +16,11 @@ urlpatterns = [
         views.member_request_evidence,
         name="member_request_evidence",
     ),
+    path("businesses/", views.holdings, name="holdings"),
+    path("businesses/<int:holding_id>/", views.holding_detail, name="holding_detail"),
+    path(
+        "businesses/<int:holding_id>/documents/<int:document_id>/",
+        views.holding_document,
+        name="holding_document",
+    ),
 ]

@@ -17,10 +17,14 @@ from portal.accounts import selectors as account_selectors
 from portal.accounts.models import MemberRequest
 from portal.accounts.services import AccountError, member_request_decide, request_details
 from portal.core.selectors import audit_entries_for
+from portal.operators import selectors as operator_selectors
+from portal.operators.models import Holding
+from portal.operators.services import OperatorError, holding_decide
 from portal.core.views import posted_data
 from portal.registries.base import RegistryUnavailable
 
 REVIEW_PERMISSION = "accounts.review_member_request"
+VERIFY_PERMISSION = "operators.verify_holding"
 
 
 def officer_required(permission: str | None = None):
@@ -42,11 +46,19 @@ def officer_required(permission: str | None = None):
 @officer_required()
 def home(request):
     can_review = request.user.has_perm(REVIEW_PERMISSION)
+    can_verify = request.user.has_perm(VERIFY_PERMISSION)
     counts = account_selectors.member_request_counts() if can_review else {}
+    if can_verify:
+        counts["holdings"] = operator_selectors.holdings_awaiting_verification().count()
     return render(
         request,
         "backoffice/home.html",
-        {"officer": request.user.officer, "can_review": can_review, "counts": counts},
+        {
+            "officer": request.user.officer,
+            "can_review": can_review,
+            "can_verify": can_verify,
+            "counts": counts,
+        },
     )
 
 
@@ -119,4 +131,72 @@ def member_request_evidence(request, request_id):
         raise Http404
     return FileResponse(
         default_storage.open(filed.evidence.name, "rb"), content_type=filed.evidence_content_type
+    )
+
+
+# --- businesses added by document (ADM-02, BIZ-05, BIZ-06) ---------------------------------
+
+
+@officer_required(VERIFY_PERMISSION)
+def holdings(request):
+    return render(
+        request,
+        "backoffice/holdings.html",
+        {"pending": operator_selectors.holdings_awaiting_verification()},
+    )
+
+
+class VerificationForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=gettext_lazy("Decision"),
+        choices=[("approve", gettext_lazy("Verified")), ("reject", gettext_lazy("Rejected"))],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("Reason (required when rejecting)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+@officer_required(VERIFY_PERMISSION)
+@require_http_methods(["GET", "POST"])
+def holding_detail(request, holding_id):
+    holding = get_object_or_404(Holding.objects.select_related("business", "member"), pk=holding_id)
+    form = VerificationForm(posted_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            holding_decide(
+                officer=request.user,
+                holding_id=holding.pk,
+                approve=form.cleaned_data["decision"] == "approve",
+                reason=form.cleaned_data["reason"],
+                request=request,
+            )
+        except OperatorError as error:
+            form.add_error("reason" if error.field == "reason" else None, error.message)
+        else:
+            messages.success(request, _("The decision was saved and the member was told."))
+            return redirect("backoffice:holdings")
+    return render(
+        request,
+        "backoffice/holding_detail.html",
+        {
+            "holding": holding,
+            "business": holding.business,
+            "documents": holding.documents.all(),
+            "form": form,
+            "history": audit_entries_for(target=holding)[:20],
+        },
+    )
+
+
+@officer_required(VERIFY_PERMISSION)
+def holding_document(request, holding_id, document_id):
+    holding = get_object_or_404(Holding, pk=holding_id)
+    document = holding.documents.filter(pk=document_id).first()
+    if document is None:
+        raise Http404
+    return FileResponse(
+        default_storage.open(document.file.name, "rb"), content_type=document.content_type
     )

@@ -540,4 +540,30 @@ def holding_decide(*, officer, holding_id: int, approve: bool, reason: str = "",
         after={"status": holding.status, "reason": holding.rejection_reason},
         request=request,
     )
+    _tell_member_of_verification(holding)
     return holding
+
+
+def _tell_member_of_verification(holding: Holding) -> None:
+    """ADM-02: the member is told by email and SMS, after the decision commits."""
+    from django.utils import translation
+
+    from portal.registries.tasks import queue_email, queue_sms
+
+    member = holding.member
+    with translation.override(member.language or "th"):
+        name = holding.business.display_name
+        if holding.status == Holding.Status.VERIFIED:
+            body = _("“%(name)s” in your Industry Portal profile was verified by an officer.") % {
+                "name": name
+            }
+        else:
+            body = _("“%(name)s” in your Industry Portal profile was not verified: %(reason)s") % {
+                "name": name,
+                "reason": holding.rejection_reason,
+            }
+        subject = _("Verification of your business")
+    if member.mobile:
+        queue_sms(to=member.mobile, body=body)
+    if member.email:
+        queue_email(to=member.email, subject=subject, body=body)

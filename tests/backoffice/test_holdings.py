@@ -1,0 +1,104 @@
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from portal.core.models import AuditEntry
+from portal.operators import services
+from tests.accounts.helpers import login
+from tests.factories import MemberFactory
+from tests.operators.test_businesses import _tax_id
+
+pytestmark = pytest.mark.django_db
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture
+def pending():
+    member = MemberFactory(verified=True)
+    return services.business_add_by_document(
+        member=member,
+        kind="other_law",
+        tax_id=_tax_id(),
+        name_th="สหกรณ์ทดสอบ จำกัด",
+        document=SimpleUploadedFile("pp20.pdf", PDF),
+        extension="pdf",
+        document_kind="rd_document",
+    )
+
+
+def signed_in(robot, member):
+    client = Client()
+    login(client, robot, member.national_id)
+    return client
+
+
+def test_adm_02_biz_06_officer_verifies_a_business_and_the_member_is_told(
+    pending, robot, officer_factory, outbox
+):
+    officer = officer_factory(permissions=["operators.verify_holding"])
+    desk = signed_in(robot, officer)
+    queue = desk.get("/backoffice/businesses/")
+    assert list(queue.context["pending"]) == [pending]
+    page = desk.get(f"/backoffice/businesses/{pending.pk}/")
+    document = page.context["documents"][0]
+    evidence = desk.get(f"/backoffice/businesses/{pending.pk}/documents/{document.pk}/")
+    assert b"".join(evidence.streaming_content) == PDF
+    response = desk.post(f"/backoffice/businesses/{pending.pk}/", {"decision": "approve"})
+    assert response.status_code == 302
+    pending.refresh_from_db()
+    assert pending.status == "verified" and pending.decided_by == officer
+    member = pending.member
+    assert [m.channel for m in outbox.messages(to=member.mobile)] == ["sms"]
+    assert [m.channel for m in outbox.messages(to=member.email)] == ["email"]
+    assert AuditEntry.objects.filter(action="holding.verified", actor=officer).count() == 1
+
+
+def test_adm_02_rejection_needs_a_reason(pending, robot, officer_factory):
+    desk = signed_in(robot, officer_factory(permissions=["operators.verify_holding"]))
+    response = desk.post(
+        f"/backoffice/businesses/{pending.pk}/", {"decision": "reject", "reason": ""}
+    )
+    assert response.context["form"].errors["reason"]
+    desk.post(
+        f"/backoffice/businesses/{pending.pk}/",
+        {"decision": "reject", "reason": "ไม่ใช่เอกสารกรมสรรพากร"},
+    )
+    pending.refresh_from_db()
+    assert pending.status == "rejected" and pending.rejection_reason == "ไม่ใช่เอกสารกรมสรรพากร"
+
+
+URLS = [
+    "/backoffice/businesses/",
+    "/backoffice/businesses/{pk}/",
+    "/backoffice/businesses/{pk}/documents/{doc}/",
+]
+
+
+@pytest.mark.parametrize("url", URLS)
+def test_adm_01_only_officers_with_the_permission_see_the_queue(
+    pending, robot, officer_factory, url
+):
+    document = pending.documents.get()
+    address = url.format(pk=pending.pk, doc=document.pk)
+    assert Client().get(address).status_code == 302
+    assert signed_in(robot, MemberFactory()).get(address).status_code == 404
+    assert (
+        signed_in(robot, officer_factory(agency="TISI", permissions=())).get(address).status_code
+        == 404
+    )
+    assert (
+        signed_in(robot, officer_factory(permissions=["operators.verify_holding"]))
+        .get(address)
+        .status_code
+        == 200
+    )
+
+
+def test_adm_02_officer_without_permission_cannot_decide(pending, robot, officer_factory):
+    desk = signed_in(robot, officer_factory(agency="TISI", permissions=()))
+    assert (
+        desk.post(f"/backoffice/businesses/{pending.pk}/", {"decision": "approve"}).status_code
+        == 404
+    )
+    pending.refresh_from_db()
+    assert pending.status == "not_verified"
