@@ -17,10 +17,10 @@ from portal.accounts import selectors as account_selectors
 from portal.accounts.models import MemberRequest
 from portal.accounts.services import AccountError, member_request_decide, request_details
 from portal.core.selectors import audit_entries_for
+from portal.core.views import posted_data
 from portal.operators import selectors as operator_selectors
 from portal.operators.models import Holding
 from portal.operators.services import OperatorError, holding_decide
-from portal.core.views import posted_data
 from portal.registries.base import RegistryUnavailable
 
 REVIEW_PERMISSION = "accounts.review_member_request"
