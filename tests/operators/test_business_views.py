@@ -178,3 +178,43 @@ def test_business_list_has_a_constant_number_of_queries(client, member, django_a
         )
     with django_assert_num_queries(4):
         client.get("/businesses/")
+
+
+def test_sso_09_login_shows_registry_changes_to_confirm(client, robot, world):
+    from tests.operators.test_juristic_and_community import thai
+
+    member = MemberFactory()
+    director = member.national_id
+    company = world.add_juristic_person(directors=[thai(director)])
+    services.business_add_juristic_person(
+        member=member, juristic_id=company["juristic_id"], director_pid=director
+    )
+    assert login(client, robot, member.national_id)["Location"] == "/"
+    client.post("/accounts/logout/")
+    world.juristic_persons[0]["name_th"] = "บริษัท เปลี่ยนชื่อแล้ว จำกัด"
+    world._write("juristic_persons.jsonl", world.juristic_persons)
+    response = login(client, robot, member.national_id)
+    assert response["Location"] == "/businesses/registry-changes/"
+    page = client.get("/businesses/registry-changes/")
+    assert "บริษัท เปลี่ยนชื่อแล้ว จำกัด" in page.content.decode()
+    business = page.context["by_business"][0][0]
+    client.post("/businesses/registry-changes/", {"business": business.pk})
+    business.refresh_from_db()
+    assert business.name_th == "บริษัท เปลี่ยนชื่อแล้ว จำกัด"
+    assert client.get("/businesses/registry-changes/").context["by_business"] == []
+
+
+def test_sso_09_registry_down_at_login_lets_the_member_in(client, robot, world):
+    from portal.registries.failures import failure_set
+    from tests.operators.test_juristic_and_community import thai
+
+    member = MemberFactory()
+    company = world.add_juristic_person(directors=[thai(member.national_id)])
+    services.business_add_juristic_person(
+        member=member, juristic_id=company["juristic_id"], director_pid=member.national_id
+    )
+    failure_set("dbd", "down")
+    try:
+        assert login(client, robot, member.national_id)["Location"] == "/"
+    finally:
+        failure_set("dbd", None)

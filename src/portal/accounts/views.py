@@ -200,12 +200,17 @@ def login_view(request):
 
 
 def _landing_page(member) -> str:
-    """BIZ-01: a member with no business yet starts at "add business"."""
-    from portal.operators.selectors import member_has_business
+    """BIZ-01: a member with no business yet starts at "add business". SSO-09: a member whose
+    businesses changed at the registry confirms the change first."""
+    from portal.operators.selectors import member_has_business, registry_changes_for
 
     if not member.is_officer and not member_has_business(member=member):
         return reverse("operators:business_add")
-    return reverse("core:home")
+    try:
+        changed = bool(registry_changes_for(member=member))
+    except RegistryUnavailable:
+        changed = False  # the registry is down: ask at the next login instead
+    return reverse("operators:registry_changes") if changed else reverse("core:home")
 
 
 @require_POST

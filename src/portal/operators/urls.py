@@ -9,6 +9,7 @@ urlpatterns = [
     path("add/details/", views.business_add_details, name="business_add_details"),
     path("add/name/", views.business_add_name, name="business_add_name"),
     path("add/done/", views.business_add_done, name="business_add_done"),
+    path("registry-changes/", views.registry_changes, name="registry_changes"),
     path("<int:holding_id>/", views.business_detail, name="business_detail"),
     path("<int:holding_id>/remove/", views.business_remove, name="business_remove"),
     path(

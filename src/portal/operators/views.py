@@ -303,3 +303,34 @@ def business_document(request, holding_id, document_id):
     return FileResponse(
         default_storage.open(document.file.name, "rb"), content_type=document.content_type
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def registry_changes(request):
+    """SSO-09: what the registry says now about the member's businesses, to confirm."""
+    if request.method == "POST":
+        try:
+            services.business_registry_refresh(
+                member=request.user,
+                business_id=int(request.POST.get("business", 0)),
+                request=request,
+            )
+        except (OperatorError, ValueError) as error:
+            raise Http404 from error
+        except RegistryUnavailable as error:
+            messages.error(request, _registry_down(error))
+        else:
+            messages.success(request, _("The business now shows the registry's data."))
+        return redirect("operators:registry_changes")
+    try:
+        changes = selectors.registry_changes_for(member=request.user)
+    except RegistryUnavailable as error:
+        messages.error(request, _registry_down(error))
+        changes = []
+    by_business: dict = {}
+    for change in changes:
+        by_business.setdefault(change.business, []).append(change)
+    return render(
+        request, "operators/registry_changes.html", {"by_business": list(by_business.items())}
+    )
