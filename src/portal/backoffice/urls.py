@@ -23,4 +23,7 @@ urlpatterns = [
         views.holding_document,
         name="holding_document",
     ),
+    path("removals/", views.removals, name="removals"),
+    path("removals/<int:request_id>/", views.removal_detail, name="removal_detail"),
+    path("removals/<int:request_id>/letter/", views.removal_letter, name="removal_letter"),
 ]

@@ -19,8 +19,12 @@ from portal.accounts.services import AccountError, member_request_decide, reques
 from portal.core.selectors import audit_entries_for
 from portal.core.views import posted_data
 from portal.operators import selectors as operator_selectors
-from portal.operators.models import Holding
-from portal.operators.services import OperatorError, holding_decide
+from portal.operators.models import HolderRemovalRequest, Holding
+from portal.operators.services import (
+    OperatorError,
+    holder_removal_request_decide,
+    holding_decide,
+)
 from portal.registries.base import RegistryUnavailable
 
 REVIEW_PERMISSION = "accounts.review_member_request"
@@ -199,4 +203,50 @@ def holding_document(request, holding_id, document_id):
         raise Http404
     return FileResponse(
         default_storage.open(document.file.name, "rb"), content_type=document.content_type
+    )
+
+
+# --- taking a member off a business on a director's letter (ADM-02) ------------------------
+
+
+@officer_required(VERIFY_PERMISSION)
+def removals(request):
+    pending = (
+        HolderRemovalRequest.objects.filter(status=HolderRemovalRequest.Status.PENDING)
+        .select_related("business", "target__member", "requested_by")
+        .order_by("created_at")
+    )
+    return render(request, "backoffice/removals.html", {"pending": pending})
+
+
+@officer_required(VERIFY_PERMISSION)
+@require_http_methods(["GET", "POST"])
+def removal_detail(request, request_id):
+    filed = get_object_or_404(
+        HolderRemovalRequest.objects.select_related("business", "target__member", "requested_by"),
+        pk=request_id,
+    )
+    form = DecisionForm(posted_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            holder_removal_request_decide(
+                officer=request.user,
+                request_id=filed.pk,
+                approve=form.cleaned_data["decision"] == "approve",
+                note=form.cleaned_data["note"],
+                request=request,
+            )
+        except OperatorError as error:
+            form.add_error("note" if error.field == "note" else None, error.message)
+        else:
+            messages.success(request, _("The decision was saved."))
+            return redirect("backoffice:removals")
+    return render(request, "backoffice/removal_detail.html", {"filed": filed, "form": form})
+
+
+@officer_required(VERIFY_PERMISSION)
+def removal_letter(request, request_id):
+    filed = get_object_or_404(HolderRemovalRequest, pk=request_id)
+    return FileResponse(
+        default_storage.open(filed.letter.name, "rb"), content_type=filed.letter_content_type
     )

@@ -235,3 +235,19 @@ class ContactsForm(forms.ModelForm):
         if not cleaned.get("contact_address_same") and not cleaned.get("contact_address"):
             self.add_error("contact_address", _("Enter the contact address."))
         return cleaned
+
+
+class HolderRemovalForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why should this member no longer act for the business?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    letter = forms.FileField(
+        label=_("Letter signed by a director (PDF, JPEG or PNG, at most 15 MB)"),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),
+    )
+
+    def clean_letter(self):
+        upload = self.cleaned_data["letter"]
+        self.letter_extension = validate_document_upload(upload)
+        return upload

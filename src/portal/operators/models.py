@@ -204,3 +204,35 @@ class FactoryHolding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id} → {self.factory_id}"
+
+
+class HolderRemovalRequest(models.Model):
+    """ADM-02: a member asks that another member be taken off a business, on a letter signed
+    by a director; an officer decides."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting an officer")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    business = models.ForeignKey(Business, on_delete=models.PROTECT, related_name="+")
+    target = models.ForeignKey(Holding, on_delete=models.PROTECT, related_name="removal_requests")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField()
+    letter = models.FileField(upload_to="removal-letters/", max_length=200)
+    letter_content_type = models.CharField(max_length=40)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"removal of holding {self.target_id} ({self.status})"

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from portal.core.services import audit_record
 from portal.core.thaiid import encrypt_text, is_valid_thirteen_digit_id, pid_hash
 from portal.core.uploads import private_name
-from portal.operators.models import Business, BusinessDocument, Holding
+from portal.operators.models import Business, BusinessDocument, HolderRemovalRequest, Holding
 from portal.registries.dopa import citizen_registry
 
 CONTENT_TYPES = {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png"}
@@ -567,3 +567,94 @@ def _tell_member_of_verification(holding: Holding) -> None:
         queue_sms(to=member.mobile, body=body)
     if member.email:
         queue_email(to=member.email, subject=subject, body=body)
+
+
+# --- taking another member off a business (ADM-02) -----------------------------------------
+
+
+def holder_removal_request_file(
+    *,
+    member,
+    holding_id: int,
+    target_holding_id: int,
+    reason: str,
+    letter,
+    extension: str,
+    request=None,
+) -> HolderRemovalRequest:
+    """A verified holder asks an officer to take another member off the business, with a
+    letter signed by a director."""
+    own = Holding.objects.filter(
+        pk=holding_id, member=member, removed_at__isnull=True, status=Holding.Status.VERIFIED
+    ).first()
+    target = (
+        Holding.objects.filter(pk=target_holding_id, removed_at__isnull=True)
+        .exclude(member=member)
+        .first()
+    )
+    if own is None or target is None or target.business_id != own.business_id:
+        raise OperatorError(_("This member does not hold this business."), code="not_held")
+    if HolderRemovalRequest.objects.filter(
+        target=target, status=HolderRemovalRequest.Status.PENDING
+    ).exists():
+        raise OperatorError(
+            _("A request to take this member off is already awaiting an officer."),
+            code="pending",
+        )
+    name = default_storage.save(private_name("removal-letters", extension), letter)
+    try:
+        with transaction.atomic():
+            filed = HolderRemovalRequest.objects.create(
+                business_id=own.business_id,
+                target=target,
+                requested_by=member,
+                reason=reason,
+                letter=name,
+                letter_content_type=CONTENT_TYPES[extension],
+            )
+            audit_record(
+                actor=member,
+                action="holder_removal.file",
+                target=filed,
+                after={"target_holding": target.pk},
+                request=request,
+            )
+    except BaseException:
+        default_storage.delete(name)
+        raise
+    return filed
+
+
+@transaction.atomic
+def holder_removal_request_decide(
+    *, officer, request_id: int, approve: bool, note: str = "", request=None
+) -> HolderRemovalRequest:
+    if not officer.has_perm("operators.verify_holding"):
+        raise PermissionError("officer lacks operators.verify_holding")
+    if not approve and not note.strip():
+        raise OperatorError(_("Give the reason for rejecting."), field="note", code="reason")
+    filed = HolderRemovalRequest.objects.select_for_update().get(pk=request_id)
+    if filed.status != HolderRemovalRequest.Status.PENDING:
+        raise OperatorError(_("This request was already decided."), code="decided")
+    filed.status = (
+        HolderRemovalRequest.Status.APPROVED if approve else HolderRemovalRequest.Status.REJECTED
+    )
+    filed.decided_by = officer
+    filed.decided_at = timezone.now()
+    filed.decision_note = note
+    filed.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    if approve:
+        target = Holding.objects.select_for_update().get(pk=filed.target_id)
+        if target.removed_at is None:
+            target.removed_at = timezone.now()
+            target.save(update_fields=["removed_at"])
+    audit_record(
+        actor=officer,
+        actor_role="officer",
+        action=f"holder_removal.{filed.status}",
+        target=filed,
+        before={"status": HolderRemovalRequest.Status.PENDING},
+        after={"status": filed.status, "note": note},
+        request=request,
+    )
+    return filed

@@ -13,6 +13,11 @@ urlpatterns = [
     path("<int:holding_id>/", views.business_detail, name="business_detail"),
     path("<int:holding_id>/remove/", views.business_remove, name="business_remove"),
     path(
+        "<int:holding_id>/holders/<int:target_id>/removal/",
+        views.holder_removal_request,
+        name="holder_removal",
+    ),
+    path(
         "<int:holding_id>/documents/<int:document_id>/",
         views.business_document,
         name="business_document",

@@ -334,3 +334,39 @@ def registry_changes(request):
     return render(
         request, "operators/registry_changes.html", {"by_business": list(by_business.items())}
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def holder_removal_request(request, holding_id, target_id):
+    """ADM-02: ask an officer to take another member off this business."""
+    holding = selectors.member_holding(member=request.user, holding_id=holding_id)
+    target = (
+        selectors.business_holders(business=holding.business).filter(pk=target_id).first()
+        if holding
+        else None
+    )
+    if target is None or target.member_id == request.user.pk:
+        raise Http404
+    form = forms.HolderRemovalForm(posted_data(request), posted_files(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.holder_removal_request_file(
+                member=request.user,
+                holding_id=holding.pk,
+                target_holding_id=target.pk,
+                reason=form.cleaned_data["reason"],
+                letter=form.cleaned_data["letter"],
+                extension=form.letter_extension,
+                request=request,
+            )
+        except OperatorError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Your request was sent to an officer."))
+            return redirect("operators:business_detail", holding_id=holding.pk)
+    return render(
+        request,
+        "operators/holder_removal.html",
+        {"form": form, "holding": holding, "target": target},
+    )

@@ -1,0 +1,91 @@
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from portal.core.models import AuditEntry
+from portal.operators import services
+from portal.operators.models import HolderRemovalRequest, Holding
+from tests.accounts.helpers import login
+from tests.factories import MemberFactory
+
+pytestmark = pytest.mark.django_db
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def signed_in(robot, member):
+    client = Client()
+    login(client, robot, member.national_id)
+    return client
+
+
+@pytest.fixture
+def shared_business():
+    owner = MemberFactory()
+    own = services.business_add_myself(member=owner)
+    leaver = MemberFactory()
+    theirs = Holding.objects.create(
+        member=leaver, business=own.business, proof="document", status="verified"
+    )
+    return owner, own, leaver, theirs
+
+
+def test_adm_02_member_taken_off_a_business_on_a_directors_letter(
+    shared_business, robot, officer_factory
+):
+    owner, own, leaver, theirs = shared_business
+    member_client = signed_in(robot, owner)
+    url = f"/businesses/{own.pk}/holders/{theirs.pk}/removal/"
+    bad = member_client.post(
+        url, {"reason": "", "letter": SimpleUploadedFile("l.pdf", b"not a pdf")}
+    )
+    assert {"reason", "letter"} <= set(bad.context["form"].errors)
+    response = member_client.post(
+        url, {"reason": "ลาออกแล้ว", "letter": SimpleUploadedFile("letter.pdf", PDF)}
+    )
+    assert response.status_code == 302
+    filed = HolderRemovalRequest.objects.get()
+    officer = officer_factory(permissions=["operators.verify_holding"])
+    desk = signed_in(robot, officer)
+    assert list(desk.get("/backoffice/removals/").context["pending"]) == [filed]
+    letter = desk.get(f"/backoffice/removals/{filed.pk}/letter/")
+    assert b"".join(letter.streaming_content) == PDF
+    desk.post(f"/backoffice/removals/{filed.pk}/", {"decision": "approve", "note": ""})
+    theirs.refresh_from_db()
+    own.refresh_from_db()
+    assert theirs.removed_at is not None and own.removed_at is None
+    assert AuditEntry.objects.get(action="holder_removal.approved").actor == officer
+
+
+def test_adm_02_only_holders_of_the_business_may_ask(shared_business, robot):
+    _owner, own, _leaver, theirs = shared_business
+    stranger = signed_in(robot, MemberFactory())
+    assert stranger.get(f"/businesses/{own.pk}/holders/{theirs.pk}/removal/").status_code == 404
+    assert HolderRemovalRequest.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/backoffice/removals/", "/backoffice/removals/{pk}/", "/backoffice/removals/{pk}/letter/"],
+)
+def test_adm_01_removal_queue_needs_the_permission(shared_business, robot, officer_factory, url):
+    owner, own, _leaver, theirs = shared_business
+    filed = services.holder_removal_request_file(
+        member=owner,
+        holding_id=own.pk,
+        target_holding_id=theirs.pk,
+        reason="x",
+        letter=SimpleUploadedFile("letter.pdf", PDF),
+        extension="pdf",
+    )
+    address = url.format(pk=filed.pk)
+    assert signed_in(robot, MemberFactory()).get(address).status_code == 404
+    assert (
+        signed_in(robot, officer_factory(agency="TISI", permissions=())).get(address).status_code
+        == 404
+    )
+    assert (
+        signed_in(robot, officer_factory(permissions=["operators.verify_holding"]))
+        .get(address)
+        .status_code
+        == 200
+    )
