@@ -32,7 +32,7 @@ def shared_business():
 def test_adm_02_member_taken_off_a_business_on_a_directors_letter(
     shared_business, robot, officer_factory
 ):
-    owner, own, leaver, theirs = shared_business
+    owner, own, _leaver, theirs = shared_business
     member_client = signed_in(robot, owner)
     url = f"/businesses/{own.pk}/holders/{theirs.pk}/removal/"
     bad = member_client.post(
