@@ -102,3 +102,12 @@ def test_adm_02_officer_without_permission_cannot_decide(pending, robot, officer
     )
     pending.refresh_from_db()
     assert pending.status == "not_verified"
+
+
+def test_adm_01_an_officer_of_another_agency_sees_no_business_queue_even_with_the_permission(
+    pending, robot, officer_factory
+):
+    desk = signed_in(robot, officer_factory(agency="DIW", permissions=["operators.verify_holding"]))
+    assert desk.get("/backoffice/businesses/").status_code == 404
+    assert desk.get(f"/backoffice/businesses/{pending.pk}/").status_code == 404
+    assert "/backoffice/businesses/" not in desk.get("/backoffice/").content.decode()

@@ -29,9 +29,12 @@ from portal.registries.base import RegistryUnavailable
 
 REVIEW_PERMISSION = "accounts.review_member_request"
 VERIFY_PERMISSION = "operators.verify_holding"
+# ADM-01: businesses in members' profiles are the customer registry's, kept by the Office of
+# the Permanent Secretary; other agencies' officers do not see that queue.
+REGISTRY_AGENCIES = ("OPS",)
 
 
-def officer_required(permission: str | None = None):
+def officer_required(permission: str | None = None, agencies: tuple[str, ...] = ()):
     def decorator(view):
         @login_required
         @wraps(view)
@@ -39,6 +42,8 @@ def officer_required(permission: str | None = None):
             if not request.user.is_officer:
                 raise Http404
             if permission and not request.user.has_perm(permission):
+                raise Http404
+            if agencies and request.user.officer.agency not in agencies:
                 raise Http404
             return view(request, *args, **kwargs)
 
@@ -50,7 +55,10 @@ def officer_required(permission: str | None = None):
 @officer_required()
 def home(request):
     can_review = request.user.has_perm(REVIEW_PERMISSION)
-    can_verify = request.user.has_perm(VERIFY_PERMISSION)
+    can_verify = (
+        request.user.has_perm(VERIFY_PERMISSION)
+        and request.user.officer.agency in REGISTRY_AGENCIES
+    )
     counts = account_selectors.member_request_counts() if can_review else {}
     if can_verify:
         counts["holdings"] = operator_selectors.holdings_awaiting_verification().count()
@@ -141,7 +149,7 @@ def member_request_evidence(request, request_id):
 # --- businesses added by document (ADM-02, BIZ-05, BIZ-06) ---------------------------------
 
 
-@officer_required(VERIFY_PERMISSION)
+@officer_required(VERIFY_PERMISSION, agencies=REGISTRY_AGENCIES)
 def holdings(request):
     return render(
         request,
@@ -163,7 +171,7 @@ class VerificationForm(forms.Form):
     )
 
 
-@officer_required(VERIFY_PERMISSION)
+@officer_required(VERIFY_PERMISSION, agencies=REGISTRY_AGENCIES)
 @require_http_methods(["GET", "POST"])
 def holding_detail(request, holding_id):
     holding = get_object_or_404(Holding.objects.select_related("business", "member"), pk=holding_id)
@@ -195,7 +203,7 @@ def holding_detail(request, holding_id):
     )
 
 
-@officer_required(VERIFY_PERMISSION)
+@officer_required(VERIFY_PERMISSION, agencies=REGISTRY_AGENCIES)
 def holding_document(request, holding_id, document_id):
     holding = get_object_or_404(Holding, pk=holding_id)
     document = holding.documents.filter(pk=document_id).first()
@@ -209,7 +217,7 @@ def holding_document(request, holding_id, document_id):
 # --- taking a member off a business on a director's letter (ADM-02) ------------------------
 
 
-@officer_required(VERIFY_PERMISSION)
+@officer_required(VERIFY_PERMISSION, agencies=REGISTRY_AGENCIES)
 def removals(request):
     pending = (
         HolderRemovalRequest.objects.filter(status=HolderRemovalRequest.Status.PENDING)
@@ -219,7 +227,7 @@ def removals(request):
     return render(request, "backoffice/removals.html", {"pending": pending})
 
 
-@officer_required(VERIFY_PERMISSION)
+@officer_required(VERIFY_PERMISSION, agencies=REGISTRY_AGENCIES)
 @require_http_methods(["GET", "POST"])
 def removal_detail(request, request_id):
     filed = get_object_or_404(
@@ -244,7 +252,7 @@ def removal_detail(request, request_id):
     return render(request, "backoffice/removal_detail.html", {"filed": filed, "form": form})
 
 
-@officer_required(VERIFY_PERMISSION)
+@officer_required(VERIFY_PERMISSION, agencies=REGISTRY_AGENCIES)
 def removal_letter(request, request_id):
     filed = get_object_or_404(HolderRemovalRequest, pk=request_id)
     return FileResponse(

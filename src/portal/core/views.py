@@ -8,7 +8,19 @@ from portal.core.middleware import SUPPORTED
 
 
 def home(request):
+    if request.user.is_authenticated:
+        from portal.operators.selectors import member_holdings
+
+        holdings = list(member_holdings(member=request.user)[: DASHBOARD_ROWS + 1])
+        return render(
+            request,
+            "core/dashboard.html",
+            {"holdings": holdings[:DASHBOARD_ROWS], "more": len(holdings) > DASHBOARD_ROWS},
+        )
     return render(request, "core/home.html")
+
+
+DASHBOARD_ROWS = 10
 
 
 def healthz(request):

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('operators', '0002_factory_factoryholding_and_more'),
+        ('operators', '0003_factory_search_trgm'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
