@@ -218,3 +218,21 @@ def test_sso_09_registry_down_at_login_lets_the_member_in(client, robot, world):
         assert login(client, robot, member.national_id)["Location"] == "/"
     finally:
         failure_set("dbd", None)
+
+
+def test_business_detail_has_a_constant_number_of_queries(
+    client, member, django_assert_max_num_queries
+):
+    holding = services.business_add_myself(member=member)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        client.get(f"/businesses/{holding.pk}/")
+    for _ in range(12):
+        Holding.objects.create(
+            member=MemberFactory(), business=holding.business, proof="document", status="verified"
+        )
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = client.get(f"/businesses/{holding.pk}/")
+    assert len(page.context["holders"]) == 13
