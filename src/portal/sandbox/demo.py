@@ -77,6 +77,29 @@ def _ensure_member(citizen: CitizenRecord, *, index: int) -> Member | None:
     return member
 
 
+ADDABLE = {"operating", "temporarily_stopped"}
+
+
+def _director_with_factories(taken: set[str]):
+    """A Thai director, registrable, of an active company with factories one may add."""
+    world = current_world()
+    candidates = []
+    for juristic_id in sorted(world.juristic_persons):
+        company = world.juristic_persons[juristic_id]
+        factories = [f for f in world.factories_of(juristic_id) if f.status in ADDABLE]
+        if company.status == "active" and factories:
+            candidates.append((company, factories))
+    # The company with the most factories shows adding several at once.
+    candidates.sort(key=lambda pair: -len(pair[1]))
+    for company, factories in candidates:
+        for director in company.directors:
+            citizen = world.citizens.get(director.pid or "")
+            if citizen and citizen.pid not in taken and _usable(citizen, known_birth_date=True):
+                taken.add(citizen.pid)
+                return citizen, company, len(factories)
+    return None
+
+
 def demo_accounts_ensure() -> list[DemoLogin]:
     taken = set()
     logins: list[DemoLogin] = []
@@ -93,11 +116,25 @@ def demo_accounts_ensure() -> list[DemoLogin]:
         if role == "officer":
             with transaction.atomic():
                 officer_appoint(
-                    member=member, agency="OPS", permissions=["accounts.review_member_request"]
+                    member=member,
+                    agency="OPS",
+                    permissions=["accounts.review_member_request", "operators.verify_holding"],
                 )
         logins.append(
             DemoLogin(role, citizen.pid, f"{citizen.first_name_th} {citizen.last_name_th}")
         )
+    director = _director_with_factories(taken)
+    if director is not None:
+        citizen, company, count = director
+        if _ensure_member(citizen, index=4) is not None:
+            logins.append(
+                DemoLogin(
+                    "member, director of a company",
+                    citizen.pid,
+                    f"{citizen.first_name_th} {citizen.last_name_th}",
+                    note=f"{company.name_th} {company.juristic_id}, {count} factories at DIW",
+                )
+            )
     unregistered = [_pick(taken), _pick(taken, known_birth_date=False)]
     for citizen in filter(None, unregistered):
         birth = (
