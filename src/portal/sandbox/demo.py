@@ -56,8 +56,8 @@ def _ensure_member(citizen: CitizenRecord, *, index: int) -> Member | None:
                 birth_year_be=citizen.birth_year_be,
                 birth_month=citizen.birth_month,
                 birth_day=citizen.birth_day,
-                mobile=f"09900000{index:02d}",
-                email=f"demo{index}@example.com",
+                mobile=f"09{citizen.pid[-8:]}",  # unique per person, whatever the world
+                email=f"demo{citizen.pid[-6:]}@example.com",
                 line_id="",
                 password=DEMO_PASSWORD,
                 terms_document_id=current_terms().pk,
