@@ -69,6 +69,7 @@ class World:
         self.citizens: list[dict] = []
         self.juristic_persons: list[dict] = []
         self.community_enterprises: list[dict] = []
+        self.factories: list[dict] = []
 
     def add_citizen(self, **overrides) -> dict:
         record = citizen_record(**overrides)
@@ -105,6 +106,46 @@ class World:
         record.update(overrides)
         self.community_enterprises.append(record)
         self._write("community_enterprises.jsonl", self.community_enterprises)
+        return record
+
+    def add_factory(self, **overrides) -> dict:
+        """A factories.jsonl line: an operating class 3 factory with a ร.ง.4 licence in Chon Buri,
+        its 14-digit number valid under the sandbox worlds' check digit (FAC-04)."""
+        from portal.operators.factory_numbers import mod11_check_digit
+
+        n = len(self.factories) + 1
+        first13 = f"2020{n:05d}2563"
+        record = {
+            "factory_no": first13 + str(mod11_check_digit(first13)),
+            "factory_no_old": f"3-53(5)-{n}/45ชบ",
+            "name_th": f"โรงงานทดสอบการผลิต {n}",
+            "operator_id": make_juristic_id(),
+            "licence": "ror_ngor_4",
+            "factory_class": 3,
+            "category": "53(5)",
+            "horsepower": 250.5,
+            "workers": 40,
+            "status": "operating",
+            "operation_started_on": "2005-11-30",
+            "licensed_on": "2005-06-01",
+            "address": {
+                "house_no": "99/1",
+                "moo": "3",
+                "road": "ถนนสุขุมวิท",
+                "subdistrict": "บ้านสวน",
+                "district": "เมืองชลบุรี",
+                "province": "ชลบุรี",
+                "postcode": "20000",
+                "industrial_estate": None,
+                "industrial_zone": None,
+            },
+            "supervisor": "PIO",
+            "latitude": 13.3611,
+            "longitude": 100.9847,
+        }
+        record.update(overrides)
+        self.factories.append(record)
+        self._write("factories.jsonl", self.factories)
         return record
 
     def _write(self, name: str, rows: list[dict]) -> None:

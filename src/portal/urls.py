@@ -5,6 +5,7 @@ urlpatterns = [
     path("", include("portal.core.urls")),
     path("accounts/", include("portal.accounts.urls")),
     path("businesses/", include("portal.operators.urls")),
+    path("factories/", include("portal.operators.factory_urls")),
     path("backoffice/", include("portal.backoffice.urls")),
     path("altcha/", include("altcha_django.urls")),
 ]

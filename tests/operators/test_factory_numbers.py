@@ -30,6 +30,25 @@ SHARED_FACTORIES = (
 )
 
 
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """The messages are compared with their English source; the Thai catalogue translates them
+    for the pages (checked in test_fac_04_messages_are_in_thai_for_thai_pages)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+def test_fac_04_messages_are_in_thai_for_thai_pages():
+    from django.utils import translation
+
+    with translation.override("th"):
+        with pytest.raises(InvalidFactoryNumber) as error:
+            parse_factory_no("123")
+    assert "14 หลัก" in error.value.message
+
+
 def number(first13: str) -> str:
     return first13 + str(mod11_check_digit(first13))
 
