@@ -165,7 +165,7 @@ def test_another_member_gets_404_on_every_business_page(client, member, robot):
 
 def test_business_list_has_a_constant_number_of_queries(client, member, django_assert_num_queries):
     services.business_add_myself(member=member)
-    with django_assert_num_queries(4):  # session, member, officer check, holdings
+    with django_assert_num_queries(5):  # session, member, officer check, count, one page
         client.get("/businesses/")
     for index in range(5):
         Holding.objects.create(
@@ -176,7 +176,7 @@ def test_business_list_has_a_constant_number_of_queries(client, member, django_a
             proof="document",
             status="not_verified",
         )
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         client.get("/businesses/")
 
 
@@ -236,3 +236,20 @@ def test_business_detail_has_a_constant_number_of_queries(
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = client.get(f"/businesses/{holding.pk}/")
     assert len(page.context["holders"]) == 13
+
+
+def test_business_list_is_paged_for_large_profiles(client, member):
+    for index in range(60):
+        Holding.objects.create(
+            member=member,
+            business=Business.objects.create(
+                kind="other", registry_key=f"p{index}", name_th=f"ธุรกิจ {index:02d}"
+            ),
+            proof="document",
+            status="verified",
+        )
+    first = client.get("/businesses/")
+    assert len(first.context["holdings"]) == 50
+    second = client.get("/businesses/?page=2")
+    assert len(second.context["holdings"]) == 10
+    assert "?page=2" in first.content.decode()

@@ -60,3 +60,14 @@ def posted_data(request):
 
 def posted_files(request):
     return request.FILES if request.method == "POST" else None
+
+
+PAGE_SIZE = 50
+
+
+def paginate(request, rows, *, per_page: int = PAGE_SIZE):
+    """One page of a long list (a consultant may hold hundreds of businesses): a page costs the
+    same whatever the list's length. A page number out of range gives the last page."""
+    from django.core.paginator import Paginator
+
+    return Paginator(rows, per_page).get_page(request.GET.get("page"))

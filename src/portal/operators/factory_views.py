@@ -9,7 +9,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from portal.core.views import posted_data
+from portal.core.views import paginate, posted_data
 from portal.operators import factory_selectors, factory_services, selectors
 from portal.operators.factory_forms import (
     BusinessChoiceForm,
@@ -60,11 +60,20 @@ def factory_list(request):
     form = BusinessFilterForm(
         {"business": raw} if raw else None, holdings=holdings, auto_id="filter_%s"
     )
-    rows = list(factory_selectors.member_factories(member=request.user, holding_id=holding_id))
+    page = paginate(
+        request, factory_selectors.member_factories(member=request.user, holding_id=holding_id)
+    )
     return render(
         request,
         "factories/factory_list.html",
-        {"rows": rows, "holdings": holdings, "form": form, "filtered": holding_id is not None},
+        {
+            "rows": list(page.object_list),
+            "page": page,
+            "query": f"business={holding_id}" if holding_id else "",
+            "holdings": holdings,
+            "form": form,
+            "filtered": holding_id is not None,
+        },
     )
 
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.core.thaiid import decrypt_text, encrypt_text
-from portal.core.views import posted_data, posted_files
+from portal.core.views import paginate, posted_data, posted_files
 from portal.operators import forms, selectors, services
 from portal.operators.models import Business
 from portal.operators.services import OperatorError
@@ -45,8 +45,10 @@ def _apply(form, error: OperatorError) -> None:
 
 @login_required
 def business_list(request):
-    holdings = list(selectors.member_holdings(member=request.user))
-    return render(request, "operators/business_list.html", {"holdings": holdings})
+    page = paginate(request, selectors.member_holdings(member=request.user))
+    return render(
+        request, "operators/business_list.html", {"holdings": list(page.object_list), "page": page}
+    )
 
 
 @login_required
