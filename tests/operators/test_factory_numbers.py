@@ -43,9 +43,8 @@ def _english_messages():
 def test_fac_04_messages_are_in_thai_for_thai_pages():
     from django.utils import translation
 
-    with translation.override("th"):
-        with pytest.raises(InvalidFactoryNumber) as error:
-            parse_factory_no("123")
+    with translation.override("th"), pytest.raises(InvalidFactoryNumber) as error:
+        parse_factory_no("123")
     assert "14 หลัก" in error.value.message
 
 
