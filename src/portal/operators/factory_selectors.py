@@ -273,9 +273,11 @@ def factory_search(*, query: str, limit: int = 50) -> FactorySearch:
     elif len(value) < MIN_TEXT_LENGTH:
         return FactorySearch(kind, value, [], "", False)
     else:
-        # Each way of matching runs on its own index with its own order and limit, then the
-        # few ids are merged: one OR over the three cannot use the indexes together and walks
-        # the whole table when few rows match (docs/benchmarks.md).
+        # Each way of matching runs on its own index with its own limit, then the few ids are
+        # merged: one OR over the three cannot use the indexes together and walks the whole
+        # table when few rows match. The branches take any matches, unordered, so that a
+        # common word stops at the limit instead of sorting thousands of rows; the page says
+        # when there are more and shows what it has in name order (docs/benchmarks.md).
         order = ("name_th", "factory_no")
         branches = [
             Factory.objects.filter(name_th__icontains=value),
@@ -284,7 +286,7 @@ def factory_search(*, query: str, limit: int = 50) -> FactorySearch:
         ]
         keyed = set()
         for branch in branches:
-            keyed.update(branch.order_by(*order).values_list(*order, "pk")[: limit + 1])
+            keyed.update(branch.order_by().values_list(*order, "pk")[: limit + 1])
         ids = [pk for *_sort, pk in sorted(keyed)[: limit + 1]]
         rows = Factory.objects.filter(pk__in=ids)
     found = list(

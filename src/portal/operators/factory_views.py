@@ -60,9 +60,8 @@ def factory_list(request):
     form = BusinessFilterForm(
         {"business": raw} if raw else None, holdings=holdings, auto_id="filter_%s"
     )
-    page = paginate(
-        request, factory_selectors.member_factories(member=request.user, holding_id=holding_id)
-    )
+    rows = factory_selectors.member_factories(member=request.user, holding_id=holding_id)
+    page = paginate(request, rows.defer("factory__address", "holding__business__registry_data"))
     return render(
         request,
         "factories/factory_list.html",

@@ -11,6 +11,8 @@ def member_holdings(*, member) -> QuerySet[Holding]:
     return (
         Holding.objects.filter(member=member, removed_at__isnull=True)
         .select_related("business")
+        # Lists never show the registry's answer; a consultant's 150 JSON blobs would cost.
+        .defer("business__registry_data")
         .order_by("business__name_th", "id")
     )
 
@@ -67,9 +69,9 @@ def registry_changes_for(*, member) -> list[RegistryChange]:
 
     registry = juristic_person_registry()
     changes: list[RegistryChange] = []
-    for holding in member_holdings(member=member).filter(
-        business__kind=Business.Kind.JURISTIC_PERSON
-    ):
+    for holding in Holding.objects.filter(
+        member=member, removed_at__isnull=True, business__kind=Business.Kind.JURISTIC_PERSON
+    ).select_related("business"):
         business = holding.business
         company = registry.lookup(business.registry_key)
         if company is None:
