@@ -28,19 +28,6 @@ class BusinessChoiceForm(forms.Form):
         )
 
 
-class BusinessFilterForm(forms.Form):
-    """FAC-02: show the factories of one business."""
-
-    def __init__(self, *args, holdings, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["business"] = forms.ChoiceField(
-            label=_("Business"),
-            choices=[("", _("All businesses"))]
-            + [(str(h.pk), h.business.display_name) for h in holdings],
-            required=False,
-        )
-
-
 class FactorySearchForm(forms.Form):
     q = forms.CharField(
         label=_("Factory registration number, old number, factory name or operator name"),

@@ -13,7 +13,6 @@ from portal.core.views import paginate, posted_data
 from portal.operators import factory_selectors, factory_services, selectors
 from portal.operators.factory_forms import (
     BusinessChoiceForm,
-    BusinessFilterForm,
     FactorySearchForm,
 )
 from portal.operators.factory_numbers import QUERY_TEXT, InvalidFactoryNumber, parse_factory_no
@@ -46,7 +45,7 @@ def _registry_down() -> str:
 
 @login_required
 def factory_list(request):
-    holdings = list(selectors.member_holdings(member=request.user))
+    holdings = selectors.member_business_choices(member=request.user)
     holding_id = None
     raw = request.GET.get("business", "")
     if raw:
@@ -55,11 +54,8 @@ def factory_list(request):
             holding_id = int(raw)
         except ValueError as exc:
             raise Http404 from exc
-        if holding_id not in {h.pk for h in holdings}:
+        if holding_id not in {pk for pk, _name in holdings}:
             raise Http404
-    form = BusinessFilterForm(
-        {"business": raw} if raw else None, holdings=holdings, auto_id="filter_%s"
-    )
     rows = factory_selectors.member_factories(member=request.user, holding_id=holding_id)
     page = paginate(request, rows.defer("factory__address", "holding__business__registry_data"))
     return render(
@@ -70,7 +66,7 @@ def factory_list(request):
             "page": page,
             "query": f"business={holding_id}" if holding_id else "",
             "holdings": holdings,
-            "form": form,
+            "selected": holding_id,
             "filtered": holding_id is not None,
         },
     )

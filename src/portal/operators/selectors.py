@@ -17,6 +17,17 @@ def member_holdings(*, member) -> QuerySet[Holding]:
     )
 
 
+def member_business_choices(*, member) -> list[tuple[int, str]]:
+    """(holding id, shown name) of the member's businesses, for filters: no model objects,
+    so a profile of hundreds of businesses stays cheap."""
+    rows = (
+        Holding.objects.filter(member=member, removed_at__isnull=True)
+        .order_by("business__name_th", "id")
+        .values_list("pk", "business__trade_name_th", "business__name_th")
+    )
+    return [(pk, trade or name) for pk, trade, name in rows]
+
+
 def member_holding(*, member, holding_id: int) -> Holding | None:
     """A holding of this member's, or None: another member's is never found (404)."""
     return (
