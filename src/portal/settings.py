@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django_tasks_redis",
     "portal.core",
     "portal.accounts",
+    "portal.identity",
     "portal.registries",
     "portal.operators",
     "portal.backoffice",

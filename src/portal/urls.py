@@ -4,6 +4,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("portal.core.urls")),
     path("accounts/", include("portal.accounts.urls")),
+    path("accounts/", include("portal.identity.urls")),
     path("businesses/", include("portal.operators.urls")),
     path("factories/", include("portal.operators.factory_urls")),
     path("backoffice/", include("portal.backoffice.urls")),

@@ -23,6 +23,7 @@ from portal.accounts.services import AccountError
 from portal.core.ratelimit import rate_limit_hit
 from portal.core.thaiid import pid_hash
 from portal.core.views import posted_data, posted_files
+from portal.identity.selectors import two_factor_enabled
 from portal.registries.base import RegistryUnavailable
 
 REGISTRATION = "registration"
@@ -187,16 +188,37 @@ def login_view(request):
             form.add_error(None, _("This username has been closed."))
         elif member is None:
             form.add_error(None, _("The national ID or password is not correct."))
+        elif two_factor_enabled(member=member):
+            # SSO-04: the password alone does not log in; the second factor comes next.
+            request.session[TWO_FACTOR_PENDING] = {
+                "member": member.pk,
+                "next": request.POST.get("next", ""),
+                "at": time.time(),
+            }
+            return redirect("identity:login_code")
         else:
-            login(request, member, backend="portal.accounts.backends.NationalIdBackend")
-            if selectors.consent_documents_unanswered(member=member):
-                request.session[CONSENT_PENDING] = True
-            return redirect(_safe_next(request, _landing_page(member)))
+            return finish_login(request, member, next_url=request.POST.get("next", ""))
     return render(
         request,
         "accounts/login.html",
         {"form": form, "next": request.POST.get("next") or request.GET.get("next", "")},
     )
+
+
+TWO_FACTOR_PENDING = "two_factor_pending"
+
+
+def finish_login(request, member, *, next_url: str = ""):
+    """Log the member in (all factors passed) and send them where they should start."""
+    login(request, member, backend="portal.accounts.backends.NationalIdBackend")
+    if selectors.consent_documents_unanswered(member=member):
+        request.session[CONSENT_PENDING] = True
+    default = _landing_page(member)
+    if next_url and url_has_allowed_host_and_scheme(
+        next_url, {request.get_host()}, request.is_secure()
+    ):
+        return redirect(next_url)
+    return redirect(default)
 
 
 def _landing_page(member) -> str:

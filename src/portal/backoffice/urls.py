@@ -26,4 +26,5 @@ urlpatterns = [
     path("removals/", views.removals, name="removals"),
     path("removals/<int:request_id>/", views.removal_detail, name="removal_detail"),
     path("removals/<int:request_id>/letter/", views.removal_letter, name="removal_letter"),
+    path("two-factor-reset/", views.two_factor_reset, name="two_factor_reset"),
 ]

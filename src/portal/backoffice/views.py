@@ -69,6 +69,7 @@ def home(request):
             "officer": request.user.officer,
             "can_review": can_review,
             "can_verify": can_verify,
+            "can_reset_two_factor": request.user.has_perm("identity.reset_two_factor"),
             "counts": counts,
         },
     )
@@ -258,3 +259,46 @@ def removal_letter(request, request_id):
     return FileResponse(
         default_storage.open(filed.letter.name, "rb"), content_type=filed.letter_content_type
     )
+
+
+# --- two-factor reset for a member who lost the phone (SSO-04, ADM-02) ---------------------
+
+TWO_FACTOR_PERMISSION = "identity.reset_two_factor"
+
+
+@officer_required(TWO_FACTOR_PERMISSION)
+@require_http_methods(["GET", "POST"])
+def two_factor_reset(request):
+    from portal.accounts.forms import clean_national_id
+    from portal.accounts.selectors import member_by_national_id
+    from portal.identity.forms import OfficerResetForm
+    from portal.identity.services import TwoFactorError, two_factor_reset_by_officer
+
+    form = OfficerResetForm(posted_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            pid = clean_national_id(form.cleaned_data["national_id"])
+        except forms.ValidationError as error:
+            form.add_error("national_id", error)
+        else:
+            member = member_by_national_id(pid=pid)
+            if member is None or not member.is_active:
+                form.add_error("national_id", _("No active member has this national ID."))
+            else:
+                try:
+                    two_factor_reset_by_officer(
+                        officer=request.user,
+                        member=member,
+                        identity_checked=form.cleaned_data["identity_checked"],
+                        request=request,
+                    )
+                except TwoFactorError as error:
+                    form.add_error("identity_checked", error.message)
+                else:
+                    messages.success(
+                        request,
+                        _("Two-factor authentication of %(name)s was reset.")
+                        % {"name": member.display_name},
+                    )
+                    return redirect("backoffice:home")
+    return render(request, "backoffice/two_factor_reset.html", {"form": form})

@@ -1,0 +1,168 @@
+"""Two-factor authentication (SSO-04): enrol, verify at login, switch off, officer reset."""
+
+import hashlib
+import hmac
+import secrets
+import time
+
+import pyotp
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.core.ratelimit import rate_limit_hit
+from portal.core.services import audit_record
+from portal.core.thaiid import decrypt_text, encrypt_text
+from portal.identity.models import RecoveryCode, TwoFactorDevice
+
+ISSUER = "i-Industry"
+RECOVERY_CODES = 8
+TRIES = 5
+TRIES_WINDOW_SECONDS = 300
+
+
+class TwoFactorError(Exception):
+    def __init__(self, message: str, *, code: str = "invalid"):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+def _recovery_hash(member_id: int, code: str) -> str:
+    key = f"recovery:{settings.SECRET_KEY}".encode()
+    return hmac.new(key, f"{member_id}:{code}".encode(), hashlib.sha256).hexdigest()
+
+
+def two_factor_start(*, member) -> tuple[TwoFactorDevice, str]:
+    """A new secret, not yet in force: it counts once a first code confirms it."""
+    if TwoFactorDevice.objects.filter(member=member, confirmed_at__isnull=False).exists():
+        raise TwoFactorError(_("Two-factor authentication is already on."), code="already_on")
+    secret = pyotp.random_base32()
+    device, _created = TwoFactorDevice.objects.update_or_create(
+        member=member,
+        defaults={
+            "secret_encrypted": encrypt_text(secret),
+            "last_used_step": 0,
+            "confirmed_at": None,
+        },
+    )
+    uri = pyotp.TOTP(secret).provisioning_uri(
+        name=member.display_name or ISSUER, issuer_name=ISSUER
+    )
+    return device, uri
+
+
+def _throttle(member) -> None:
+    """Count a try before any transaction, so that a refused code's count is not rolled back
+    with it (the counter may live in the database cache)."""
+    if rate_limit_hit(
+        scope="totp", key=f"m{member.pk}", limit=TRIES, window_seconds=TRIES_WINDOW_SECONDS
+    ):
+        raise TwoFactorError(_("Too many codes were tried. Wait 5 minutes."), code="limited")
+
+
+def _check_code(device: TwoFactorDevice, code: str) -> int:
+    """The time step the code belongs to (this one or the one before, for clock drift), once."""
+    totp = pyotp.TOTP(decrypt_text(device.secret_encrypted))
+    now = int(time.time())
+    for step_time in (now, now - totp.interval):
+        step = step_time // totp.interval
+        if hmac.compare_digest(totp.at(step_time), code):
+            if step <= device.last_used_step:
+                raise TwoFactorError(
+                    _("This code was already used. Wait for the next one."), code="replayed"
+                )
+            return step
+    raise TwoFactorError(_("The code is not correct."), code="wrong")
+
+
+def two_factor_confirm(*, member, code: str, request=None) -> list[str]:
+    """Switch 2FA on with the app's first code; returns the recovery codes, shown once."""
+    _throttle(member)
+    with transaction.atomic():
+        device = (
+            TwoFactorDevice.objects.select_for_update()
+            .filter(member=member, confirmed_at__isnull=True)
+            .first()
+        )
+        if device is None:
+            raise TwoFactorError(_("Start again from the QR code."), code="no_device")
+        step = _check_code(device, code)
+        device.confirmed_at = timezone.now()
+        device.last_used_step = step
+        device.save(update_fields=["confirmed_at", "last_used_step"])
+        codes = [f"{secrets.randbelow(10**8):08d}" for _ in range(RECOVERY_CODES)]
+        RecoveryCode.objects.filter(member=member).delete()
+        RecoveryCode.objects.bulk_create(
+            RecoveryCode(member=member, code_hash=_recovery_hash(member.pk, c)) for c in codes
+        )
+        audit_record(actor=member, action="two_factor.on", target=device, request=request)
+    return codes
+
+
+def two_factor_verify(*, member, code: str) -> str:
+    """At login: a fresh authenticator code, or an unused recovery code. Returns which."""
+    code = code.strip().replace(" ", "").replace("-", "")
+    _throttle(member)
+    with transaction.atomic():
+        device = (
+            TwoFactorDevice.objects.select_for_update()
+            .filter(member=member, confirmed_at__isnull=False)
+            .first()
+        )
+        if device is None:
+            return "none"
+        if len(code) == 8:
+            recovery = (
+                RecoveryCode.objects.select_for_update()
+                .filter(
+                    member=member, code_hash=_recovery_hash(member.pk, code), used_at__isnull=True
+                )
+                .first()
+            )
+            if recovery is None:
+                raise TwoFactorError(_("The code is not correct."), code="wrong")
+            recovery.used_at = timezone.now()
+            recovery.save(update_fields=["used_at"])
+            return "recovery"
+        device.last_used_step = _check_code(device, code)
+        device.save(update_fields=["last_used_step"])
+    return "totp"
+
+
+def two_factor_off(*, member, code: str, request=None) -> None:
+    """Switch off when logged in, with a fresh code (SSO-04)."""
+    _throttle(member)
+    with transaction.atomic():
+        device = (
+            TwoFactorDevice.objects.select_for_update()
+            .filter(member=member, confirmed_at__isnull=False)
+            .first()
+        )
+        if device is None:
+            raise TwoFactorError(_("Two-factor authentication is off."), code="off")
+        _check_code(device, code)
+        audit_record(actor=member, action="two_factor.off", target=member, request=request)
+        device.delete()
+        RecoveryCode.objects.filter(member=member).delete()
+
+
+def two_factor_reset_by_officer(*, officer, member, identity_checked: str, request=None) -> None:
+    """A member who lost the phone asks an officer, who resets 2FA after checking identity."""
+    if not officer.has_perm("identity.reset_two_factor"):
+        raise PermissionError("officer lacks identity.reset_two_factor")
+    if not identity_checked.strip():
+        raise TwoFactorError(_("Write how the member's identity was checked."), code="identity")
+    with transaction.atomic():
+        removed = TwoFactorDevice.objects.filter(member=member).delete()[0]
+        RecoveryCode.objects.filter(member=member).delete()
+        audit_record(
+            actor=officer,
+            actor_role="officer",
+            action="two_factor.reset",
+            target=member,
+            before={"two_factor": bool(removed)},
+            after={"two_factor": False, "identity_checked": identity_checked},
+            request=request,
+        )

@@ -1,0 +1,94 @@
+import time
+
+import segno
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from portal.accounts.models import Member
+from portal.accounts.views import TWO_FACTOR_PENDING, finish_login
+from portal.core.views import posted_data
+from portal.identity import forms, selectors, services
+from portal.identity.services import TwoFactorError
+
+PENDING_MAX_AGE = 5 * 60
+NEW_CODES = "two_factor_recovery_codes"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def two_factor(request):
+    """Settings: switch on (QR code, then a first code) or off (with a fresh code)."""
+    member = request.user
+    enabled = selectors.two_factor_enabled(member=member)
+    form = forms.CodeForm(posted_data(request) if "code" in request.POST else None)
+    qr_svg = secret = None
+    if request.method == "POST" and request.POST.get("action") == "start" and not enabled:
+        _device, uri = services.two_factor_start(member=member)
+        request.session["two_factor_uri"] = uri
+    uri = request.session.get("two_factor_uri") if not enabled else None
+    if request.method == "POST" and "code" in request.POST and form.is_valid():
+        try:
+            if enabled:
+                services.two_factor_off(
+                    member=member, code=form.cleaned_data["code"], request=request
+                )
+                messages.success(request, _("Two-factor authentication is off."))
+                return redirect("accounts:settings")
+            codes = services.two_factor_confirm(
+                member=member, code=form.cleaned_data["code"], request=request
+            )
+        except TwoFactorError as error:
+            form.add_error("code", error.message)
+        else:
+            request.session.pop("two_factor_uri", None)
+            request.session[NEW_CODES] = codes
+            return redirect("identity:recovery_codes")
+    if uri:
+        qr_svg = segno.make(uri, error="m").svg_inline(
+            scale=5, title=_("QR code for the authenticator app")
+        )
+        secret = uri.split("secret=")[1].split("&")[0]
+    return render(
+        request,
+        "identity/two_factor.html",
+        {
+            "enabled": enabled,
+            "form": form,
+            "qr_svg": qr_svg,
+            "secret": secret,
+            "codes_left": selectors.recovery_codes_left(member=member) if enabled else 0,
+        },
+    )
+
+
+@login_required
+def recovery_codes(request):
+    """Shown once, right after switching on."""
+    codes = request.session.pop(NEW_CODES, None)
+    if not codes:
+        return redirect("identity:two_factor")
+    return render(request, "identity/recovery_codes.html", {"codes": codes})
+
+
+@require_http_methods(["GET", "POST"])
+def login_code(request):
+    pending = request.session.get(TWO_FACTOR_PENDING)
+    if not pending or time.time() - pending["at"] > PENDING_MAX_AGE:
+        request.session.pop(TWO_FACTOR_PENDING, None)
+        return redirect("accounts:login")
+    member = Member.objects.filter(pk=pending["member"], status=Member.Status.ACTIVE).first()
+    if member is None:
+        return redirect("accounts:login")
+    form = forms.LoginCodeForm(posted_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.two_factor_verify(member=member, code=form.cleaned_data["code"])
+        except TwoFactorError as error:
+            form.add_error("code", error.message)
+        else:
+            request.session.pop(TWO_FACTOR_PENDING, None)
+            return finish_login(request, member, next_url=pending.get("next", ""))
+    return render(request, "identity/login_code.html", {"form": form})
