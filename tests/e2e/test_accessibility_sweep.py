@@ -20,10 +20,22 @@ MEMBER_PAGES = [
     "/accounts/settings/contact/email/",
     "/accounts/settings/password/",
     "/accounts/settings/consents/",
+    "/accounts/two-factor/",
+    "/accounts/sessions/",
+    "/businesses/",
+    "/businesses/add/",
+    "/factories/",
+    "/factories/search/",
     "/accounts/settings/name-change/",
     "/accounts/settings/close/",
 ]
-OFFICER_PAGES = ["/backoffice/", "/backoffice/member-requests/"]
+OFFICER_PAGES = [
+    "/backoffice/",
+    "/backoffice/member-requests/",
+    "/backoffice/businesses/",
+    "/backoffice/removals/",
+    "/backoffice/two-factor-reset/",
+]
 
 
 def sweep(page, urls, switch_language, assert_accessible):
@@ -32,7 +44,8 @@ def sweep(page, urls, switch_language, assert_accessible):
         if page.locator("html").get_attribute("lang") != language:
             switch_language(page, language)
         for url in urls:
-            page.goto(url)
+            response = page.goto(url)
+            assert response.status == 200, url
             assert page.locator("html").get_attribute("lang") == language
             assert_accessible(page)
 
@@ -44,7 +57,13 @@ def test_every_page_is_accessible_in_both_languages(
     officer = MemberFactory()
     with transaction.atomic():
         officer_appoint(
-            member=officer, agency="OPS", permissions=["accounts.review_member_request"]
+            member=officer,
+            agency="OPS",
+            permissions=[
+                "accounts.review_member_request",
+                "operators.verify_holding",
+                "identity.reset_two_factor",
+            ],
         )
     switch_language(page, "th")
     login(page, solve_robot_check, officer.national_id, DEFAULT_PASSWORD)

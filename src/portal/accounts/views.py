@@ -24,6 +24,7 @@ from portal.core.ratelimit import rate_limit_hit
 from portal.core.thaiid import pid_hash
 from portal.core.views import posted_data, posted_files
 from portal.identity.selectors import two_factor_enabled
+from portal.identity.services import member_session_record
 from portal.registries.base import RegistryUnavailable
 
 REGISTRATION = "registration"
@@ -211,6 +212,7 @@ TWO_FACTOR_PENDING = "two_factor_pending"
 def finish_login(request, member, *, next_url: str = ""):
     """Log the member in (all factors passed) and send them where they should start."""
     login(request, member, backend="portal.accounts.backends.NationalIdBackend")
+    member_session_record(request=request)
     if selectors.consent_documents_unanswered(member=member):
         request.session[CONSENT_PENDING] = True
     default = _landing_page(member)
@@ -237,6 +239,10 @@ def _landing_page(member) -> str:
 
 @require_POST
 def logout_view(request):
+    from portal.identity.models import MemberSession
+
+    if request.session.session_key:
+        MemberSession.objects.filter(session_key=request.session.session_key).delete()
     logout(request)
     return redirect("core:home")
 

@@ -166,3 +166,51 @@ def two_factor_reset_by_officer(*, officer, member, identity_checked: str, reque
             after={"two_factor": False, "identity_checked": identity_checked},
             request=request,
         )
+
+
+# --- sessions (SSO-10) ----------------------------------------------------------------------
+
+
+def member_session_record(*, request) -> None:
+    """Called right after login: remember this session so the member can see and end it."""
+    from portal.identity.models import MemberSession
+
+    if request.session.session_key is None:
+        request.session.save()
+    # One INSERT on the login path (login() has just given the session a fresh key).
+    MemberSession.objects.bulk_create(
+        [
+            MemberSession(
+                member=request.user,
+                session_key=request.session.session_key,
+                user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
+                ip_address=request.META.get("REMOTE_ADDR"),
+            )
+        ],
+        ignore_conflicts=True,
+    )
+
+
+@transaction.atomic
+def member_sessions_end(*, member, session_ids: list[int] | None, keep_key: str, request=None):
+    """End the member's sessions with these ids (None: all but the current one)."""
+    from django.contrib.sessions.models import Session
+
+    from portal.identity.models import MemberSession
+
+    rows = MemberSession.objects.filter(member=member).exclude(session_key=keep_key)
+    if session_ids is not None:
+        rows = rows.filter(pk__in=session_ids)
+    keys = list(rows.values_list("session_key", flat=True))
+    if not keys:
+        return 0
+    Session.objects.filter(session_key__in=keys).delete()
+    rows.delete()
+    audit_record(
+        actor=member,
+        action="member.sessions_end",
+        target=member,
+        after={"ended": len(keys)},
+        request=request,
+    )
+    return len(keys)

@@ -3,6 +3,7 @@ import time
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -92,3 +93,38 @@ def login_code(request):
             request.session.pop(TWO_FACTOR_PENDING, None)
             return finish_login(request, member, next_url=pending.get("next", ""))
     return render(request, "identity/login_code.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def sessions(request):
+    """SSO-10: the member's active sessions; end one or all the others."""
+    if request.method == "POST":
+        which = request.POST.get("end")
+        if which == "others":
+            ids = None
+        else:
+            try:
+                ids = [int(which)]
+            except (TypeError, ValueError) as error:
+                raise Http404 from error
+        ended = services.member_sessions_end(
+            member=request.user,
+            session_ids=ids,
+            keep_key=request.session.session_key,
+            request=request,
+        )
+        if ids is not None and not ended:
+            raise Http404
+        messages.success(
+            request, _("The session was ended.") if ids else _("Your other sessions were ended.")
+        )
+        return redirect("identity:sessions")
+    return render(
+        request,
+        "identity/sessions.html",
+        {
+            "sessions": selectors.member_active_sessions(member=request.user),
+            "current_key": request.session.session_key,
+        },
+    )
