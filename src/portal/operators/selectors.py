@@ -104,6 +104,7 @@ class NaturalPersonCheck:
     pid: str
     person_name: str
     trade_names: tuple[str, ...]
+    person_name_en: str = ""
 
 
 def natural_person_check(*, member, who: str, pid: str = "", laser_code: str = ""):
@@ -116,6 +117,7 @@ def natural_person_check(*, member, who: str, pid: str = "", laser_code: str = "
     if who == "myself":
         pid = member.national_id
         person_name = f"{member.title_th}{member.display_name}"
+        person_name_en = f"{member.first_name_en} {member.last_name_en}".strip()
     else:
         registry = citizen_registry()
         card = registry.check_card(pid, laser_code)
@@ -137,7 +139,10 @@ def natural_person_check(*, member, who: str, pid: str = "", laser_code: str = "
                 _("The civil registry does not confirm this person."), field="pid", code="unknown"
             )
         person_name = f"{citizen.title_th}{citizen.first_name_th} {citizen.last_name_th}"
+        person_name_en = f"{citizen.first_name_en} {citizen.last_name_en}".strip()
     trade_names = tuple(
         r.trade_name_th for r in commercial_registry().registrations_of(pid) if r.status == "active"
     )
-    return NaturalPersonCheck(pid=pid, person_name=person_name, trade_names=trade_names)
+    return NaturalPersonCheck(
+        pid=pid, person_name=person_name, trade_names=trade_names, person_name_en=person_name_en
+    )

@@ -16,7 +16,6 @@ from portal.core.services import audit_record
 from portal.core.thaiid import encrypt_text, is_valid_thirteen_digit_id, pid_hash
 from portal.core.uploads import private_name
 from portal.operators.models import Business, BusinessDocument, HolderRemovalRequest, Holding
-from portal.registries.dopa import citizen_registry
 
 CONTENT_TYPES = {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png"}
 REGISTRY_FIELDS = ("name_th", "name_en", "registry_data", "registry_read_at")
@@ -124,35 +123,19 @@ def business_add_natural_person(
 ) -> Holding:
     """BIZ-02 "another person": their ID and the laser code of a current card, checked with
     DOPA. The other person needs no account."""
+    from portal.operators.selectors import natural_person_check
+
     key = pid_hash(pid)
     _refuse_if_held(member, Business.Kind.NATURAL_PERSON, key)
-    registry = citizen_registry()
-    card = registry.check_card(pid, laser_code)
-    if not card.matches:
-        raise OperatorError(
-            _("The ID and the laser code do not match the civil registry."),
-            field="laser_code",
-            code="card_mismatch",
-        )
-    if not card.current:
-        raise OperatorError(
-            _("This ID card is not current (expired, lost or revoked); use the current card."),
-            field="laser_code",
-            code="card_not_current",
-        )
-    citizen = registry.lookup(pid)
-    if citizen is None or not citizen.alive:
-        raise OperatorError(
-            _("The civil registry does not confirm this person."), field="pid", code="unknown"
-        )
+    person = natural_person_check(member=member, who="other", pid=pid, laser_code=laser_code)
     return _hold(
         member=member,
         kind=Business.Kind.NATURAL_PERSON,
         registry_key=key,
         defaults={
             "pid_encrypted": encrypt_text(pid),
-            "name_th": f"{citizen.title_th}{citizen.first_name_th} {citizen.last_name_th}",
-            "name_en": f"{citizen.first_name_en} {citizen.last_name_en}".strip(),
+            "name_th": person.person_name,
+            "name_en": person.person_name_en,
             "trade_name_th": trade_name_th,
         },
         proof=Holding.Proof.ID_CARD,
