@@ -51,6 +51,8 @@ def page(browser, live_server):
 
 
 def axe_violations(page) -> list[dict]:
+    # A click that navigates returns before the new document exists: wait for it to load.
+    page.wait_for_load_state("load")
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return [

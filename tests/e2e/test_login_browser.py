@@ -8,6 +8,7 @@ def test_acc_09_login_in_the_browser_with_the_robot_check(
     page.goto("/")
     assert_accessible(page)
     page.locator("header").get_by_role("link", name="เข้าสู่ระบบ").click()
+    page.wait_for_url("**/accounts/login/")
     assert_accessible(page)
     page.get_by_label("เลขประจำตัวประชาชน (13 หลัก)").fill(member.national_id)
     page.locator("#id_password").fill(DEFAULT_PASSWORD)
