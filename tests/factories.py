@@ -30,6 +30,13 @@ def make_juristic_id(rng: random.Random | None = None) -> str:
     return body + str((11 - total % 11) % 10)
 
 
+def make_tax_id(prefix: str = "0994") -> str:
+    """A 13-digit tax ID with a valid check digit; 0994 for juristic persons under other laws."""
+    body = prefix + make_pid()[4:12]
+    total = sum(int(d) * w for d, w in zip(body, range(13, 1, -1), strict=True))
+    return body + str((11 - total % 11) % 10)
+
+
 _mobile_counter = iter(range(10_000_000, 99_999_999))
 
 

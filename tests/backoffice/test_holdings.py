@@ -6,7 +6,7 @@ from portal.core.models import AuditEntry
 from portal.operators import services
 from tests.accounts.helpers import login
 from tests.factories import MemberFactory
-from tests.operators.test_businesses import _tax_id
+from tests.factories import make_tax_id as _tax_id
 
 pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

@@ -6,14 +6,9 @@ from portal.backoffice.services import officer_appoint
 from portal.operators.models import Holding
 from tests.e2e.helpers import login
 from tests.factories import DEFAULT_PASSWORD, MemberFactory, make_pid
+from tests.factories import make_tax_id as tax_id
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-def tax_id(prefix: str) -> str:
-    body = prefix + make_pid()[4:12]
-    total = sum(int(d) * w for d, w in zip(body, range(13, 1, -1), strict=True))
-    return body + str((11 - total % 11) % 10)
 
 
 def choose_kind(page, label):

@@ -7,7 +7,7 @@ from portal.operators import services
 from portal.operators.models import Business, Holding
 from tests.accounts.helpers import login
 from tests.factories import MemberFactory
-from tests.operators.test_businesses import _tax_id as tax_id
+from tests.factories import make_tax_id as tax_id
 
 pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

@@ -9,7 +9,7 @@ from portal.operators.models import Business, BusinessDocument, Holding
 from portal.operators.services import OperatorError
 from portal.registries.base import RegistryUnavailable
 from portal.registries.failures import failure_set
-from tests.factories import MemberFactory, make_pid
+from tests.factories import MemberFactory, make_tax_id
 
 pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -84,10 +84,7 @@ def test_biz_03_trade_name_is_kept_when_chosen():
     assert holding.business.display_name == "ร้านสมชายการช่าง"
 
 
-def _tax_id(prefix="0994"):
-    body = prefix + make_pid()[4:12]
-    total = sum(int(d) * w for d, w in zip(body, range(13, 1, -1), strict=True))
-    return body + str((11 - total % 11) % 10)
+_tax_id = make_tax_id
 
 
 def test_biz_06_other_law_by_0994_tax_id_and_document_is_not_verified():

@@ -18,7 +18,7 @@ from portal.registries.base import RegistryUnavailable
 from portal.registries.failures import failure_set
 from tests.accounts.helpers import login
 from tests.factories import MemberFactory, make_pid
-from tests.operators.test_businesses import _tax_id as tax_id
+from tests.factories import make_tax_id as tax_id
 
 pytestmark = pytest.mark.django_db
 

@@ -75,7 +75,7 @@ def registry_changes_for(*, member) -> list[RegistryChange]:
 
     Called at login; raises RegistryUnavailable when DBD is down, and the caller then simply
     does not show the check this time."""
-    from portal.operators.services import _jsonable
+    from portal.core.jsonable import jsonable
     from portal.registries.dbd import juristic_person_registry
 
     registry = juristic_person_registry()
@@ -88,7 +88,7 @@ def registry_changes_for(*, member) -> list[RegistryChange]:
         if company is None:
             continue
         stored_address = business.registry_data.get("address", {})
-        current_address = _jsonable(company.address)
+        current_address = jsonable(company.address)
         for field, stored, current in (
             ("name_th", business.name_th, company.name_th),
             ("name_en", business.name_en, company.name_en or ""),

@@ -5,13 +5,13 @@ Every registry call happens before the transaction; a registry that is down rais
 RegistryUnavailable and nothing is stored (DESIGN: errors and faults)."""
 
 import datetime as dt
-from dataclasses import asdict
 
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.core.jsonable import jsonable
 from portal.core.services import audit_record
 from portal.core.thaiid import encrypt_text, is_valid_thirteen_digit_id, pid_hash
 from portal.core.uploads import private_name
@@ -29,20 +29,6 @@ class OperatorError(Exception):
         self.message = message
         self.field = field
         self.code = code
-
-
-def _jsonable(value):
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if hasattr(value, "__dataclass_fields__"):
-        return _jsonable(asdict(value))
-    if value is None or isinstance(value, str | int | float | bool):
-        return value
-    return str(value)
 
 
 def _hold(
@@ -148,7 +134,7 @@ def business_add_natural_person(
 
 
 def _registry_snapshot(company) -> dict:
-    return _jsonable(company)
+    return jsonable(company)
 
 
 def _active_company(juristic_id: str):
@@ -286,7 +272,7 @@ def business_add_community_enterprise(
         registry_key=registration_no,
         defaults={
             "name_th": enterprise.name_th,
-            "registry_data": _jsonable(enterprise),
+            "registry_data": jsonable(enterprise),
             "registry_read_at": timezone.now(),
         },
         proof=Holding.Proof.REPRESENTATIVE_ID,
@@ -415,7 +401,7 @@ def business_update_contacts(*, member, holding_id: int, data: dict, request=Non
     if holding is None:
         raise OperatorError(_("This business is not in your profile."), code="not_held")
     business = Business.objects.select_for_update().get(pk=holding.business_id)
-    before = {f: _jsonable(getattr(business, f)) for f in CONTACT_FIELDS}
+    before = {f: jsonable(getattr(business, f)) for f in CONTACT_FIELDS}
     before["contact_address"] = business.contact_address
     for field in CONTACT_FIELDS:
         if field in data:
@@ -424,7 +410,7 @@ def business_update_contacts(*, member, holding_id: int, data: dict, request=Non
         {} if business.contact_address_same else {"text": data.get("contact_address", "")}
     )
     business.save(update_fields=[*CONTACT_FIELDS, "contact_address"])
-    after = {f: _jsonable(getattr(business, f)) for f in CONTACT_FIELDS}
+    after = {f: jsonable(getattr(business, f)) for f in CONTACT_FIELDS}
     after["contact_address"] = business.contact_address
     audit_record(
         actor=member,
