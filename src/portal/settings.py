@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "portal.registries",
     "portal.operators",
     "portal.backoffice",
+    "portal.services",
+    "oauth2_provider",
 ]
 if SANDBOX:
     INSTALLED_APPS.append("portal.sandbox")
@@ -166,6 +168,7 @@ LOGOUT_REDIRECT_URL = "core:home"
 PASSWORD_HASHERS = [
     "portal.accounts.hashers.PortalArgon2PasswordHasher",
     "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "portal.accounts.hashers.ClientSecretHasher",  # OAuth client secrets only
 ]
 # Argon2id cost (OWASP 2024 minimum is m=19 MiB, t=2, p=1); tune per hardware with bench/login.
 ARGON2_TIME_COST = env.int("ARGON2_TIME_COST", default=2)
@@ -325,3 +328,87 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+
+# OpenID Connect provider (SSO-01, SSO-06, SSO-07): django-oauth-toolkit.
+from portal.identity import signing_keys  # noqa: E402
+
+OIDC_KEY_DIR = Path(env.str("OIDC_KEY_DIR", default=str(BASE_DIR / "var" / "oidc-keys")))
+_oidc_active_key, _oidc_retired_keys = signing_keys.load(
+    OIDC_KEY_DIR, create=DEBUG or SANDBOX or TESTING
+)
+ID_TOKEN_LIFETIME_SECONDS = env.int("ID_TOKEN_LIFETIME_SECONDS", default=3600)
+# Named so that migrations which point at these models resolve (DOT's swappable models).
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"
+OAUTH2_PROVIDER_REFRESH_TOKEN_MODEL = "oauth2_provider.RefreshToken"
+OAUTH2_PROVIDER_ID_TOKEN_MODEL = "oauth2_provider.IDToken"
+OAUTH2_PROVIDER_GRANT_MODEL = "oauth2_provider.Grant"
+OAUTH2_PROVIDER_DEVICE_GRANT_MODEL = "oauth2_provider.DeviceGrant"
+OAUTH2_PROVIDER = {
+    "OIDC_ENABLED": True,
+    "OIDC_RSA_PRIVATE_KEY": _oidc_active_key,
+    "OIDC_RSA_PRIVATE_KEYS_INACTIVE": _oidc_retired_keys,
+    "OIDC_RP_INITIATED_LOGOUT_ENABLED": True,
+    "OIDC_RP_INITIATED_LOGOUT_ALWAYS_PROMPT": False,
+    "OIDC_RP_INITIATED_LOGOUT_STRICT_REDIRECT_URIS": True,
+    "OIDC_RP_INITIATED_LOGOUT_DELETE_TOKENS": True,
+    "PKCE_REQUIRED": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https", "http"] if (DEBUG or SANDBOX) else ["https"],
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
+    "ACCESS_TOKEN_EXPIRE_SECONDS": env.int("ACCESS_TOKEN_LIFETIME_SECONDS", default=900),
+    "ID_TOKEN_EXPIRE_SECONDS": ID_TOKEN_LIFETIME_SECONDS,
+    "REFRESH_TOKEN_EXPIRE_SECONDS": env.int("REFRESH_TOKEN_LIFETIME_SECONDS", default=8 * 3600),
+    "ROTATE_REFRESH_TOKEN": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "OAUTH2_VALIDATOR_CLASS": "portal.identity.oidc.PortalValidator",
+    "SCOPES": {
+        "openid": "OpenID Connect",
+        "profile": "Name",
+        "email": "Email address",
+        "phone": "Mobile phone number",
+        "pid": "National ID",
+        "business": "The business chosen at hand-off",
+        "factories": "The factories of that business",
+    },
+    "DEFAULT_SCOPES": ["openid"],
+    "OIDC_TOKEN_ENDPOINT_AUTH_METHODS_SUPPORTED": ["client_secret_basic", "client_secret_post"],
+    "CLIENT_SECRET_HASHER": "client_secret_sha256",
+}
+# Failed client authentications at the token endpoint per address in 10 minutes.
+OIDC_CLIENT_AUTH_FAILURES_PER_WINDOW = env.int("OIDC_CLIENT_AUTH_FAILURES_PER_WINDOW", default=20)
+OIDC_SUBJECT_KEY = env.str("OIDC_SUBJECT_KEY", default=_derived_key("oidc-subject"))
+# A hand-off (SVC-02) stays valid for the authorization it starts for this long.
+HANDOFF_LIFETIME_SECONDS = env.int("HANDOFF_LIFETIME_SECONDS", default=600)
+# Back-channel logout (SSO-07) delivery.
+BACKCHANNEL_LOGOUT_TIMEOUT_SECONDS = env.float("BACKCHANNEL_LOGOUT_TIMEOUT_SECONDS", default=5.0)
+
+# Login with ThaID (ACC-10), DOPA's digital-ID app: OpenID Connect, authorization code with
+# client_secret_basic (and PKCE). The real ThaID is configured by its discovery URL and the
+# client credentials DOPA issues; a relative discovery URL is resolved against the request's
+# own host, which is how the sandbox provider (/sandbox/thaid/) works on any port. With no
+# client ID the "Log in with ThaID" button is not shown. An empty variable takes the default.
+THAID_DISCOVERY_URL = env.str("THAID_DISCOVERY_URL", default="") or (
+    "/sandbox/thaid/.well-known/openid-configuration"
+    if SANDBOX
+    else "https://imauth.bora.dopa.go.th/.well-known/openid-configuration"
+)
+THAID_CLIENT_ID = env.str("THAID_CLIENT_ID", default="") or (
+    "i-industry-sandbox" if SANDBOX else ""
+)
+THAID_CLIENT_SECRET = env.str("THAID_CLIENT_SECRET", default="") or (
+    _derived_key("thaid-sandbox-client") if SANDBOX else ""
+)
+THAID_SCOPES = env.str("THAID_SCOPES", default="") or (
+    "openid pid title given_name family_name name name_en birthdate"
+)
+# ACC-10: the QR code is valid for 1 minute; an answer after that needs a new press.
+THAID_QR_LIFETIME_SECONDS = env.int("THAID_QR_LIFETIME_SECONDS", default=60)
+# Empty: the callback URL is built from the request (it must be registered with DOPA).
+THAID_REDIRECT_URI = env.str("THAID_REDIRECT_URI", default="")
+THAID_TIMEOUT_SECONDS = env.float("THAID_TIMEOUT_SECONDS", default=5.0)
+THAID_STARTS_PER_IP_HOUR = env.int("THAID_STARTS_PER_IP_HOUR", default=60)
+# The sandbox provider's own RS256 key (not the portal's OIDC key), made on first use.
+THAID_SANDBOX_KEY_FILE = env.str("THAID_SANDBOX_KEY_FILE", default="") or str(
+    BASE_DIR / "var" / "sandbox-thaid-key.pem"
+)

@@ -3,11 +3,13 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("portal.core.urls")),
+    path("", include("portal.identity.oidc_urls")),
     path("accounts/", include("portal.accounts.urls")),
     path("accounts/", include("portal.identity.urls")),
     path("businesses/", include("portal.operators.urls")),
     path("factories/", include("portal.operators.factory_urls")),
     path("backoffice/", include("portal.backoffice.urls")),
+    path("services/", include("portal.services.urls")),
     path("altcha/", include("altcha_django.urls")),
 ]
 if settings.SANDBOX:

@@ -4,6 +4,7 @@ in English, for a visitor, a member and an officer."""
 from django.db import transaction
 
 from portal.backoffice.services import officer_appoint
+from portal.sandbox.connected_client import register_sample_clients
 from tests.e2e.helpers import login
 from tests.factories import DEFAULT_PASSWORD, MemberFactory
 
@@ -13,6 +14,10 @@ VISITOR_PAGES = [
     "/accounts/register/",
     "/accounts/reset/",
     "/accounts/reopen/",
+    "/services/",
+    "/services/guide/",
+    "/services/faq/",
+    "/services/faq/?q=ThaID",
 ]
 MEMBER_PAGES = [
     "/accounts/settings/",
@@ -28,6 +33,8 @@ MEMBER_PAGES = [
     "/factories/search/",
     "/accounts/settings/name-change/",
     "/accounts/settings/close/",
+    "/services/",
+    "/services/diw-identity-verification/",
 ]
 OFFICER_PAGES = [
     "/backoffice/",
@@ -51,8 +58,9 @@ def sweep(page, urls, switch_language, assert_accessible):
 
 
 def test_every_page_is_accessible_in_both_languages(
-    page, solve_robot_check, switch_language, assert_accessible
+    page, live_server, solve_robot_check, switch_language, assert_accessible
 ):
+    register_sample_clients([live_server.url])
     sweep(page, VISITOR_PAGES, switch_language, assert_accessible)
     officer = MemberFactory()
     with transaction.atomic():

@@ -214,6 +214,14 @@ class RegistrationForm(BirthDateMixin, NewPasswordMixin, forms.Form):
         "password2",
     ]
 
+    def __init__(self, *args, proven: dict | None = None, **kwargs):
+        """proven: the identity fields ThaID proved (ACC-10), shown filled in and read-only;
+        disabled fields take these values whatever is posted."""
+        super().__init__(*args, **kwargs)
+        for name, value in (proven or {}).items():
+            self.fields[name].initial = value
+            self.fields[name].disabled = True
+
     def clean_first_name(self):
         return " ".join(self.cleaned_data["first_name"].split())
 

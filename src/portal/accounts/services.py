@@ -125,8 +125,10 @@ def member_register(
     terms_document_id: int,
     consent_answers: dict[int, bool],
     request=None,
+    proven_by_thaid: Citizen | None = None,
 ) -> Member:
-    """Register a citizen after DOPA confirms who they are. Sends nothing (ACC-08)."""
+    """Register a citizen after DOPA confirms who they are: a registry lookup, or the identity
+    ThaID (DOPA's own app) proved minutes ago (ACC-10). Sends nothing (ACC-08)."""
     pid_key = pid_hash(pid)
     _refuse_if_taken(pid_key=pid_key, mobile=mobile, email=email)
     if rate_limit_hit(scope="register-pid", key=pid_key, limit=10, window_seconds=3600):
@@ -135,8 +137,11 @@ def member_register(
             field="national_id",
             code="rate_limited",
         )
-    # May raise RegistryUnavailable: the caller shows its own message and nothing is stored.
-    citizen = citizen_registry().lookup(pid)
+    if proven_by_thaid is not None:
+        citizen = proven_by_thaid if proven_by_thaid.pid == pid else None
+    else:
+        # May raise RegistryUnavailable: the caller shows its own message and nothing is stored.
+        citizen = citizen_registry().lookup(pid)
     if not citizen_matches(
         citizen,
         first_name=first_name,
@@ -169,6 +174,7 @@ def member_register(
         email=email or None,
         line_id=line_id,
         language=translation.get_language() or "th",
+        registered_via=Member.Channel.THAID if proven_by_thaid else Member.Channel.WEB,
     )
     member.set_password(password)
     try:

@@ -23,6 +23,7 @@ from portal.accounts.services import AccountError
 from portal.core.ratelimit import rate_limit_hit
 from portal.core.thaiid import pid_hash
 from portal.core.views import posted_data, posted_files
+from portal.identity import thaid
 from portal.identity.selectors import two_factor_enabled
 from portal.identity.services import member_session_record
 from portal.registries.base import RegistryUnavailable
@@ -98,7 +99,10 @@ def register_details(request):
     state = request.session.get(REGISTRATION)
     if not state or "consents" not in state:
         return redirect("accounts:register")
-    form = forms.RegistrationForm(posted_data(request))
+    proven = thaid.proven_identity(request)  # ACC-10: who ThaID proved, if anyone
+    form = forms.RegistrationForm(
+        posted_data(request), proven=proven.registration_initial() if proven else None
+    )
     if request.method == "POST" and form.is_valid():
         if rate_limit_hit(
             scope="register-ip",
@@ -125,6 +129,7 @@ def register_details(request):
                     terms_document_id=state["terms"],
                     consent_answers={int(k): v for k, v in state["consents"].items()},
                     request=request,
+                    proven_by_thaid=proven.as_citizen() if proven else None,
                 )
             except RegistryUnavailable:
                 form.add_error(None, _registry_down_message())
@@ -132,12 +137,13 @@ def register_details(request):
                 _apply_error(form, error)
             else:
                 del request.session[REGISTRATION]
+                thaid.forget_identity(request)
                 request.session["registration_done"] = True
                 return redirect("accounts:register_done")
     return render(
         request,
         "accounts/register_details.html",
-        {"form": form, "steps": REGISTRATION_STEPS(), "current": 3},
+        {"form": form, "steps": REGISTRATION_STEPS(), "current": 3, "thaid": proven},
     )
 
 
@@ -162,6 +168,7 @@ def login_locked_out(request, credentials, *args, **kwargs):
         "accounts/login.html",
         {
             "form": form,
+            "thaid_enabled": thaid.configured(),
             "locked_message": ngettext(
                 "Too many wrong passwords. Log in again after %(m)d minute, or reset your "
                 "password.",
@@ -202,7 +209,11 @@ def login_view(request):
     return render(
         request,
         "accounts/login.html",
-        {"form": form, "next": request.POST.get("next") or request.GET.get("next", "")},
+        {
+            "form": form,
+            "next": request.POST.get("next") or request.GET.get("next", ""),
+            "thaid_enabled": thaid.configured(),
+        },
     )
 
 

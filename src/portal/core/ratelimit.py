@@ -18,3 +18,8 @@ def rate_limit_hit(*, scope: str, key: str, limit: int, window_seconds: int) -> 
 
 def rate_limit_reset(*, scope: str, key: str) -> None:
     cache.delete(f"rl:{scope}:{key}")
+
+
+def rate_limit_count(*, scope: str, key: str) -> int:
+    """The attempts counted in the current window, without counting one."""
+    return cache.get(f"rl:{scope}:{key}") or 0

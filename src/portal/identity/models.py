@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.db import models
 
@@ -79,3 +81,110 @@ SYSTEMS = (
     ("Mac OS X", "macOS"),
     ("Linux", "Linux"),
 )
+
+
+class ConnectedSystem(models.Model):
+    """SSO-01: an e-service that signs members in through the portal (an OIDC client), held as
+    data: what it is, where it sits in the services menu (SVC-01), what profile it needs
+    (SVC-03), what it may receive (scopes, SSO-06) and how its sessions are ended (SSO-07).
+
+    The catalogue (identity/data/connected_systems.json) fills the descriptive fields; the
+    client registration (`manage.py connected_system_client`) fills `client` and the URLs."""
+
+    class Category(models.TextChoices):
+        SURVEY = "survey", "Digital Survey"
+        PAYMENT = "payment", "Digital Payment"
+        LICENSE = "license", "Digital License"
+        SERVICE = "service", "Digital Service"
+
+    slug = models.SlugField(max_length=60, unique=True)
+    name_th = models.CharField(max_length=200)
+    name_en = models.CharField(max_length=200)
+    agency = models.CharField(max_length=20)  # TISI, DIW, DIPROM, OPS, DPIM, ...
+    category = models.CharField(max_length=10, choices=Category.choices)
+    description_th = models.TextField(blank=True)
+    description_en = models.TextField(blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+    # SVC-03 profile readiness
+    needs_business = models.BooleanField(default=True)
+    needs_factory = models.BooleanField(default=False)
+    # Business kinds allowed (Business.Kind values); empty: any kind.
+    business_kinds = models.JSONField(default=list, blank=True)
+    notes_th = models.TextField(blank=True)
+    notes_en = models.TextField(blank=True)
+    # SVC-04 usage guide
+    manual_url = models.URLField(blank=True)
+    # SVC-02 data-sharing consent: a new version asks every member again.
+    consent_version = models.PositiveIntegerField(default=1)
+    # SSO-06: the scopes this client may ask for (space separated).
+    scopes = models.CharField(max_length=200, default="openid profile business factories")
+    client = models.OneToOneField(
+        "oauth2_provider.Application",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="connected_system",
+    )
+    # OIDC third-party-initiated login (Core 4): the hand-off opens this URL.
+    initiate_login_uri = models.URLField(blank=True)
+    # OIDC Back-Channel Logout 1.0 (SSO-07).
+    backchannel_logout_uri = models.URLField(blank=True)
+
+    class Meta:
+        ordering = ["category", "position"]
+
+    def __str__(self) -> str:
+        return self.slug
+
+    @property
+    def connected(self) -> bool:
+        return self.client_id is not None and bool(self.initiate_login_uri)
+
+
+class SignIn(models.Model):
+    """One sign-in of a member to a connected system from one portal session: what the
+    system was told (the business chosen at hand-off, SSO-06) and what must be ended when
+    that portal session ends (SSO-07). Its uuid is the `sid` of the ID token."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sign_ins"
+    )
+    system = models.ForeignKey(ConnectedSystem, on_delete=models.CASCADE, related_name="+")
+    session_key = models.CharField(max_length=40, db_index=True)
+    business = models.ForeignKey(
+        "operators.Business", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    grant = models.OneToOneField(
+        "oauth2_provider.Grant",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="sign_in",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    logout_sent_at = models.DateTimeField(null=True, blank=True)
+    logout_error = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["member", "ended_at"])]
+
+    def __str__(self) -> str:
+        return f"sign-in {self.id}"
+
+
+class SignInToken(models.Model):
+    """Which sign-in an access token belongs to, so that userinfo and refreshed tokens carry
+    the same business (SSO-06) and the tokens die with the sign-in (SSO-07)."""
+
+    access_token = models.OneToOneField(
+        "oauth2_provider.AccessToken",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="sign_in_link",
+    )
+    sign_in = models.ForeignKey(SignIn, on_delete=models.CASCADE, related_name="tokens")
+
+    def __str__(self) -> str:
+        return f"token of {self.sign_in_id}"

@@ -206,6 +206,7 @@ def member_sessions_end(*, member, session_ids: list[int] | None, keep_key: str,
         return 0
     Session.objects.filter(session_key__in=keys).delete()
     rows.delete()
+    sign_ins_end(session_keys=keys, issuer=issuer_for(request))
     audit_record(
         actor=member,
         action="member.sessions_end",
@@ -214,3 +215,97 @@ def member_sessions_end(*, member, session_ids: list[int] | None, keep_key: str,
         request=request,
     )
     return len(keys)
+
+
+# --- single sign-on: ending sign-ins (SSO-07) ----------------------------------------------
+
+
+def issuer_for(request) -> str:
+    """The issuer the connected systems know (the portal's base URL)."""
+    from oauth2_provider.settings import oauth2_settings
+
+    if request is None or not (
+        request.META.get("HTTP_HOST") or request.META.get("SERVER_NAME")
+    ):  # no request, or one made up outside HTTP (test client's logout())
+        return settings.SITE_URL.rstrip("/")
+    return oauth2_settings.oidc_issuer(request)
+
+
+@transaction.atomic
+def sign_ins_end(
+    *,
+    session_keys: list[str] | None = None,
+    member=None,
+    keep_key: str = "",
+    system=None,
+    issuer: str,
+) -> int:
+    """End the sign-ins to connected systems made from these portal sessions (or all of a
+    member's but the current session's, or all of a member's to one system): their tokens die
+    at once, and each system that supports it is told by back-channel logout after commit."""
+    from oauth2_provider.models import AccessToken, IDToken, RefreshToken
+
+    from portal.identity.models import SignIn
+    from portal.identity.tasks import queue_backchannel_logout
+
+    rows = SignIn.objects.filter(ended_at__isnull=True)
+    if session_keys is not None:
+        rows = rows.filter(session_key__in=session_keys)
+    if member is not None:
+        rows = rows.filter(member=member).exclude(session_key=keep_key)
+    if system is not None:
+        rows = rows.filter(system=system)
+    ended = list(rows.select_for_update().values_list("pk", "system__backchannel_logout_uri"))
+    if not ended:
+        return 0
+    ids = [pk for pk, _uri in ended]
+    now = timezone.now()
+    SignIn.objects.filter(pk__in=ids).update(ended_at=now)
+    tokens = AccessToken.objects.filter(sign_in_link__sign_in_id__in=ids)
+    RefreshToken.objects.filter(access_token__in=tokens, revoked__isnull=True).update(revoked=now)
+    IDToken.objects.filter(access_token__in=tokens).delete()
+    tokens.delete()
+    for pk, uri in ended:
+        if uri:
+            queue_backchannel_logout(sign_in_id=str(pk), issuer=issuer)
+    return len(ids)
+
+
+# --- connected systems: client registration (SSO-01) ---------------------------------------
+
+
+@transaction.atomic
+def connected_system_register_client(
+    *,
+    system,
+    redirect_uris: list[str],
+    initiate_login_uri: str,
+    backchannel_logout_uri: str = "",
+    post_logout_redirect_uris: list[str] = (),
+    client_id: str = "",
+    client_secret: str = "",
+):
+    """Register (or update) the OIDC client of a connected system: exact redirect URIs only,
+    confidential, authorization code with PKCE, RS256 ID tokens. Returns (client, secret);
+    the secret is stored hashed, so it is shown only now."""
+    from oauth2_provider.models import Application
+
+    secret = client_secret or secrets.token_urlsafe(48)
+    client = system.client or Application()
+    if client_id:
+        client.client_id = client_id
+    client.name = system.name_en
+    client.client_type = Application.CLIENT_CONFIDENTIAL
+    client.authorization_grant_type = Application.GRANT_AUTHORIZATION_CODE
+    client.algorithm = Application.RS256_ALGORITHM
+    client.redirect_uris = " ".join(redirect_uris)
+    client.post_logout_redirect_uris = " ".join(post_logout_redirect_uris)
+    client.client_secret = secret
+    client.hash_client_secret = True
+    client.skip_authorization = False
+    client.save()
+    system.client = client
+    system.initiate_login_uri = initiate_login_uri
+    system.backchannel_logout_uri = backchannel_logout_uri
+    system.save(update_fields=["client", "initiate_login_uri", "backchannel_logout_uri"])
+    return client, secret

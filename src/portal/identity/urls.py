@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal.identity import views
+from portal.identity import thaid_views, views
 
 app_name = "identity"
 urlpatterns = [
@@ -8,4 +8,6 @@ urlpatterns = [
     path("two-factor/recovery-codes/", views.recovery_codes, name="recovery_codes"),
     path("login/code/", views.login_code, name="login_code"),
     path("sessions/", views.sessions, name="sessions"),
+    path("thaid/start/", thaid_views.start, name="thaid_start"),  # ACC-10
+    path("thaid/callback/", thaid_views.callback, name="thaid_callback"),
 ]

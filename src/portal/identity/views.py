@@ -98,7 +98,27 @@ def login_code(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def sessions(request):
-    """SSO-10: the member's active sessions; end one or all the others."""
+    """SSO-10: the member's active sessions; end one or all the others. The data-sharing
+    consents given to connected systems, each withdrawable."""
+    from portal.services import selectors as service_selectors
+    from portal.services import services as service_services
+
+    if request.method == "POST" and "withdraw" in request.POST:
+        try:
+            consent_id = int(request.POST["withdraw"])
+        except ValueError as error:
+            raise Http404 from error
+        withdrawn = service_services.consent_withdraw(
+            member=request.user, consent_id=consent_id, request=request
+        )
+        if withdrawn is None:
+            raise Http404
+        messages.success(
+            request,
+            _("Consent withdrawn: %(name)s no longer receives your data.")
+            % {"name": service_selectors.system_name(withdrawn.system)},
+        )
+        return redirect("identity:sessions")
     if request.method == "POST":
         which = request.POST.get("end")
         if which == "others":
@@ -126,5 +146,9 @@ def sessions(request):
         {
             "sessions": selectors.member_active_sessions(member=request.user),
             "current_key": request.session.session_key,
+            "consents": [
+                (consent, service_selectors.system_name(consent.system))
+                for consent in service_selectors.member_system_consents(member=request.user)
+            ],
         },
     )

@@ -1,3 +1,6 @@
+import math
+import uuid
+
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -35,3 +38,48 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} to {self.to} at {self.created_at:%Y-%m-%d %H:%M:%S}"
+
+
+class ThaidRequest(models.Model):
+    """One login request at the sandbox ThaID provider (ACC-10): the QR code on the computer,
+    the phone app's answer, then the authorization code the portal exchanges once.
+
+    The id is random: it is in the QR code and in the phone-app page's address, never a
+    national ID. Codes and access tokens are kept only as SHA-256 hashes.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for the phone app"
+        APPROVED = "approved", "Consented"
+        REFUSED = "refused", "Refused"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    client_id = models.CharField(max_length=200)
+    redirect_uri = models.URLField(max_length=2000)
+    scope = models.CharField(max_length=1000)
+    state = models.CharField(max_length=500, blank=True)
+    nonce = models.CharField(max_length=500, blank=True)
+    code_challenge = models.CharField(max_length=128, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    expires_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    pid = models.CharField(max_length=13, blank=True)  # the citizen chosen in the phone app
+    code_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    code_issued_at = models.DateTimeField(null=True, blank=True)
+    code_used_at = models.DateTimeField(null=True, blank=True)
+    access_token_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    access_token_expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"ThaID request {self.id} ({self.status})"
+
+    def is_expired(self, now=None) -> bool:
+        """The QR code's life is over: a pending request can no longer be approved."""
+        return (now or timezone.now()) >= self.expires_at
+
+    def seconds_left(self, now=None) -> int:
+        return max(0, math.ceil((self.expires_at - (now or timezone.now())).total_seconds()))

@@ -1,0 +1,241 @@
+"""The portal as OpenID Connect provider (SSO-01, SSO-06, SSO-07), on django-oauth-toolkit.
+
+What the portal adds to the toolkit:
+- only connected systems (identity.ConnectedSystem with a client) can sign members in, and a
+  client gets no scope beyond those of its system (SSO-06: scopes decide the claims);
+- each authorization creates a SignIn: the member, the portal session, the business chosen
+  at hand-off (SVC-02). The grant, then every access token, is linked to it, so that the ID
+  token, userinfo and refreshed tokens all carry the same business and its factories, and the
+  `sid` of the ID token names it for back-channel logout (SSO-07);
+- `sub` is an opaque, stable identifier of the member, never the national ID or the row id.
+"""
+
+import hashlib
+import hmac
+
+from django.conf import settings
+from oauth2_provider.models import AccessToken
+from oauth2_provider.oauth2_validators import OAuth2Validator
+
+from portal.core.ratelimit import rate_limit_count, rate_limit_hit
+from portal.identity.models import ConnectedSystem, SignIn, SignInToken
+
+CUSTOM_CLAIM_SCOPES = {
+    "name_en": "profile",
+    "pid": "pid",
+    "business": "business",
+    "factories": "factories",
+}
+
+
+def public_subject(member_id: int) -> str:
+    """The `sub` every connected system sees for a member: stable, opaque, and not the row id
+    (which would tell a system how many members registered before this one)."""
+    key = settings.OIDC_SUBJECT_KEY.encode()
+    return hmac.new(key, f"member:{member_id}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def _token_checksum(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def member_claims(member) -> dict:
+    """The claims about the member, before scopes filter them."""
+    full_name = " ".join(part for part in (member.title_th, member.display_name) if part)
+    name_en = f"{member.first_name_en} {member.last_name_en}".strip()
+    claims = {
+        "name": full_name,
+        "given_name": member.first_name,
+        "family_name": member.last_name,
+        "locale": member.language,
+        "pid": lambda request: request.user.national_id,  # decrypted only when granted
+        "email": member.email or "",
+        "email_verified": member.email_verified,
+        "phone_number": f"+66{member.mobile[1:]}" if member.mobile else "",
+        "phone_number_verified": member.mobile_verified,
+    }
+    if name_en:
+        claims["name_en"] = name_en
+    return claims
+
+
+def business_claims(sign_in: SignIn | None) -> dict:
+    """SSO-06: the business chosen at hand-off and the member's factories of it (read only
+    when the client was granted the `factories` scope)."""
+    if sign_in is None or sign_in.business is None:
+        return {}
+    business = sign_in.business
+    return {
+        "business": {
+            "id": business.registry_key,
+            "kind": business.kind,
+            "name_th": business.name_th,
+            "name_en": business.name_en,
+            "trade_name_th": business.trade_name_th,
+            "branch": business.branch,
+        },
+        "factories": lambda request: factory_claims(sign_in),
+    }
+
+
+def factory_claims(sign_in: SignIn) -> list[dict]:
+    from portal.operators.models import FactoryHolding
+
+    business = sign_in.business
+    factories = (
+        FactoryHolding.objects.filter(
+            member_id=sign_in.member_id,
+            holding__business_id=business.pk,
+            removed_at__isnull=True,
+            holding__removed_at__isnull=True,
+        )
+        .order_by("factory__factory_no")
+        .values_list(
+            "factory__factory_no",
+            "factory__factory_no_old",
+            "factory__name_th",
+            "factory__licence",
+            "factory__status",
+        )
+    )
+    return [
+        {
+            "factory_no": number,
+            "factory_no_old": old_number,
+            "name_th": name,
+            "licence": licence,
+            "status": status,
+        }
+        for number, old_number, name, licence, status in factories
+    ]
+
+
+class PortalValidator(OAuth2Validator):
+    oidc_claim_scope = OAuth2Validator.oidc_claim_scope | CUSTOM_CLAIM_SCOPES
+
+    # --- who may ask for what ------------------------------------------------------------
+
+    def authenticate_client(self, request, *args, **kwargs):
+        """Client secrets are long and random, but guessing is still throttled: after too many
+        failures from one address, no client authenticates from it until the window ends."""
+        address = request.headers.get("REMOTE_ADDR", "")
+        limit = settings.OIDC_CLIENT_AUTH_FAILURES_PER_WINDOW
+        if rate_limit_count(scope="oidc-client-auth", key=address) >= limit:
+            return False
+        if super().authenticate_client(request, *args, **kwargs):
+            return True
+        rate_limit_hit(scope="oidc-client-auth", key=address, limit=limit, window_seconds=600)
+        return False
+
+    def _system(self, client) -> ConnectedSystem | None:
+        cached = getattr(client, "_portal_system", False)
+        if cached is False:
+            cached = ConnectedSystem.objects.filter(client=client).first()
+            client._portal_system = cached
+        return cached
+
+    def validate_client_id(self, client_id, request, *args, **kwargs):
+        # A registered client that is not a connected system signs nobody in (SSO-01).
+        return super().validate_client_id(client_id, request) and (
+            self._system(request.client) is not None
+        )
+
+    def validate_scopes(self, client_id, scopes, client, request, *args, **kwargs):
+        system = self._system(client)
+        if system is None:
+            return False
+        allowed = set(system.scopes.split()) & set(settings.OAUTH2_PROVIDER["SCOPES"])
+        return set(scopes) <= allowed
+
+    def get_default_scopes(self, client_id, request, *args, **kwargs):
+        return ["openid"]
+
+    # --- the sign-in travels with the grant and the tokens --------------------------------
+
+    def save_authorization_code(self, client_id, code, request, *args, **kwargs):
+        grant = self._create_authorization_code(request, code)
+        SignIn.objects.create(
+            member=request.user,
+            system=self._system(request.client),
+            session_key=getattr(request, "portal_session_key", "") or "",
+            business_id=getattr(request, "portal_business_id", None),
+            grant=grant,
+        )
+
+    def validate_code(self, client_id, code, client, request, *args, **kwargs):
+        if not super().validate_code(client_id, code, client, request, *args, **kwargs):
+            return False
+        sign_in = (
+            SignIn.objects.filter(grant__code=code, grant__application=client)
+            .select_related("business")
+            .first()
+        )
+        if sign_in is None or sign_in.ended_at is not None:
+            return False
+        request.portal_sign_in = sign_in
+        return True
+
+    def validate_refresh_token(self, refresh_token, client, request, *args, **kwargs):
+        if not super().validate_refresh_token(refresh_token, client, request, *args, **kwargs):
+            return False
+        link = (
+            SignInToken.objects.filter(
+                access_token_id=request.refresh_token_instance.access_token_id
+            )
+            .select_related("sign_in__business")
+            .first()
+        )
+        if link is None or link.sign_in.ended_at is not None:
+            return False
+        request.portal_sign_in = link.sign_in
+        return True
+
+    def _save_bearer_token(self, token, request, *args, **kwargs):
+        super()._save_bearer_token(token, request, *args, **kwargs)
+        sign_in = getattr(request, "portal_sign_in", None)
+        if sign_in is None or "access_token" not in token:
+            return
+        access_token_id = (
+            AccessToken.objects.filter(token_checksum=_token_checksum(token["access_token"]))
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if access_token_id is not None:
+            SignInToken.objects.get_or_create(
+                access_token_id=access_token_id, defaults={"sign_in": sign_in}
+            )
+
+    def _sign_in_of(self, request) -> SignIn | None:
+        sign_in = getattr(request, "portal_sign_in", None)
+        if sign_in is None and getattr(request, "access_token", None) is not None:
+            link = (
+                SignInToken.objects.filter(access_token=request.access_token)
+                .select_related("sign_in__business")
+                .first()
+            )
+            sign_in = link.sign_in if link else None
+            request.portal_sign_in = sign_in
+        return sign_in
+
+    def validate_bearer_token(self, token, scopes, request):
+        if not super().validate_bearer_token(token, scopes, request):
+            return False
+        sign_in = self._sign_in_of(request)
+        return sign_in is not None and sign_in.ended_at is None
+
+    # --- claims (SSO-06) ------------------------------------------------------------------
+
+    def get_claim_dict(self, request):
+        claims = member_claims(request.user)
+        claims.update(business_claims(self._sign_in_of(request)))
+        claims["sub"] = public_subject(request.user.pk)
+        return claims
+
+    def get_discovery_claims(self, request):
+        return ["sub", "sid", *self.oidc_claim_scope]
+
+    def finalize_id_token(self, id_token, token, token_handler, request):
+        sign_in = self._sign_in_of(request)
+        if sign_in is not None:
+            id_token["sid"] = str(sign_in.pk)
+        return super().finalize_id_token(id_token, token, token_handler, request)

@@ -1,0 +1,175 @@
+"""The provider's endpoints where the portal differs from django-oauth-toolkit's own views:
+discovery at the site root with back-channel logout announced, and an authorization page
+that is the hand-off's last step (choose business, consent: SVC-02) for logins that a
+connected system starts by itself."""
+
+import json
+
+from django import forms
+from django.http import JsonResponse
+from django.utils.decorators import method_decorator
+from django.views.decorators.cache import never_cache
+from oauth2_provider.exceptions import OAuthToolkitError
+from oauth2_provider.forms import AllowForm
+from oauth2_provider.views import AuthorizationView, ConnectDiscoveryInfoView
+from oauthlib.oauth2.rfc6749.errors import ConsentRequired, InvalidRequestError
+
+from portal.services import selectors as service_selectors
+from portal.services import services as service_services
+
+
+class DiscoveryView(ConnectDiscoveryInfoView):
+    """OpenID Provider Metadata at /.well-known/openid-configuration; the issuer is the
+    portal's base URL."""
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        data = json.loads(response.content)
+        data.update(
+            {
+                "id_token_signing_alg_values_supported": ["RS256"],
+                "code_challenge_methods_supported": ["S256"],
+                "grant_types_supported": ["authorization_code", "refresh_token"],
+                "response_types_supported": ["code"],
+                "prompt_values_supported": ["none", "login", "consent"],
+                "backchannel_logout_supported": True,
+                "backchannel_logout_session_supported": True,
+                "frontchannel_logout_supported": False,
+                "claims_parameter_supported": False,
+                "ui_locales_supported": ["th", "en"],
+            }
+        )
+        answer = JsonResponse(data)
+        answer["Access-Control-Allow-Origin"] = "*"
+        answer["Cache-Control"] = "public, max-age=3600"
+        return answer
+
+
+class HandOffForm(AllowForm):
+    holding = forms.IntegerField(required=False, widget=forms.RadioSelect)
+
+
+@method_decorator(never_cache, name="dispatch")
+class PortalAuthorizationView(AuthorizationView):
+    template_name = "identity/authorize.html"
+    form_class = HandOffForm
+    portal_business_id = None
+
+    # --- GET: sign in at once when the member already chose and consented ---------------
+
+    def get(self, request, *args, **kwargs):
+        try:
+            scopes, credentials = self.validate_authorization_request(request)
+        except OAuthToolkitError as error:
+            return self.error_response(error, application=None)
+        system = service_selectors.system_for_client(client_id=credentials["client_id"])
+        application = system.client
+        if credentials.get("code_challenge_method") != "S256":
+            # PKCE with S256 only (RFC 9700): "plain" would show the verifier to anyone
+            # who sees the authorization request.
+            error = OAuthToolkitError(
+                error=InvalidRequestError(
+                    description="PKCE with S256 is required.", state=credentials.get("state")
+                ),
+                redirect_uri=credentials["redirect_uri"],
+            )
+            return self.error_response(error, application)
+        prompt = set(request.GET.get("prompt", "").split())
+        if "login" in prompt:
+            return self.handle_prompt_login()
+        page = self._page_state(system)
+        handoff = service_services.handoff_peek(
+            session=request.session, client_id=application.client_id
+        )
+        holding = None
+        if page["readiness"].ready:
+            eligible = {h.pk: h for h in page["readiness"].eligible}
+            if handoff and handoff["holding"] in eligible:
+                holding = eligible[handoff["holding"]]
+            elif len(eligible) == 1:
+                holding = next(iter(eligible.values()))
+        chosen = holding is not None or not system.needs_business
+        if page["readiness"].ready and page["consented"] and chosen and "consent" not in prompt:
+            service_services.handoff_take(session=request.session, client_id=application.client_id)
+            self.portal_business_id = holding.business_id if holding else None
+            try:
+                uri, _headers, _body, _status = self.create_authorization_response(
+                    request=request,
+                    scopes=" ".join(scopes),
+                    credentials=credentials,
+                    allow=True,
+                )
+            except OAuthToolkitError as error:
+                return self.error_response(error, application)
+            return self.redirect(uri, application)
+        if "none" in prompt:
+            error = OAuthToolkitError(
+                error=ConsentRequired(state=credentials.get("state")),
+                redirect_uri=credentials["redirect_uri"],
+            )
+            return self.error_response(error, application)
+        # The toolkit's own page fills the hidden fields of the form; ours adds the rest.
+        response = super().get(request, *args, **kwargs)
+        if hasattr(response, "context_data") and holding is not None:
+            response.context_data["form"].initial["holding"] = holding.pk
+        return response
+
+    # --- POST: the member chose a business and answered the consent ----------------------
+
+    def form_valid(self, form):
+        system = service_selectors.system_for_client(client_id=form.cleaned_data["client_id"])
+        if system is None:
+            return self.form_invalid(form)
+        if not form.cleaned_data.get("allow"):
+            return super().form_valid(form)  # access_denied goes back to the system
+        page = self._page_state(system)
+        if not page["readiness"].ready:
+            return self.form_invalid(form)
+        holding = None
+        if system.needs_business:
+            eligible = {h.pk: h for h in page["readiness"].eligible}
+            holding = eligible.get(form.cleaned_data.get("holding"))
+            if holding is None:
+                form.add_error("holding", _choose_business_message())
+                return self.form_invalid(form)
+        service_services.consent_give(member=self.request.user, system=system, request=self.request)
+        self.portal_business_id = holding.business_id if holding else None
+        return super().form_valid(form)
+
+    def create_authorization_response(self, request, scopes, credentials, allow):
+        if allow:
+            # Read by PortalValidator.save_authorization_code, which records the SignIn.
+            if request.session.session_key is None:
+                request.session.save()
+            credentials["portal_business_id"] = self.portal_business_id
+            credentials["portal_session_key"] = request.session.session_key
+        return super().create_authorization_response(request, scopes, credentials, allow)
+
+    # --- the page ------------------------------------------------------------------------
+
+    def _page_state(self, system) -> dict:
+        profile = service_selectors.member_profile(member=self.request.user)
+        return {
+            "system": system,
+            "system_name": service_selectors.system_name(system),
+            "readiness": service_selectors.readiness(system=system, profile=profile),
+            "consented": service_selectors.consent_current(member=self.request.user, system=system),
+            "shared_data": service_selectors.shared_data(system),
+        }
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = context.get("form")
+        client_id = ""
+        if form is not None:
+            client_id = form.data.get("client_id") or form.initial.get("client_id") or ""
+        system = service_selectors.system_for_client(client_id=client_id) if client_id else None
+        if system is not None and "error" not in context:
+            context.update(self._page_state(system))
+        return context
+
+
+def _choose_business_message() -> str:
+    from django.utils.translation import gettext as _
+
+    return _("Choose the business you are acting for.")

@@ -1,0 +1,396 @@
+"""The portal as OpenID Connect provider, driven by a real OIDC client (authlib) over HTTP:
+SSO-01 (connected systems, exact redirect URIs, code + PKCE), SSO-06 (claims and scopes),
+SSO-07 (logout reaches the connected systems), SVC-02 (consent, business at hand-off)."""
+
+import pytest
+from django.core.cache import cache
+from oauth2_provider.models import AccessToken, Application, Grant
+
+from portal.identity.models import SignIn
+from portal.identity.oidc import public_subject
+from portal.operators import factory_services
+from portal.operators import services as operator_services
+from portal.operators.models import Business, Holding
+from portal.services.models import SystemConsent
+from tests import sso
+from tests.factories import MemberFactory, make_juristic_id
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def transport():
+    with sso.portal_transport() as transport:
+        yield transport
+
+
+@pytest.fixture
+def member(client):
+    member = MemberFactory()
+    client.force_login(member)
+    return member
+
+
+@pytest.fixture
+def own_business(member):
+    return operator_services.business_add_myself(member=member)
+
+
+def juristic_holding(member, name="บริษัท ทดสอบ จำกัด") -> Holding:
+    business = Business.objects.create(
+        kind=Business.Kind.JURISTIC_PERSON,
+        registry_key=make_juristic_id(),
+        name_th=name,
+        name_en="Test Co., Ltd.",
+    )
+    return Holding.objects.create(
+        member=member,
+        business=business,
+        proof=Holding.Proof.DIRECTOR_ID,
+        status=Holding.Status.VERIFIED,
+    )
+
+
+def sign_in(client, flow, holding=None) -> str:
+    """Through the authorization page: consent (and business choice), then the code."""
+    page = client.get(flow.authorize_url())
+    assert page.status_code == 200
+    return flow.code_from(flow.approve(client, holding=holding))
+
+
+# --- discovery and keys --------------------------------------------------------------------
+
+
+def test_sso_01_discovery_is_served_at_the_site_root_with_the_portal_as_issuer(client):
+    data = client.get("/.well-known/openid-configuration").json()
+    assert data["issuer"] == "http://testserver"
+    assert data["authorization_endpoint"] == "http://testserver/oidc/authorize/"
+    assert data["token_endpoint"] == "http://testserver/oidc/token/"
+    assert data["userinfo_endpoint"] == "http://testserver/oidc/userinfo/"
+    assert data["jwks_uri"] == "http://testserver/oidc/jwks/"
+    assert data["end_session_endpoint"] == "http://testserver/oidc/logout/"
+    assert data["code_challenge_methods_supported"] == ["S256"]
+    assert data["id_token_signing_alg_values_supported"] == ["RS256"]
+    assert data["backchannel_logout_supported"] is True
+    assert data["backchannel_logout_session_supported"] is True
+    assert {"business", "factories", "pid", "sid"} <= set(data["claims_supported"])
+    assert {"business", "factories"} <= set(data["scopes_supported"])
+
+
+def test_sso_01_key_rotation_keeps_old_tokens_valid(tmp_path, settings, client):
+    """A retired key stays in the JWKS until the tokens it signed have expired; new tokens
+    are signed with the new key."""
+    from jwcrypto import jwk
+
+    from portal.identity import signing_keys
+
+    first, retired = signing_keys.load(tmp_path, create=True)
+    assert retired == []
+    signing_keys.rotate(tmp_path, keep_retired_seconds=3600)
+    active, retired = signing_keys.load(tmp_path, create=False)
+    assert retired == [first] and active != first
+    settings.OAUTH2_PROVIDER = {
+        **settings.OAUTH2_PROVIDER,
+        "OIDC_RSA_PRIVATE_KEY": active,
+        "OIDC_RSA_PRIVATE_KEYS_INACTIVE": retired,
+    }
+    kids = {key["kid"] for key in client.get("/oidc/jwks/").json()["keys"]}
+    assert kids == {
+        jwk.JWK.from_pem(first.encode()).thumbprint(),
+        jwk.JWK.from_pem(active.encode()).thumbprint(),
+    }
+    # Much later, the old key is dropped at the next rotation.
+    signing_keys.rotate(tmp_path, keep_retired_seconds=0, now=2_000_000_000)
+    _active, retired = signing_keys.load(tmp_path, create=False)
+    assert first not in retired and len(retired) == 1
+
+
+# --- the whole code flow -------------------------------------------------------------------
+
+
+def test_sso_01_sso_06_code_flow_with_pkce_id_token_userinfo_refresh_and_logout(
+    client, member, own_business, world, transport
+):
+    """The authlib client runs the whole flow: code + PKCE, ID token checked with the JWKS,
+    userinfo, refresh, then RP-initiated logout ends the portal session and the tokens."""
+    factory = world.add_factory(operator_id=member.national_id)
+    factory_services.factories_add(
+        member=member, holding_id=own_business.pk, factory_nos=[factory["factory_no"]]
+    )
+    system = sso.make_system()
+    flow = sso.Flow(system)
+
+    code = sign_in(client, flow, holding=own_business)
+    token = flow.exchange(transport, code)
+    claims = sso.id_token_claims(transport, token, flow)
+    assert claims["sub"] == public_subject(member.pk) and claims["sub"] != str(member.pk)
+    assert claims["given_name"] == member.first_name
+    assert claims["pid"] == member.national_id
+    assert claims["business"]["id"] == own_business.business.registry_key
+    assert [f["factory_no"] for f in claims["factories"]] == [factory["factory_no"]]
+    sign_in_row = SignIn.objects.get(member=member)
+    assert claims["sid"] == str(sign_in_row.pk)
+    assert sign_in_row.session_key == client.session.session_key
+
+    info = sso.userinfo(transport, token["access_token"])
+    assert info.status_code == 200
+    assert info.json()["business"]["id"] == own_business.business.registry_key
+    assert info.json()["sub"] == claims["sub"]
+
+    with flow.oauth(transport, token=token) as oauth:
+        refreshed = oauth.refresh_token(
+            f"{sso.ISSUER}/oidc/token/", refresh_token=token["refresh_token"]
+        )
+    assert refreshed["access_token"] != token["access_token"]
+    info = sso.userinfo(transport, refreshed["access_token"]).json()
+    assert info["business"]["id"] == own_business.business.registry_key
+
+    # RP-initiated logout, with the ID token as hint: no question, straight back.
+    response = client.get(
+        "/oidc/logout/",
+        {
+            "id_token_hint": token["id_token"],
+            "client_id": flow.client_id,
+            "post_logout_redirect_uri": sso.POST_LOGOUT_URI,
+        },
+    )
+    assert response.status_code == 302 and response["Location"] == sso.POST_LOGOUT_URI
+    assert "_auth_user_id" not in client.session
+    assert sso.userinfo(transport, refreshed["access_token"]).status_code == 401
+    assert SignIn.objects.get(pk=sign_in_row.pk).ended_at is not None
+
+
+def test_sso_06_scopes_decide_the_claims(client, member, own_business, transport):
+    system = sso.make_system(scopes="openid profile", needs_business=False)
+    refused = client.get(sso.Flow(system, scope="openid pid").authorize_url())
+    assert refused.status_code == 302 and sso.error_of(refused) == "invalid_scope"
+
+    flow = sso.Flow(system, scope="openid profile")
+    token = flow.exchange(transport, sign_in(client, flow))
+    claims = sso.id_token_claims(transport, token, flow)
+    assert claims["family_name"] == member.last_name
+    for withheld in ("pid", "email", "phone_number", "business", "factories"):
+        assert withheld not in claims
+    info = sso.userinfo(transport, token["access_token"]).json()
+    assert "pid" not in info and "business" not in info
+
+
+# --- negative cases ------------------------------------------------------------------------
+
+
+def test_sso_01_wrong_redirect_uri_is_refused_without_redirecting(client, member, own_business):
+    flow = sso.Flow(sso.make_system())
+    for wrong in (
+        "http://evil.example/callback",
+        sso.REDIRECT_URI + "/more",
+        sso.REDIRECT_URI + "?x=1",
+    ):
+        response = client.get(flow.authorize_url(redirect_uri=wrong))
+        assert response.status_code == 400, wrong
+        assert "Location" not in response
+    assert Grant.objects.count() == 0
+
+
+def test_sso_01_unknown_client_and_client_of_no_connected_system_are_refused(
+    client, member, own_business
+):
+    flow = sso.Flow(sso.make_system())
+    assert client.get(flow.authorize_url(client_id="nobody")).status_code == 400
+    stray = Application.objects.create(
+        name="not connected",
+        client_type=Application.CLIENT_CONFIDENTIAL,
+        authorization_grant_type=Application.GRANT_AUTHORIZATION_CODE,
+        redirect_uris=sso.REDIRECT_URI,
+        algorithm=Application.RS256_ALGORITHM,
+    )
+    assert client.get(flow.authorize_url(client_id=stray.client_id)).status_code == 400
+
+
+def test_sso_01_missing_pkce_is_refused(client, member, own_business):
+    flow = sso.Flow(sso.make_system(), pkce=False)
+    response = client.get(flow.authorize_url())
+    assert response.status_code == 302 and sso.error_of(response) == "invalid_request"
+    plain = sso.Flow(sso.make_system("plain"))
+    response = client.get(
+        plain.authorize_url(code_challenge=plain.verifier, code_challenge_method="plain")
+    )
+    assert sso.error_of(response) == "invalid_request"
+    assert Grant.objects.count() == 0
+
+
+def test_sso_01_wrong_verifier_and_reused_code_are_refused(client, member, own_business, transport):
+    flow = sso.Flow(sso.make_system())
+    code = sign_in(client, flow, holding=own_business)
+    with pytest.raises(Exception, match="invalid_grant"):
+        flow.exchange(transport, code, verifier="x" * 64)
+
+    code = flow.code_from(flow.approve(client, holding=own_business))
+    flow.exchange(transport, code)
+    with pytest.raises(Exception, match="invalid_grant"):
+        flow.exchange(transport, code)
+
+
+def test_sso_01_wrong_client_secret_is_refused_and_secrets_are_stored_hashed(
+    client, member, own_business, transport
+):
+    system = sso.make_system()
+    assert system.client.client_secret.startswith("client_secret_sha256$")
+    assert sso.SECRET not in system.client.client_secret
+    flow = sso.Flow(system)
+    code = sign_in(client, flow, holding=own_business)
+    with (
+        pytest.raises(Exception, match="invalid_client"),
+        flow.oauth(transport, client_secret="wrong") as oauth,
+    ):
+        oauth.fetch_token(f"{sso.ISSUER}/oidc/token/", code=code, code_verifier=flow.verifier)
+
+
+def test_svc_02_consent_refused_sends_access_denied_and_records_nothing(
+    client, member, own_business
+):
+    flow = sso.Flow(sso.make_system())
+    client.get(flow.authorize_url())
+    response = flow.approve(client, holding=own_business, allow=False)
+    assert response.status_code == 302 and sso.error_of(response) == "access_denied"
+    assert not SystemConsent.objects.exists() and not Grant.objects.exists()
+    assert not SignIn.objects.exists()
+
+
+def test_svc_03_sign_in_without_a_business_is_not_possible(client, member):
+    """A system that needs a business: the page says what is missing and issues no code."""
+    flow = sso.Flow(sso.make_system())
+    page = client.get(flow.authorize_url()).content.decode()
+    assert "/businesses/add/" in page
+    response = flow.approve(client)
+    assert response.status_code == 200 and not Grant.objects.exists()
+
+
+def test_svc_02_with_several_businesses_one_must_be_chosen(client, member, own_business):
+    other = juristic_holding(member)
+    flow = sso.Flow(sso.make_system())
+    page = client.get(flow.authorize_url()).content.decode()
+    assert other.business.name_th in page and own_business.business.name_th in page
+    response = flow.approve(client)
+    assert response.status_code == 200
+    assert "Choose the business" in response.content.decode() or "เลือกกิจการ" in (
+        response.content.decode()
+    )
+    assert not Grant.objects.exists()
+    # Another member's business cannot be chosen.
+    stranger = juristic_holding(MemberFactory(), name="บริษัท คนอื่น จำกัด")
+    response = flow.approve(client, holding=stranger)
+    assert response.status_code == 200 and not Grant.objects.exists()
+    code = flow.code_from(flow.approve(client, holding=other))
+    assert SignIn.objects.get(grant__code=code).business == other.business
+
+
+def test_sso_06_handoff_business_reaches_the_tokens_without_asking_again(
+    client, member, own_business, transport
+):
+    """SVC-02 in the menu (choose, proceed, consent), then the system's own authorization
+    request signs the member in at once, for the business chosen."""
+    other = juristic_holding(member)
+    system = sso.make_system()
+    response = client.post(f"/services/{system.slug}/", {"holding": other.pk})
+    assert response["Location"] == f"/services/{system.slug}/consent/"
+    response = client.post(f"/services/{system.slug}/consent/", {"answer": "accept"})
+    assert response["Location"] == f"/services/{system.slug}/open/"
+    page = client.get(f"/services/{system.slug}/open/").content.decode()
+    assert 'target="_blank"' in page and "http://testserver/rp/login?iss=" in page
+
+    flow = sso.Flow(system)
+    code = flow.code_from(client.get(flow.authorize_url()))
+    claims = sso.id_token_claims(transport, flow.exchange(transport, code), flow)
+    assert claims["business"]["id"] == other.business.registry_key
+    assert SystemConsent.objects.get(member=member, system=system).version == 1
+
+
+def test_sso_07_portal_logout_ends_sign_ins_and_tells_the_system_by_back_channel(
+    client, member, own_business, transport, monkeypatch, settings
+):
+    """The sample connected system receives a signed logout token and ends its session."""
+    from portal.identity import tasks
+    from portal.sandbox import connected_client
+    from portal.sandbox.connected_client import register_sample_clients
+
+    monkeypatch.setattr(tasks, "TRANSPORT", transport)
+    monkeypatch.setattr(connected_client, "TRANSPORT", transport)
+    register_sample_clients([sso.ISSUER])
+    from portal.identity.models import ConnectedSystem
+
+    system = ConnectedSystem.objects.exclude(slug="test-system").filter(needs_factory=False)[0]
+    flow = sso.Flow(system)
+    flow.verifier = flow.verifier  # same PKCE as the sample client would use
+    page = client.get(
+        flow.authorize_url(redirect_uri=f"{sso.ISSUER}/sandbox/connected/{system.slug}/callback/")
+    )
+    assert page.status_code == 200
+    response = flow.approve(
+        client,
+        holding=own_business,
+        redirect_uri=f"{sso.ISSUER}/sandbox/connected/{system.slug}/callback/",
+    )
+    assert response.status_code == 302
+    row = SignIn.objects.get(member=member)
+    token_count = AccessToken.objects.count()
+
+    client.post("/accounts/logout/")
+    row.refresh_from_db()
+    assert row.ended_at is not None
+    assert row.logout_sent_at is not None and row.logout_error == ""
+    assert cache.get(f"sample-client:ended-sid:{row.pk}") is True
+    assert AccessToken.objects.count() == token_count  # no token had been issued yet
+    assert SignIn.objects.filter(ended_at__isnull=True).count() == 0
+
+
+def test_sso_01_rotate_key_command_keeps_the_previous_key_published(tmp_path, settings):
+    from django.core.management import call_command
+
+    from portal.identity import signing_keys
+
+    settings.OIDC_KEY_DIR = tmp_path
+    first, _retired = signing_keys.load(tmp_path, create=True)
+    call_command("oidc_rotate_key", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    active, retired = signing_keys.load(tmp_path, create=False)
+    assert active != first and retired == [first]
+
+
+def test_sso_01_connected_system_client_command_registers_exact_uris(capsys):
+    from django.core.management import call_command
+
+    from portal.identity.models import ConnectedSystem
+
+    system = ConnectedSystem.objects.create(
+        slug="cmd-system", name_th="ระบบ", name_en="System", agency="TISI", category="license"
+    )
+    call_command(
+        "connected_system_client",
+        "cmd-system",
+        "--redirect-uri",
+        "https://e-license.example/callback",
+        "--initiate-login-uri",
+        "https://e-license.example/login",
+        "--backchannel-logout-uri",
+        "https://e-license.example/logout",
+    )
+    out = capsys.readouterr().out
+    system.refresh_from_db()
+    assert system.client.redirect_uris == "https://e-license.example/callback"
+    assert system.backchannel_logout_uri == "https://e-license.example/logout"
+    secret = out.split("(shown once): ")[1].strip()
+    assert secret not in system.client.client_secret and len(secret) >= 60
+
+
+def test_sso_01_guessing_client_secrets_is_throttled(client, member, settings, transport):
+    settings.OIDC_CLIENT_AUTH_FAILURES_PER_WINDOW = 3
+    flow = sso.Flow(sso.make_system(needs_business=False))
+    code = sign_in(client, flow)
+    for _ in range(3):
+        with (
+            pytest.raises(Exception, match="invalid_client"),
+            flow.oauth(transport, client_secret="guess") as oauth,
+        ):
+            oauth.fetch_token(f"{sso.ISSUER}/oidc/token/", code=code, code_verifier=flow.verifier)
+    # Now even the right secret is refused from this address until the window ends.
+    with pytest.raises(Exception, match="invalid_client"):
+        flow.exchange(transport, code)
