@@ -10,6 +10,7 @@ imports nothing from Django.
 """
 
 import os
+import threading
 import time
 from pathlib import Path
 
@@ -26,11 +27,11 @@ def new_private_key_pem() -> bytes:
     )
 
 
-def _write_once(path: Path, content: bytes) -> None:
+def write_once(path: Path, content: bytes) -> None:
     """Write `path` only if it does not exist, atomically: parallel processes starting on a
     fresh machine must all end up with the same key."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     temporary.write_bytes(content)
     os.chmod(temporary, 0o600)
     try:
@@ -48,7 +49,7 @@ def load(key_dir: Path, *, create: bool) -> tuple[str, list[str]]:
     if not active.exists():
         if not create:
             return "", []
-        _write_once(active, new_private_key_pem())
+        write_once(active, new_private_key_pem())
     retired_dir = key_dir / "retired"
     retired = sorted(retired_dir.glob("*.pem"), reverse=True) if retired_dir.exists() else []
     return active.read_text(), [path.read_text() for path in retired]
@@ -65,7 +66,7 @@ def rotate(key_dir: Path, *, keep_retired_seconds: int, now: float | None = None
     retired_path = retired_dir / f"{int(now)}.pem"
     if active.exists():
         os.replace(active, retired_path)
-    _write_once(active, new_private_key_pem())
+    write_once(active, new_private_key_pem())
     for path in retired_dir.glob("*.pem"):
         if path != retired_path and now - int(path.stem) > keep_retired_seconds:
             path.unlink()

@@ -24,7 +24,6 @@ import hashlib
 import hmac
 import itertools
 import logging
-import os
 import re
 import secrets
 import threading
@@ -48,7 +47,7 @@ from joserfc.jwk import RSAKey
 
 from portal.core import thaidate
 from portal.core.thaiid import normalize_pid
-from portal.identity.signing_keys import new_private_key_pem
+from portal.identity.signing_keys import new_private_key_pem, write_once
 from portal.registries.base import RegistryUnavailable
 from portal.registries.dopa import Citizen, citizen_registry
 from portal.registries.world import current_world
@@ -86,20 +85,6 @@ _key_lock = threading.Lock()
 _key_cache: tuple[str, RSAKey] | None = None
 
 
-def _write_once(path: Path, content: bytes) -> None:
-    """Create `path` atomically unless it exists: parallel first starts share one key."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    temporary.write_bytes(content)
-    os.chmod(temporary, 0o600)
-    try:
-        os.link(temporary, path)
-    except FileExistsError:
-        pass
-    finally:
-        temporary.unlink()
-
-
 def signing_key() -> RSAKey:
     """The sandbox ThaID's RS256 key (THAID_SANDBOX_KEY_FILE), made on first use. It is not
     the portal's own OpenID Connect key: the portal must trust it only through the JWKS."""
@@ -110,7 +95,7 @@ def signing_key() -> RSAKey:
         return cached[1]
     with _key_lock:
         if not Path(path).exists():
-            _write_once(Path(path), new_private_key_pem())
+            write_once(Path(path), new_private_key_pem())
         key = RSAKey.import_key(Path(path).read_bytes())
         key.ensure_kid()
         _key_cache = (path, key)

@@ -3,6 +3,7 @@ ConnectedSystem table that the catalogue fills (identity/data/connected_systems.
 
 from django.utils.translation import gettext_lazy as _
 
+from portal.identity.catalogue import DESCRIPTIVE_FIELDS
 from portal.identity.models import ConnectedSystem
 from portal.operators.models import Business
 
@@ -23,20 +24,7 @@ AGENCIES = {
 def guide_systems() -> list[ConnectedSystem]:
     """Every connected system, in one query, by category (SVC-01 order) then position."""
     systems = list(
-        ConnectedSystem.objects.only(
-            "slug",
-            "name_th",
-            "name_en",
-            "agency",
-            "category",
-            "position",
-            "needs_business",
-            "needs_factory",
-            "business_kinds",
-            "notes_th",
-            "notes_en",
-            "manual_url",
-        ).order_by("position", "slug")
+        ConnectedSystem.objects.only("slug", *DESCRIPTIVE_FIELDS).order_by("position", "slug")
     )
     rank = {category: index for index, category in enumerate(CATEGORY_ORDER)}
     systems.sort(key=lambda system: rank.get(system.category, len(rank)))
