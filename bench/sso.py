@@ -300,9 +300,11 @@ def postgres_cpu() -> float:
 
 
 class Slot:
-    """One load thread's tokens: always the newest pair (refresh tokens rotate)."""
+    """One load thread's HTTP client (kept across phases: making one costs milliseconds of
+    the client's CPU) and its tokens, always the newest pair (refresh tokens rotate)."""
 
-    def __init__(self, answer: dict):
+    def __init__(self, answer: dict, http):
+        self.http = http
         self.untimed_refreshes = 0
         self.update(answer)
 
@@ -357,11 +359,9 @@ def request_userinfo(http, slot):
 request_userinfo.prepare = fresh_access_token
 
 
-def run_phase(base: str, slots: list[Slot], request, seconds: float):
+def run_phase(slots: list[Slot], request, seconds: float):
     """One thread per slot, `request` in a loop for `seconds`. Returns (latencies ms of
     successful requests, elapsed s)."""
-    import httpx
-
     lock = threading.Lock()
     latencies: list[float] = []
     errors: list[str] = []
@@ -370,15 +370,14 @@ def run_phase(base: str, slots: list[Slot], request, seconds: float):
 
     def loop(slot: Slot):
         mine: list[float] = []
+        prepare = getattr(request, "prepare", None)
         try:
-            with httpx.Client(base_url=base, timeout=30) as http:
-                prepare = getattr(request, "prepare", None)
-                while time.perf_counter() < stop_at and not stop.is_set():
-                    if prepare is not None:
-                        prepare(http, slot)
-                    started = time.perf_counter()
-                    request(http, slot)
-                    mine.append((time.perf_counter() - started) * 1000)
+            while time.perf_counter() < stop_at and not stop.is_set():
+                if prepare is not None:
+                    prepare(slot.http, slot)
+                started = time.perf_counter()
+                request(slot.http, slot)
+                mine.append((time.perf_counter() - started) * 1000)
         except Exception as error:  # any failure aborts the whole run
             with lock:
                 errors.append(f"{type(error).__name__}: {error}")
@@ -429,12 +428,12 @@ PHASES = (
 )
 
 
-def measure(base: str, server_pid: int, slots: list[Slot], seconds: float, rounds: int):
+def measure(server_pid: int, slots: list[Slot], seconds: float, rounds: int):
     """Each phase for `seconds` in all, in `rounds` interleaved slices (healthz, refresh,
     userinfo, healthz, ...), so that a change in what else runs on the machine touches the
     baseline and the endpoints alike."""
     for _label, request in PHASES:  # warm-up, not counted
-        run_phase(base, slots, request, min(3.0, seconds / 4))
+        run_phase(slots, request, min(3.0, seconds / 4))
     totals = {
         label: {"latencies": [], "elapsed": 0.0, "cpu": [0.0, 0.0, 0.0, 0.0], "other": 0.0}
         for label, _ in PHASES
@@ -442,7 +441,7 @@ def measure(base: str, server_pid: int, slots: list[Slot], seconds: float, round
     for _ in range(rounds):
         for label, request in PHASES:
             before = snapshot(server_pid)
-            latencies, elapsed = run_phase(base, slots, request, seconds / rounds)
+            latencies, elapsed = run_phase(slots, request, seconds / rounds)
             after = snapshot(server_pid)
             delta = [a - b for b, a in zip(before, after, strict=True)]
             total = totals[label]
@@ -489,12 +488,14 @@ def count_queries(slot: Slot) -> dict[str, int]:
             {"grant_type": "refresh_token", "refresh_token": slot.refresh_token},
             HTTP_AUTHORIZATION=_basic(),
         )
-    assert response.status_code == 200, response.content
+    if response.status_code != 200:
+        raise SystemExit(f"in process: HTTP {response.status_code} {response.content[:300]}")
     slot.update(response.json())
     counts[PHASES[1][0]] = len(captured)
     with CaptureQueriesContext(connection) as captured:
         response = client.get("/oidc/userinfo/", HTTP_AUTHORIZATION=f"Bearer {slot.access_token}")
-    assert response.status_code == 200, response.content
+    if response.status_code != 200:
+        raise SystemExit(f"in process: HTTP {response.status_code} {response.content[:300]}")
     counts[PHASES[2][0]] = len(captured)
     return counts
 
@@ -513,7 +514,8 @@ def profile_refresh(slot: Slot, requests: int) -> None:
             {"grant_type": "refresh_token", "refresh_token": slot.refresh_token},
             HTTP_AUTHORIZATION=_basic(),
         )
-        assert response.status_code == 200, response.content
+        if response.status_code != 200:
+            raise SystemExit(f"in process: HTTP {response.status_code} {response.content[:300]}")
         slot.update(response.json())
 
     for _ in range(20):
@@ -569,22 +571,26 @@ def main():
         f"vCPUs={vcpus} gunicorn workers={args.workers} x 2 threads, clients={args.clients}, "
         f"{args.seconds:.0f} s per phase; database {urlsplit(url).path.lstrip('/')}"
     )
+    import httpx
+
     server, base = start_server(env, args.workers)
+    slots, consent_pages = [], 0
     try:
-        slots, consent_pages = [], 0
         for _ in range(args.clients):
             answer, consent_page = code_flow(base, session_key, ids["holding"])
             consent_pages += consent_page
             if "id_token" not in answer or "refresh_token" not in answer:
                 raise SystemExit(f"token answer without id_token or refresh_token: {answer}")
-            slots.append(Slot(answer))
+            slots.append(Slot(answer, httpx.Client(base_url=base, timeout=30)))
         print(
             f"code flow: {args.clients} authorizations, {consent_pages} through the consent "
             f"page, the others straight to the code; access token lifetime "
             f"{int(slots[0].expires_at - time.monotonic())} s"
         )
-        results = measure(base, server.pid, slots, args.seconds, args.rounds)
+        results = measure(server.pid, slots, args.seconds, args.rounds)
     finally:
+        for slot in slots:
+            slot.http.close()
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(10)
 

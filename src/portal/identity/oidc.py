@@ -14,7 +14,7 @@ import hashlib
 import hmac
 
 from django.conf import settings
-from oauth2_provider.models import AccessToken
+from oauth2_provider.models import AccessToken, IDToken
 from oauth2_provider.oauth2_validators import OAuth2Validator
 
 from portal.core.ratelimit import rate_limit_count, rate_limit_hit
@@ -28,15 +28,20 @@ CUSTOM_CLAIM_SCOPES = {
 }
 
 
+# The business's columns that no claim uses: not read on the token and userinfo paths.
+UNUSED_BUSINESS_FIELDS = (
+    "business__registry_data",
+    "business__contact_address",
+    "business__other_contacts",
+    "business__pid_encrypted",
+)
+
+
 def public_subject(member_id: int) -> str:
     """The `sub` every connected system sees for a member: stable, opaque, and not the row id
     (which would tell a system how many members registered before this one)."""
     key = settings.OIDC_SUBJECT_KEY.encode()
     return hmac.new(key, f"member:{member_id}".encode(), hashlib.sha256).hexdigest()[:32]
-
-
-def _token_checksum(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def member_claims(member) -> dict:
@@ -168,6 +173,7 @@ class PortalValidator(OAuth2Validator):
         sign_in = (
             SignIn.objects.filter(grant__code=code, grant__application=client)
             .select_related("business")
+            .defer(*UNUSED_BUSINESS_FIELDS)
             .first()
         )
         if sign_in is None or sign_in.ended_at is not None:
@@ -183,6 +189,7 @@ class PortalValidator(OAuth2Validator):
                 access_token_id=request.refresh_token_instance.access_token_id
             )
             .select_related("sign_in__business")
+            .defer(*(f"sign_in__{field}" for field in UNUSED_BUSINESS_FIELDS))
             .first()
         )
         if link is None or link.sign_in.ended_at is not None:
@@ -190,20 +197,27 @@ class PortalValidator(OAuth2Validator):
         request.portal_sign_in = link.sign_in
         return True
 
-    def _save_bearer_token(self, token, request, *args, **kwargs):
-        super()._save_bearer_token(token, request, *args, **kwargs)
-        sign_in = getattr(request, "portal_sign_in", None)
-        if sign_in is None or "access_token" not in token:
-            return
-        access_token_id = (
-            AccessToken.objects.filter(token_checksum=_token_checksum(token["access_token"]))
-            .values_list("pk", flat=True)
-            .first()
+    def _create_access_token(self, expires, request, token, source_refresh_token=None):
+        """The toolkit's, without reading back the ID token it has just saved, and linking
+        the new access token to its sign-in in the same breath."""
+        id_token = getattr(request, "id_token", None) if token.get("id_token") else None
+        if id_token is not None and not isinstance(id_token, IDToken):
+            id_token = self._load_id_token(token["id_token"])
+        access_token = AccessToken(
+            user=request.user,
+            scope=token["scope"],
+            expires=expires,
+            id_token=id_token,
+            application=request.client,
+            source_refresh_token=source_refresh_token,
+            resource=getattr(request, "resource", []),
         )
-        if access_token_id is not None:
-            SignInToken.objects.get_or_create(
-                access_token_id=access_token_id, defaults={"sign_in": sign_in}
-            )
+        self._set_token_value(access_token, token["access_token"])
+        access_token.save()
+        sign_in = getattr(request, "portal_sign_in", None)
+        if sign_in is not None:
+            SignInToken.objects.create(access_token=access_token, sign_in=sign_in)
+        return access_token
 
     def _sign_in_of(self, request) -> SignIn | None:
         sign_in = getattr(request, "portal_sign_in", None)
@@ -211,6 +225,7 @@ class PortalValidator(OAuth2Validator):
             link = (
                 SignInToken.objects.filter(access_token=request.access_token)
                 .select_related("sign_in__business")
+                .defer(*(f"sign_in__{field}" for field in UNUSED_BUSINESS_FIELDS))
                 .first()
             )
             sign_in = link.sign_in if link else None
