@@ -213,6 +213,10 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not (DEBUG or SANDBOX or TESTING))
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Behind a TLS-terminating load balancer (DESIGN: stateless web processes), trust its header
+# for the scheme, so that absolute URLs (OIDC endpoints, redirects) say https.
+if env.bool("BEHIND_TLS_PROXY", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 
@@ -353,12 +357,18 @@ OAUTH2_PROVIDER_GRANT_MODEL = "oauth2_provider.Grant"
 OAUTH2_PROVIDER_DEVICE_GRANT_MODEL = "oauth2_provider.DeviceGrant"
 OAUTH2_PROVIDER = {
     "OIDC_ENABLED": True,
+    # Production names its public base URL, so that the issuer never depends on the Host the
+    # request came with (an internal name, a proxy): empty in development and tests, where
+    # the issuer is the address the portal was reached at.
+    "OIDC_ISS_ENDPOINT": env.str("OIDC_ISSUER", default=""),
     "OIDC_RSA_PRIVATE_KEY": _oidc_active_key,
     "OIDC_RSA_PRIVATE_KEYS_INACTIVE": _oidc_retired_keys,
     "OIDC_RP_INITIATED_LOGOUT_ENABLED": True,
     "OIDC_RP_INITIATED_LOGOUT_ALWAYS_PROMPT": False,
     "OIDC_RP_INITIATED_LOGOUT_STRICT_REDIRECT_URIS": True,
-    "OIDC_RP_INITIATED_LOGOUT_DELETE_TOKENS": True,
+    # Off: it would revoke the member's tokens at every system. PortalLogoutView ends the
+    # asking system's sign-in and the portal session's own (identity/oidc_views.py).
+    "OIDC_RP_INITIATED_LOGOUT_DELETE_TOKENS": False,
     "PKCE_REQUIRED": True,
     "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
     "ALLOWED_REDIRECT_URI_SCHEMES": ["https", "http"] if (DEBUG or SANDBOX) else ["https"],

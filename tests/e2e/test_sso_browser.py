@@ -71,7 +71,7 @@ def test_sso_01_svc_02_login_with_2fa_open_a_service_and_log_out_everywhere(
     connected.wait_for_url(f"**/sandbox/connected/{system.slug}/")
     assert member.first_name in connected.get_by_test_id("signed-in-name").inner_text()
     assert connected.get_by_test_id("signed-in-business").inner_text() == company.name_th
-    assert company.registry_key in connected.get_by_test_id("id-token-claims").inner_text()
+    assert company.registry_key in connected.get_by_test_id("userinfo-claims").inner_text()
     assert_accessible(connected)
 
     # The consent is on the sessions page.

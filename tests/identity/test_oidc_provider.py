@@ -54,6 +54,8 @@ def juristic_holding(member, name="บริษัท ทดสอบ จำก�
 def sign_in(client, flow, holding=None) -> str:
     """Through the authorization page: consent (and business choice), then the code."""
     page = client.get(flow.authorize_url())
+    if page.status_code == 302:  # consent given before: straight to the code
+        return flow.code_from(page)
     assert page.status_code == 200
     return flow.code_from(flow.approve(client, holding=holding))
 
@@ -124,18 +126,21 @@ def test_sso_01_sso_06_code_flow_with_pkce_id_token_userinfo_refresh_and_logout(
     token = flow.exchange(transport, code)
     claims = sso.id_token_claims(transport, token, flow)
     assert claims["sub"] == public_subject(member.pk) and claims["sub"] != str(member.pk)
-    assert claims["given_name"] == member.first_name
-    assert claims["pid"] == member.national_id
-    assert claims["business"]["id"] == own_business.business.registry_key
-    assert [f["factory_no"] for f in claims["factories"]] == [factory["factory_no"]]
     sign_in_row = SignIn.objects.get(member=member)
     assert claims["sid"] == str(sign_in_row.pk)
     assert sign_in_row.session_key == client.session.session_key
+    # The ID token travels in URLs (logout hints): no personal data in it.
+    for personal in ("pid", "name", "given_name", "email", "business", "factories"):
+        assert personal not in claims
 
     info = sso.userinfo(transport, token["access_token"])
     assert info.status_code == 200
-    assert info.json()["business"]["id"] == own_business.business.registry_key
-    assert info.json()["sub"] == claims["sub"]
+    info = info.json()
+    assert info["sub"] == claims["sub"]
+    assert info["given_name"] == member.first_name
+    assert info["pid"] == member.national_id
+    assert info["business"]["id"] == own_business.business.registry_key
+    assert [f["factory_no"] for f in info["factories"]] == [factory["factory_no"]]
 
     with flow.oauth(transport, token=token) as oauth:
         refreshed = oauth.refresh_token(
@@ -167,12 +172,10 @@ def test_sso_06_scopes_decide_the_claims(client, member, own_business, transport
 
     flow = sso.Flow(system, scope="openid profile")
     token = flow.exchange(transport, sign_in(client, flow))
-    claims = sso.id_token_claims(transport, token, flow)
-    assert claims["family_name"] == member.last_name
-    for withheld in ("pid", "email", "phone_number", "business", "factories"):
-        assert withheld not in claims
     info = sso.userinfo(transport, token["access_token"]).json()
-    assert "pid" not in info and "business" not in info
+    assert info["family_name"] == member.last_name
+    for withheld in ("pid", "email", "phone_number", "business", "factories"):
+        assert withheld not in info
 
 
 # --- negative cases ------------------------------------------------------------------------
@@ -300,8 +303,10 @@ def test_sso_06_handoff_business_reaches_the_tokens_without_asking_again(
 
     flow = sso.Flow(system)
     code = flow.code_from(client.get(flow.authorize_url()))
-    claims = sso.id_token_claims(transport, flow.exchange(transport, code), flow)
-    assert claims["business"]["id"] == other.business.registry_key
+    token = flow.exchange(transport, code)
+    assert sso.userinfo(transport, token["access_token"]).json()["business"]["id"] == (
+        other.business.registry_key
+    )
     assert SystemConsent.objects.get(member=member, system=system).version == 1
 
 
@@ -394,3 +399,167 @@ def test_sso_01_guessing_client_secrets_is_throttled(client, member, settings, t
     # Now even the right secret is refused from this address until the window ends.
     with pytest.raises(Exception, match="invalid_client"):
         flow.exchange(transport, code)
+
+
+# --- found in review: each was a way around consent, logout or the business ----------------
+
+
+def test_svc_02_approval_prompt_auto_does_not_skip_a_new_consent_version(
+    client, member, own_business
+):
+    from portal.identity.models import ConnectedSystem
+
+    system = sso.make_system()
+    flow = sso.Flow(system)
+    sign_in(client, flow, holding=own_business)
+    ConnectedSystem.objects.filter(pk=system.pk).update(consent_version=2)
+    response = client.get(flow.authorize_url(approval_prompt="auto"))
+    assert response.status_code == 200  # the consent page, not a code
+    assert not SystemConsent.objects.filter(version=2).exists()
+
+
+def test_sso_01_prompt_none_never_shows_a_page(client, member, own_business):
+    flow = sso.Flow(sso.make_system())
+    response = client.get(flow.authorize_url(prompt="none"))
+    assert response.status_code == 302 and sso.error_of(response) == "consent_required"
+    sign_in(client, flow, holding=own_business)
+    assert flow.code_from(client.get(flow.authorize_url(prompt="none")))
+    client.logout()
+    response = client.get(flow.authorize_url(prompt="none"))
+    assert response.status_code == 302 and sso.error_of(response) == "login_required"
+
+
+def test_sso_01_prompt_login_asks_the_member_to_log_in_again(client, member, own_business):
+    flow = sso.Flow(sso.make_system())
+    sign_in(client, flow, holding=own_business)
+    response = client.get(flow.authorize_url(prompt="login"))
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+    page = client.get(response["Location"])
+    assert page.status_code == 200 and 'name="password"' in page.content.decode()
+
+
+def test_acc_09_pending_pdpa_consent_comes_back_to_the_authorization(client, member, own_business):
+    from urllib.parse import parse_qs, urlparse
+
+    from portal.accounts.middleware import CONSENT_PENDING
+
+    flow = sso.Flow(sso.make_system())
+    session = client.session
+    session[CONSENT_PENDING] = True
+    session.save()
+    response = client.get(flow.authorize_url())
+    next_url = parse_qs(urlparse(response["Location"]).query)["next"][0]
+    assert next_url == flow.authorize_url()
+
+
+def test_sso_07_a_password_change_ends_the_other_sessions_sign_ins_and_keeps_this_one(
+    client, member, own_business, transport
+):
+    from django.test import Client
+
+    from tests.factories import DEFAULT_PASSWORD
+
+    other = Client()
+    other.force_login(member)
+    flow = sso.Flow(sso.make_system(needs_business=False))
+    other.get(flow.authorize_url())
+    other_token = flow.exchange(transport, flow.code_from(flow.approve(other)))
+    here = flow.exchange(transport, sign_in(client, flow))
+
+    client.post(
+        "/accounts/settings/password/",
+        {
+            "current_password": DEFAULT_PASSWORD,
+            "password1": "Another#Pass2569",
+            "password2": "Another#Pass2569",
+        },
+    )
+    assert sso.userinfo(transport, other_token["access_token"]).status_code == 401
+    assert sso.userinfo(transport, here["access_token"]).status_code == 200
+    # This session's sign-in followed its new key: logging out still ends it.
+    assert SignIn.objects.filter(session_key=client.session.session_key).count() == 1
+    client.post("/accounts/logout/")
+    assert sso.userinfo(transport, here["access_token"]).status_code == 401
+
+
+def test_sso_07_refresh_stops_when_the_portal_session_has_ended(
+    client, member, own_business, transport
+):
+    from django.contrib.sessions.models import Session
+
+    flow = sso.Flow(sso.make_system(needs_business=False))
+    token = flow.exchange(transport, sign_in(client, flow))
+    Session.objects.filter(session_key=client.session.session_key).delete()  # expired
+    with (
+        pytest.raises(Exception, match="invalid_grant"),
+        flow.oauth(transport, token=token) as oauth,
+    ):
+        oauth.refresh_token(f"{sso.ISSUER}/oidc/token/", refresh_token=token["refresh_token"])
+
+
+def test_sso_07_one_systems_logout_ends_its_own_sign_in_only(
+    client, member, own_business, transport
+):
+    from django.test import Client
+
+    first = sso.Flow(sso.make_system("first", needs_business=False))
+    second = sso.Flow(sso.make_system("second", needs_business=False))
+    first_token = first.exchange(transport, sign_in(client, first))
+    second_token = second.exchange(transport, sign_in(client, second))
+
+    # Anyone holding the second system's ID token, without the member's session:
+    stranger = Client()
+    response = stranger.get(
+        "/oidc/logout/",
+        {"id_token_hint": second_token["id_token"], "client_id": second.client_id},
+    )
+    assert response.status_code == 302
+    assert sso.userinfo(transport, second_token["access_token"]).status_code == 401
+    assert sso.userinfo(transport, first_token["access_token"]).status_code == 200
+    assert "_auth_user_id" in client.session  # the member's portal session is untouched
+
+
+def test_sso_06_removing_the_business_ends_the_sign_ins_made_for_it(
+    client, member, own_business, transport
+):
+    flow = sso.Flow(sso.make_system())
+    token = flow.exchange(transport, sign_in(client, flow, holding=own_business))
+    client.post(f"/businesses/{own_business.pk}/remove/")
+    assert sso.userinfo(transport, token["access_token"]).status_code == 401
+
+
+def test_sso_07_a_closed_account_is_signed_out_everywhere(client, member, own_business, transport):
+    from portal.accounts.services import member_close
+    from tests.factories import DEFAULT_PASSWORD
+
+    flow = sso.Flow(sso.make_system(needs_business=False))
+    token = flow.exchange(transport, sign_in(client, flow))
+    member_close(member=member, reason="no_longer_needed", password=DEFAULT_PASSWORD)
+    assert sso.userinfo(transport, token["access_token"]).status_code == 401
+
+
+def test_sso_01_a_logout_hint_signed_before_a_key_rotation_is_still_accepted(
+    client, member, own_business, transport, settings, tmp_path
+):
+    from portal.identity import signing_keys
+
+    flow = sso.Flow(sso.make_system(needs_business=False))
+    token = flow.exchange(transport, sign_in(client, flow))
+    old = settings.OAUTH2_PROVIDER["OIDC_RSA_PRIVATE_KEY"]
+    (tmp_path / "active.pem").write_text(old)
+    signing_keys.rotate(tmp_path, keep_retired_seconds=3600)
+    active, retired = signing_keys.load(tmp_path, create=False)
+    settings.OAUTH2_PROVIDER = {
+        **settings.OAUTH2_PROVIDER,
+        "OIDC_RSA_PRIVATE_KEY": active,
+        "OIDC_RSA_PRIVATE_KEYS_INACTIVE": retired,
+    }
+    response = client.get(
+        "/oidc/logout/",
+        {
+            "id_token_hint": token["id_token"],
+            "client_id": flow.client_id,
+            "post_logout_redirect_uri": sso.POST_LOGOUT_URI,
+        },
+    )
+    assert response.status_code == 302 and response["Location"] == sso.POST_LOGOUT_URI

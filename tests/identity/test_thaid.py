@@ -164,6 +164,16 @@ def test_acc_10_state_mismatch_logs_nobody_in(client, citizen):
     assert logged_in_member_id(client) is None
 
 
+def test_acc_10_a_state_that_is_not_ascii_is_refused_not_a_crash(client, citizen):
+    MemberFactory(pid=citizen["pid"])
+    request_id = press_thaid_button(client)
+    answer_in_app(client, request_id, pid=citizen["pid"])
+    continued = client.get(f"/sandbox/thaid/qr/{request_id}/continue/")
+    response = client.get(continued["Location"].replace("state=", "state=%E0%B8%81"))
+    shown = follow_to_login_page(client, response)
+    assert logged_in_member_id(client) is None and shown
+
+
 def test_acc_10_an_answer_carried_to_another_browser_logs_nobody_in(client, citizen):
     MemberFactory(pid=citizen["pid"])
     request_id = press_thaid_button(client)

@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -9,7 +11,13 @@ class ConsentRequiredMiddleware:
     sees the consent screen before anything else. The check runs once at login and is kept
     in the session, so ordinary pages pay no query for it."""
 
-    ALLOWED_PREFIXES = ("/static/", "/accounts/consent/", "/accounts/logout/", "/language/")
+    ALLOWED_PREFIXES = (
+        "/static/",
+        "/accounts/consent/",
+        "/accounts/logout/",
+        "/language/",
+        "/oidc/logout/",
+    )
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -20,5 +28,6 @@ class ConsentRequiredMiddleware:
             and request.user.is_authenticated
             and not request.path.startswith(self.ALLOWED_PREFIXES)
         ):
-            return redirect(f"{reverse('accounts:consent')}?next={request.get_full_path()}")
+            query = urlencode({"next": request.get_full_path()})
+            return redirect(f"{reverse('accounts:consent')}?{query}")
         return self.get_response(request)

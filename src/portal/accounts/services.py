@@ -419,6 +419,7 @@ def member_reset_password(*, member: Member, password: str, channel: str, reques
     member = Member.objects.select_for_update().get(pk=member.pk)
     member.set_password(password)
     member.save(update_fields=["password"])
+    _end_sign_ins(member, request=request, keep_current=False)
     audit_record(
         actor=member,
         actor_role="member",
@@ -438,6 +439,15 @@ def member_reset_password(*, member: Member, password: str, channel: str, reques
         )
 
 
+def _end_sign_ins(member: Member, *, request, keep_current: bool) -> None:
+    """SSO-07, SSO-10: the sessions a new password ends are ended at the connected systems
+    too, at once (Django drops the portal sessions only at their next request)."""
+    from portal.identity.services import issuer_for, sign_ins_end
+
+    current = request.session.session_key if (request is not None and keep_current) else ""
+    sign_ins_end(member=member, keep_key=current or "", issuer=issuer_for(request))
+
+
 def _confirm_password(member: Member, password: str, *, field: str) -> None:
     """A logged-in member proves it is them again; the tries are limited like a login's."""
     if rate_limit_hit(scope="password-check", key=str(member.pk), limit=10, window_seconds=900):
@@ -454,6 +464,7 @@ def member_change_password(*, member: Member, current: str, new: str, request=No
     _confirm_password(member, current, field="current_password")
     member.set_password(new)
     member.save(update_fields=["password"])
+    _end_sign_ins(member, request=request, keep_current=True)
     audit_record(actor=member, action="member.password_change", target=member, request=request)
     with translation.override(member.language or "th"):
         _notify_verified_channels(
@@ -613,6 +624,7 @@ def member_close(*, member: Member, reason: str, password: str, request=None) ->
         member.avatar = None
         member.pid_encrypted = ""
         member.set_unusable_password()  # also ends every session of the member
+        _end_sign_ins(member, request=request, keep_current=False)
         member.status = Member.Status.CLOSED
         member.closed_at = timezone.now()
         member.closure_reason = reason

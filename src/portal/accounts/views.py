@@ -25,7 +25,7 @@ from portal.core.thaiid import pid_hash
 from portal.core.views import posted_data, posted_files
 from portal.identity import thaid
 from portal.identity.selectors import two_factor_enabled
-from portal.identity.services import member_session_record
+from portal.identity.services import member_session_record, session_key_moved
 from portal.registries.base import RegistryUnavailable
 
 REGISTRATION = "registration"
@@ -184,7 +184,9 @@ def login_locked_out(request, credentials, *args, **kwargs):
 
 @require_http_methods(["GET", "POST"])
 def login_view(request):
-    if request.user.is_authenticated:
+    # A member already logged in goes on, unless a connected system asked that they log in
+    # again (OIDC prompt=login).
+    if request.user.is_authenticated and not request.session.get(REAUTHENTICATE):
         return redirect(_safe_next(request, reverse("core:home")))
     form = forms.LoginForm(posted_data(request), request=request)
     if request.method == "POST" and form.is_valid():
@@ -218,11 +220,19 @@ def login_view(request):
 
 
 TWO_FACTOR_PENDING = "two_factor_pending"
+REAUTHENTICATE = "reauthenticate"
 
 
 def finish_login(request, member, *, next_url: str = ""):
     """Log the member in (all factors passed) and send them where they should start."""
+    # Logging in again (a connected system asked for it, prompt=login) keeps the session but
+    # gives it a new key: what hangs on the old key follows.
+    again = request.user.is_authenticated and request.user.pk == member.pk
+    old_key = request.session.session_key
     login(request, member, backend="portal.accounts.backends.NationalIdBackend")
+    request.session.pop(REAUTHENTICATE, None)
+    if again:
+        session_key_moved(old_key=old_key, new_key=request.session.session_key)
     member_session_record(request=request)
     if selectors.consent_documents_unanswered(member=member):
         request.session[CONSENT_PENDING] = True
@@ -655,7 +665,9 @@ def password_change(request):
             _apply_error(form, error)
         else:
             # This session goes on; every other one ends (SSO-10).
+            old_key = request.session.session_key
             update_session_auth_hash(request, request.user)
+            session_key_moved(old_key=old_key, new_key=request.session.session_key)
             messages.success(request, _("Your password was changed."))
             return redirect("accounts:settings")
     return render(request, "accounts/password_change.html", {"form": form})

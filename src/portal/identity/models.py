@@ -155,9 +155,12 @@ class SignIn(models.Model):
     business = models.ForeignKey(
         "operators.Business", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # No database constraint: the grant row is deleted once its code is exchanged, and
+    # clearing this column then would cost an UPDATE on every token request.
     grant = models.OneToOneField(
         "oauth2_provider.Grant",
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         null=True,
         blank=True,
         related_name="sign_in",

@@ -10,10 +10,13 @@ What the portal adds to the toolkit:
 - `sub` is an opaque, stable identifier of the member, never the national ID or the row id.
 """
 
+import base64
 import hashlib
 import hmac
+from urllib.parse import unquote_plus
 
 from django.conf import settings
+from jwcrypto import jwk, jws
 from oauth2_provider.models import AccessToken, IDToken
 from oauth2_provider.oauth2_validators import OAuth2Validator
 
@@ -35,6 +38,45 @@ UNUSED_BUSINESS_FIELDS = (
     "business__other_contacts",
     "business__pid_encrypted",
 )
+
+
+def _claimed_client_id(request) -> str:
+    """The client id a token request claims, before it is authenticated."""
+    if request.client_id:
+        return str(request.client_id)
+    auth = request.headers.get("HTTP_AUTHORIZATION", "")
+    if auth.startswith("Basic "):
+        try:
+            decoded = base64.b64decode(auth[6:]).decode()
+        except (ValueError, UnicodeDecodeError):
+            return ""
+        return unquote_plus(decoded.split(":", 1)[0])
+    return ""
+
+
+def signing_keys_by_kid() -> dict:
+    """kid -> key, for the active and the retired signing keys (parsed once per process)."""
+    pems = (
+        settings.OAUTH2_PROVIDER["OIDC_RSA_PRIVATE_KEY"],
+        *settings.OAUTH2_PROVIDER["OIDC_RSA_PRIVATE_KEYS_INACTIVE"],
+    )
+    cached = _keys_cache.get(pems)
+    if cached is None:
+        keys = [jwk.JWK.from_pem(pem.encode()) for pem in pems if pem]
+        cached = {key.thumbprint(): key for key in keys}
+        _keys_cache.clear()
+        _keys_cache[pems] = cached
+    return cached
+
+
+_keys_cache: dict = {}
+
+
+def portal_session_alive(session_key: str) -> bool:
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    return Session.objects.filter(session_key=session_key, expire_date__gt=timezone.now()).exists()
 
 
 def public_subject(member_id: int) -> str:
@@ -122,14 +164,15 @@ class PortalValidator(OAuth2Validator):
 
     def authenticate_client(self, request, *args, **kwargs):
         """Client secrets are long and random, but guessing is still throttled: after too many
-        failures from one address, no client authenticates from it until the window ends."""
-        address = request.headers.get("REMOTE_ADDR", "")
+        failures for one client from one address, that client does not authenticate from
+        there until the window ends (other clients behind the same address are not held)."""
+        key = f"{_claimed_client_id(request)}:{request.headers.get('REMOTE_ADDR', '')}"
         limit = settings.OIDC_CLIENT_AUTH_FAILURES_PER_WINDOW
-        if rate_limit_count(scope="oidc-client-auth", key=address) >= limit:
+        if rate_limit_count(scope="oidc-client-auth", key=key) >= limit:
             return False
         if super().authenticate_client(request, *args, **kwargs):
             return True
-        rate_limit_hit(scope="oidc-client-auth", key=address, limit=limit, window_seconds=600)
+        rate_limit_hit(scope="oidc-client-auth", key=key, limit=limit, window_seconds=600)
         return False
 
     def _system(self, client) -> ConnectedSystem | None:
@@ -155,6 +198,14 @@ class PortalValidator(OAuth2Validator):
     def get_default_scopes(self, client_id, request, *args, **kwargs):
         return ["openid"]
 
+    # prompt=none: oauthlib asks these; the authorization view decides (it answers
+    # login_required or consent_required itself when the member would have to act).
+    def validate_silent_login(self, request):
+        return True
+
+    def validate_silent_authorization(self, request):
+        return True
+
     # --- the sign-in travels with the grant and the tokens --------------------------------
 
     def save_authorization_code(self, client_id, code, request, *args, **kwargs):
@@ -176,7 +227,7 @@ class PortalValidator(OAuth2Validator):
             .defer(*UNUSED_BUSINESS_FIELDS)
             .first()
         )
-        if sign_in is None or sign_in.ended_at is not None:
+        if sign_in is None or sign_in.ended_at is not None or not request.user.is_active:
             return False
         request.portal_sign_in = sign_in
         return True
@@ -192,7 +243,11 @@ class PortalValidator(OAuth2Validator):
             .defer(*(f"sign_in__{field}" for field in UNUSED_BUSINESS_FIELDS))
             .first()
         )
-        if link is None or link.sign_in.ended_at is not None:
+        if link is None or link.sign_in.ended_at is not None or not request.user.is_active:
+            return False
+        # Like a Keycloak SSO session: a system keeps refreshing only while the portal session
+        # the member signed in from is alive.
+        if not portal_session_alive(link.sign_in.session_key):
             return False
         request.portal_sign_in = link.sign_in
         return True
@@ -236,7 +291,7 @@ class PortalValidator(OAuth2Validator):
         if not super().validate_bearer_token(token, scopes, request):
             return False
         sign_in = self._sign_in_of(request)
-        return sign_in is not None and sign_in.ended_at is None
+        return sign_in is not None and sign_in.ended_at is None and request.user.is_active
 
     # --- claims (SSO-06) ------------------------------------------------------------------
 
@@ -245,6 +300,23 @@ class PortalValidator(OAuth2Validator):
         claims.update(business_claims(self._sign_in_of(request)))
         claims["sub"] = public_subject(request.user.pk)
         return claims
+
+    def get_oidc_claims(self, token, token_handler, request):
+        """ID tokens travel in URLs (`id_token_hint` at logout) and browser histories, so they
+        carry only `sub` (and `sid`): names, national ID, business and factories are read
+        from userinfo, with the access token (SSO-06)."""
+        if token_handler is not None:  # building an ID token, not answering userinfo
+            return {"sub": public_subject(request.user.pk)}
+        return super().get_oidc_claims(token, token_handler, request)
+
+    # --- keys -----------------------------------------------------------------------------
+
+    def _get_key_for_token(self, token):
+        """The key that signed this token, by its `kid`: the active key or a retired one still
+        published, so that logout hints signed before a rotation still validate."""
+        unverified = jws.JWS()
+        unverified.deserialize(token)
+        return signing_keys_by_kid().get(unverified.jose_header.get("kid"))
 
     def get_discovery_claims(self, request):
         return ["sub", "sid", *self.oidc_claim_scope]

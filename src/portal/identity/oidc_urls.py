@@ -19,6 +19,6 @@ urlpatterns = [
     path("oidc/authorize/", oidc_views.PortalAuthorizationView.as_view(), name="authorize"),
     path("oidc/token/", dot.TokenView.as_view(), name="token"),
     path("oidc/userinfo/", dot.UserInfoView.as_view(), name="user-info"),
-    path("oidc/logout/", dot.RPInitiatedLogoutView.as_view(), name="rp-initiated-logout"),
+    path("oidc/logout/", oidc_views.PortalLogoutView.as_view(), name="rp-initiated-logout"),
     path("oidc/revoke/", dot.RevokeTokenView.as_view(), name="revoke-token"),
 ]

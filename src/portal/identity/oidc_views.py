@@ -4,16 +4,24 @@ that is the hand-off's last step (choose business, consent: SVC-02) for logins t
 connected system starts by itself."""
 
 import json
+import uuid
 
 from django import forms
+from django.db import transaction
 from django.http import JsonResponse
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from oauth2_provider.exceptions import OAuthToolkitError
 from oauth2_provider.forms import AllowForm
-from oauth2_provider.views import AuthorizationView, ConnectDiscoveryInfoView
-from oauthlib.oauth2.rfc6749.errors import ConsentRequired, InvalidRequestError
+from oauth2_provider.views import (
+    AuthorizationView,
+    ConnectDiscoveryInfoView,
+    RPInitiatedLogoutView,
+)
+from oauth2_provider.views.oidc import _load_id_token
+from oauthlib.oauth2.rfc6749.errors import ConsentRequired, InvalidRequestError, LoginRequired
 
+from portal.accounts.views import REAUTHENTICATE
 from portal.services import selectors as service_selectors
 from portal.services import services as service_services
 
@@ -43,6 +51,34 @@ class DiscoveryView(ConnectDiscoveryInfoView):
         answer["Access-Control-Allow-Origin"] = "*"
         answer["Cache-Control"] = "public, max-age=3600"
         return answer
+
+
+class PortalLogoutView(RPInitiatedLogoutView):
+    """RP-initiated logout. The system's own sign-in (the `sid` of its ID token) ends, and
+    the portal session if the browser has one (which ends that session's other sign-ins,
+    SSO-07). Nothing else: a logout hint of one system never revokes the tokens of another
+    system or of another session (the toolkit's token deletion is off)."""
+
+    def do_logout(
+        self, application=None, post_logout_redirect_uri=None, state=None, token_user=None
+    ):
+        from portal.identity.services import issuer_for, sign_ins_end
+
+        hint = self.request.GET.get("id_token_hint") or self.request.POST.get("id_token_hint")
+        if hint and application is not None and token_user is not None:
+            _id_token, claims = _load_id_token(hint)
+            try:
+                sid = str(uuid.UUID(str((claims or {}).get("sid"))))
+            except ValueError:
+                sid = None
+            if sid:
+                sign_ins_end(
+                    sign_in_ids=[sid],
+                    member=token_user,
+                    system=service_selectors.system_for_client(client_id=application.client_id),
+                    issuer=issuer_for(self.request),
+                )
+        return super().do_logout(application, post_logout_redirect_uri, state, token_user)
 
 
 class HandOffForm(AllowForm):
@@ -76,6 +112,9 @@ class PortalAuthorizationView(AuthorizationView):
             return self.error_response(error, application)
         prompt = set(request.GET.get("prompt", "").split())
         if "login" in prompt:
+            # The login page asks again even though the member is logged in; the request
+            # comes back here without `prompt`.
+            request.session[REAUTHENTICATE] = True
             return self.handle_prompt_login()
         page = self._page_state(system)
         handoff = service_services.handoff_peek(
@@ -108,14 +147,35 @@ class PortalAuthorizationView(AuthorizationView):
                 redirect_uri=credentials["redirect_uri"],
             )
             return self.error_response(error, application)
-        # The toolkit's own page fills the hidden fields of the form; ours adds the rest.
+        # The toolkit's own page fills the hidden fields of the form; ours adds the rest. Its
+        # `approval_prompt=auto` (skip the page when any token exists) must never apply here:
+        # consent, business and readiness are decided above.
+        request.GET = request.GET.copy()
+        request.GET.pop("approval_prompt", None)
         response = super().get(request, *args, **kwargs)
         if hasattr(response, "context_data") and holding is not None:
             response.context_data["form"].initial["holding"] = holding.pk
         return response
 
+    def handle_no_permission(self):
+        """Not logged in: the login page, unless the system asked for no interaction
+        (prompt=none), which gets `login_required` back at its redirect URI."""
+        if "none" in self.request.GET.get("prompt", "").split():
+            try:
+                _scopes, credentials = self.validate_authorization_request(self.request)
+            except OAuthToolkitError as error:
+                return self.error_response(error, application=None)
+            system = service_selectors.system_for_client(client_id=credentials["client_id"])
+            error = OAuthToolkitError(
+                error=LoginRequired(state=credentials.get("state")),
+                redirect_uri=credentials["redirect_uri"],
+            )
+            return self.error_response(error, system.client)
+        return super().handle_no_permission()
+
     # --- POST: the member chose a business and answered the consent ----------------------
 
+    @transaction.atomic
     def form_valid(self, form):
         system = service_selectors.system_for_client(client_id=form.cleaned_data["client_id"])
         if system is None:
@@ -133,6 +193,9 @@ class PortalAuthorizationView(AuthorizationView):
                 form.add_error("holding", _choose_business_message())
                 return self.form_invalid(form)
         service_services.consent_give(member=self.request.user, system=system, request=self.request)
+        service_services.handoff_take(
+            session=self.request.session, client_id=system.client.client_id
+        )
         self.portal_business_id = holding.business_id if holding else None
         return super().form_valid(form)
 

@@ -224,11 +224,24 @@ def issuer_for(request) -> str:
     """The issuer the connected systems know (the portal's base URL)."""
     from oauth2_provider.settings import oauth2_settings
 
+    if oauth2_settings.OIDC_ISS_ENDPOINT:
+        return oauth2_settings.OIDC_ISS_ENDPOINT
     if request is None or not (
         request.META.get("HTTP_HOST") or request.META.get("SERVER_NAME")
     ):  # no request, or one made up outside HTTP (test client's logout())
         return settings.SITE_URL.rstrip("/")
     return oauth2_settings.oidc_issuer(request)
+
+
+@transaction.atomic
+def session_key_moved(*, old_key: str, new_key: str) -> None:
+    """Django gave the session a new key (password change, logging in again): the session's
+    row on the sessions page and its sign-ins to connected systems follow it."""
+    from portal.identity.models import MemberSession, SignIn
+
+    if old_key and new_key and old_key != new_key:
+        MemberSession.objects.filter(session_key=old_key).update(session_key=new_key)
+        SignIn.objects.filter(session_key=old_key).update(session_key=new_key)
 
 
 @transaction.atomic
@@ -238,11 +251,14 @@ def sign_ins_end(
     member=None,
     keep_key: str = "",
     system=None,
+    business_id: int | None = None,
+    sign_in_ids: list[str] | None = None,
     issuer: str,
 ) -> int:
-    """End the sign-ins to connected systems made from these portal sessions (or all of a
-    member's but the current session's, or all of a member's to one system): their tokens die
-    at once, and each system that supports it is told by back-channel logout after commit."""
+    """End the sign-ins to connected systems that match every filter given: made from these
+    portal sessions; of this member (but not from the session `keep_key`); to this system;
+    for this business; these very ones. Their tokens die at once, and each system that
+    supports it is told by back-channel logout after commit."""
     from oauth2_provider.models import AccessToken, IDToken, RefreshToken
 
     from portal.identity.models import SignIn
@@ -255,6 +271,10 @@ def sign_ins_end(
         rows = rows.filter(member=member).exclude(session_key=keep_key)
     if system is not None:
         rows = rows.filter(system=system)
+    if business_id is not None:
+        rows = rows.filter(business_id=business_id)
+    if sign_in_ids is not None:
+        rows = rows.filter(pk__in=sign_in_ids)
     ended = list(rows.select_for_update().values_list("pk", "system__backchannel_logout_uri"))
     if not ended:
         return 0
@@ -284,14 +304,18 @@ def connected_system_register_client(
     post_logout_redirect_uris: list[str] = (),
     client_id: str = "",
     client_secret: str = "",
+    rotate_secret: bool = False,
 ):
     """Register (or update) the OIDC client of a connected system: exact redirect URIs only,
     confidential, authorization code with PKCE, RS256 ID tokens. Returns (client, secret);
-    the secret is stored hashed, so it is shown only now."""
+    the secret is stored hashed, so it is shown only now. Updating a client keeps its secret
+    (None is returned) unless a new one is asked for."""
     from oauth2_provider.models import Application
 
-    secret = client_secret or secrets.token_urlsafe(48)
     client = system.client or Application()
+    secret = None
+    if client.pk is None or rotate_secret or client_secret:
+        secret = client_secret or secrets.token_urlsafe(48)
     if client_id:
         client.client_id = client_id
     client.name = system.name_en
@@ -300,7 +324,8 @@ def connected_system_register_client(
     client.algorithm = Application.RS256_ALGORITHM
     client.redirect_uris = " ".join(redirect_uris)
     client.post_logout_redirect_uris = " ".join(post_logout_redirect_uris)
-    client.client_secret = secret
+    if secret is not None:
+        client.client_secret = secret
     client.hash_client_secret = True
     client.skip_authorization = False
     client.save()

@@ -1,6 +1,8 @@
 """Delivering back-channel logout tokens (SSO-07) in the background, after the session's end
 is committed."""
 
+from datetime import timedelta
+
 import httpx
 from django.conf import settings
 from django.db import transaction
@@ -16,12 +18,16 @@ from portal.identity.oidc import public_subject
 TRANSPORT: httpx.BaseTransport | None = None
 
 
+ATTEMPTS = 3
+RETRY_DELAYS_SECONDS = (30, 300)
+
+
 @task()
-def send_backchannel_logout(sign_in_id: str, issuer: str) -> str:
-    """POST the logout token to the system's back-channel logout URI. One attempt: the
-    member's tokens are already dead at the portal, so a system that misses the call can
-    no longer refresh or call userinfo; its own session ends when its own timeout does.
-    The outcome is kept on the sign-in for officers to see."""
+def send_backchannel_logout(sign_in_id: str, issuer: str, attempt: int = 1) -> str:
+    """POST the logout token to the system's back-channel logout URI; a system that is down
+    is tried again after 30 s and 5 minutes (where the task backend can wait). The member's
+    tokens are already dead at the portal, so a system that never gets the call can no longer
+    refresh or call userinfo. The outcome is kept on the sign-in."""
     sign_in = SignIn.objects.select_related("system__client").get(pk=sign_in_id)
     system = sign_in.system
     if not system.backchannel_logout_uri or system.client is None:
@@ -42,11 +48,16 @@ def send_backchannel_logout(sign_in_id: str, issuer: str) -> str:
                 data={"logout_token": token},
                 headers={"Cache-Control": "no-store"},
             )
-        if response.status_code != 200:
+        if not response.is_success:
             error = f"HTTP {response.status_code}"
     except httpx.HTTPError as exc:
         error = type(exc).__name__
     SignIn.objects.filter(pk=sign_in.pk).update(logout_sent_at=timezone.now(), logout_error=error)
+    # A 4xx is the system refusing this token: sending it again would not help.
+    retry = error and not error.startswith("HTTP 4") and attempt < ATTEMPTS
+    if retry and send_backchannel_logout.get_backend().supports_defer:
+        later = timezone.now() + timedelta(seconds=RETRY_DELAYS_SECONDS[attempt - 1])
+        send_backchannel_logout.using(run_after=later).enqueue(sign_in_id, issuer, attempt + 1)
     return error or "sent"
 
 

@@ -280,7 +280,7 @@ def finish(request) -> tuple[ThaidIdentity, str]:
     flow = request.session.pop(SESSION_FLOW, None)
     if not flow:
         raise ThaidError("no_flow")
-    if not secrets.compare_digest(request.GET.get("state", ""), flow["state"]):
+    if not secrets.compare_digest(request.GET.get("state", "").encode(), flow["state"].encode()):
         raise ThaidError("state_mismatch")
     error = request.GET.get("error", "")
     if error == "access_denied":

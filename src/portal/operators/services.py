@@ -461,6 +461,13 @@ def business_registry_refresh(*, member, business_id: int, request=None) -> Busi
 # --- removal (BIZ-10) and the officer's decision (ADM-02, ADM-03) --------------------------
 
 
+def _end_sign_ins_for(holding: Holding, *, request) -> None:
+    """SSO-06: a connected system signed in for this business loses it with the holding."""
+    from portal.identity.services import issuer_for, sign_ins_end
+
+    sign_ins_end(member=holding.member, business_id=holding.business_id, issuer=issuer_for(request))
+
+
 @transaction.atomic
 def holding_remove(*, member, holding_id: int, request=None) -> Holding:
     """Remove a business from this member's profile only; nothing done in its name changes."""
@@ -473,6 +480,7 @@ def holding_remove(*, member, holding_id: int, request=None) -> Holding:
         raise OperatorError(_("This business is not in your profile."), code="not_held")
     holding.removed_at = timezone.now()
     holding.save(update_fields=["removed_at"])
+    _end_sign_ins_for(holding, request=request)
     audit_record(
         actor=member,
         action="business.remove",
@@ -617,6 +625,7 @@ def holder_removal_request_decide(
         if target.removed_at is None:
             target.removed_at = timezone.now()
             target.save(update_fields=["removed_at"])
+            _end_sign_ins_for(target, request=request)
     audit_record(
         actor=officer,
         actor_role="officer",

@@ -16,6 +16,11 @@ class Command(BaseCommand):
         parser.add_argument("--initiate-login-uri", required=True)
         parser.add_argument("--backchannel-logout-uri", default="")
         parser.add_argument("--post-logout-redirect-uri", action="append", default=[])
+        parser.add_argument(
+            "--rotate-secret",
+            action="store_true",
+            help="give an existing client a new secret (the old one stops working at once)",
+        )
 
     def handle(self, *args, **options):
         system = ConnectedSystem.objects.filter(slug=options["slug"]).first()
@@ -27,6 +32,10 @@ class Command(BaseCommand):
             initiate_login_uri=options["initiate_login_uri"],
             backchannel_logout_uri=options["backchannel_logout_uri"],
             post_logout_redirect_uris=options["post_logout_redirect_uri"],
+            rotate_secret=options["rotate_secret"],
         )
         self.stdout.write(f"client_id: {client.client_id}")
-        self.stdout.write(f"client_secret (shown once): {secret}")
+        if secret is None:
+            self.stdout.write("client_secret: unchanged (--rotate-secret gives a new one)")
+        else:
+            self.stdout.write(f"client_secret (shown once): {secret}")
