@@ -335,7 +335,7 @@ def test_fac_02_list_and_filter_cost_the_same_queries_whatever_the_profile_size(
     with django_assert_num_queries(expected):
         page = large_client.get(f"/factories/?business={large_company.pk}")
     rows = page.context["rows"]
-    assert len(rows) == 6 and {r.holding_id for r in rows} == {large_company.pk}
+    assert len(rows) == 6 and {r["holding_id"] for r in rows} == {large_company.pk}
     html = page.content.decode()
     assert f'<option value="{large_company.pk}" selected>' in html
     assert '<label for="filter_business">' in html
@@ -346,8 +346,8 @@ def test_fac_02_the_list_links_each_factory_to_its_detail(client, member, world)
     page = client.get("/factories/")
     html = page.content.decode()
     for row in page.context["rows"]:
-        assert f'href="/factories/{row.pk}/"' in html
-        assert client.get(f"/factories/{row.pk}/").status_code == 200
+        assert f'href="/factories/{row["pk"]}/"' in html
+        assert client.get(f"/factories/{row['pk']}/").status_code == 200
     assert 'href="/factories/search/"' in html and 'href="/factories/add/"' in html
 
 

@@ -6,7 +6,8 @@ the member's own rows, so another member's factory is never found (a 404 in the 
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
@@ -217,6 +218,30 @@ def member_factories(*, member, holding_id: int | None = None) -> QuerySet[Facto
         rows = rows.filter(holding_id=holding_id)
     return rows.select_related("factory", "holding__business").order_by(
         "factory__name_th", "factory__factory_no", "id"
+    )
+
+
+def member_factory_rows(*, member, holding_id: int | None = None):
+    """The factory list's rows as plain values (no model objects): a consultant's page of 50
+    factories renders in a fraction of the time (docs/benchmarks.md). Same order and filter as
+    member_factories."""
+    return (
+        member_factories(member=member, holding_id=holding_id)
+        .annotate(
+            business_name=Coalesce(
+                NullIf("holding__business__trade_name_th", Value("")),
+                "holding__business__name_th",
+            )
+        )
+        .values(
+            "pk",
+            "holding_id",
+            "business_name",
+            name_th=F("factory__name_th"),
+            factory_no=F("factory__factory_no"),
+            province=F("factory__province"),
+            status=F("factory__status"),
+        )
     )
 
 

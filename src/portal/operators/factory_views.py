@@ -56,8 +56,8 @@ def factory_list(request):
             raise Http404 from exc
         if holding_id not in {pk for pk, _name in holdings}:
             raise Http404
-    rows = factory_selectors.member_factories(member=request.user, holding_id=holding_id)
-    page = paginate(request, rows.defer("factory__address", "holding__business__registry_data"))
+    rows = factory_selectors.member_factory_rows(member=request.user, holding_id=holding_id)
+    page = paginate(request, rows)
     return render(
         request,
         "factories/factory_list.html",
