@@ -79,15 +79,19 @@ def test_sso_01_svc_02_login_with_2fa_open_a_service_and_log_out_everywhere(
     assert page.locator("button[name=withdraw]").count() == 1
     assert_accessible(page)
 
-    # Logging out of the portal ends the connected system's session (back-channel).
-    page.locator("header form[action='/accounts/logout/'] button").click()
+    # Logging out of the portal (here through the provider's logout page, which asks first)
+    # ends the connected system's session too (back-channel).
+    page.goto("/oidc/logout/")
+    assert_accessible(page)
+    page.locator("main button[name=allow]").click()
     page.wait_for_url(re.compile(r".*/$"))
+    assert page.locator("header a[href='/accounts/login/']").is_visible()
     connected.reload()
     assert connected.get_by_test_id("signed-out").is_visible()
 
 
 def test_sso_07_logging_out_in_the_connected_system_logs_out_of_the_portal(
-    page, live_server, solve_robot_check
+    page, live_server, solve_robot_check, assert_accessible
 ):
     register_sample_clients([live_server.url])
     system = ConnectedSystem.objects.filter(needs_business=False).first() or (
@@ -105,6 +109,7 @@ def test_sso_07_logging_out_in_the_connected_system_logs_out_of_the_portal(
     solve_robot_check(page)
     page.get_by_role("button", name="เข้าสู่ระบบ", exact=True).click()
     page.wait_for_url("**/oidc/authorize/**")
+    assert_accessible(page)
     page.locator("button[name=allow]").click()
     page.wait_for_url(f"**/sandbox/connected/{system.slug}/")
     assert page.get_by_test_id("signed-in").is_visible()
