@@ -16,12 +16,13 @@ import json
 import multiprocessing
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
+
+from common import free_port  # bench/ is on the path: scripts run as bench/<name>.py
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
@@ -54,12 +55,6 @@ def bare_hash_rate(variant: dict, *, processes: int, seconds: float) -> float:
             [(variant["time"], variant["memory"], variant["parallelism"], seconds)] * processes,
         )
     return sum(counts) / seconds
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _env(variant: dict, database_url: str) -> dict:
@@ -204,7 +199,7 @@ def portal_login_rate(variant: dict, *, workers: int, clients: int, seconds: flo
 
     env = _env(variant, db)
     pids = _prepare(env, members=200)
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [
             str(Path(PYTHON).parent / "gunicorn"),

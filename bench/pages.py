@@ -25,13 +25,13 @@ import argparse
 import functools
 import os
 import signal
-import socket
 import statistics
-import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
+
+from common import pct, start_server  # bench/ is on the path: scripts run as bench/<name>.py
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = Path(__file__).resolve().parent
@@ -206,46 +206,6 @@ def count_queries(session_key: str, pages: dict[str, str]) -> dict[str, tuple[in
 # --- the server and the clients ------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(env: dict, workers: int):
-    import httpx
-
-    port = _free_port()
-    server = subprocess.Popen(
-        [
-            str(Path(PYTHON).parent / "gunicorn"),
-            "pages:application",
-            "--pythonpath",
-            str(BENCH),
-            "--workers",
-            str(workers),
-            "--threads",
-            "2",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            httpx.get(base + "/healthz", timeout=1)
-            return server, base
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    os.killpg(server.pid, signal.SIGTERM)
-    raise SystemExit("gunicorn did not answer /healthz within 20 s")
-
-
 def load(base, path, session_key, *, clients, max_requests, seconds):
     """Requests from `clients` threads until max_requests in all or `seconds` have passed.
     Returns (client latencies ms, server times ms, elapsed s, non-200 answers)."""
@@ -283,12 +243,6 @@ def load(base, path, session_key, *, clients, max_requests, seconds):
     for thread in threads:
         thread.join()
     return latencies, server_times, time.perf_counter() - started, failures[0]
-
-
-def pct(values: list[float], q: float) -> float:
-    """Nearest-rank percentile."""
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered) + 0.5) - 1))]
 
 
 def measure(base, path, session_key, args) -> dict:
@@ -374,7 +328,9 @@ def main():
         )
     connection.close()
 
-    server, base = start_server(env, args.workers)
+    server, base = start_server(
+        env, args.workers, app="pages:application", extra=("--pythonpath", str(BENCH))
+    )
     print(
         f"\ngunicorn {args.workers} workers x 2 threads; serial phase 1 client "
         f"(<= {args.requests} requests or {args.seconds:.0f} s), concurrent phase "

@@ -48,7 +48,6 @@ import os
 import re
 import secrets
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -56,6 +55,8 @@ import threading
 import time
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
+
+from common import pct, start_server  # bench/ is on the path: scripts run as bench/<name>.py
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = Path(__file__).resolve().parent
@@ -203,44 +204,6 @@ def code_flow(base: str, session_key: str, holding_id: int) -> tuple[dict, bool]
 
 
 # --- the server ------------------------------------------------------------------------------
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(env: dict, workers: int):
-    import httpx
-
-    port = _free_port()
-    server = subprocess.Popen(
-        [
-            str(Path(PYTHON).parent / "gunicorn"),
-            "portal.wsgi:application",
-            "--workers",
-            str(workers),
-            "--threads",
-            "2",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            httpx.get(base + "/healthz", timeout=1)
-            return server, base
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    os.killpg(server.pid, signal.SIGTERM)
-    raise SystemExit("gunicorn did not answer /healthz within 20 s")
 
 
 # --- CPU time from /proc ---------------------------------------------------------------------
@@ -395,12 +358,6 @@ def run_phase(slots: list[Slot], request, seconds: float):
     if errors:
         raise SystemExit("aborted, the figures would be wrong: " + "; ".join(errors[:3]))
     return latencies, elapsed
-
-
-def pct(values: list[float], q: float) -> float:
-    """Nearest-rank percentile."""
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered) + 0.5) - 1))]
 
 
 def machine_busy() -> float:
