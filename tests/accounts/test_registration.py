@@ -76,6 +76,7 @@ def test_acc_02_year_is_buddhist_era(client, world):
     ids=["short", "no-digit", "no-special", "no-upper", "no-lower"],
 )
 def test_acc_03_password_policy_refuses(client, world, password):
+    """ACC-03 and SSO-05 as one policy: TISI's upper-case letter is required of everyone."""
     citizen = world.add_citizen()
     response = register(client, citizen, password1=password, password2=password)
     assert response.context["form"].errors["password1"]
