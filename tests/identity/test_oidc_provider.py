@@ -563,3 +563,30 @@ def test_sso_01_a_logout_hint_signed_before_a_key_rotation_is_still_accepted(
         },
     )
     assert response.status_code == 302 and response["Location"] == sso.POST_LOGOUT_URI
+
+
+def test_sso_07_the_sweep_ends_sign_ins_of_timed_out_sessions_and_forgets_old_ones(
+    client, member, own_business, transport
+):
+    from datetime import timedelta
+
+    from django.contrib.sessions.models import Session
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    flow = sso.Flow(sso.make_system(needs_business=False))
+    token = flow.exchange(transport, sign_in(client, flow))
+    call_command("sign_ins_sweep", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert sso.userinfo(transport, token["access_token"]).status_code == 200  # still alive
+
+    Session.objects.filter(session_key=client.session.session_key).update(
+        expire_date=timezone.now() - timedelta(seconds=1)
+    )
+    call_command("sign_ins_sweep", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    row = SignIn.objects.get(member=member)
+    assert row.ended_at is not None
+    assert sso.userinfo(transport, token["access_token"]).status_code == 401
+
+    SignIn.objects.filter(pk=row.pk).update(ended_at=timezone.now() - timedelta(days=31))
+    call_command("sign_ins_sweep", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert not SignIn.objects.filter(pk=row.pk).exists()

@@ -334,3 +334,33 @@ def connected_system_register_client(
     system.backchannel_logout_uri = backchannel_logout_uri
     system.save(update_fields=["client", "initiate_login_uri", "backchannel_logout_uri"])
     return client, secret
+
+
+SIGN_IN_KEEP_DAYS = 30
+
+
+def sign_ins_sweep(*, issuer: str) -> tuple[int, int]:
+    """Housekeeping for `manage.py sign_ins_sweep` (run every few minutes by the scheduler):
+    sign-ins whose portal session timed out are ended like a logout (their systems hear of it
+    by back-channel logout), and sign-ins ended more than 30 days ago are deleted.
+    Returns (ended, deleted)."""
+    from datetime import timedelta
+
+    from django.contrib.sessions.models import Session
+    from django.db.models import Exists, OuterRef
+
+    from portal.identity.models import SignIn
+
+    alive = Session.objects.filter(
+        session_key=OuterRef("session_key"), expire_date__gt=timezone.now()
+    )
+    dead_keys = list(
+        SignIn.objects.filter(ended_at__isnull=True)
+        .exclude(Exists(alive))
+        .values_list("session_key", flat=True)
+        .distinct()
+    )
+    ended = sign_ins_end(session_keys=dead_keys, issuer=issuer) if dead_keys else 0
+    cutoff = timezone.now() - timedelta(days=SIGN_IN_KEEP_DAYS)
+    deleted, _by_model = SignIn.objects.filter(ended_at__lt=cutoff).delete()
+    return ended, deleted
