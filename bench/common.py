@@ -12,6 +12,29 @@ ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
 
 
+def bench_env(database_url: str, **overrides: str) -> dict:
+    """The environment every benchmarked server runs with: the bench database, the sandbox,
+    no debug, Redis as cache (production-like: robot-check replay guard, rate limits),
+    lockout out of the way of thousands of logins."""
+    env = dict(os.environ)
+    env.update(
+        {
+            "DATABASE_URL": database_url,
+            "SANDBOX": "1",
+            "DEBUG": "0",
+            "TASKS_BACKEND": "immediate",
+            "AXES_FAILURE_LIMIT": "1000000",
+            "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14"),
+            "LOG_LEVEL": "WARNING",
+            "SANDBOX_WORLD": str(ROOT / "var" / "bench-world"),
+            "PYTHONPATH": str(ROOT / "src"),
+            "DJANGO_SETTINGS_MODULE": "portal.settings",
+            **overrides,
+        }
+    )
+    return env
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

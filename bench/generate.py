@@ -30,6 +30,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from common import bench_env  # bench/ is on the path: scripts run as bench/<name>.py
+
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
 PASSWORD = "iindustrY@2024"  # the same as bench/login.py
@@ -201,28 +203,6 @@ OLD_CATEGORIES = ["3(1)", "9(1)", "42(2)", "52(1)", "53(5)", "64(1)", "88", "101
 OLD_PROVINCES = ["สป", "ชบ", "รย", "นฐ", "ปท", "สค", "อย", "ฉช", "นม", "ขก", ""]
 LICENCES = ["ror_ngor_4"] * 7 + ["ror_ngor_2"] * 2 + ["ieat_03_2"]
 FACTORY_STATUSES = ["operating"] * 17 + ["temporarily_stopped", "not_started", "closed"]
-
-
-# --- environment (as bench/login.py gives the server) --------------------------------------
-
-
-def bench_env(database_url: str) -> dict:
-    env = dict(os.environ)
-    env.update(
-        {
-            "DATABASE_URL": database_url,
-            "SANDBOX": "1",
-            "DEBUG": "0",
-            "TASKS_BACKEND": "immediate",
-            "AXES_FAILURE_LIMIT": "1000000",
-            "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14"),
-            "LOG_LEVEL": "WARNING",
-            "SANDBOX_WORLD": str(ROOT / "var" / "bench-world"),
-            "PYTHONPATH": str(ROOT / "src"),
-            "DJANGO_SETTINGS_MODULE": "portal.settings",
-        }
-    )
-    return env
 
 
 def database_url() -> str:

@@ -22,7 +22,7 @@ import threading
 import time
 from pathlib import Path
 
-from common import free_port  # bench/ is on the path: scripts run as bench/<name>.py
+from common import bench_env, free_port  # bench/ is on the path: scripts run as bench/<name>.py
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
@@ -58,26 +58,12 @@ def bare_hash_rate(variant: dict, *, processes: int, seconds: float) -> float:
 
 
 def _env(variant: dict, database_url: str) -> dict:
-    env = dict(os.environ)
-    env.update(
-        {
-            "DATABASE_URL": database_url,
-            "SANDBOX": "1",
-            "DEBUG": "0",
-            "TASKS_BACKEND": "immediate",
-            "ARGON2_TIME_COST": str(variant["time"]),
-            "ARGON2_MEMORY_COST_KIB": str(variant["memory"]),
-            "ARGON2_PARALLELISM": str(variant["parallelism"]),
-            "AXES_FAILURE_LIMIT": "1000000",
-            # Production-like: the cache (robot-check replay guard, rate limits) is Redis.
-            "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14"),
-            "LOG_LEVEL": "WARNING",
-            "SANDBOX_WORLD": str(ROOT / "var" / "bench-world"),
-            "PYTHONPATH": str(ROOT / "src"),
-            "DJANGO_SETTINGS_MODULE": "portal.settings",
-        }
+    return bench_env(
+        database_url,
+        ARGON2_TIME_COST=str(variant["time"]),
+        ARGON2_MEMORY_COST_KIB=str(variant["memory"]),
+        ARGON2_PARALLELISM=str(variant["parallelism"]),
     )
-    return env
 
 
 def _prepare(env: dict, members: int) -> list[str]:

@@ -31,7 +31,11 @@ import threading
 import time
 from pathlib import Path
 
-from common import pct, start_server  # bench/ is on the path: scripts run as bench/<name>.py
+from common import (  # bench/ is on the path: scripts run as bench/<name>.py
+    bench_env,
+    pct,
+    start_server,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = Path(__file__).resolve().parent
@@ -284,7 +288,7 @@ def main():
     import generate
 
     url = generate.database_url()
-    env = generate.bench_env(url)
+    env = bench_env(url)
     env["PYTHONPATH"] = f"{ROOT / 'src'}:{BENCH}"
     generate.setup_django(env)
     from django.db import connection

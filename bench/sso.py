@@ -56,7 +56,11 @@ import time
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-from common import pct, start_server  # bench/ is on the path: scripts run as bench/<name>.py
+from common import (  # bench/ is on the path: scripts run as bench/<name>.py
+    bench_env,
+    pct,
+    start_server,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = Path(__file__).resolve().parent
@@ -515,7 +519,7 @@ def main():
 
     url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB)
     generate.ensure_database(url)
-    env = generate.bench_env(url)
+    env = bench_env(url)
     generate.migrate(env)
     generate.setup_django(env)
     from django.db import connection

@@ -122,11 +122,9 @@ class PortalAuthorizationView(AuthorizationView):
         )
         holding = None
         if page["readiness"].ready:
-            eligible = {h.pk: h for h in page["readiness"].eligible}
-            if handoff and handoff["holding"] in eligible:
-                holding = eligible[handoff["holding"]]
-            elif len(eligible) == 1:
-                holding = next(iter(eligible.values()))
+            holding = service_selectors.chosen_holding(
+                readiness=page["readiness"], holding_id=handoff["holding"] if handoff else None
+            )
         chosen = holding is not None or not system.needs_business
         if page["readiness"].ready and page["consented"] and chosen and "consent" not in prompt:
             service_services.handoff_take(session=request.session, client_id=application.client_id)
@@ -187,10 +185,11 @@ class PortalAuthorizationView(AuthorizationView):
             return self.form_invalid(form)
         holding = None
         if system.needs_business:
-            eligible = {h.pk: h for h in page["readiness"].eligible}
-            holding = eligible.get(form.cleaned_data.get("holding"))
+            holding = service_selectors.chosen_holding(
+                readiness=page["readiness"], holding_id=form.cleaned_data.get("holding")
+            )
             if holding is None:
-                form.add_error("holding", _choose_business_message())
+                form.add_error("holding", service_selectors.CHOOSE_BUSINESS)
                 return self.form_invalid(form)
         service_services.consent_give(member=self.request.user, system=system, request=self.request)
         service_services.handoff_take(
@@ -211,14 +210,7 @@ class PortalAuthorizationView(AuthorizationView):
     # --- the page ------------------------------------------------------------------------
 
     def _page_state(self, system) -> dict:
-        profile = service_selectors.member_profile(member=self.request.user)
-        return {
-            "system": system,
-            "system_name": service_selectors.system_name(system),
-            "readiness": service_selectors.readiness(system=system, profile=profile),
-            "consented": service_selectors.consent_current(member=self.request.user, system=system),
-            "shared_data": service_selectors.shared_data(system),
-        }
+        return service_selectors.handoff_page(member=self.request.user, system=system)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -230,9 +222,3 @@ class PortalAuthorizationView(AuthorizationView):
         if system is not None and "error" not in context:
             context.update(self._page_state(system))
         return context
-
-
-def _choose_business_message() -> str:
-    from django.utils.translation import gettext as _
-
-    return _("Choose the business you are acting for.")

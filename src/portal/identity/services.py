@@ -62,6 +62,16 @@ def _throttle(member) -> None:
         raise TwoFactorError(_("Too many codes were tried. Wait 5 minutes."), code="limited")
 
 
+def _locked_device(member, *, confirmed: bool) -> TwoFactorDevice | None:
+    """The member's authenticator (confirmed, or still being enrolled), locked for this
+    transaction: two requests with the same code must not both pass."""
+    return (
+        TwoFactorDevice.objects.select_for_update()
+        .filter(member=member, confirmed_at__isnull=not confirmed)
+        .first()
+    )
+
+
 def _check_code(device: TwoFactorDevice, code: str) -> int:
     """The time step the code belongs to (this one or the one before, for clock drift), once."""
     totp = pyotp.TOTP(decrypt_text(device.secret_encrypted))
@@ -81,11 +91,7 @@ def two_factor_confirm(*, member, code: str, request=None) -> list[str]:
     """Switch 2FA on with the app's first code; returns the recovery codes, shown once."""
     _throttle(member)
     with transaction.atomic():
-        device = (
-            TwoFactorDevice.objects.select_for_update()
-            .filter(member=member, confirmed_at__isnull=True)
-            .first()
-        )
+        device = _locked_device(member, confirmed=False)
         if device is None:
             raise TwoFactorError(_("Start again from the QR code."), code="no_device")
         step = _check_code(device, code)
@@ -106,11 +112,7 @@ def two_factor_verify(*, member, code: str) -> str:
     code = code.strip().replace(" ", "").replace("-", "")
     _throttle(member)
     with transaction.atomic():
-        device = (
-            TwoFactorDevice.objects.select_for_update()
-            .filter(member=member, confirmed_at__isnull=False)
-            .first()
-        )
+        device = _locked_device(member, confirmed=True)
         if device is None:
             return "none"
         if len(code) == 8:
@@ -135,11 +137,7 @@ def two_factor_off(*, member, code: str, request=None) -> None:
     """Switch off when logged in, with a fresh code (SSO-04)."""
     _throttle(member)
     with transaction.atomic():
-        device = (
-            TwoFactorDevice.objects.select_for_update()
-            .filter(member=member, confirmed_at__isnull=False)
-            .first()
-        )
+        device = _locked_device(member, confirmed=True)
         if device is None:
             raise TwoFactorError(_("Two-factor authentication is off."), code="off")
         _check_code(device, code)

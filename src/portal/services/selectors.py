@@ -139,6 +139,33 @@ def readiness(*, system: ConnectedSystem, profile: Profile) -> Readiness:
     return result
 
 
+CHOOSE_BUSINESS = _("Choose the business you are acting for.")
+
+
+def chosen_holding(*, readiness: Readiness, holding_id: int | None) -> Holding | None:
+    """The business the member acts for at a hand-off: the one they chose among those that
+    fit the service, else the only one that fits (never another member's, never one that
+    does not fit)."""
+    eligible = {holding.pk: holding for holding in readiness.eligible}
+    if holding_id in eligible:
+        return eligible[holding_id]
+    return next(iter(eligible.values())) if len(eligible) == 1 else None
+
+
+def handoff_page(*, member, system: ConnectedSystem) -> dict:
+    """What the hand-off pages and the authorization page show about a system for a member:
+    its names, readiness (SVC-03), whether consent is in force and what it shares (SVC-02)."""
+    return {
+        "system": system,
+        "system_name": system_name(system),
+        "notes": system_notes(system),
+        "agency": system.agency,
+        "readiness": readiness(system=system, profile=member_profile(member=member)),
+        "consented": consent_current(member=member, system=system),
+        "shared_data": shared_data(system),
+    }
+
+
 def catalogue(*, member=None) -> list[dict]:
     """SVC-01: the four categories with their services (and, for a member, each service's
     readiness), in three queries."""

@@ -40,19 +40,11 @@ def _system_or_404(slug: str):
 
 
 def _page(request, system, **extra) -> dict:
-    profile = selectors.member_profile(member=request.user)
-    context = {
-        "system": system,
-        "system_name": selectors.system_name(system),
-        "notes": selectors.system_notes(system),
-        "agency": system.agency,
-        "readiness": selectors.readiness(system=system, profile=profile),
-        "consented": selectors.consent_current(member=request.user, system=system),
-        "shared_data": selectors.shared_data(system),
+    return {
+        **selectors.handoff_page(member=request.user, system=system),
         "steps": HANDOFF_STEPS(),
+        **extra,
     }
-    context.update(extra)
-    return context
 
 
 def HANDOFF_STEPS():
@@ -70,13 +62,11 @@ def detail(request, slug):
     if request.method == "POST" and form.is_valid() and readiness.ready:
         holding = None
         if system.needs_business:
-            eligible = {h.pk: h for h in readiness.eligible}
-            if len(eligible) == 1:
-                holding = next(iter(eligible.values()))
-            else:
-                holding = eligible.get(form.cleaned_data["holding"])
+            holding = selectors.chosen_holding(
+                readiness=readiness, holding_id=form.cleaned_data["holding"]
+            )
             if holding is None:
-                form.add_error("holding", _("Choose the business you are acting for."))
+                form.add_error("holding", selectors.CHOOSE_BUSINESS)
         if not form.errors:
             services.handoff_remember(
                 session=request.session, system=system, holding_id=holding.pk if holding else None
