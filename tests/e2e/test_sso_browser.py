@@ -35,7 +35,7 @@ def member_with_two_businesses_and_2fa():
 
 
 def test_sso_01_svc_02_login_with_2fa_open_a_service_and_log_out_everywhere(
-    page, live_server, solve_robot_check, assert_accessible
+    page, live_server, solve_robot_check, assert_accessible, switch_language
 ):
     register_sample_clients([live_server.url])
     system = ConnectedSystem.objects.filter(needs_business=True, needs_factory=False).first()
@@ -60,8 +60,13 @@ def test_sso_01_svc_02_login_with_2fa_open_a_service_and_log_out_everywhere(
     page.locator("main form button.button").click()
     page.wait_for_url(f"**/services/{system.slug}/consent/")
     assert_accessible(page)
+    # The rest of the journey in English: the consent, the hand-off and the system's page.
+    switch_language(page, "en")
+    assert page.get_by_role("button", name="I consent").is_visible()
+    assert_accessible(page)
     page.locator("button[name=answer][value=accept]").click()
     page.wait_for_url(f"**/services/{system.slug}/open/")
+    assert page.get_by_test_id("open-system").inner_text().startswith("Open ")
     assert_accessible(page)
 
     # Opened by the member's own click, in a new tab: no popup blocker in the way.

@@ -132,6 +132,10 @@ def test_svc_02_no_consent_no_handoff(client, member):
     system = sso.make_system()
     holding = juristic(member)
     client.post(f"/services/{system.slug}/", {"holding": holding.pk})
+    # No answer at all: the page says so and nothing is recorded.
+    response = client.post(f"/services/{system.slug}/consent/", {})
+    assert response.status_code == 200 and response.context["form"].errors["answer"]
+    assert 'class="errors"' in response.content.decode()
     response = client.post(f"/services/{system.slug}/consent/", {"answer": "refuse"}, follow=True)
     assert not SystemConsent.objects.exists()
     assert response.redirect_chain[-1][0] == f"/services/{system.slug}/"
