@@ -16,16 +16,8 @@ from portal.registries.failures import (
     parse_failures,
 )
 
-pytestmark = pytest.mark.django_db  # the switches live in the database cache
-
-
-@pytest.fixture(autouse=True)
-def no_switches(settings):
-    settings.SANDBOX_FAILURES = ""
-    settings.SANDBOX_SLOW_SECONDS = 0.05
-    failures_reset()
-    yield
-    failures_reset()
+# The switches live in the database cache; no_failure_switches: conftest.py.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_failure_switches")]
 
 
 def test_every_registry_works_until_switched():

@@ -7,34 +7,13 @@ import threading
 import time
 
 import pytest
-from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from portal.core.http_client import HttpClient, circuit_breaker, circuit_breakers_reset
+from portal.core.http_client import HttpClient, circuit_breaker
 from portal.registries.base import RegistryUnavailable
 
-
-@pytest.fixture(scope="module")
-def server():
-    fake = HTTPServer(host="127.0.0.1", port=0, threaded=True)
-    fake.start()
-    yield fake
-    fake.clear()
-    fake.stop()
-
-
-@pytest.fixture(autouse=True)
-def clean(server, settings):
-    server.clear()
-    settings.REGISTRY_TIMEOUT_SECONDS = 1.0
-    settings.REGISTRY_RETRIES = 2
-    settings.REGISTRY_BACKOFF_SECONDS = 0.01
-    settings.REGISTRY_BREAKER_FAIL_MAX = 3
-    settings.REGISTRY_BREAKER_RESET_SECONDS = 60
-    circuit_breakers_reset()
-    yield
-    server.clear_all_handlers()
-    circuit_breakers_reset()
+# server, fresh_server and quick_http_client: tests/registries/conftest.py
+pytestmark = pytest.mark.usefixtures("fresh_server", "quick_http_client")
 
 
 @pytest.fixture

@@ -2,14 +2,11 @@
 retries, the circuit breaker, and no national ID in any log line."""
 
 import logging
-import threading
 import time
 
 import pytest
-from pytest_httpserver import HTTPServer
-from werkzeug import Request, Response
+from werkzeug import Response
 
-from portal.core.http_client import circuit_breakers_reset
 from portal.registries.base import RegistryUnavailable
 from portal.registries.dopa import CardCheck
 from portal.registries.http import HttpCitizenRegistry
@@ -20,51 +17,13 @@ LOOKUP = "/dopa/citizens/lookup"
 CARDS = "/dopa/cards/check"
 
 
-@pytest.fixture(scope="module")
-def server():
-    # Threaded, so that a handler kept waiting by one test cannot hold up the next.
-    fake = HTTPServer(host="127.0.0.1", port=0, threaded=True)
-    fake.start()
-    yield fake
-    fake.clear()
-    fake.stop()
-
-
-@pytest.fixture
-def hanging_dopa():
-    """A DOPA of its own that never answers in time, counting the calls it receives.
-
-    Its own server, so that its late answers never reach the next test's server log."""
-    release = threading.Event()
-    calls = []
-
-    def hang(request: Request) -> Response:
-        calls.append(request.path)
-        release.wait(5)
-        return Response("{}", content_type="application/json")
-
-    fake = HTTPServer(host="127.0.0.1", port=0, threaded=True)
-    fake.expect_request(LOOKUP, method="POST").respond_with_handler(hang)
-    fake.start()
-    yield fake.url_for("/dopa"), calls
-    release.set()
-    fake.stop()
+# server, fresh_server, quick_http_client and hanging_server: tests/registries/conftest.py
 
 
 @pytest.fixture(autouse=True)
-def fake_dopa(server, settings):
-    server.clear()
-    settings.DOPA_URL = server.url_for("/dopa")
+def fake_dopa(fresh_server, quick_http_client, settings):
+    settings.DOPA_URL = fresh_server.url_for("/dopa")
     settings.DOPA_TOKEN = "test-token"
-    settings.REGISTRY_TIMEOUT_SECONDS = 1.0
-    settings.REGISTRY_RETRIES = 2
-    settings.REGISTRY_BACKOFF_SECONDS = 0.01
-    settings.REGISTRY_BREAKER_FAIL_MAX = 3
-    settings.REGISTRY_BREAKER_RESET_SECONDS = 60
-    circuit_breakers_reset()
-    yield server
-    server.clear_all_handlers()
-    circuit_breakers_reset()
 
 
 @pytest.fixture
@@ -115,8 +74,9 @@ def test_biz_02_card_check_of_an_unknown_id_does_not_match(server, person):
     assert HttpCitizenRegistry().check_card(person["pid"], LASER) == CardCheck(False, False, "")
 
 
-def test_acc_05_registry_timeout_raises_unavailable_after_retries(settings, person, hanging_dopa):
-    settings.DOPA_URL, calls = hanging_dopa
+def test_acc_05_registry_timeout_raises_unavailable_after_retries(settings, person, hanging_server):
+    fake, calls = hanging_server
+    settings.DOPA_URL = fake.url_for("/dopa")
     settings.REGISTRY_TIMEOUT_SECONDS = 0.2
 
     started = time.monotonic()
@@ -255,7 +215,7 @@ def test_without_dopa_url_the_registry_is_unavailable(settings, person):
 
 
 def test_no_national_id_or_laser_code_in_any_log_line(
-    server, settings, person, caplog, hanging_dopa
+    server, settings, person, caplog, hanging_server
 ):
     caplog.set_level(logging.DEBUG)
     dopa = HttpCitizenRegistry()
@@ -276,7 +236,8 @@ def test_no_national_id_or_laser_code_in_any_log_line(
     server.expect_oneshot_request(CARDS, method="POST").respond_with_data("", status=500)
     with pytest.raises(RegistryUnavailable):
         dopa.check_card(pid, LASER)
-    settings.DOPA_URL, _ = hanging_dopa
+    fake, _ = hanging_server
+    settings.DOPA_URL = fake.url_for("/dopa")
     settings.REGISTRY_TIMEOUT_SECONDS = 0.1
     with pytest.raises(RegistryUnavailable):
         HttpCitizenRegistry().lookup(pid)

@@ -4,16 +4,12 @@ asked, and no national ID in any log line."""
 
 import datetime as dt
 import logging
-import re
-import threading
 import time
 from decimal import Decimal
 
 import pytest
-from pytest_httpserver import HTTPServer
-from werkzeug import Request, Response
+from werkzeug import Response
 
-from portal.core.http_client import circuit_breakers_reset
 from portal.registries.base import RegistryUnavailable
 from portal.registries.dbd import CommercialRegistration, Director
 from portal.registries.doae import CommunityEnterprise
@@ -46,52 +42,14 @@ FACTORIES = "/diw/factories/search"
 REGISTRIES = ("dbd", "rd", "doae", "diw")
 
 
-@pytest.fixture(scope="module")
-def server():
-    # Threaded, so that a handler kept waiting by one test cannot hold up the next.
-    fake = HTTPServer(host="127.0.0.1", port=0, threaded=True)
-    fake.start()
-    yield fake
-    fake.clear()
-    fake.stop()
-
-
-@pytest.fixture
-def hanging_server():
-    """Registries of their own that never answer in time, counting the calls they receive.
-
-    Their own server, so that their late answers never reach the next test's server log."""
-    release = threading.Event()
-    calls = []
-
-    def hang(request: Request) -> Response:
-        calls.append(request.path)
-        release.wait(5)
-        return Response("{}", content_type="application/json")
-
-    fake = HTTPServer(host="127.0.0.1", port=0, threaded=True)
-    fake.expect_request(re.compile(r"/.*"), method="POST").respond_with_handler(hang)
-    fake.start()
-    yield fake, calls
-    release.set()
-    fake.stop()
+# server, fresh_server, quick_http_client and hanging_server: tests/registries/conftest.py
 
 
 @pytest.fixture(autouse=True)
-def fake_registries(server, settings):
-    server.clear()
+def fake_registries(fresh_server, quick_http_client, settings):
     for registry in REGISTRIES:
-        setattr(settings, f"{registry.upper()}_URL", server.url_for(f"/{registry}"))
+        setattr(settings, f"{registry.upper()}_URL", fresh_server.url_for(f"/{registry}"))
         setattr(settings, f"{registry.upper()}_TOKEN", f"{registry}-token")
-    settings.REGISTRY_TIMEOUT_SECONDS = 1.0
-    settings.REGISTRY_RETRIES = 2
-    settings.REGISTRY_BACKOFF_SECONDS = 0.01
-    settings.REGISTRY_BREAKER_FAIL_MAX = 3
-    settings.REGISTRY_BREAKER_RESET_SECONDS = 60
-    circuit_breakers_reset()
-    yield server
-    server.clear_all_handlers()
-    circuit_breakers_reset()
 
 
 @pytest.fixture

@@ -13,18 +13,10 @@ from portal.registries.http import HttpCitizenRegistry
 from portal.registries.sandbox import SandboxCitizenRegistry
 from tests.factories import citizen_record
 
-pytestmark = pytest.mark.django_db  # the failure switches live in the database cache
+# The failure switches live in the database cache; no_failure_switches: conftest.py.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_failure_switches")]
 
 LASER = "JT0-1234567-89"
-
-
-@pytest.fixture(autouse=True)
-def working_registries(settings):
-    settings.SANDBOX_FAILURES = ""
-    settings.SANDBOX_SLOW_SECONDS = 0.05
-    failures_reset()
-    yield
-    failures_reset()
 
 
 @pytest.fixture

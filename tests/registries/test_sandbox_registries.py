@@ -24,7 +24,8 @@ from portal.registries.rd import Taxpayer, taxpayer_registry
 from portal.sandbox.world_generator import factory_no_check_digit, thirteen_digit_check_digit
 from tests.factories import make_pid
 
-pytestmark = pytest.mark.django_db  # the failure switches live in the database cache
+# The failure switches live in the database cache; no_failure_switches: conftest.py.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_failure_switches")]
 
 ADDRESS_FIELDS = ("house_no", "moo", "soi", "road", "subdistrict", "district", "province")
 
@@ -190,15 +191,6 @@ def write_small_world(root: Path) -> dict[str, str]:
         ],
     )  # fmt: skip
     return ids
-
-
-@pytest.fixture(autouse=True)
-def working_registries(settings):
-    settings.SANDBOX_FAILURES = ""
-    settings.SANDBOX_SLOW_SECONDS = 0.05
-    failures_reset()
-    yield
-    failures_reset()
 
 
 @pytest.fixture

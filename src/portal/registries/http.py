@@ -83,7 +83,6 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-import httpx
 from django.conf import settings
 
 from portal.core.http_client import HttpClient
@@ -116,84 +115,15 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 
-class HttpCitizenRegistry:
-    registry = "dopa"
-
-    def __init__(self, client: HttpClient | None = None):
-        self._given_client = client
-
-    def _client(self) -> HttpClient:
-        if self._given_client is not None:
-            return self._given_client
-        if not settings.DOPA_URL:
-            # Members see "the civil registry cannot be reached"; operators see why here.
-            logger.error("DOPA_URL is not set: the civil registry cannot be called")
-            raise RegistryUnavailable(self.registry, "down")
-        headers = {"Accept": "application/json"}
-        if settings.DOPA_TOKEN:
-            headers["Authorization"] = f"Bearer {settings.DOPA_TOKEN}"
-        return HttpClient(self.registry, base_url=settings.DOPA_URL, headers=headers)
-
-    def _post(self, path: str, body: dict) -> httpx.Response | None:
-        """The 200 answer, None for 404; anything else means the registry cannot be used."""
-        response = self._client().post(path, json=body, idempotent=True)
-        if response.status_code == 404:
-            return None
-        if response.status_code != 200:
-            logger.warning("DOPA %s answered HTTP %s", path, response.status_code)
-            raise RegistryUnavailable(self.registry, "down")
-        return response
-
-    def _json_object(self, path: str, response: httpx.Response) -> dict[str, Any]:
-        try:
-            body = response.json()
-        except ValueError:
-            body = None
-        if not isinstance(body, dict):
-            logger.warning("DOPA %s answered something that is not a JSON object", path)
-            raise RegistryUnavailable(self.registry, "bad_response")
-        return body
-
-    def lookup(self, pid: str) -> Citizen | None:
-        path = "citizens/lookup"
-        response = self._post(path, {"pid": pid})
-        if response is None:
-            return None
-        try:
-            record = parse_citizen(self._json_object(path, response))
-        except RecordFormatError as exc:
-            # Only the field's name: its value is personal data.
-            logger.warning("DOPA %s answered a citizen with a bad %r", path, exc.field)
-            raise RegistryUnavailable(self.registry, "bad_response") from None
-        if record.pid != pid:
-            logger.warning("DOPA %s answered about another person than asked", path)
-            raise RegistryUnavailable(self.registry, "bad_response")
-        return record.to_citizen()
-
-    def check_card(self, pid: str, laser_code: str) -> CardCheck:
-        path = "cards/check"
-        response = self._post(path, {"pid": pid, "laser_code": laser_code})
-        if response is None:
-            return CardCheck(matches=False, current=False, card_status="")
-        body = self._json_object(path, response)
-        matches, current = body.get("matches"), body.get("current")
-        card_status = body.get("card_status") or ""
-        if not (
-            isinstance(matches, bool) and isinstance(current, bool) and isinstance(card_status, str)
-        ):
-            logger.warning("DOPA %s answered a card check not in the format", path)
-            raise RegistryUnavailable(self.registry, "bad_response")
-        return CardCheck(matches=matches, current=current, card_status=card_status)
-
-
 class _HttpRegistry:
-    """What the DBD, RD, DOAE and DIW adapters share: the client, and answers checked against
-    the sandbox-world format and against the ID that was asked about."""
+    """What every registry adapter shares: the client, and answers checked against the
+    sandbox-world format and against the ID that was asked about."""
 
     registry = ""  # the client's target (its circuit) and the name in RegistryUnavailable
-    label = ""  # the service's name in log lines
-    url_setting = ""
-    token_setting = ""
+    label = ""  # the service's name in log lines and in its settings: {label}_URL, {label}_TOKEN
+    # How JSON numbers with a fraction are read. Decimals, as the world loader reads them:
+    # horsepower is exact, not a float.
+    parse_float: Callable[[str], Any] = Decimal
 
     def __init__(self, client: HttpClient | None = None):
         self._given_client = client
@@ -201,13 +131,14 @@ class _HttpRegistry:
     def _client(self) -> HttpClient:
         if self._given_client is not None:
             return self._given_client
-        base_url = getattr(settings, self.url_setting, "")
+        url_setting = f"{self.label}_URL"
+        base_url = getattr(settings, url_setting, "")
         if not base_url:
             # Members see "the registry cannot be reached"; operators see why here.
-            logger.error("%s is not set: %s cannot be called", self.url_setting, self.label)
+            logger.error("%s is not set: %s cannot be called", url_setting, self.label)
             raise RegistryUnavailable(self.registry, "down")
         headers = {"Accept": "application/json"}
-        token = getattr(settings, self.token_setting, "")
+        token = getattr(settings, f"{self.label}_TOKEN", "")
         if token:
             headers["Authorization"] = f"Bearer {token}"
         return HttpClient(self.registry, base_url=base_url, headers=headers)
@@ -221,8 +152,7 @@ class _HttpRegistry:
             logger.warning("%s %s answered HTTP %s", self.label, path, response.status_code)
             raise RegistryUnavailable(self.registry, "down")
         try:
-            # Decimals, as the world loader reads them: horsepower is exact, not a float.
-            answer = json.loads(response.content, parse_float=Decimal)
+            answer = json.loads(response.content, parse_float=self.parse_float)
         except ValueError:
             answer = None
         if not isinstance(answer, dict):
@@ -276,11 +206,34 @@ class _HttpRegistry:
         return records
 
 
+class HttpCitizenRegistry(_HttpRegistry):
+    registry = "dopa"
+    label = "DOPA"
+    # DOPA's answers have always been read with floats, so a fractional number where a whole
+    # one belongs (a birth month of 6.0) stays a bad response rather than being rounded off.
+    parse_float = float
+
+    def lookup(self, pid: str) -> Citizen | None:
+        record = self._one("citizens/lookup", {"pid": pid}, parse_citizen, lambda r: r.pid == pid)
+        return record.to_citizen() if record else None
+
+    def check_card(self, pid: str, laser_code: str) -> CardCheck:
+        path = "cards/check"
+        body = self._post(path, {"pid": pid, "laser_code": laser_code})
+        if body is None:
+            return CardCheck(matches=False, current=False, card_status="")
+        matches, current = body.get("matches"), body.get("current")
+        card_status = body.get("card_status") or ""
+        if not (
+            isinstance(matches, bool) and isinstance(current, bool) and isinstance(card_status, str)
+        ):
+            raise self._bad_response(path, "a card check not in the format")
+        return CardCheck(matches=matches, current=current, card_status=card_status)
+
+
 class HttpJuristicPersonRegistry(_HttpRegistry):
     registry = "dbd"
     label = "DBD"
-    url_setting = "DBD_URL"
-    token_setting = "DBD_TOKEN"
 
     def lookup(self, juristic_id: str) -> JuristicPerson | None:
         juristic_id = normalize_pid(juristic_id)
@@ -296,8 +249,6 @@ class HttpJuristicPersonRegistry(_HttpRegistry):
 class HttpCommercialRegistry(_HttpRegistry):
     registry = "dbd"
     label = "DBD"
-    url_setting = "DBD_URL"
-    token_setting = "DBD_TOKEN"
 
     def registrations_of(self, owner_pid: str) -> list[CommercialRegistration]:
         owner_pid = normalize_pid(owner_pid)
@@ -314,8 +265,6 @@ class HttpCommercialRegistry(_HttpRegistry):
 class HttpTaxpayerRegistry(_HttpRegistry):
     registry = "rd"
     label = "RD"
-    url_setting = "RD_URL"
-    token_setting = "RD_TOKEN"
 
     def lookup(self, tax_id: str, branch: str = HEAD_OFFICE) -> Taxpayer | None:
         tax_id, branch = normalize_pid(tax_id), normalize_branch(branch)
@@ -343,8 +292,6 @@ class HttpTaxpayerRegistry(_HttpRegistry):
 class HttpCommunityEnterpriseRegistry(_HttpRegistry):
     registry = "doae"
     label = "DOAE"
-    url_setting = "DOAE_URL"
-    token_setting = "DOAE_TOKEN"
 
     def represented_by(self, pid: str) -> list[CommunityEnterprise]:
         pid = normalize_pid(pid)
@@ -371,8 +318,6 @@ class HttpCommunityEnterpriseRegistry(_HttpRegistry):
 class HttpFactoryRegistry(_HttpRegistry):
     registry = "diw"
     label = "DIW"
-    url_setting = "DIW_URL"
-    token_setting = "DIW_TOKEN"
 
     def factories_of(self, operator_id: str) -> list[Factory]:
         operator_id = normalize_pid(operator_id)

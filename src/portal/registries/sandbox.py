@@ -15,7 +15,7 @@ from portal.registries.doae import CommunityEnterprise
 from portal.registries.dopa import CardCheck, Citizen
 from portal.registries.failures import failure_apply
 from portal.registries.rd import HEAD_OFFICE, Taxpayer, normalize_branch
-from portal.registries.world import CitizenRecord, current_world
+from portal.registries.world import CitizenRecord, World, current_world
 
 __all__ = [
     "SandboxCitizenRegistry",
@@ -49,19 +49,27 @@ def card_is_current(record: CitizenRecord) -> bool:
     return record.card_expiry is None or record.card_expiry >= timezone.localdate()
 
 
-class SandboxCitizenRegistry:
+class _SandboxRegistry:
+    registry = ""  # the failure switch this adapter answers to
+
+    def _world(self) -> World:
+        """The world, once this registry's failure switch has acted: every call goes through
+        here, so that no answer escapes an outage or a timeout."""
+        failure_apply(self.registry)
+        return current_world()
+
+
+class SandboxCitizenRegistry(_SandboxRegistry):
     """DOPA's civil registry and ID cards, from the world's citizens.jsonl."""
 
     registry = "dopa"
 
     def lookup(self, pid: str) -> Citizen | None:
-        failure_apply(self.registry)
-        record = current_world().citizen(normalize_pid(pid))
+        record = self._world().citizen(normalize_pid(pid))
         return record.to_citizen() if record else None
 
     def check_card(self, pid: str, laser_code: str) -> CardCheck:
-        failure_apply(self.registry)
-        record = current_world().citizen(normalize_pid(pid))
+        record = self._world().citizen(normalize_pid(pid))
         if record is None or not laser_codes_match(laser_code, record.laser_code):
             # Someone who does not hold the card learns nothing about it (lost, revoked ...).
             return CardCheck(matches=False, current=False, card_status="")
@@ -70,72 +78,64 @@ class SandboxCitizenRegistry:
         )
 
 
-class SandboxJuristicPersonRegistry:
+class SandboxJuristicPersonRegistry(_SandboxRegistry):
     """DBD's juristic persons and their directors, from the world's juristic_persons.jsonl."""
 
     registry = "dbd"
 
     def lookup(self, juristic_id: str) -> JuristicPerson | None:
-        failure_apply(self.registry)
-        record = current_world().juristic_person(normalize_pid(juristic_id))
+        record = self._world().juristic_person(normalize_pid(juristic_id))
         return JuristicPerson.from_record(record) if record else None
 
 
-class SandboxCommercialRegistry:
+class SandboxCommercialRegistry(_SandboxRegistry):
     """DBD's commercial registrations, from the world's commercial_registrations.jsonl."""
 
     registry = "dbd"
 
     def registrations_of(self, owner_pid: str) -> list[CommercialRegistration]:
-        failure_apply(self.registry)
-        records = current_world().commercial_registrations_of(normalize_pid(owner_pid))
+        records = self._world().commercial_registrations_of(normalize_pid(owner_pid))
         return active_first(CommercialRegistration.from_record(r) for r in records)
 
 
-class SandboxTaxpayerRegistry:
+class SandboxTaxpayerRegistry(_SandboxRegistry):
     """RD's taxpayers and their branches, from the world's taxpayers.jsonl."""
 
     registry = "rd"
 
     def lookup(self, tax_id: str, branch: str = HEAD_OFFICE) -> Taxpayer | None:
-        failure_apply(self.registry)
-        record = current_world().taxpayer(normalize_pid(tax_id), normalize_branch(branch))
+        record = self._world().taxpayer(normalize_pid(tax_id), normalize_branch(branch))
         return Taxpayer.from_record(record) if record else None
 
     def branches(self, tax_id: str) -> list[Taxpayer]:
-        failure_apply(self.registry)
-        records = current_world().taxpayer_branches(normalize_pid(tax_id))
+        records = self._world().taxpayer_branches(normalize_pid(tax_id))
         return [Taxpayer.from_record(r) for r in records]
 
 
-class SandboxCommunityEnterpriseRegistry:
+class SandboxCommunityEnterpriseRegistry(_SandboxRegistry):
     """DOAE's community enterprises, from the world's community_enterprises.jsonl."""
 
     registry = "doae"
 
     def represented_by(self, pid: str) -> list[CommunityEnterprise]:
-        failure_apply(self.registry)
-        records = current_world().community_enterprises_of(normalize_pid(pid))
+        records = self._world().community_enterprises_of(normalize_pid(pid))
         return [CommunityEnterprise.from_record(r) for r in records]
 
     def lookup(self, registration_no: str) -> CommunityEnterprise | None:
-        failure_apply(self.registry)
         # DOAE codes keep their dashes and slashes (1-50-01-01/1-0001): only the edges are trimmed.
-        record = current_world().community_enterprises.get((registration_no or "").strip())
+        record = self._world().community_enterprises.get((registration_no or "").strip())
         return CommunityEnterprise.from_record(record) if record else None
 
 
-class SandboxFactoryRegistry:
+class SandboxFactoryRegistry(_SandboxRegistry):
     """DIW's factory registry, from the world's factories.jsonl."""
 
     registry = "diw"
 
     def factories_of(self, operator_id: str) -> list[Factory]:
-        failure_apply(self.registry)
-        records = current_world().factories_of(normalize_pid(operator_id))
+        records = self._world().factories_of(normalize_pid(operator_id))
         return [Factory.from_record(r) for r in records]
 
     def lookup(self, factory_no: str) -> Factory | None:
-        failure_apply(self.registry)
-        record = current_world().factory(normalize_pid(factory_no))
+        record = self._world().factory(normalize_pid(factory_no))
         return Factory.from_record(record) if record else None

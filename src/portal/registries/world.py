@@ -276,16 +276,12 @@ def _date(obj: dict, key: str) -> dt.date | None:
     value = obj.get(key)
     if value is None or value == "":
         return None
-    if not isinstance(value, str):
-        raise RecordFormatError(
-            f"field {key!r} must be a date YYYY-MM-DD, not {value!r}", field=key
-        )
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise RecordFormatError(
-            f"field {key!r} must be a date YYYY-MM-DD, not {value!r}", field=key
-        ) from None
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise RecordFormatError(f"field {key!r} must be a date YYYY-MM-DD, not {value!r}", field=key)
 
 
 def _list(obj: dict, key: str) -> list:
@@ -475,7 +471,8 @@ def _read_records[T](
             yield line_no, record
 
 
-def _grouped[T](records: dict[str, T], attribute: str) -> dict[str, tuple[T, ...]]:
+def _grouped[T](records: dict[Any, T], attribute: str) -> dict[str, tuple[T, ...]]:
+    """The records by one of their fields, in file order; records where it is empty are left out."""
     groups: dict[str, list[T]] = {}
     for record in records.values():
         value = getattr(record, attribute)
@@ -546,9 +543,6 @@ def load_world(directory: str | os.PathLike) -> World:
     )
     factories = read(FACTORIES, _parse_factory, lambda r: r.factory_no)
 
-    taxpayers: dict[str, list[TaxpayerRecord]] = {}
-    for record in taxpayer_rows.values():
-        taxpayers.setdefault(record.tax_id, []).append(record)
     return World(
         directory=str(root),
         citizens=citizens,
@@ -556,7 +550,7 @@ def load_world(directory: str | os.PathLike) -> World:
         commercial_registrations=commercial,
         taxpayers={
             tax_id: tuple(sorted(rows, key=lambda r: r.branch))
-            for tax_id, rows in taxpayers.items()
+            for tax_id, rows in _grouped(taxpayer_rows, "tax_id").items()
         },
         community_enterprises=enterprises,
         factories=factories,

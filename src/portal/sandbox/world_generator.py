@@ -66,16 +66,20 @@ class WorldExistsError(FileExistsError):
 # Check digits.
 
 
+def _mod11_check_digit(digits: str, first_weight: int) -> str:
+    # strict: a body of the wrong length is a mistake, not a shorter sum.
+    total = sum(int(d) * w for d, w in zip(digits, range(first_weight, 1, -1), strict=True))
+    return str((11 - total % 11) % 10)
+
+
 def thirteen_digit_check_digit(first12: str) -> str:
     """The mod-11 check digit of national, juristic and tax IDs (weights 13..2)."""
-    total = sum(int(d) * w for d, w in zip(first12, range(13, 1, -1), strict=True))
-    return str((11 - total % 11) % 10)
+    return _mod11_check_digit(first12, 13)
 
 
 def factory_no_check_digit(first13: str) -> str:
     """FAC-04's F in sandbox worlds: the national ID's mod-11 scheme, 13 digits, weights 14..2."""
-    total = sum(int(d) * w for d, w in zip(first13, range(14, 1, -1), strict=True))
-    return str((11 - total % 11) % 10)
+    return _mod11_check_digit(first13, 14)
 
 
 # Geography: a coherent subset of Thailand (DOPA province codes, real districts, postcodes).
@@ -412,7 +416,13 @@ INDUSTRIES = (
         ("101", "105"), "โรงงานกำจัดของเสีย"),
     _Industry("รีไซเคิล", "RECYCLING", "คัดแยกและนำของเสียกลับมาใช้ใหม่", ("106",), "โรงคัดแยกขยะ"),
 )  # fmt: skip
-POWER = next(i for i in INDUSTRIES if i.name_en == "POWER")
+
+
+def _industry(name_en: str) -> _Industry:
+    return next(i for i in INDUSTRIES if i.name_en == name_en)
+
+
+POWER = _industry("POWER")
 NAME_PREFIXES = (
     ("สยาม", "SIAM"), ("ไทย", "THAI"), ("รุ่งเรือง", "RUNGRUEANG"), ("เจริญ", "CHAROEN"), ("ศรี", "SRI"),
     ("มั่นคง", "MANKHONG"), ("ทวีผล", "THAWIPHON"), ("อุดม", "UDOM"), ("เอเชีย", "ASIA"),
@@ -490,11 +500,13 @@ class _WorldBuilder:
 
     # Identifiers.
 
-    def _unique(self, make) -> str:
+    def _unique(self, make, taken: set[str] | None = None) -> str:
+        """A value from make() that is not taken yet (IDs unless told), now taken."""
+        taken = self.ids if taken is None else taken
         while True:
             value = make()
-            if value not in self.ids:
-                self.ids.add(value)
+            if value not in taken:
+                taken.add(value)
                 return value
 
     def _digits(self, count: int) -> str:
@@ -529,12 +541,11 @@ class _WorldBuilder:
         return self._unique(make)
 
     def _laser_code(self) -> str:
-        while True:
+        def make():
             letters = "".join(self.rng.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZ") for _ in range(2))
-            code = f"{letters}{self._digits(1)}-{self._digits(7)}-{self._digits(2)}"
-            if code not in self.laser_codes:
-                self.laser_codes.add(code)
-                return code
+            return f"{letters}{self._digits(1)}-{self._digits(7)}-{self._digits(2)}"
+
+        return self._unique(make, self.laser_codes)
 
     def _next(self, key: tuple, *, start: int = 1, step: int = 1) -> int:
         value = self.running.get(key, start - step) + step
@@ -959,7 +970,7 @@ class _WorldBuilder:
                 self._juristic_person(
                     kind="registered_partnership",
                     province=province,
-                    industry=next(i for i in INDUSTRIES if i.name_en == "FOODS"),
+                    industry=_industry("FOODS"),
                     name_th=f"ห้างหุ้นส่วนสามัญนิติบุคคล {name_th}",
                     partners=[m for i, m in enumerate(members) if i == 0 or m is not person],
                 )
@@ -980,11 +991,7 @@ class _WorldBuilder:
         owners += owners[:2]  # two people with a second, cancelled registration
         for index, owner in enumerate(owners):
             province = next(p for p in PROVINCES if p.name_th == owner["address"]["province"])
-            while True:
-                number = f"{province.code}{self._digits(11)}"
-                if number not in self.ids:
-                    self.ids.add(number)
-                    break
+            number = self._unique(lambda code=province.code: f"{code}{self._digits(11)}")
             trade_name = self.rng.choice(SHOP_WORDS)
             cancelled = index >= total - 2 or self.rng.random() < 0.15
             self.commercial_registrations.append(
@@ -1005,10 +1012,7 @@ class _WorldBuilder:
         province = self._province()
         district = self._district(province)
         place = rng.choice(district.subdistricts)
-        dairy, rubber, rice, pharma = (
-            next(i for i in INDUSTRIES if i.name_en == name)
-            for name in ("DAIRY", "RUBBER", "RICE", "PHARMACEUTICAL")
-        )
+        dairy, rubber, rice, pharma = map(_industry, ("DAIRY", "RUBBER", "RICE", "PHARMACEUTICAL"))
         th, en = province.name_th, province.name_en
         options = {
             "government_agency": [
@@ -1123,12 +1127,10 @@ class _WorldBuilder:
         name_th: str | None = None,
     ) -> dict:
         rng = self.rng
-        if estate:
-            province = PROVINCE_BY_CODE[estate[1]]
-            district = self._district(province, estate[2])
-        elif zone:
-            province = PROVINCE_BY_CODE[zone[1]]
-            district = self._district(province, zone[2])
+        if estate or zone:
+            _, province_code, district_name = estate or zone
+            province = PROVINCE_BY_CODE[province_code]
+            district = self._district(province, district_name)
         province = province or self._province(weight="industry")
         district = district or self._district(province)
         bangkok = province.code == BANGKOK
@@ -1230,13 +1232,13 @@ class _WorldBuilder:
         self.factories.append(record)
         return record
 
+    def _operator(self, juristic_person: dict) -> tuple[str, str, _Industry]:
+        """A juristic person as _factory() takes its operator: ID, name, industry."""
+        juristic_id = juristic_person["juristic_id"]
+        return juristic_id, juristic_person["name_th"], self.juristic_industry[juristic_id]
+
     def _juristic_operator(self, predicate) -> tuple[str, str, _Industry]:
-        company = next(j for j in self.juristic_persons if predicate(j))
-        return (
-            company["juristic_id"],
-            company["name_th"],
-            self.juristic_industry[company["juristic_id"]],
-        )
+        return self._operator(next(j for j in self.juristic_persons if predicate(j)))
 
     def build_factories(self, taxpayers: list[tuple[dict, _Industry | None]]) -> None:
         rng = self.rng
@@ -1244,15 +1246,7 @@ class _WorldBuilder:
         active = [j for j in self.juristic_persons if j["status"] == "active"]
 
         def company(kind="company_limited"):
-            chosen = rng.choice([j for j in active if j["kind"] == kind])
-            return (
-                chosen["juristic_id"],
-                chosen["name_th"],
-                self.juristic_industry[chosen["juristic_id"]],
-            )
-
-        def industry_named(name_en):
-            return next(i for i in INDUSTRIES if i.name_en == name_en)
+            return self._operator(rng.choice([j for j in active if j["kind"] == kind]))
 
         estate = {e[0]: e for e in ESTATES}
         zone = {z[0]: z for z in ZONES}
@@ -1328,7 +1322,7 @@ class _WorldBuilder:
         # Natural persons: with and without a trade name.
         owners = [r for r in self.commercial_registrations if r["status"] == "active"]
         for registration in owners[:3]:
-            industry = rng.choice([industry_named(n) for n in ("RICE", "METAL WORKS", "FURNITURE")])
+            industry = rng.choice([_industry(n) for n in ("RICE", "METAL WORKS", "FURNITURE")])
             self._factory(
                 registration["owner_pid"],
                 registration["trade_name_th"],
@@ -1336,7 +1330,7 @@ class _WorldBuilder:
                 factory_class=rng.choice((1, 2)),
             )
         sole = self._person()
-        rice = industry_named("RICE")
+        rice = _industry("RICE")
         self._factory(sole["pid"], f"{rice.plant_th}{sole['last_name_th']}", rice, factory_class=2)
         # Juristic persons under other laws, and a juristic community enterprise.
         for head, industry in taxpayers:
@@ -1352,16 +1346,13 @@ class _WorldBuilder:
         self._factory(
             enterprise["juristic_id"],
             enterprise["name_th"],
-            industry_named("FOODS"),
+            _industry("FOODS"),
             factory_class=1,
         )
 
         # The rest: companies (a few with many factories), people and others.
         total = max(120, round(self.size * 0.24))
-        operators = [
-            (j["juristic_id"], j["name_th"], self.juristic_industry[j["juristic_id"]])
-            for j in active
-        ]
+        operators = [self._operator(j) for j in active]
         weights = [1 / (rank + 1) ** 0.7 for rank in range(len(operators))]
         counts = Counter(f["operator_id"] for f in self.factories)
         while len(self.factories) < total:
