@@ -1,21 +1,14 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 
 from portal.core.models import AuditEntry
 from portal.operators import services
-from portal.operators.models import HolderRemovalRequest, Holding
-from tests.accounts.helpers import login
+from portal.operators.models import HolderRemovalRequest
+from tests.backoffice.helpers import signed_in
 from tests.factories import MemberFactory
+from tests.operators.helpers import PDF, co_holder
 
 pytestmark = pytest.mark.django_db
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-def signed_in(robot, member):
-    client = Client()
-    login(client, robot, member.national_id)
-    return client
 
 
 @pytest.fixture
@@ -23,9 +16,7 @@ def shared_business():
     owner = MemberFactory()
     own = services.business_add_myself(member=owner)
     leaver = MemberFactory()
-    theirs = Holding.objects.create(
-        member=leaver, business=own.business, proof="document", status="verified"
-    )
+    theirs = co_holder(own.business, leaver)
     return owner, own, leaver, theirs
 
 

@@ -1,35 +1,17 @@
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from portal.core.models import AuditEntry
-from portal.operators import services
-from tests.accounts.helpers import login
+from tests.backoffice.helpers import signed_in
 from tests.factories import MemberFactory
-from tests.factories import make_tax_id as _tax_id
+from tests.operators.helpers import PDF, add_by_document
 
 pytestmark = pytest.mark.django_db
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 @pytest.fixture
 def pending():
-    member = MemberFactory(verified=True)
-    return services.business_add_by_document(
-        member=member,
-        kind="other_law",
-        tax_id=_tax_id(),
-        name_th="สหกรณ์ทดสอบ จำกัด",
-        document=SimpleUploadedFile("pp20.pdf", PDF),
-        extension="pdf",
-        document_kind="rd_document",
-    )
-
-
-def signed_in(robot, member):
-    client = Client()
-    login(client, robot, member.national_id)
-    return client
+    return add_by_document(member=MemberFactory(verified=True), name_th="สหกรณ์ทดสอบ จำกัด")
 
 
 def test_adm_02_biz_06_officer_verifies_a_business_and_the_member_is_told(

@@ -7,6 +7,7 @@ from portal.core.models import AuditEntry
 from portal.core.thaiid import pid_hash
 from portal.registries.failures import failure_set
 from tests.accounts.helpers import login
+from tests.backoffice.helpers import signed_in
 from tests.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
@@ -33,12 +34,6 @@ def file_name_change(client, robot, member, first="มาลี", last="ให�
     )
 
 
-def officer_client(robot, officer):
-    c = Client()
-    login(c, robot, officer.national_id)
-    return c
-
-
 def test_acc_16_name_change_is_approved_by_an_officer_from_the_registry(
     client, robot, citizen_member, officer_factory, outbox
 ):
@@ -47,7 +42,7 @@ def test_acc_16_name_change_is_approved_by_an_officer_from_the_registry(
     filed = MemberRequest.objects.get()
     assert filed.status == "pending" and filed.evidence
     officer = officer_factory()
-    oc = officer_client(robot, officer)
+    oc = signed_in(robot, officer)
     queue = oc.get("/backoffice/member-requests/?kind=name_change")
     assert filed in list(queue.context["pending"])
     evidence = oc.get(f"/backoffice/member-requests/{filed.pk}/evidence/")
@@ -72,7 +67,7 @@ def test_acc_16_a_name_not_on_the_current_card_cannot_be_approved(
     member, _ = citizen_member
     file_name_change(client, robot, member, last="สกุลอื่น")
     filed = MemberRequest.objects.get()
-    oc = officer_client(robot, officer_factory())
+    oc = signed_in(robot, officer_factory())
     response = oc.post(f"/backoffice/member-requests/{filed.pk}/", {"decision": "approve"})
     assert response.status_code == 200
     member.refresh_from_db()
@@ -86,7 +81,7 @@ def test_acc_16_rejection_needs_a_reason_and_tells_the_member(
     member, _ = citizen_member
     file_name_change(client, robot, member)
     filed = MemberRequest.objects.get()
-    oc = officer_client(robot, officer_factory())
+    oc = signed_in(robot, officer_factory())
     response = oc.post(
         f"/backoffice/member-requests/{filed.pk}/", {"decision": "reject", "note": ""}
     )
@@ -116,7 +111,7 @@ def test_acc_16_registry_down_changes_nothing(client, robot, citizen_member, off
     member, _ = citizen_member
     file_name_change(client, robot, member)
     filed = MemberRequest.objects.get()
-    oc = officer_client(robot, officer_factory())
+    oc = signed_in(robot, officer_factory())
     failure_set("dopa", "down")
     try:
         response = oc.post(f"/backoffice/member-requests/{filed.pk}/", {"decision": "approve"})
@@ -154,7 +149,7 @@ def test_acc_15_closed_account_is_reopened_by_an_officer_on_request(
     }
     assert visitor.post("/accounts/reopen/", data).status_code == 200
     filed = MemberRequest.objects.get(kind="reopen")
-    oc = officer_client(robot, officer_factory())
+    oc = signed_in(robot, officer_factory())
     oc.post(f"/backoffice/member-requests/{filed.pk}/", {"decision": "approve", "note": ""})
     member = Member.objects.get(pid_hash=pid_hash(citizen["pid"]))
     assert member.status == "active" and member.first_name == citizen["first_name_th"]
@@ -219,22 +214,21 @@ def test_adm_01_anonymous_is_sent_to_login(filed_request, url):
 
 @pytest.mark.parametrize("url", BACKOFFICE_URLS)
 def test_adm_01_a_member_who_is_not_an_officer_gets_404(filed_request, robot, member_factory, url):
-    c = Client()
-    login(c, robot, member_factory().national_id)
+    c = signed_in(robot, member_factory())
     assert c.get(url.format(pk=filed_request.pk)).status_code == 404
 
 
 @pytest.mark.parametrize("url", BACKOFFICE_URLS)
 def test_adm_01_officer_without_the_permission_gets_404(filed_request, robot, officer_factory, url):
     officer = officer_factory(agency="DIW", permissions=())
-    c = officer_client(robot, officer)
+    c = signed_in(robot, officer)
     assert c.get(url.format(pk=filed_request.pk)).status_code == 404
     assert c.get("/backoffice/").status_code == 200
 
 
 def test_adm_02_officer_without_permission_cannot_decide(filed_request, robot, officer_factory):
     officer = officer_factory(agency="DIW", permissions=())
-    c = officer_client(robot, officer)
+    c = signed_in(robot, officer)
     response = c.post(f"/backoffice/member-requests/{filed_request.pk}/", {"decision": "approve"})
     assert response.status_code == 404
     filed_request.refresh_from_db()
@@ -244,7 +238,7 @@ def test_adm_02_officer_without_permission_cannot_decide(filed_request, robot, o
 
 def test_adm_03_decision_is_audited_with_before_and_after(filed_request, robot, officer_factory):
     officer = officer_factory()
-    c = officer_client(robot, officer)
+    c = signed_in(robot, officer)
     c.post(
         f"/backoffice/member-requests/{filed_request.pk}/", {"decision": "reject", "note": "ไม่ครบ"}
     )
@@ -257,17 +251,15 @@ def test_adm_03_decision_is_audited_with_before_and_after(filed_request, robot, 
 
 def test_member_sees_only_their_own_evidence(filed_request, robot, member_factory):
     owner = filed_request.member
-    c = Client()
-    login(c, robot, owner.national_id)
+    c = signed_in(robot, owner)
     assert c.get(f"/accounts/requests/{filed_request.pk}/evidence/").status_code == 200
-    stranger = Client()
-    login(stranger, robot, member_factory().national_id)
+    stranger = signed_in(robot, member_factory())
     assert stranger.get(f"/accounts/requests/{filed_request.pk}/evidence/").status_code == 404
     assert Client().get(f"/accounts/requests/{filed_request.pk}/evidence/").status_code == 302
 
 
 def test_decision_twice_is_refused(filed_request, robot, officer_factory):
-    c = officer_client(robot, officer_factory())
+    c = signed_in(robot, officer_factory())
     c.post(f"/backoffice/member-requests/{filed_request.pk}/", {"decision": "reject", "note": "x"})
     response = c.post(f"/backoffice/member-requests/{filed_request.pk}/", {"decision": "approve"})
     assert response.status_code == 200

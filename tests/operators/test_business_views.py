@@ -7,10 +7,9 @@ from portal.operators import services
 from portal.operators.models import Business, Holding
 from tests.accounts.helpers import login
 from tests.factories import MemberFactory
-from tests.factories import make_tax_id as tax_id
+from tests.operators.helpers import add_by_document, co_holder
 
 pytestmark = pytest.mark.django_db
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 @pytest.fixture
@@ -123,9 +122,7 @@ def test_biz_08_contacts_are_edited_registry_data_is_not(client, member):
 def test_biz_09_detail_lists_every_holder_respecting_privacy(client, member):
     holding = services.business_add_myself(member=member)
     other = MemberFactory(share_email_with_co_members=False, share_mobile_with_co_members=True)
-    Holding.objects.create(
-        member=other, business=holding.business, proof="document", status="verified"
-    )
+    co_holder(holding.business, other)
     page = client.get(f"/businesses/{holding.pk}/").content.decode()
     assert other.display_name in page
     assert other.mobile in page and other.email not in page
@@ -140,15 +137,7 @@ def test_biz_10_remove_from_profile(client, member):
 
 def test_another_member_gets_404_on_every_business_page(client, member, robot):
     own = services.business_add_myself(member=member)
-    with_document = services.business_add_by_document(
-        member=member,
-        kind="group_of_persons",
-        tax_id=tax_id("3101"),
-        name_th="คณะบุคคลทดสอบ",
-        document=SimpleUploadedFile("doc.pdf", PDF),
-        extension="pdf",
-        document_kind="other",
-    )
+    with_document = add_by_document(member=member, kind="group_of_persons", name_th="คณะบุคคลทดสอบ")
     document = with_document.documents.get()
     document_url = f"/businesses/{with_document.pk}/documents/{document.pk}/"
     assert client.get(document_url).status_code == 200
@@ -230,9 +219,7 @@ def test_business_detail_has_a_constant_number_of_queries(
     with CaptureQueriesContext(connection) as few:
         client.get(f"/businesses/{holding.pk}/")
     for _ in range(12):
-        Holding.objects.create(
-            member=MemberFactory(), business=holding.business, proof="document", status="verified"
-        )
+        co_holder(holding.business)
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = client.get(f"/businesses/{holding.pk}/")
     assert len(page.context["holders"]) == 13

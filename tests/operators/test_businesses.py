@@ -10,9 +10,9 @@ from portal.operators.services import OperatorError
 from portal.registries.base import RegistryUnavailable
 from portal.registries.failures import failure_set
 from tests.factories import MemberFactory, make_tax_id
+from tests.operators.helpers import PDF, add_by_document, co_holder
 
 pytestmark = pytest.mark.django_db
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def test_biz_02_myself_needs_no_input_and_is_verified():
@@ -139,9 +139,7 @@ def test_biz_09_biz_11_every_holder_is_listed_without_limit():
     others = [MemberFactory() for _ in range(5)]
     for other in others:
         with transaction.atomic():
-            Holding.objects.create(
-                member=other, business=owner, proof="document", status="verified"
-            )
+            co_holder(owner, other)
     holders = list(selectors.business_holders(business=owner))
     assert [h.member for h in holders] == [first, *others]
 
@@ -149,9 +147,7 @@ def test_biz_09_biz_11_every_holder_is_listed_without_limit():
 def test_biz_10_removing_ends_only_this_members_holding():
     first, second = MemberFactory(), MemberFactory()
     holding = services.business_add_myself(member=first)
-    Holding.objects.create(
-        member=second, business=holding.business, proof="document", status="verified"
-    )
+    co_holder(holding.business, second)
     services.holding_remove(member=first, holding_id=holding.pk)
     assert list(selectors.member_holdings(member=first)) == []
     assert [h.member for h in selectors.business_holders(business=holding.business)] == [second]
@@ -170,15 +166,7 @@ def test_biz_10_another_members_holding_cannot_be_removed():
 
 
 def test_adm_02_officer_verifies_or_rejects_with_reason():
-    holding = services.business_add_by_document(
-        member=MemberFactory(),
-        kind="other_law",
-        tax_id=_tax_id(),
-        name_th="องค์การทดสอบ",
-        document=SimpleUploadedFile("doc.pdf", PDF),
-        extension="pdf",
-        document_kind="rd_document",
-    )
+    holding = add_by_document(member=MemberFactory(), name_th="องค์การทดสอบ")
     assert list(selectors.holdings_awaiting_verification()) == [holding]
     officer = MemberFactory()
     with pytest.raises(PermissionError):
@@ -201,15 +189,7 @@ def test_member_holdings_cost_one_query_whatever_the_profile_size(django_assert_
     member = MemberFactory()
     services.business_add_myself(member=member)
     for _ in range(3):
-        services.business_add_by_document(
-            member=member,
-            kind="other",
-            tax_id=_tax_id("3101"),
-            name_th="อื่น",
-            document=SimpleUploadedFile("doc.pdf", PDF),
-            extension="pdf",
-            document_kind="other",
-        )
+        add_by_document(member=member, kind="other", name_th="อื่น")
     with django_assert_num_queries(1):
         names = [h.business.display_name for h in selectors.member_holdings(member=member)]
     assert len(names) == 4

@@ -9,9 +9,9 @@ from portal.operators.services import OperatorError
 from portal.registries.base import RegistryUnavailable
 from portal.registries.failures import failure_set
 from tests.factories import MemberFactory, make_juristic_id, make_pid
+from tests.operators.helpers import PDF
 
 pytestmark = pytest.mark.django_db
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def thai(pid, can_sign=False):

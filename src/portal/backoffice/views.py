@@ -1,7 +1,7 @@
 """The officers' back office (ADM-01 to ADM-03). A visitor who is not an officer, or an
 officer without the permission for a queue, gets a 404: the pages do not admit they exist."""
 
-from functools import wraps
+from functools import partial, wraps
 
 from django import forms
 from django.contrib import messages
@@ -29,9 +29,19 @@ from portal.registries.base import RegistryUnavailable
 
 REVIEW_PERMISSION = "accounts.review_member_request"
 VERIFY_PERMISSION = "operators.verify_holding"
+TWO_FACTOR_PERMISSION = "identity.reset_two_factor"
 # ADM-01: businesses in members' profiles are the customer registry's, kept by the Office of
 # the Permanent Secretary; other agencies' officers do not see that queue.
 REGISTRY_AGENCIES = ("OPS",)
+
+
+def _officer_may(user, permission: str | None = None, agencies: tuple[str, ...] = ()) -> bool:
+    """One rule for the pages (officer_required) and for the links to them on the home page."""
+    return (
+        user.is_officer
+        and (not permission or user.has_perm(permission))
+        and (not agencies or user.officer.agency in agencies)
+    )
 
 
 def officer_required(permission: str | None = None, agencies: tuple[str, ...] = ()):
@@ -39,11 +49,7 @@ def officer_required(permission: str | None = None, agencies: tuple[str, ...] = 
         @login_required
         @wraps(view)
         def wrapped(request, *args, **kwargs):
-            if not request.user.is_officer:
-                raise Http404
-            if permission and not request.user.has_perm(permission):
-                raise Http404
-            if agencies and request.user.officer.agency not in agencies:
+            if not _officer_may(request.user, permission, agencies):
                 raise Http404
             return view(request, *args, **kwargs)
 
@@ -54,11 +60,8 @@ def officer_required(permission: str | None = None, agencies: tuple[str, ...] = 
 
 @officer_required()
 def home(request):
-    can_review = request.user.has_perm(REVIEW_PERMISSION)
-    can_verify = (
-        request.user.has_perm(VERIFY_PERMISSION)
-        and request.user.officer.agency in REGISTRY_AGENCIES
-    )
+    can_review = _officer_may(request.user, REVIEW_PERMISSION)
+    can_verify = _officer_may(request.user, VERIFY_PERMISSION, REGISTRY_AGENCIES)
     counts = account_selectors.member_request_counts() if can_review else {}
     if can_verify:
         counts["holdings"] = operator_selectors.holdings_awaiting_verification().count()
@@ -69,7 +72,7 @@ def home(request):
             "officer": request.user.officer,
             "can_review": can_review,
             "can_verify": can_verify,
-            "can_reset_two_factor": request.user.has_perm("identity.reset_two_factor"),
+            "can_reset_two_factor": _officer_may(request.user, TWO_FACTOR_PERMISSION),
             "counts": counts,
         },
     )
@@ -89,6 +92,10 @@ def member_requests(request):
 
 
 class DecisionForm(forms.Form):
+    # The text field's name is also the decide service's argument and the field its errors
+    # name ("note" here, "reason" for holdings): see _decision_saved.
+    note_field = "note"
+
     decision = forms.ChoiceField(
         label=gettext_lazy("Decision"),
         choices=[("approve", gettext_lazy("Approve")), ("reject", gettext_lazy("Reject"))],
@@ -101,27 +108,41 @@ class DecisionForm(forms.Form):
     )
 
 
+def _decision_saved(request, form, decide, *, refused) -> bool:
+    """The flow the three decision pages share (ADM-01 to ADM-03): a valid post goes to the
+    decide service; its refusal (an error of the type `refused`) shows on the form's text
+    field when it names it, else above the form. True when the decision was saved."""
+    if request.method != "POST" or not form.is_valid():
+        return False
+    note_field = form.note_field
+    try:
+        decide(
+            officer=request.user,
+            approve=form.cleaned_data["decision"] == "approve",
+            request=request,
+            **{note_field: form.cleaned_data[note_field]},
+        )
+    except refused as error:
+        form.add_error(note_field if error.field == note_field else None, error.message)
+        return False
+    return True
+
+
 @officer_required(REVIEW_PERMISSION)
 @require_http_methods(["GET", "POST"])
 def member_request_detail(request, request_id):
     filed = get_object_or_404(MemberRequest.objects.select_related("member"), pk=request_id)
     form = DecisionForm(posted_data(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            member_request_decide(
-                officer=request.user,
-                member_request=filed,
-                approve=form.cleaned_data["decision"] == "approve",
-                note=form.cleaned_data["note"],
-                request=request,
-            )
-        except RegistryUnavailable:
-            form.add_error(
-                None, _("The civil registry cannot be reached. Nothing was changed; try again.")
-            )
-        except AccountError as error:
-            form.add_error("note" if error.field == "note" else None, error.message)
-        else:
+    decide = partial(member_request_decide, member_request=filed)
+    try:
+        saved = _decision_saved(request, form, decide, refused=AccountError)
+    except RegistryUnavailable:
+        # Approving asks the civil registry again (ACC-17).
+        form.add_error(
+            None, _("The civil registry cannot be reached. Nothing was changed; try again.")
+        )
+    else:
+        if saved:
             messages.success(request, _("The decision was saved and the member was told."))
             return redirect("backoffice:member_requests")
     return render(
@@ -160,6 +181,8 @@ def holdings(request):
 
 
 class VerificationForm(forms.Form):
+    note_field = "reason"
+
     decision = forms.ChoiceField(
         label=gettext_lazy("Decision"),
         choices=[("approve", gettext_lazy("Verified")), ("reject", gettext_lazy("Rejected"))],
@@ -177,20 +200,10 @@ class VerificationForm(forms.Form):
 def holding_detail(request, holding_id):
     holding = get_object_or_404(Holding.objects.select_related("business", "member"), pk=holding_id)
     form = VerificationForm(posted_data(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            holding_decide(
-                officer=request.user,
-                holding_id=holding.pk,
-                approve=form.cleaned_data["decision"] == "approve",
-                reason=form.cleaned_data["reason"],
-                request=request,
-            )
-        except OperatorError as error:
-            form.add_error("reason" if error.field == "reason" else None, error.message)
-        else:
-            messages.success(request, _("The decision was saved and the member was told."))
-            return redirect("backoffice:holdings")
+    decide = partial(holding_decide, holding_id=holding.pk)
+    if _decision_saved(request, form, decide, refused=OperatorError):
+        messages.success(request, _("The decision was saved and the member was told."))
+        return redirect("backoffice:holdings")
     return render(
         request,
         "backoffice/holding_detail.html",
@@ -220,12 +233,11 @@ def holding_document(request, holding_id, document_id):
 
 @officer_required(VERIFY_PERMISSION, agencies=REGISTRY_AGENCIES)
 def removals(request):
-    pending = (
-        HolderRemovalRequest.objects.filter(status=HolderRemovalRequest.Status.PENDING)
-        .select_related("business", "target__member", "requested_by")
-        .order_by("created_at")
+    return render(
+        request,
+        "backoffice/removals.html",
+        {"pending": operator_selectors.holder_removals_awaiting_decision()},
     )
-    return render(request, "backoffice/removals.html", {"pending": pending})
 
 
 @officer_required(VERIFY_PERMISSION, agencies=REGISTRY_AGENCIES)
@@ -236,20 +248,10 @@ def removal_detail(request, request_id):
         pk=request_id,
     )
     form = DecisionForm(posted_data(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            holder_removal_request_decide(
-                officer=request.user,
-                request_id=filed.pk,
-                approve=form.cleaned_data["decision"] == "approve",
-                note=form.cleaned_data["note"],
-                request=request,
-            )
-        except OperatorError as error:
-            form.add_error("note" if error.field == "note" else None, error.message)
-        else:
-            messages.success(request, _("The decision was saved."))
-            return redirect("backoffice:removals")
+    decide = partial(holder_removal_request_decide, request_id=filed.pk)
+    if _decision_saved(request, form, decide, refused=OperatorError):
+        messages.success(request, _("The decision was saved."))
+        return redirect("backoffice:removals")
     return render(request, "backoffice/removal_detail.html", {"filed": filed, "form": form})
 
 
@@ -262,8 +264,6 @@ def removal_letter(request, request_id):
 
 
 # --- two-factor reset for a member who lost the phone (SSO-04, ADM-02) ---------------------
-
-TWO_FACTOR_PERMISSION = "identity.reset_two_factor"
 
 
 @officer_required(TWO_FACTOR_PERMISSION)

@@ -2,13 +2,13 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.forms import NationalIdField, clean_mobile
 from portal.core.thaiid import is_valid_thirteen_digit_id
 from portal.core.uploads import validate_document_upload
 from portal.operators.models import Business, BusinessDocument
+from portal.operators.services import CONTACT_FIELDS, OperatorError, refuse_expired_document
 
 LASER_RE = re.compile(r"[A-Z]{2}\d{10}")
 
@@ -116,8 +116,10 @@ class ForeignDirectedCompanyForm(DocumentMixin, forms.Form):
 
     def clean_expires_on(self):
         value = self.cleaned_data["expires_on"]
-        if value < timezone.localdate():
-            raise ValidationError(_("The document has expired; upload one that is still valid."))
+        try:
+            refuse_expired_document(value)
+        except OperatorError as error:
+            raise ValidationError(error.message) from error
         return value
 
 
@@ -169,21 +171,8 @@ class ContactsForm(forms.ModelForm):
 
     class Meta:
         model = Business
-        fields = [
-            "phone",
-            "fax",
-            "website",
-            "email",
-            "other_contacts",
-            "contact_address_same",
-            "latitude",
-            "longitude",
-            "contact_person_name",
-            "contact_person_position",
-            "contact_person_phone",
-            "contact_person_mobile",
-            "contact_person_email",
-        ]
+        # What the member may edit is the service's rule (BIZ-08): it saves only these.
+        fields = list(CONTACT_FIELDS)
         labels = {
             "phone": _("Phone"),
             "fax": _("Fax"),

@@ -3,7 +3,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
-from portal.operators.models import Business, Holding
+from portal.operators.models import Business, HolderRemovalRequest, Holding
 
 
 def member_holdings(*, member) -> QuerySet[Holding]:
@@ -56,6 +56,15 @@ def holdings_awaiting_verification() -> QuerySet[Holding]:
         Holding.objects.filter(status=Holding.Status.NOT_VERIFIED, removed_at__isnull=True)
         .select_related("business", "member")
         .prefetch_related(Prefetch("documents"))
+        .order_by("created_at")
+    )
+
+
+def holder_removals_awaiting_decision() -> QuerySet[HolderRemovalRequest]:
+    """ADM-02: requests to take a member off a business, oldest first."""
+    return (
+        HolderRemovalRequest.objects.filter(status=HolderRemovalRequest.Status.PENDING)
+        .select_related("business", "target__member", "requested_by")
         .order_by("created_at")
     )
 

@@ -5,6 +5,7 @@ Every registry call happens before the transaction; a registry that is down rais
 RegistryUnavailable and nothing is stored (DESIGN: errors and faults)."""
 
 import datetime as dt
+from contextlib import contextmanager
 
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
@@ -70,6 +71,14 @@ def _hold(
     return holding
 
 
+def _own_holding(rows, *, member, holding_id: int) -> Holding:
+    """The member's current holding among rows, or the error every member-side write gives."""
+    holding = rows.filter(pk=holding_id, member=member, removed_at__isnull=True).first()
+    if holding is None:
+        raise OperatorError(_("This business is not in your profile."), code="not_held")
+    return holding
+
+
 def _refuse_if_held(member, kind: str, registry_key: str) -> None:
     if Holding.objects.filter(
         member=member,
@@ -83,23 +92,37 @@ def _refuse_if_held(member, kind: str, registry_key: str) -> None:
 # --- natural persons (BIZ-02, BIZ-03) ------------------------------------------------------
 
 
-def business_add_myself(*, member, trade_name_th: str = "", request=None) -> Holding:
-    """BIZ-02 "myself": the member is the sole proprietor; nothing to type."""
-    pid = member.national_id
-    key = pid_hash(pid)
-    _refuse_if_held(member, Business.Kind.NATURAL_PERSON, key)
+def _hold_natural_person(
+    *, member, pid: str, name_th: str, name_en: str, trade_name_th: str, proof: str, request
+) -> Holding:
+    """A natural person is keyed by the hash of the national ID, which is stored encrypted."""
     return _hold(
         member=member,
         kind=Business.Kind.NATURAL_PERSON,
-        registry_key=key,
+        registry_key=pid_hash(pid),
         defaults={
             "pid_encrypted": encrypt_text(pid),
-            "name_th": f"{member.title_th}{member.display_name}",
-            "name_en": f"{member.first_name_en} {member.last_name_en}".strip(),
+            "name_th": name_th,
+            "name_en": name_en,
             "trade_name_th": trade_name_th,
         },
-        proof=Holding.Proof.SELF,
+        proof=proof,
         status=Holding.Status.VERIFIED,
+        request=request,
+    )
+
+
+def business_add_myself(*, member, trade_name_th: str = "", request=None) -> Holding:
+    """BIZ-02 "myself": the member is the sole proprietor; nothing to type."""
+    pid = member.national_id
+    _refuse_if_held(member, Business.Kind.NATURAL_PERSON, pid_hash(pid))
+    return _hold_natural_person(
+        member=member,
+        pid=pid,
+        name_th=f"{member.title_th}{member.display_name}",
+        name_en=f"{member.first_name_en} {member.last_name_en}".strip(),
+        trade_name_th=trade_name_th,
+        proof=Holding.Proof.SELF,
         request=request,
     )
 
@@ -111,21 +134,16 @@ def business_add_natural_person(
     DOPA. The other person needs no account."""
     from portal.operators.selectors import natural_person_check
 
-    key = pid_hash(pid)
-    _refuse_if_held(member, Business.Kind.NATURAL_PERSON, key)
+    # Checked before DOPA is asked: a business already held costs no registry call.
+    _refuse_if_held(member, Business.Kind.NATURAL_PERSON, pid_hash(pid))
     person = natural_person_check(member=member, who="other", pid=pid, laser_code=laser_code)
-    return _hold(
+    return _hold_natural_person(
         member=member,
-        kind=Business.Kind.NATURAL_PERSON,
-        registry_key=key,
-        defaults={
-            "pid_encrypted": encrypt_text(pid),
-            "name_th": person.person_name,
-            "name_en": person.person_name_en,
-            "trade_name_th": trade_name_th,
-        },
+        pid=pid,
+        name_th=person.person_name,
+        name_en=person.person_name_en,
+        trade_name_th=trade_name_th,
         proof=Holding.Proof.ID_CARD,
-        status=Holding.Status.VERIFIED,
         request=request,
     )
 
@@ -137,9 +155,12 @@ def _registry_snapshot(company) -> dict:
     return jsonable(company)
 
 
-def _active_company(juristic_id: str):
+def _company_to_add(*, member, juristic_id: str):
+    """What DBD lists by this number, when it is active and not already in the profile; both
+    ways of adding a juristic person (BIZ-04, BIZ-05) start here."""
     from portal.registries.dbd import juristic_person_registry
 
+    _refuse_if_held(member, Business.Kind.JURISTIC_PERSON, juristic_id)
     if not is_valid_thirteen_digit_id(juristic_id):
         raise OperatorError(
             _("Enter the 13 digits of the juristic person's registration number."),
@@ -178,8 +199,7 @@ def business_add_juristic_person(
     *, member, juristic_id: str, director_pid: str, request=None
 ) -> Holding:
     """BIZ-04: verified with the national ID of any one Thai director (signing or not)."""
-    _refuse_if_held(member, Business.Kind.JURISTIC_PERSON, juristic_id)
-    company = _active_company(juristic_id)
+    company = _company_to_add(member=member, juristic_id=juristic_id)
     if company.only_foreign_directors:
         raise OperatorError(
             _("This company has only foreign directors: add it with a passport or work permit."),
@@ -215,14 +235,8 @@ def business_add_foreign_directed_company(
 ) -> Holding:
     """BIZ-05: a company with only foreign directors, proven by a passport or a Thai work
     permit that has not expired; Not Verified until an officer checks it."""
-    if expires_on < timezone.localdate():
-        raise OperatorError(
-            _("The document has expired; upload one that is still valid."),
-            field="expires_on",
-            code="expired",
-        )
-    _refuse_if_held(member, Business.Kind.JURISTIC_PERSON, juristic_id)
-    company = _active_company(juristic_id)
+    refuse_expired_document(expires_on)
+    company = _company_to_add(member=member, juristic_id=juristic_id)
     if not company.only_foreign_directors:
         raise OperatorError(
             _("This company has a Thai director: add it with that director's national ID."),
@@ -284,6 +298,29 @@ def business_add_community_enterprise(
 # --- documents (BIZ-05, BIZ-06, SSO-02) ----------------------------------------------------
 
 
+def refuse_expired_document(expires_on: dt.date) -> None:
+    """BIZ-05: a passport or work permit must still be valid. The form asks this too, so the
+    person sees it next to the date; the rule and its words live here, once."""
+    if expires_on < timezone.localdate():
+        raise OperatorError(
+            _("The document has expired; upload one that is still valid."),
+            field="expires_on",
+            code="expired",
+        )
+
+
+@contextmanager
+def _stored_upload(folder: str, upload, extension: str):
+    """Write the file before the rows that name it, and delete it again when they are not
+    stored: a refused or failed request leaves no file behind."""
+    name = default_storage.save(private_name(folder, extension), upload)
+    try:
+        yield name
+    except BaseException:
+        default_storage.delete(name)
+        raise
+
+
 def _hold_with_document(
     *,
     member,
@@ -296,29 +333,23 @@ def _hold_with_document(
     expires_on=None,
     request=None,
 ) -> Holding:
-    # The file is written first and removed again if the rows cannot be: nothing half-done.
-    name = default_storage.save(private_name("business-documents", extension), document)
-    try:
-        with transaction.atomic():
-            holding = _hold(
-                member=member,
-                kind=kind,
-                registry_key=registry_key,
-                defaults=defaults,
-                proof=Holding.Proof.DOCUMENT,
-                status=Holding.Status.NOT_VERIFIED,
-                request=request,
-            )
-            BusinessDocument.objects.create(
-                holding=holding,
-                kind=document_kind,
-                file=name,
-                content_type=CONTENT_TYPES[extension],
-                expires_on=expires_on,
-            )
-    except BaseException:
-        default_storage.delete(name)
-        raise
+    with _stored_upload("business-documents", document, extension) as name, transaction.atomic():
+        holding = _hold(
+            member=member,
+            kind=kind,
+            registry_key=registry_key,
+            defaults=defaults,
+            proof=Holding.Proof.DOCUMENT,
+            status=Holding.Status.NOT_VERIFIED,
+            request=request,
+        )
+        BusinessDocument.objects.create(
+            holding=holding,
+            kind=document_kind,
+            file=name,
+            content_type=CONTENT_TYPES[extension],
+            expires_on=expires_on,
+        )
     return holding
 
 
@@ -393,13 +424,7 @@ CONTACT_FIELDS = (
 def business_update_contacts(*, member, holding_id: int, data: dict, request=None) -> Business:
     """Contacts, contact address, map position and contact person; registry data stays as
     the registry says."""
-    holding = (
-        Holding.objects.select_related("business")
-        .filter(pk=holding_id, member=member, removed_at__isnull=True)
-        .first()
-    )
-    if holding is None:
-        raise OperatorError(_("This business is not in your profile."), code="not_held")
+    holding = _own_holding(Holding.objects, member=member, holding_id=holding_id)
     business = Business.objects.select_for_update().get(pk=holding.business_id)
     before = {f: jsonable(getattr(business, f)) for f in CONTACT_FIELDS}
     before["contact_address"] = business.contact_address
@@ -461,26 +486,32 @@ def business_registry_refresh(*, member, business_id: int, request=None) -> Busi
 # --- removal (BIZ-10) and the officer's decision (ADM-02, ADM-03) --------------------------
 
 
-def _end_sign_ins_for(holding: Holding, *, request) -> None:
-    """SSO-06: a connected system signed in for this business loses it with the holding."""
+def _end_holding(holding: Holding, *, request) -> None:
+    """Take a business off a member's profile, whether the member or an officer does it.
+    SSO-06: a connected system signed in for this business loses it with the holding."""
     from portal.identity.services import issuer_for, sign_ins_end
 
+    holding.removed_at = timezone.now()
+    holding.save(update_fields=["removed_at"])
     sign_ins_end(member=holding.member, business_id=holding.business_id, issuer=issuer_for(request))
+
+
+def _refuse_unless_may_decide(*, officer, approve: bool, note: str, note_field: str) -> None:
+    """Both decisions an officer makes here (ADM-02) need the permission, and a reason when
+    rejecting."""
+    if not officer.has_perm("operators.verify_holding"):
+        raise PermissionError("officer lacks operators.verify_holding")
+    if not approve and not note.strip():
+        raise OperatorError(_("Give the reason for rejecting."), field=note_field, code="reason")
 
 
 @transaction.atomic
 def holding_remove(*, member, holding_id: int, request=None) -> Holding:
     """Remove a business from this member's profile only; nothing done in its name changes."""
-    holding = (
-        Holding.objects.select_for_update()
-        .filter(pk=holding_id, member=member, removed_at__isnull=True)
-        .first()
+    holding = _own_holding(
+        Holding.objects.select_for_update(), member=member, holding_id=holding_id
     )
-    if holding is None:
-        raise OperatorError(_("This business is not in your profile."), code="not_held")
-    holding.removed_at = timezone.now()
-    holding.save(update_fields=["removed_at"])
-    _end_sign_ins_for(holding, request=request)
+    _end_holding(holding, request=request)
     audit_record(
         actor=member,
         action="business.remove",
@@ -495,10 +526,7 @@ def holding_remove(*, member, holding_id: int, request=None) -> Holding:
 @transaction.atomic
 def holding_decide(*, officer, holding_id: int, approve: bool, reason: str = "", request=None):
     """An officer verifies or rejects a document-proven holding, with a reason when rejecting."""
-    if not officer.has_perm("operators.verify_holding"):
-        raise PermissionError("officer lacks operators.verify_holding")
-    if not approve and not reason.strip():
-        raise OperatorError(_("Give the reason for rejecting."), field="reason", code="reason")
+    _refuse_unless_may_decide(officer=officer, approve=approve, note=reason, note_field="reason")
     holding = Holding.objects.select_for_update().get(pk=holding_id)
     if holding.status != Holding.Status.NOT_VERIFIED:
         raise OperatorError(_("This business was already decided."), code="decided")
@@ -578,27 +606,22 @@ def holder_removal_request_file(
             _("A request to take this member off is already awaiting an officer."),
             code="pending",
         )
-    name = default_storage.save(private_name("removal-letters", extension), letter)
-    try:
-        with transaction.atomic():
-            filed = HolderRemovalRequest.objects.create(
-                business_id=own.business_id,
-                target=target,
-                requested_by=member,
-                reason=reason,
-                letter=name,
-                letter_content_type=CONTENT_TYPES[extension],
-            )
-            audit_record(
-                actor=member,
-                action="holder_removal.file",
-                target=filed,
-                after={"target_holding": target.pk},
-                request=request,
-            )
-    except BaseException:
-        default_storage.delete(name)
-        raise
+    with _stored_upload("removal-letters", letter, extension) as name, transaction.atomic():
+        filed = HolderRemovalRequest.objects.create(
+            business_id=own.business_id,
+            target=target,
+            requested_by=member,
+            reason=reason,
+            letter=name,
+            letter_content_type=CONTENT_TYPES[extension],
+        )
+        audit_record(
+            actor=member,
+            action="holder_removal.file",
+            target=filed,
+            after={"target_holding": target.pk},
+            request=request,
+        )
     return filed
 
 
@@ -606,10 +629,7 @@ def holder_removal_request_file(
 def holder_removal_request_decide(
     *, officer, request_id: int, approve: bool, note: str = "", request=None
 ) -> HolderRemovalRequest:
-    if not officer.has_perm("operators.verify_holding"):
-        raise PermissionError("officer lacks operators.verify_holding")
-    if not approve and not note.strip():
-        raise OperatorError(_("Give the reason for rejecting."), field="note", code="reason")
+    _refuse_unless_may_decide(officer=officer, approve=approve, note=note, note_field="note")
     filed = HolderRemovalRequest.objects.select_for_update().get(pk=request_id)
     if filed.status != HolderRemovalRequest.Status.PENDING:
         raise OperatorError(_("This request was already decided."), code="decided")
@@ -623,9 +643,7 @@ def holder_removal_request_decide(
     if approve:
         target = Holding.objects.select_for_update().get(pk=filed.target_id)
         if target.removed_at is None:
-            target.removed_at = timezone.now()
-            target.save(update_fields=["removed_at"])
-            _end_sign_ins_for(target, request=request)
+            _end_holding(target, request=request)
     audit_record(
         actor=officer,
         actor_role="officer",

@@ -73,33 +73,32 @@ def business_add_details(request):
     if not state:
         return redirect("operators:business_add")
     kind = state["kind"]
-    form_class = FORMS[kind]
-    form = form_class(posted_data(request), posted_files(request))
+    form = FORMS[kind](posted_data(request), posted_files(request))
     foreign_form = None
     if kind == Business.Kind.JURISTIC_PERSON:
+        # BIZ-05 is a second form on the same page; its button posts "foreign". Only the
+        # form that was sent is bound, so only it shows errors.
+        foreign = "foreign" in request.POST
         foreign_form = forms.ForeignDirectedCompanyForm(
-            posted_data(request) if "foreign" in request.POST else None,
-            posted_files(request) if "foreign" in request.POST else None,
+            posted_data(request) if foreign else None,
+            posted_files(request) if foreign else None,
             prefix="foreign",
         )
-        if "foreign" in request.POST:
-            form = form_class()
+        if foreign:
+            form = FORMS[kind]()
+    sent = foreign_form if foreign_form is not None and foreign_form.is_bound else form
     if request.method == "POST":
         try:
-            holding = _add(request, kind, form, foreign_form, state)
+            holding = _add(request, kind, sent, state)
         except RegistryUnavailable as error:
-            (foreign_form if "foreign" in request.POST else form).add_error(
-                None, _registry_down(error)
-            )
+            sent.add_error(None, _registry_down(error))
         except OperatorError as error:
-            _apply(foreign_form if "foreign" in request.POST else form, error)
+            _apply(sent, error)
         else:
             if holding == "choose_name":
                 return redirect("operators:business_add_name")
             if holding is not None:
-                request.session.pop(ADDING, None)
-                request.session[ADDED] = holding.pk
-                return redirect("operators:business_add_done")
+                return _added(request, holding)
     return render(
         request,
         "operators/business_add_details.html",
@@ -114,25 +113,29 @@ def business_add_details(request):
     )
 
 
-def _add(request, kind, form, foreign_form, state):
-    """Call the service for this kind; None when the form is invalid."""
+def _added(request, holding):
+    """Step 3: the wizard's state is done with; the page shows the business just added."""
+    request.session.pop(ADDING, None)
+    request.session[ADDED] = holding.pk
+    return redirect("operators:business_add_done")
+
+
+def _add(request, kind, form, state):
+    """Call the service for the form that was sent; None when it is invalid."""
     member = request.user
-    if foreign_form is not None and "foreign" in request.POST:
-        if not foreign_form.is_valid():
-            return None
-        data = foreign_form.cleaned_data
+    if not form.is_valid():
+        return None
+    data = form.cleaned_data
+    if isinstance(form, forms.ForeignDirectedCompanyForm):
         return services.business_add_foreign_directed_company(
             member=member,
             juristic_id=data["juristic_id"],
             document=data["document"],
-            extension=foreign_form.document_extension,
+            extension=form.document_extension,
             document_kind=data["document_kind"],
             expires_on=data["expires_on"],
             request=request,
         )
-    if not form.is_valid():
-        return None
-    data = form.cleaned_data
     if kind == Business.Kind.NATURAL_PERSON:
         check = selectors.natural_person_check(
             member=member,
@@ -216,9 +219,7 @@ def business_add_name(request):
         except OperatorError as error:
             form.add_error(None, error.message)
         else:
-            request.session.pop(ADDING, None)
-            request.session[ADDED] = holding.pk
-            return redirect("operators:business_add_done")
+            return _added(request, holding)
     return render(
         request,
         "operators/business_add_name.html",

@@ -1,0 +1,32 @@
+"""Set-up shared by the tests of businesses in a profile and of the officers' queues."""
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from portal.operators import services
+from portal.operators.models import Holding
+from tests.factories import MemberFactory, make_tax_id
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def add_by_document(*, member, name_th: str, kind: str = "other_law") -> Holding:
+    """A business added with one PDF (BIZ-06, SSO-02), Not Verified until an officer checks it.
+    A juristic person under other laws has a 0994 tax ID and a Revenue Department document;
+    the other kinds any tax ID and any document."""
+    other_law = kind == "other_law"
+    return services.business_add_by_document(
+        member=member,
+        kind=kind,
+        tax_id=make_tax_id() if other_law else make_tax_id("3101"),
+        name_th=name_th,
+        document=SimpleUploadedFile("doc.pdf", PDF),
+        extension="pdf",
+        document_kind="rd_document" if other_law else "other",
+    )
+
+
+def co_holder(business, member=None) -> Holding:
+    """Another member who holds the same business, verified (BIZ-09, BIZ-11)."""
+    return Holding.objects.create(
+        member=member or MemberFactory(), business=business, proof="document", status="verified"
+    )
