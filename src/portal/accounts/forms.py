@@ -8,7 +8,8 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.models import Member
-from portal.accounts.passwords import password_problems
+from portal.accounts.passwords import PortalPasswordValidator
+from portal.accounts.services import PROFILE_FIELDS
 from portal.core import thaidate
 from portal.core.thaiid import is_valid_pid, normalize_pid
 from portal.core.uploads import validate_document_upload, validate_image_upload
@@ -45,6 +46,13 @@ def clean_mobile(raw: str) -> str:
             _("Enter a Thai mobile number of 10 digits starting with 06, 08 or 09."),
             code="mobile",
         )
+    return mobile
+
+
+def clean_required_mobile(raw: str) -> str:
+    mobile = clean_mobile(raw)
+    if not mobile:  # e.g. only spaces and dashes were typed
+        raise ValidationError(_("Enter a mobile number."))
     return mobile
 
 
@@ -85,12 +93,7 @@ class NewPasswordMixin(forms.Form):
 
     def clean_password1(self):
         password = self.cleaned_data["password1"]
-        problems = password_problems(password)
-        if problems:
-            raise ValidationError(
-                _("The password needs %(missing)s.") % {"missing": ", ".join(problems)},
-                code="password_policy",
-            )
+        PortalPasswordValidator().validate(password)  # the portal's one policy, one message
         return password
 
     def clean(self):
@@ -156,6 +159,41 @@ class BirthDateMixin(forms.Form):
         return self.cleaned_data["birth_year_be"], int(month), int(day)
 
 
+class IdentityMixin(BirthDateMixin):
+    """The person as on the ID card, then contacts, asked in the same order by registration
+    and reopening (accounts/_identity_fields.html). Each form declares its own national_id,
+    name, mobile and email fields: what is required and how names are cleaned differ."""
+
+    IDENTITY_FIELDS = [
+        "national_id",
+        "first_name",
+        "last_name",
+        "birth_day",
+        "birth_month",
+        "birth_year_be",
+        "mobile",
+        "email",
+    ]
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()
+
+    def identity(self) -> dict:
+        """The cleaned identity as services.member_register and member_request_reopen take it."""
+        data = self.cleaned_data
+        year, month, day = self.birth_parts()
+        return {
+            "pid": data["national_id"],
+            "first_name": data["first_name"],
+            "last_name": data["last_name"],
+            "birth_year_be": year,
+            "birth_month": month,
+            "birth_day": day,
+            "mobile": data["mobile"],
+            "email": data["email"],
+        }
+
+
 class TermsForm(forms.Form):
     accept = forms.BooleanField(
         label=_("I have read and accept the terms, conditions and consent"),
@@ -185,7 +223,7 @@ class ConsentForm(forms.Form):
         return [(document, self[f"consent_{document.pk}"]) for document in self.documents]
 
 
-class RegistrationForm(BirthDateMixin, NewPasswordMixin, forms.Form):
+class RegistrationForm(IdentityMixin, NewPasswordMixin, forms.Form):
     national_id = NationalIdField()
     first_name = forms.CharField(label=_("First name (Thai)"), max_length=100)
     last_name = forms.CharField(label=_("Last name (Thai)"), max_length=100)
@@ -200,19 +238,7 @@ class RegistrationForm(BirthDateMixin, NewPasswordMixin, forms.Form):
     )
     line_id = forms.CharField(label=_("LINE ID"), required=False, max_length=50)
 
-    field_order = [
-        "national_id",
-        "first_name",
-        "last_name",
-        "birth_day",
-        "birth_month",
-        "birth_year_be",
-        "mobile",
-        "email",
-        "line_id",
-        "password1",
-        "password2",
-    ]
+    field_order = [*IdentityMixin.IDENTITY_FIELDS, "line_id", "password1", "password2"]
 
     def __init__(self, *args, proven: dict | None = None, **kwargs):
         """proven: the identity fields ThaID proved (ACC-10), shown filled in and read-only;
@@ -230,9 +256,6 @@ class RegistrationForm(BirthDateMixin, NewPasswordMixin, forms.Form):
 
     def clean_mobile(self):
         return clean_mobile(self.cleaned_data["mobile"])
-
-    def clean_email(self):
-        return self.cleaned_data["email"].strip().lower()
 
 
 class LoginForm(AltchaMixin, forms.Form):
@@ -311,15 +334,7 @@ class ChangePasswordForm(NewPasswordMixin, forms.Form):
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = Member
-        fields = [
-            "position",
-            "line_id",
-            "facebook",
-            "instagram",
-            "contact_channel",
-            "share_mobile_with_co_members",
-            "share_email_with_co_members",
-        ]
+        fields = list(PROFILE_FIELDS)
         labels = {
             "position": _("Position"),
             "line_id": _("LINE ID"),
@@ -354,10 +369,7 @@ class MobileForm(forms.Form):
     )
 
     def clean_mobile(self):
-        mobile = clean_mobile(self.cleaned_data["mobile"])
-        if not mobile:
-            raise ValidationError(_("Enter a mobile number."))
-        return mobile
+        return clean_required_mobile(self.cleaned_data["mobile"])
 
 
 class EmailForm(forms.Form):
@@ -406,7 +418,7 @@ class NameChangeRequestForm(EvidenceMixin, forms.Form):
     field_order = ["first_name", "last_name", "evidence"]
 
 
-class ReopenRequestForm(AltchaMixin, BirthDateMixin, EvidenceMixin, forms.Form):
+class ReopenRequestForm(AltchaMixin, IdentityMixin, EvidenceMixin, forms.Form):
     """ACC-15: a closed account is reopened only by an officer, on a request with evidence."""
 
     national_id = NationalIdField()
@@ -416,25 +428,7 @@ class ReopenRequestForm(AltchaMixin, BirthDateMixin, EvidenceMixin, forms.Form):
     email = forms.EmailField(label=_("Email"), required=False)
     reason = forms.CharField(label=_("Why do you want the account back?"), widget=forms.Textarea)
     robot = robot_check_field()
-    field_order = [
-        "national_id",
-        "first_name",
-        "last_name",
-        "birth_day",
-        "birth_month",
-        "birth_year_be",
-        "mobile",
-        "email",
-        "reason",
-        "evidence",
-        "robot",
-    ]
+    field_order = [*IdentityMixin.IDENTITY_FIELDS, "reason", "evidence", "robot"]
 
     def clean_mobile(self):
-        mobile = clean_mobile(self.cleaned_data["mobile"])
-        if not mobile:
-            raise ValidationError(_("Enter a mobile number."))
-        return mobile
-
-    def clean_email(self):
-        return self.cleaned_data["email"].strip().lower()
+        return clean_required_mobile(self.cleaned_data["mobile"])

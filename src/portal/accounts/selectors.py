@@ -79,12 +79,12 @@ def members_with_pending_requests() -> QuerySet[Member]:
     )
 
 
-def member_current_consents(*, member: Member) -> dict[int, bool]:
-    """The member's latest answer to each current PDPA document, by document id."""
-    current = current_consent_documents(kind=ConsentDocument.Kind.PDPA)
+def member_current_consents(*, member: Member, documents: list[ConsentDocument]) -> dict[int, bool]:
+    """The member's latest answer to each of these documents (the current PDPA ones, which
+    the caller has already read for its form), by document id."""
     answers: dict[int, bool] = {}
     for record in ConsentRecord.objects.filter(
-        member=member, document__in=[d.pk for d in current]
+        member=member, document__in=[d.pk for d in documents]
     ).order_by("created_at", "id"):
         answers[record.document_id] = record.granted
     return answers

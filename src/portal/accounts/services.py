@@ -49,6 +49,18 @@ PERSONAL_FIELDS = (
     "position",
 )
 
+# What a member may change on the settings page (ACC-13); ProfileForm shows exactly these, and
+# member_update_profile ignores anything else it is given.
+PROFILE_FIELDS = (
+    "position",
+    "line_id",
+    "facebook",
+    "instagram",
+    "contact_channel",
+    "share_mobile_with_co_members",
+    "share_email_with_co_members",
+)
+
 
 class AccountError(Exception):
     """The one error type of this app: a message for the person and the field it belongs to."""
@@ -88,6 +100,23 @@ def citizen_matches(
     )
 
 
+def _contact_used_by_another(kind: str, value: str, *, member: Member | None = None) -> bool:
+    """Whether another member has this mobile number or email (emails compare without case).
+    member: the one asking, who does not count."""
+    lookup = {"mobile": value} if kind == "mobile" else {"email__iexact": value}
+    others = Member.objects.filter(**lookup)
+    if member is not None:
+        others = others.exclude(pk=member.pk)
+    return others.exists()
+
+
+def _contact_taken_message(kind: str) -> str:
+    """One wording wherever a taken contact is refused: registering, changing it, a lost race."""
+    if kind == "mobile":
+        return _("This mobile number is already used by another member.")
+    return _("This email is already used by another member.")
+
+
 def _refuse_if_taken(*, pid_key: str, mobile: str, email: str) -> None:
     if Member.objects.filter(pid_hash=pid_key).exists():
         raise AccountError(
@@ -98,16 +127,9 @@ def _refuse_if_taken(*, pid_key: str, mobile: str, email: str) -> None:
             field="national_id",
             code="registered",
         )
-    if mobile and Member.objects.filter(mobile=mobile).exists():
-        raise AccountError(
-            _("This mobile number is already used by another member."),
-            field="mobile",
-            code="mobile_taken",
-        )
-    if email and Member.objects.filter(email__iexact=email).exists():
-        raise AccountError(
-            _("This email is already used by another member."), field="email", code="email_taken"
-        )
+    for kind, value in (("mobile", mobile), ("email", email)):
+        if value and _contact_used_by_another(kind, value):
+            raise AccountError(_contact_taken_message(kind), field=kind, code=f"{kind}_taken")
 
 
 def member_register(
@@ -486,16 +508,7 @@ def _snapshot(member: Member, fields) -> dict:
 
 @transaction.atomic
 def member_update_profile(*, member: Member, data: dict, request=None) -> Member:
-    allowed = {
-        "position",
-        "line_id",
-        "facebook",
-        "instagram",
-        "contact_channel",
-        "share_mobile_with_co_members",
-        "share_email_with_co_members",
-    }
-    changed = [f for f in allowed if f in data and getattr(member, f) != data[f]]
+    changed = [f for f in PROFILE_FIELDS if f in data and getattr(member, f) != data[f]]
     if not changed:
         return member
     if data.get("contact_channel") == Member.ContactChannel.LINE and not data.get(
@@ -537,15 +550,11 @@ def member_set_avatar(*, member: Member, upload, request=None) -> None:
 
 def member_contact_change_start(*, member: Member, kind: str, value: str) -> OneTimePassword:
     """Send a code to a new (or not yet verified) mobile or email: it counts once verified."""
+    if _contact_used_by_another(kind, value, member=member):
+        raise AccountError(_contact_taken_message(kind), field=kind)
     if kind == "mobile":
-        if Member.objects.filter(mobile=value).exclude(pk=member.pk).exists():
-            raise AccountError(
-                _("This mobile number is already used by another member."), field="mobile"
-            )
         purpose, channel = OneTimePassword.Purpose.VERIFY_MOBILE, OneTimePassword.Channel.SMS
     else:
-        if Member.objects.filter(email__iexact=value).exclude(pk=member.pk).exists():
-            raise AccountError(_("This email is already used by another member."), field="email")
         purpose, channel = OneTimePassword.Purpose.VERIFY_EMAIL, OneTimePassword.Channel.EMAIL
     return otp_issue(member=member, purpose=purpose, channel=channel, destination=value)
 
@@ -575,13 +584,7 @@ def member_contact_change_confirm(
                 request=request,
             )
     except IntegrityError as exc:
-        raise AccountError(
-            _("This mobile number is already used by another member.")
-            if kind == "mobile"
-            else _("This email is already used by another member."),
-            field="code",
-            code="taken",
-        ) from exc
+        raise AccountError(_contact_taken_message(kind), field="code", code="taken") from exc
     return member
 
 
@@ -817,10 +820,10 @@ def _reopen(member: Member, details: dict, citizen: Citizen) -> None:
     member.birth_month = citizen.birth_month
     member.birth_day = citizen.birth_day
     # The contacts typed in the request count only after the member verifies them again.
-    if not Member.objects.filter(mobile=details["mobile"]).exclude(pk=member.pk).exists():
+    if not _contact_used_by_another("mobile", details["mobile"], member=member):
         member.mobile = details["mobile"] or None
-    if details.get("email") and not (
-        Member.objects.filter(email__iexact=details["email"]).exclude(pk=member.pk).exists()
+    if details.get("email") and not _contact_used_by_another(
+        "email", details["email"], member=member
     ):
         member.email = details["email"]
     member.save()

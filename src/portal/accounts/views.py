@@ -5,13 +5,12 @@ import time
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -22,7 +21,7 @@ from portal.accounts.models import Member, OneTimePassword
 from portal.accounts.services import AccountError
 from portal.core.ratelimit import rate_limit_hit
 from portal.core.thaiid import pid_hash
-from portal.core.views import posted_data, posted_files
+from portal.core.views import posted_data, posted_files, safe_next_url
 from portal.identity import thaid
 from portal.identity.selectors import two_factor_enabled
 from portal.identity.services import member_session_record, session_key_moved
@@ -50,11 +49,7 @@ def _apply_error(form, error: AccountError) -> None:
 
 def _safe_next(request, default: str) -> str:
     candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, {request.get_host()}, request.is_secure()
-    ):
-        return candidate
-    return default
+    return safe_next_url(request, candidate, default=default)
 
 
 # --- registration wizard (ACC-01 to ACC-08) ------------------------------------------------
@@ -112,20 +107,11 @@ def register_details(request):
         ):
             form.add_error(None, _("Too many registrations from this network. Try again later."))
         else:
-            data = form.cleaned_data
-            year, month, day = form.birth_parts()
             try:
                 services.member_register(
-                    pid=data["national_id"],
-                    first_name=data["first_name"],
-                    last_name=data["last_name"],
-                    birth_year_be=year,
-                    birth_month=month,
-                    birth_day=day,
-                    mobile=data["mobile"],
-                    email=data["email"],
-                    line_id=data["line_id"],
-                    password=data["password1"],
+                    **form.identity(),
+                    line_id=form.cleaned_data["line_id"],
+                    password=form.cleaned_data["password1"],
                     terms_document_id=state["terms"],
                     consent_answers={int(k): v for k, v in state["consents"].items()},
                     request=request,
@@ -198,16 +184,8 @@ def login_view(request):
             form.add_error(None, _("This username has been closed."))
         elif member is None:
             form.add_error(None, _("The national ID or password is not correct."))
-        elif two_factor_enabled(member=member):
-            # SSO-04: the password alone does not log in; the second factor comes next.
-            request.session[TWO_FACTOR_PENDING] = {
-                "member": member.pk,
-                "next": request.POST.get("next", ""),
-                "at": time.time(),
-            }
-            return redirect("identity:login_code")
         else:
-            return finish_login(request, member, next_url=request.POST.get("next", ""))
+            return continue_login(request, member, next_url=request.POST.get("next", ""))
     return render(
         request,
         "accounts/login.html",
@@ -223,6 +201,20 @@ TWO_FACTOR_PENDING = "two_factor_pending"
 REAUTHENTICATE = "reauthenticate"
 
 
+def continue_login(request, member, *, next_url: str = ""):
+    """The first factor passed (the password, or ThaID): log the member in, or, when they
+    have a second factor (SSO-04), leave the pending login in the session for
+    identity:login_code to finish."""
+    if two_factor_enabled(member=member):
+        request.session[TWO_FACTOR_PENDING] = {
+            "member": member.pk,
+            "next": next_url,
+            "at": time.time(),
+        }
+        return redirect("identity:login_code")
+    return finish_login(request, member, next_url=next_url)
+
+
 def finish_login(request, member, *, next_url: str = ""):
     """Log the member in (all factors passed) and send them where they should start."""
     # Logging in again (a connected system asked for it, prompt=login) keeps the session but
@@ -236,12 +228,9 @@ def finish_login(request, member, *, next_url: str = ""):
     member_session_record(request=request)
     if selectors.consent_documents_unanswered(member=member):
         request.session[CONSENT_PENDING] = True
-    default = _landing_page(member)
-    if next_url and url_has_allowed_host_and_scheme(
-        next_url, {request.get_host()}, request.is_secure()
-    ):
-        return redirect(next_url)
-    return redirect(default)
+    # The landing page is worked out only when there is no page to go back to: it may ask
+    # the business registry (SSO-09), which a member going on to "next" does not need.
+    return redirect(safe_next_url(request, next_url, default="") or _landing_page(member))
 
 
 def _landing_page(member) -> str:
@@ -350,6 +339,13 @@ def _reset_steps():
     return [_("Your ID"), _("Confirm it is you"), _("New password")]
 
 
+def _reset_identity_proven(request, state: dict):
+    """The member proved it is them (a code or the date of birth): the new password is next."""
+    state["verified"] = True
+    request.session[RESET] = state
+    return redirect("accounts:reset_password")
+
+
 @require_http_methods(["GET", "POST"])
 def reset_channel(request):
     state = _reset_state(request)
@@ -416,9 +412,7 @@ def reset_verify(request):
         except AccountError as error:
             _apply_error(form, error)
         else:
-            state["verified"] = True
-            request.session[RESET] = state
-            return redirect("accounts:reset_password")
+            return _reset_identity_proven(request, state)
     return render(
         request,
         "accounts/otp_verify.html",
@@ -456,9 +450,7 @@ def reset_birth_date(request):
         ):
             form.add_error("birth_date", _("The date of birth does not match our records."))
         else:
-            state["verified"] = True
-            request.session[RESET] = state
-            return redirect("accounts:reset_password")
+            return _reset_identity_proven(request, state)
     return render(
         request,
         "accounts/reset_birth_date.html",
@@ -510,15 +502,21 @@ def settings_view(request):
         else:
             messages.success(request, _("Your settings were saved."))
             return redirect("accounts:settings")
+    return _settings_page(request, form=form, avatar_form=forms.AvatarForm())
+
+
+def _settings_page(request, *, form, avatar_form, status: int = 200):
+    """The settings page, shown by both of its forms (profile and picture) with their errors."""
     return render(
         request,
         "accounts/settings.html",
         {
             "form": form,
-            "avatar_form": forms.AvatarForm(),
-            "member": member,
-            "requests": selectors.member_requests(member=member)[:10],
+            "avatar_form": avatar_form,
+            "member": request.user,
+            "requests": selectors.member_requests(member=request.user)[:10],
         },
+        status=status,
     )
 
 
@@ -527,7 +525,7 @@ def settings_view(request):
 def consents_view(request):
     member = request.user
     documents = selectors.current_consent_documents(kind="pdpa")
-    previous = selectors.member_current_consents(member=member)
+    previous = selectors.member_current_consents(member=member, documents=documents)
     form = forms.ConsentForm(
         posted_data(request),
         documents=documents,
@@ -555,16 +553,8 @@ def avatar_upload(request):
         services.member_set_avatar(member=request.user, upload=form.cleaned_data["avatar"])
         messages.success(request, _("Your profile picture was changed."))
         return redirect("accounts:settings")
-    return render(
-        request,
-        "accounts/settings.html",
-        {
-            "form": forms.ProfileForm(instance=request.user),
-            "avatar_form": form,
-            "member": request.user,
-            "requests": selectors.member_requests(member=request.user)[:10],
-        },
-        status=400,
+    return _settings_page(
+        request, form=forms.ProfileForm(instance=request.user), avatar_form=form, status=400
     )
 
 
@@ -650,8 +640,6 @@ def contact_change(request, kind):
 @login_required
 @require_http_methods(["GET", "POST"])
 def password_change(request):
-    from django.contrib.auth import update_session_auth_hash
-
     form = forms.ChangePasswordForm(posted_data(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -736,19 +724,10 @@ def request_evidence(request, request_id):
 def reopen_request(request):
     form = forms.ReopenRequestForm(posted_data(request), posted_files(request), request=request)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        year, month, day = form.birth_parts()
         services.member_request_reopen(
-            pid=data["national_id"],
-            first_name=data["first_name"],
-            last_name=data["last_name"],
-            birth_year_be=year,
-            birth_month=month,
-            birth_day=day,
-            mobile=data["mobile"],
-            email=data["email"],
-            reason=data["reason"],
-            evidence=data["evidence"],
+            **form.identity(),
+            reason=form.cleaned_data["reason"],
+            evidence=form.cleaned_data["evidence"],
             extension=form.evidence_extension,
             request=request,
         )

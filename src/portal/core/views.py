@@ -33,12 +33,9 @@ def healthz(request):
 def set_language(request):
     """The English switch: kept in a cookie for visitors and on the member for members."""
     language = request.POST.get("language")
-    next_url = request.POST.get("next") or "/"
-    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
-        next_url = "/"
     if language not in SUPPORTED:
         return HttpResponseNotAllowed(["POST"])
-    response = redirect(next_url)
+    response = redirect(safe_next_url(request, request.POST.get("next", ""), default="/"))
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,
         language,
@@ -51,6 +48,16 @@ def set_language(request):
 
         member_set_language(member=request.user, language=language, request=request)
     return response
+
+
+def safe_next_url(request, candidate: str, *, default: str) -> str:
+    """Where to go after a form: the page asked for when it is on this site, else default.
+    A "next" URL comes from the visitor, so it is checked to prevent an open redirect."""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, {request.get_host()}, request.is_secure()
+    ):
+        return candidate
+    return default
 
 
 def posted_data(request):
