@@ -26,7 +26,7 @@ from portal.accounts.models import (
 from portal.core.ratelimit import rate_limit_hit
 from portal.core.services import audit_record
 from portal.core.thaiid import decrypt_text, encrypt_text, pid_hash
-from portal.core.uploads import private_name, resized_square_png
+from portal.core.uploads import CONTENT_TYPE_OF, private_name, resized_square_png
 from portal.registries.dopa import Citizen, citizen_registry
 from portal.registries.tasks import queue_email, queue_sms
 
@@ -464,10 +464,10 @@ def member_reset_password(*, member: Member, password: str, channel: str, reques
 def _end_sign_ins(member: Member, *, request, keep_current: bool) -> None:
     """SSO-07, SSO-10: the sessions a new password ends are ended at the connected systems
     too, at once (Django drops the portal sessions only at their next request)."""
-    from portal.identity.services import issuer_for, sign_ins_end
+    from portal.identity.services import sign_ins_end
 
     current = request.session.session_key if (request is not None and keep_current) else ""
-    sign_ins_end(member=member, keep_key=current or "", issuer=issuer_for(request))
+    sign_ins_end(member=member, keep_key=current or "", request=request)
 
 
 def _confirm_password(member: Member, password: str, *, field: str) -> None:
@@ -651,8 +651,7 @@ def _store_evidence(upload, extension: str) -> tuple[str, str]:
     from django.core.files.storage import default_storage
 
     name = default_storage.save(private_name("member-requests", extension), upload)
-    content_type = {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png"}[extension]
-    return name, content_type
+    return name, CONTENT_TYPE_OF[extension]
 
 
 def member_request_name_change(

@@ -10,6 +10,8 @@ from PIL import Image, UnidentifiedImageError
 
 DOCUMENT_TYPES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 IMAGE_TYPES = {"image/jpeg": "jpg", "image/png": "png"}
+# The content type stored beside a document, from the extension validate_document_upload gave.
+CONTENT_TYPE_OF = {extension: mime for mime, extension in DOCUMENT_TYPES.items()}
 MB = 1024 * 1024
 
 

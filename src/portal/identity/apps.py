@@ -12,10 +12,10 @@ def _install_connected_systems(sender, using, **kwargs):
 
 def _end_sign_ins_of_session(sender, request, user, **kwargs):
     # SSO-07: logging out of the portal ends the session at the connected systems too.
-    from portal.identity.services import issuer_for, sign_ins_end
+    from portal.identity.services import sign_ins_end
 
     if request is not None and request.session.session_key:
-        sign_ins_end(session_keys=[request.session.session_key], issuer=issuer_for(request))
+        sign_ins_end(session_keys=[request.session.session_key], request=request)
 
 
 class IdentityConfig(AppConfig):

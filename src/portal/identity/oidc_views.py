@@ -62,7 +62,7 @@ class PortalLogoutView(RPInitiatedLogoutView):
     def do_logout(
         self, application=None, post_logout_redirect_uri=None, state=None, token_user=None
     ):
-        from portal.identity.services import issuer_for, sign_ins_end
+        from portal.identity.services import sign_ins_end
 
         hint = self.request.GET.get("id_token_hint") or self.request.POST.get("id_token_hint")
         if hint and application is not None and token_user is not None:
@@ -76,7 +76,7 @@ class PortalLogoutView(RPInitiatedLogoutView):
                     sign_in_ids=[sid],
                     member=token_user,
                     system=service_selectors.system_for_client(client_id=application.client_id),
-                    issuer=issuer_for(self.request),
+                    request=self.request,
                 )
         return super().do_logout(application, post_logout_redirect_uri, state, token_user)
 

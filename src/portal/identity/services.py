@@ -204,7 +204,7 @@ def member_sessions_end(*, member, session_ids: list[int] | None, keep_key: str,
         return 0
     Session.objects.filter(session_key__in=keys).delete()
     rows.delete()
-    sign_ins_end(session_keys=keys, issuer=issuer_for(request))
+    sign_ins_end(session_keys=keys, request=request)
     audit_record(
         actor=member,
         action="member.sessions_end",
@@ -216,19 +216,6 @@ def member_sessions_end(*, member, session_ids: list[int] | None, keep_key: str,
 
 
 # --- single sign-on: ending sign-ins (SSO-07) ----------------------------------------------
-
-
-def issuer_for(request) -> str:
-    """The issuer the connected systems know (the portal's base URL)."""
-    from oauth2_provider.settings import oauth2_settings
-
-    if oauth2_settings.OIDC_ISS_ENDPOINT:
-        return oauth2_settings.OIDC_ISS_ENDPOINT
-    if request is None or not (
-        request.META.get("HTTP_HOST") or request.META.get("SERVER_NAME")
-    ):  # no request, or one made up outside HTTP (test client's logout())
-        return settings.SITE_URL.rstrip("/")
-    return oauth2_settings.oidc_issuer(request)
 
 
 @transaction.atomic
@@ -251,15 +238,17 @@ def sign_ins_end(
     system=None,
     business_id: int | None = None,
     sign_in_ids: list[str] | None = None,
-    issuer: str,
+    request=None,
 ) -> int:
     """End the sign-ins to connected systems that match every filter given: made from these
     portal sessions; of this member (but not from the session `keep_key`); to this system;
     for this business; these very ones. Their tokens die at once, and each system that
-    supports it is told by back-channel logout after commit."""
+    supports it is told by back-channel logout after commit, with the issuer the request
+    reached (or SITE_URL without one)."""
     from oauth2_provider.models import AccessToken, IDToken, RefreshToken
 
     from portal.identity.models import SignIn
+    from portal.identity.selectors import issuer_for
     from portal.identity.tasks import queue_backchannel_logout
 
     rows = SignIn.objects.filter(ended_at__isnull=True)
@@ -283,6 +272,7 @@ def sign_ins_end(
     RefreshToken.objects.filter(access_token__in=tokens, revoked__isnull=True).update(revoked=now)
     IDToken.objects.filter(access_token__in=tokens).delete()
     tokens.delete()
+    issuer = issuer_for(request)  # the logout tokens' `iss`: what the systems know
     for pk, uri in ended:
         if uri:
             queue_backchannel_logout(sign_in_id=str(pk), issuer=issuer)
@@ -337,7 +327,7 @@ def connected_system_register_client(
 SIGN_IN_KEEP_DAYS = 30
 
 
-def sign_ins_sweep(*, issuer: str) -> tuple[int, int]:
+def sign_ins_sweep() -> tuple[int, int]:
     """Housekeeping for `manage.py sign_ins_sweep` (run every few minutes by the scheduler):
     sign-ins whose portal session timed out are ended like a logout (their systems hear of it
     by back-channel logout), and sign-ins ended more than 30 days ago are deleted.
@@ -358,7 +348,7 @@ def sign_ins_sweep(*, issuer: str) -> tuple[int, int]:
         .values_list("session_key", flat=True)
         .distinct()
     )
-    ended = sign_ins_end(session_keys=dead_keys, issuer=issuer) if dead_keys else 0
+    ended = sign_ins_end(session_keys=dead_keys) if dead_keys else 0
     cutoff = timezone.now() - timedelta(days=SIGN_IN_KEEP_DAYS)
     deleted, _by_model = SignIn.objects.filter(ended_at__lt=cutoff).delete()
     return ended, deleted

@@ -7,7 +7,6 @@ registration with what ThaID proved filled in.
 """
 
 import logging
-import time
 
 from django.conf import settings
 from django.contrib import messages
@@ -17,10 +16,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from portal.accounts.selectors import member_by_national_id
-from portal.accounts.views import TWO_FACTOR_PENDING, finish_login
+from portal.accounts.views import continue_login
 from portal.core.ratelimit import rate_limit_hit
 from portal.identity import thaid
-from portal.identity.selectors import two_factor_enabled
 from portal.registries.base import RegistryUnavailable
 
 logger = logging.getLogger(__name__)
@@ -100,15 +98,8 @@ def callback(request):
         messages.error(request, _("This username has been closed."))
         return redirect("accounts:login")
     logger.info("ThaID proved member %s", member.pk)
-    if two_factor_enabled(member=member):
-        # SSO-04: ThaID stands in for the password, not for the second factor.
-        request.session[TWO_FACTOR_PENDING] = {
-            "member": member.pk,
-            "next": next_url,
-            "at": time.time(),
-        }
-        return redirect("identity:login_code")
-    return finish_login(request, member, next_url=next_url)
+    # SSO-04: ThaID stands in for the password, not for the second factor.
+    return continue_login(request, member, next_url=next_url)
 
 
 def _offer_registration(request, identity: thaid.ThaidIdentity):

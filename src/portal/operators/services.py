@@ -15,10 +15,9 @@ from django.utils.translation import gettext as _
 from portal.core.jsonable import jsonable
 from portal.core.services import audit_record
 from portal.core.thaiid import encrypt_text, is_valid_thirteen_digit_id, pid_hash
-from portal.core.uploads import private_name
+from portal.core.uploads import CONTENT_TYPE_OF, private_name
 from portal.operators.models import Business, BusinessDocument, HolderRemovalRequest, Holding
 
-CONTENT_TYPES = {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png"}
 REGISTRY_FIELDS = ("name_th", "name_en", "registry_data", "registry_read_at")
 
 
@@ -347,7 +346,7 @@ def _hold_with_document(
             holding=holding,
             kind=document_kind,
             file=name,
-            content_type=CONTENT_TYPES[extension],
+            content_type=CONTENT_TYPE_OF[extension],
             expires_on=expires_on,
         )
     return holding
@@ -489,11 +488,11 @@ def business_registry_refresh(*, member, business_id: int, request=None) -> Busi
 def _end_holding(holding: Holding, *, request) -> None:
     """Take a business off a member's profile, whether the member or an officer does it.
     SSO-06: a connected system signed in for this business loses it with the holding."""
-    from portal.identity.services import issuer_for, sign_ins_end
+    from portal.identity.services import sign_ins_end
 
     holding.removed_at = timezone.now()
     holding.save(update_fields=["removed_at"])
-    sign_ins_end(member=holding.member, business_id=holding.business_id, issuer=issuer_for(request))
+    sign_ins_end(member=holding.member, business_id=holding.business_id, request=request)
 
 
 def _refuse_unless_may_decide(*, officer, approve: bool, note: str, note_field: str) -> None:
@@ -613,7 +612,7 @@ def holder_removal_request_file(
             requested_by=member,
             reason=reason,
             letter=name,
-            letter_content_type=CONTENT_TYPES[extension],
+            letter_content_type=CONTENT_TYPE_OF[extension],
         )
         audit_record(
             actor=member,

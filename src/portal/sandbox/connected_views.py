@@ -10,7 +10,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from portal.identity.models import ConnectedSystem
-from portal.identity.services import issuer_for
+from portal.identity.selectors import issuer_for
 from portal.sandbox import connected_client as client
 
 PENDING_COOKIE = "sample_client_pending"

@@ -52,7 +52,7 @@ def consent_give(*, member, system: ConnectedSystem, request=None) -> SystemCons
 def consent_withdraw(*, member, consent_id: int, request=None) -> SystemConsent | None:
     """SSO-10: withdraw a consent. The system's sign-ins end at once (its tokens die and it is
     told by back-channel logout), and the next hand-off asks for consent again."""
-    from portal.identity.services import issuer_for, sign_ins_end
+    from portal.identity.services import sign_ins_end
 
     consent = (
         SystemConsent.objects.select_for_update()
@@ -64,7 +64,7 @@ def consent_withdraw(*, member, consent_id: int, request=None) -> SystemConsent 
         return None
     consent.withdrawn_at = timezone.now()
     consent.save(update_fields=["withdrawn_at"])
-    sign_ins_end(member=member, system=consent.system, issuer=issuer_for(request))
+    sign_ins_end(member=member, system=consent.system, request=request)
     audit_record(
         actor=member,
         action="service.consent_withdraw",

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from portal.core.views import posted_data
-from portal.identity.services import issuer_for
+from portal.identity.selectors import issuer_for
 from portal.services import selectors, services
 
 

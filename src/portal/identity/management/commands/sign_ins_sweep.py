@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from portal.identity.services import issuer_for, sign_ins_sweep
+from portal.identity.services import sign_ins_sweep
 
 
 class Command(BaseCommand):
@@ -11,7 +11,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        ended, deleted = sign_ins_sweep(issuer=issuer_for(None))
+        ended, deleted = sign_ins_sweep()
         self.stdout.write(
             f"ended {ended} sign-ins of timed-out sessions, deleted {deleted} old ones"
         )
