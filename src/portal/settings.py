@@ -189,6 +189,7 @@ AXES_USERNAME_CALLABLE = "portal.accounts.backends.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_SENSITIVE_PARAMETERS = ["national_id", "password", "robot", "csrfmiddlewaretoken"]
 AXES_LOCKOUT_CALLABLE = "portal.accounts.views.login_locked_out"
+AXES_CLIENT_IP_CALLABLE = "portal.core.network.client_ip"
 AXES_VERBOSE = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_DISABLE_ACCESS_LOG = True  # successful logins are not axes' business; keeps login lean
@@ -213,6 +214,10 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not (DEBUG or SANDBOX or TESTING))
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# How many proxies in front of the portal append to X-Forwarded-For (0: clients connect
+# directly). portal.core.network.client_ip reads the client's address from it for every limit,
+# lockout and audit row; a wrong number lets clients choose their address, so it is explicit.
+TRUSTED_PROXY_HOPS = env.int("TRUSTED_PROXY_HOPS", default=0)
 # Behind a TLS-terminating load balancer (DESIGN: stateless web processes), trust its header
 # for the scheme, so that absolute URLs (OIDC endpoints, redirects) say https.
 if env.bool("BEHIND_TLS_PROXY", default=False):

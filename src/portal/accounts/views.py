@@ -19,6 +19,7 @@ from portal.accounts import forms, selectors, services
 from portal.accounts.middleware import CONSENT_PENDING
 from portal.accounts.models import Member, OneTimePassword
 from portal.accounts.services import AccountError
+from portal.core.network import client_ip
 from portal.core.ratelimit import rate_limit_hit
 from portal.core.thaiid import pid_hash
 from portal.core.views import posted_data, posted_files, safe_next_url
@@ -101,7 +102,7 @@ def register_details(request):
     if request.method == "POST" and form.is_valid():
         if rate_limit_hit(
             scope="register-ip",
-            key=request.META.get("REMOTE_ADDR", ""),
+            key=client_ip(request) or "",
             limit=settings.REGISTRATION_MAX_PER_IP_HOUR,
             window_seconds=3600,
         ):
@@ -439,7 +440,7 @@ def reset_birth_date(request):
             scope="reset-dob", key=state["key"], limit=5, window_seconds=3600
         ) or rate_limit_hit(
             scope="reset-dob-ip",
-            key=request.META.get("REMOTE_ADDR", ""),
+            key=client_ip(request) or "",
             limit=20,
             window_seconds=3600,
         )

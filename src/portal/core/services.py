@@ -3,12 +3,13 @@ from typing import Any
 from django.db import connection, models
 
 from portal.core.models import AuditEntry
+from portal.core.network import client_ip
 
 
 def _client_ip(request) -> str | None:
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR")
+    return client_ip(request)
 
 
 def audit_record(

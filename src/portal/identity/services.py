@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.core.network import client_ip
 from portal.core.ratelimit import rate_limit_hit
 from portal.core.services import audit_record
 from portal.core.thaiid import decrypt_text, encrypt_text
@@ -182,7 +183,7 @@ def member_session_record(*, request) -> None:
                 member=request.user,
                 session_key=request.session.session_key,
                 user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
-                ip_address=request.META.get("REMOTE_ADDR"),
+                ip_address=client_ip(request),
             )
         ],
         ignore_conflicts=True,

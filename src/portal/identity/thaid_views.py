@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from portal.accounts.selectors import member_by_national_id
 from portal.accounts.views import continue_login
+from portal.core.network import client_ip
 from portal.core.ratelimit import rate_limit_hit
 from portal.identity import thaid
 from portal.registries.base import RegistryUnavailable
@@ -63,7 +64,7 @@ def start(request):
         return redirect("accounts:login")
     if rate_limit_hit(
         scope="thaid-start-ip",
-        key=request.META.get("REMOTE_ADDR", ""),
+        key=client_ip(request) or "",
         limit=settings.THAID_STARTS_PER_IP_HOUR,
         window_seconds=3600,
     ):
