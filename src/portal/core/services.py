@@ -12,6 +12,15 @@ def _client_ip(request) -> str | None:
     return client_ip(request)
 
 
+def in_use_case_transaction() -> bool:
+    """True inside a transaction opened by the code itself.
+
+    The test runner wraps each test in transactions of its own (marked `_from_testcase`);
+    those do not count, so a service that forgets its transaction fails its tests too instead
+    of only in production."""
+    return any(not getattr(block, "_from_testcase", False) for block in connection.atomic_blocks)
+
+
 def audit_record(
     *,
     actor,
@@ -23,7 +32,7 @@ def audit_record(
     request=None,
 ) -> AuditEntry:
     """Write one audit row; callers run inside the transaction of the change itself."""
-    if not connection.in_atomic_block:
+    if not in_use_case_transaction():
         raise RuntimeError("audit_record must run inside the transaction of the audited change")
     if actor_role is None:
         if actor is None or not getattr(actor, "is_authenticated", False):
