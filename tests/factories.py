@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from portal.accounts.models import Member
 from portal.core.thaiid import encrypt_text, pid_hash
+from portal.operators.models import Business, Holding
 
 DEFAULT_PASSWORD = "iindustrY@2024"  # the example of ACC-03
 
@@ -206,3 +207,72 @@ class MemberFactory(factory.django.DjangoModelFactory):
         obj.set_password(extracted or DEFAULT_PASSWORD)
         if create:
             obj.save()
+
+
+class BusinessFactory(factory.django.DjangoModelFactory):
+    """A business as the registries know it; a company (DBD) unless a trait says otherwise.
+
+    Traits, one per kind: natural_person, other_law, community_enterprise, group_of_persons,
+    other (the last two and other_law are verified by document, BIZ-05/BIZ-06)."""
+
+    class Meta:
+        model = Business
+
+    class Params:
+        natural_person = factory.Trait(
+            kind=Business.Kind.NATURAL_PERSON,
+            registry_key=factory.LazyAttribute(lambda o: pid_hash(o.pid)),
+            pid_encrypted=factory.LazyAttribute(lambda o: encrypt_text(o.pid)),
+            name_th=factory.Sequence(lambda n: f"นายบุคคล ทดสอบ{n}"),
+        )
+        pid = factory.LazyFunction(make_pid)
+        other_law = factory.Trait(
+            kind=Business.Kind.OTHER_LAW,
+            registry_key=factory.LazyFunction(lambda: f"{make_tax_id()}:00000"),
+            name_th=factory.Sequence(lambda n: f"สหกรณ์ทดสอบ{n}"),
+        )
+        community_enterprise = factory.Trait(
+            kind=Business.Kind.COMMUNITY_ENTERPRISE,
+            registry_key=factory.Sequence(lambda n: f"1-10-01-{n:04d}"),
+            name_th=factory.Sequence(lambda n: f"วิสาหกิจชุมชนทดสอบ{n}"),
+        )
+        group_of_persons = factory.Trait(
+            kind=Business.Kind.GROUP_OF_PERSONS,
+            registry_key=factory.LazyFunction(lambda: f"{make_tax_id('3101')}:00000"),
+            name_th=factory.Sequence(lambda n: f"คณะบุคคลทดสอบ{n}"),
+        )
+        other = factory.Trait(
+            kind=Business.Kind.OTHER,
+            registry_key=factory.LazyFunction(lambda: f"{make_tax_id('3101')}:00000"),
+            name_th=factory.Sequence(lambda n: f"กิจการอื่นทดสอบ{n}"),
+        )
+
+    kind = Business.Kind.JURISTIC_PERSON
+    registry_key = factory.LazyFunction(make_juristic_id)
+    name_th = factory.Sequence(lambda n: f"บริษัท ทดสอบ{n} จำกัด")
+    name_en = factory.Sequence(lambda n: f"TEST{n} CO., LTD.")
+
+
+class HoldingFactory(factory.django.DjangoModelFactory):
+    """A business in a member's profile; verified unless a trait says otherwise.
+
+    Traits: pending (not verified, awaiting an officer), rejected (with a reason), removed
+    (taken off the profile, BIZ-10)."""
+
+    class Meta:
+        model = Holding
+
+    class Params:
+        pending = factory.Trait(status=Holding.Status.NOT_VERIFIED, proof=Holding.Proof.DOCUMENT)
+        rejected = factory.Trait(
+            status=Holding.Status.REJECTED,
+            proof=Holding.Proof.DOCUMENT,
+            rejection_reason="เอกสารไม่ชัดเจน",
+            decided_at=factory.LazyFunction(timezone.now),
+        )
+        removed = factory.Trait(removed_at=factory.LazyFunction(timezone.now))
+
+    member = factory.SubFactory(MemberFactory)
+    business = factory.SubFactory(BusinessFactory)
+    proof = Holding.Proof.DIRECTOR_ID
+    status = Holding.Status.VERIFIED
