@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from portal.accounts.models import Member
 from portal.core.thaiid import encrypt_text, pid_hash
+from portal.identity.models import ConnectedSystem, SignIn
 from portal.operators.models import Business, Holding
 
 DEFAULT_PASSWORD = "iindustrY@2024"  # the example of ACC-03
@@ -276,3 +277,35 @@ class HoldingFactory(factory.django.DjangoModelFactory):
     business = factory.SubFactory(BusinessFactory)
     proof = Holding.Proof.DIRECTOR_ID
     status = Holding.Status.VERIFIED
+
+
+class ConnectedSystemFactory(factory.django.DjangoModelFactory):
+    """A connected system of the catalogue (SVC-01), not yet registered as a client; tests/sso.py
+    registers one as a real OIDC client."""
+
+    class Meta:
+        model = ConnectedSystem
+
+    class Params:
+        for_factories = factory.Trait(needs_factory=True)
+        juristic_only = factory.Trait(business_kinds=[Business.Kind.JURISTIC_PERSON])
+
+    slug = factory.Sequence(lambda n: f"system-{n}")
+    name_th = factory.Sequence(lambda n: f"ระบบทดสอบ {n}")
+    name_en = factory.Sequence(lambda n: f"Test system {n}")
+    agency = "DIW"
+    category = ConnectedSystem.Category.LICENSE
+
+
+class SignInFactory(factory.django.DjangoModelFactory):
+    """A member's sign-in to a connected system from one portal session (SSO-07); trait ended."""
+
+    class Meta:
+        model = SignIn
+
+    class Params:
+        ended = factory.Trait(ended_at=factory.LazyFunction(timezone.now))
+
+    member = factory.SubFactory(MemberFactory)
+    system = factory.SubFactory(ConnectedSystemFactory)
+    session_key = factory.Sequence(lambda n: f"session{n:032d}")
