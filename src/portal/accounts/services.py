@@ -23,6 +23,7 @@ from portal.accounts.models import (
     MemberRequest,
     OneTimePassword,
 )
+from portal.core.errors import PortalError
 from portal.core.ratelimit import rate_limit_hit
 from portal.core.services import audit_record
 from portal.core.thaiid import decrypt_text, encrypt_text, pid_hash
@@ -62,14 +63,8 @@ PROFILE_FIELDS = (
 )
 
 
-class AccountError(Exception):
+class AccountError(PortalError):
     """The one error type of this app: a message for the person and the field it belongs to."""
-
-    def __init__(self, message: str, *, field: str | None = None, code: str = "invalid"):
-        super().__init__(message)
-        self.message = message
-        self.field = field
-        self.code = code
 
 
 # --- registration (ACC-01 to ACC-08) -------------------------------------------------------

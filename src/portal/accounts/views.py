@@ -19,6 +19,7 @@ from portal.accounts import forms, selectors, services
 from portal.accounts.middleware import CONSENT_PENDING
 from portal.accounts.models import Member, OneTimePassword
 from portal.accounts.services import AccountError
+from portal.core.forms import form_add_service_error
 from portal.core.network import client_ip
 from portal.core.ratelimit import rate_limit_hit
 from portal.core.thaiid import pid_hash
@@ -41,11 +42,6 @@ REGISTRATION_STEPS = lambda: [  # noqa: E731 (translated at render time)
 
 def _registry_down_message() -> str:
     return _("The civil registry cannot be reached. Nothing was saved; try again in 1-2 minutes.")
-
-
-def _apply_error(form, error: AccountError) -> None:
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, error.message)
 
 
 def _safe_next(request, default: str) -> str:
@@ -121,7 +117,7 @@ def register_details(request):
             except RegistryUnavailable:
                 form.add_error(None, _registry_down_message())
             except AccountError as error:
-                _apply_error(form, error)
+                form_add_service_error(form, error)
             else:
                 del request.session[REGISTRATION]
                 thaid.forget_identity(request)
@@ -411,7 +407,7 @@ def reset_verify(request):
                 purpose=OneTimePassword.Purpose.RESET_PASSWORD,
             )
         except AccountError as error:
-            _apply_error(form, error)
+            form_add_service_error(form, error)
         else:
             return _reset_identity_proven(request, state)
     return render(
@@ -499,7 +495,7 @@ def settings_view(request):
         try:
             services.member_update_profile(member=member, data=form.cleaned_data, request=request)
         except AccountError as error:
-            _apply_error(form, error)
+            form_add_service_error(form, error)
         else:
             messages.success(request, _("Your settings were saved."))
             return redirect("accounts:settings")
@@ -621,7 +617,7 @@ def contact_change(request, kind):
                 request=request,
             )
         except AccountError as error:
-            _apply_error(code_form, error)
+            form_add_service_error(code_form, error)
         else:
             request.session.pop(session_key, None)
             messages.success(
@@ -651,7 +647,7 @@ def password_change(request):
                 request=request,
             )
         except AccountError as error:
-            _apply_error(form, error)
+            form_add_service_error(form, error)
         else:
             # This session goes on; every other one ends (SSO-10).
             old_key = request.session.session_key
@@ -675,7 +671,7 @@ def close_account(request):
                 request=request,
             )
         except AccountError as error:
-            _apply_error(form, error)
+            form_add_service_error(form, error)
         else:
             logout(request)
             return render(request, "accounts/closed.html")
@@ -700,7 +696,7 @@ def name_change_request(request):
                 request=request,
             )
         except AccountError as error:
-            _apply_error(form, error)
+            form_add_service_error(form, error)
         else:
             messages.success(
                 request, _("Your request was sent. An officer will check it and tell you.")

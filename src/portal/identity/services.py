@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.core.errors import PortalError
 from portal.core.network import client_ip
 from portal.core.ratelimit import rate_limit_hit
 from portal.core.services import audit_record
@@ -23,11 +24,8 @@ TRIES = 5
 TRIES_WINDOW_SECONDS = 300
 
 
-class TwoFactorError(Exception):
-    def __init__(self, message: str, *, code: str = "invalid"):
-        super().__init__(message)
-        self.message = message
-        self.code = code
+class TwoFactorError(PortalError):
+    """The one error type of this app (a PortalError: a message, and a code for the reason)."""
 
 
 def _recovery_hash(member_id: int, code: str) -> str:

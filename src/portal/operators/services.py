@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.core.errors import PortalError
 from portal.core.jsonable import jsonable
 from portal.core.services import audit_record
 from portal.core.thaiid import encrypt_text, is_valid_thirteen_digit_id, pid_hash
@@ -21,14 +22,8 @@ from portal.operators.models import Business, BusinessDocument, HolderRemovalReq
 REGISTRY_FIELDS = ("name_th", "name_en", "registry_data", "registry_read_at")
 
 
-class OperatorError(Exception):
+class OperatorError(PortalError):
     """The one error type of this app: a message for the person and the field it concerns."""
-
-    def __init__(self, message: str, *, field: str | None = None, code: str = "invalid"):
-        super().__init__(message)
-        self.message = message
-        self.field = field
-        self.code = code
 
 
 def _hold(

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from portal.core.forms import form_add_service_error
 from portal.core.thaiid import decrypt_text, encrypt_text
 from portal.core.views import paginate, posted_data, posted_files
 from portal.operators import forms, selectors, services
@@ -37,10 +38,6 @@ def _registry_down(_error: RegistryUnavailable) -> str:
         "The registry of the government agency cannot be reached. Nothing was saved; try "
         "again in 1-2 minutes."
     )
-
-
-def _apply(form, error: OperatorError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 @login_required
@@ -93,7 +90,7 @@ def business_add_details(request):
         except RegistryUnavailable as error:
             sent.add_error(None, _registry_down(error))
         except OperatorError as error:
-            _apply(sent, error)
+            form_add_service_error(sent, error)
         else:
             if holding == "choose_name":
                 return redirect("operators:business_add_name")

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from portal.core.errors import PortalError
 from portal.core.services import audit_record
 from portal.identity.models import ConnectedSystem
 from portal.services.models import SystemConsent
@@ -13,11 +14,8 @@ from portal.services.models import SystemConsent
 HANDOFFS = "service_handoffs"
 
 
-class ServiceError(Exception):
-    def __init__(self, message: str, *, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class ServiceError(PortalError):
+    """The one error type of this app (a PortalError: a message and the field it concerns)."""
 
 
 @transaction.atomic
