@@ -1,16 +1,28 @@
+from collections.abc import Callable
+
 from django.conf import settings
-from django.http import HttpResponseNotAllowed
+from django.core.paginator import Paginator
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from portal.core.middleware import SUPPORTED
+from portal.core.signals import language_chosen
+
+# core imports no app (DESIGN.md's layers): the app that owns a member's businesses registers
+# the query of the dashboard's rows here, in its AppConfig.ready().
+_dashboard_rows: list[Callable] = []
+
+
+def dashboard_rows_register(rows: Callable) -> None:
+    """`rows(member=...)` gives the queryset of the businesses the dashboard lists."""
+    _dashboard_rows[:] = [rows]
 
 
 def home(request):
     if request.user.is_authenticated:
-        from portal.operators.selectors import member_holdings
-
+        (member_holdings,) = _dashboard_rows
         holdings = list(member_holdings(member=request.user)[: DASHBOARD_ROWS + 1])
         return render(
             request,
@@ -24,8 +36,6 @@ DASHBOARD_ROWS = 10
 
 
 def healthz(request):
-    from django.http import HttpResponse
-
     return HttpResponse("ok", content_type="text/plain")
 
 
@@ -44,9 +54,10 @@ def set_language(request):
         secure=settings.SESSION_COOKIE_SECURE,
     )
     if request.user.is_authenticated:
-        from portal.accounts.services import member_set_language
-
-        member_set_language(member=request.user, language=language, request=request)
+        # The accounts app keeps the member's choice (it listens; core imports no app).
+        language_chosen.send(
+            sender=set_language, member=request.user, language=language, request=request
+        )
     return response
 
 
@@ -75,6 +86,4 @@ PAGE_SIZE = 50
 def paginate(request, rows, *, per_page: int = PAGE_SIZE):
     """One page of a long list (a consultant may hold hundreds of businesses): a page costs the
     same whatever the list's length. A page number out of range gives the last page."""
-    from django.core.paginator import Paginator
-
     return Paginator(rows, per_page).get_page(request.GET.get("page"))
