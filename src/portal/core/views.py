@@ -10,29 +10,25 @@ from django.views.decorators.http import require_POST
 from portal.core.middleware import SUPPORTED
 from portal.core.signals import language_chosen
 
-# core imports no app (DESIGN.md's layers): the app that owns a member's businesses registers
-# the query of the dashboard's rows here, in its AppConfig.ready().
-_dashboard_rows: list[Callable] = []
+# core imports no app (DESIGN.md's layers): the apps that own what a member's dashboard shows
+# (operators: the businesses, and registry changes to confirm) register here, in their
+# AppConfig.ready(), a function giving that part of the page's context.
+_dashboard_context: list[Callable[..., dict]] = []
 
 
-def dashboard_rows_register(rows: Callable) -> None:
-    """`rows(member=...)` gives the queryset of the businesses the dashboard lists."""
-    _dashboard_rows[:] = [rows]
+def dashboard_context_register(provider: Callable[..., dict]) -> None:
+    """`provider(member=...)` gives a dict for the dashboard's template context."""
+    if provider not in _dashboard_context:
+        _dashboard_context.append(provider)
 
 
 def home(request):
     if request.user.is_authenticated:
-        (member_holdings,) = _dashboard_rows
-        holdings = list(member_holdings(member=request.user)[: DASHBOARD_ROWS + 1])
-        return render(
-            request,
-            "core/dashboard.html",
-            {"holdings": holdings[:DASHBOARD_ROWS], "more": len(holdings) > DASHBOARD_ROWS},
-        )
+        context: dict = {}
+        for provider in _dashboard_context:
+            context.update(provider(member=request.user))
+        return render(request, "core/dashboard.html", context)
     return render(request, "core/home.html")
-
-
-DASHBOARD_ROWS = 10
 
 
 def healthz(request):
