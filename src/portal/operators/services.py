@@ -499,15 +499,15 @@ def registry_changes_find(*, member_id: int) -> int:
             found.extend(_registry_differences(business, company))
     with transaction.atomic():
         # Locked in one order: members sharing a business may be compared at the same time.
-        locked = list(
+        locked = set(
             Business.objects.select_for_update()
             .filter(pk__in=[b.pk for b in businesses])
             .order_by("pk")
             .values_list("pk", flat=True)
         )
         RegistryChange.objects.filter(business_id__in=locked).delete()
-        RegistryChange.objects.bulk_create(c for c in found if c.business_id in set(locked))
-    return len(found)
+        recorded = RegistryChange.objects.bulk_create([c for c in found if c.business_id in locked])
+    return len(recorded)
 
 
 def business_registry_refresh(*, member, business_id: int, request=None) -> Business:
