@@ -14,7 +14,8 @@ def test_dashboard_lists_the_members_businesses_in_constant_queries(
     member = MemberFactory()
     services.business_add_myself(member=member)
     login(client, robot, member.national_id)
-    with django_assert_num_queries(4):  # session, member, officer check, holdings
+    # session, member, officer check, holdings, registry changes to confirm (SSO-09)
+    with django_assert_num_queries(5):
         page = client.get("/")
     assert member.display_name in page.content.decode()
     for index in range(15):
@@ -26,7 +27,7 @@ def test_dashboard_lists_the_members_businesses_in_constant_queries(
             proof="document",
             status="verified",
         )
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         page = client.get("/")
     assert len(page.context["holdings"]) == 10 and page.context["more"]
 

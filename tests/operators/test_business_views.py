@@ -182,6 +182,11 @@ def test_sso_09_login_shows_registry_changes_to_confirm(client, robot, world):
     client.post("/accounts/logout/")
     world.juristic_persons[0]["name_th"] = "บริษัท เปลี่ยนชื่อแล้ว จำกัด"
     world._write("juristic_persons.jsonl", world.juristic_persons)
+    # The login asks no registry; the comparison it queued ran at its commit, and the change
+    # waits on the dashboard, then greets the next login.
+    assert login(client, robot, member.national_id)["Location"] == "/"
+    assert client.get("/").context["registry_changes_waiting"] is True
+    client.post("/accounts/logout/")
     response = login(client, robot, member.national_id)
     assert response["Location"] == "/businesses/registry-changes/"
     page = client.get("/businesses/registry-changes/")

@@ -164,7 +164,8 @@ def test_sso_09_biz_08_registry_changes_are_found_and_confirmed(world):
     holding = services.business_add_juristic_person(
         member=member, juristic_id=company["juristic_id"], director_pid=director
     )
-    assert registry_changes_for(member=member) == []
+    assert services.registry_changes_find(member_id=member.pk) == 0
+    assert list(registry_changes_for(member=member)) == []
     old_name = company["name_th"]
     # DBD renames the company and moves its head office.
     world.juristic_persons[0].update(
@@ -173,7 +174,9 @@ def test_sso_09_biz_08_registry_changes_are_found_and_confirmed(world):
         address={"province": "ระยอง", "district": "เมืองระยอง"},
     )
     world._write("juristic_persons.jsonl", world.juristic_persons)
-    changes = registry_changes_for(member=member)
+    assert list(registry_changes_for(member=member)) == []  # found only by the comparison
+    assert services.registry_changes_find(member_id=member.pk) == 2
+    changes = list(registry_changes_for(member=member))
     assert {c.field for c in changes} == {"name_th", "address"}
     name_change = next(c for c in changes if c.field == "name_th")
     assert (name_change.stored, name_change.current) == (
@@ -181,7 +184,7 @@ def test_sso_09_biz_08_registry_changes_are_found_and_confirmed(world):
         "บริษัท ชื่อใหม่ อุตสาหกรรม จำกัด",
     )
     services.business_registry_refresh(member=member, business_id=holding.business_id)
-    assert registry_changes_for(member=member) == []
+    assert list(registry_changes_for(member=member)) == []
     holding.business.refresh_from_db()
     assert holding.business.registry_data["address"]["province"] == "ระยอง"
     assert (

@@ -18,13 +18,13 @@ from portal.registries.base import RegistryUnavailable
 from portal.registries.failures import failure_mode, failure_set
 from portal.registries.messaging import (
     HttpSmsGateway,
-    SandboxSmsGateway,
     SmsRejected,
     check_sender,
     sms_gateway,
 )
 from portal.registries.tasks import queue_email, queue_sms, send_email_task, send_sms_task
 from portal.sandbox.models import OutboxMessage
+from portal.sandbox.sms import SandboxSmsGateway
 
 pytestmark = pytest.mark.django_db
 
@@ -139,7 +139,7 @@ def test_send_sms_task_lets_unavailable_propagate_so_the_task_fails():
     result = send_sms_task.enqueue(MOBILE, "iIDS", "hello")  # immediate backend in tests
 
     assert result.status == TaskResultStatus.FAILED
-    assert result.errors[0].exception_class_path == "portal.registries.base.RegistryUnavailable"
+    assert result.errors[0].exception_class_path == "portal.core.errors.RegistryUnavailable"
     assert OutboxMessage.objects.count() == 0
 
 

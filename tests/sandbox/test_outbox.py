@@ -258,7 +258,7 @@ def test_registries_page_switches_a_failure_mode(csrf_client):
 @pytest.mark.usefixtures("all_registries_working")
 def test_registries_page_switch_of_sms_reaches_the_sandbox_gateway(csrf_client):
     from portal.registries.base import RegistryUnavailable
-    from portal.registries.messaging import SandboxSmsGateway
+    from portal.sandbox.sms import SandboxSmsGateway
 
     token = csrf_token(csrf_client)
     csrf_client.post(

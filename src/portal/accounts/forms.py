@@ -1,5 +1,4 @@
 import datetime as dt
-import re
 
 from altcha_django.forms import AltchaField, AltchaMixin
 from django import forms
@@ -11,11 +10,12 @@ from portal.accounts.models import Member
 from portal.accounts.passwords import PortalPasswordValidator
 from portal.accounts.services import PROFILE_FIELDS
 from portal.core import thaidate
-from portal.core.thaiid import is_valid_pid, normalize_pid
+
+# Shared with the other apps' forms (core is the kernel every app may import).
+from portal.core.forms import NationalIdField, clean_mobile, clean_national_id  # noqa: F401
 from portal.core.uploads import validate_document_upload, validate_image_upload
 
 NONE_CHOICE = "0"  # "ไม่มี": the day or month of birth is unknown (ACC-02)
-MOBILE_RE = re.compile(r"0[689]\d{8}")
 
 
 def robot_check_field():
@@ -26,50 +26,11 @@ def robot_check_field():
     )
 
 
-def clean_national_id(raw: str) -> str:
-    pid = normalize_pid(raw)
-    if not re.fullmatch(r"\d{13}", pid):
-        raise ValidationError(_("Enter the 13 digits of your national ID."), code="format")
-    if not is_valid_pid(pid):
-        raise ValidationError(
-            _("This national ID is not valid: please check the digits."), code="checksum"
-        )
-    return pid
-
-
-def clean_mobile(raw: str) -> str:
-    mobile = re.sub(r"[\s\-]", "", raw or "")
-    if mobile.startswith("+66"):
-        mobile = "0" + mobile[3:]
-    if mobile and not MOBILE_RE.fullmatch(mobile):
-        raise ValidationError(
-            _("Enter a Thai mobile number of 10 digits starting with 06, 08 or 09."),
-            code="mobile",
-        )
-    return mobile
-
-
 def clean_required_mobile(raw: str) -> str:
     mobile = clean_mobile(raw)
     if not mobile:  # e.g. only spaces and dashes were typed
         raise ValidationError(_("Enter a mobile number."))
     return mobile
-
-
-class NationalIdField(forms.CharField):
-    def __init__(self, **kwargs):
-        kwargs.setdefault("label", _("National ID (13 digits)"))
-        kwargs.setdefault("max_length", 17)
-        super().__init__(**kwargs)
-        self.widget.attrs.update(
-            {"inputmode": "numeric", "autocomplete": "username", "spellcheck": "false"}
-        )
-
-    def clean(self, value):
-        value = super().clean(value)
-        if not value and not self.required:
-            return ""
-        return clean_national_id(value)
 
 
 class PasswordField(forms.CharField):

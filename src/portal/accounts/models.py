@@ -1,4 +1,5 @@
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -119,9 +120,13 @@ class Member(AbstractBaseUser, PermissionsMixin):
 
     @cached_property
     def officer(self):
-        from portal.backoffice.selectors import officer_for_member
-
-        return officer_for_member(member=self)
+        # The backoffice app's active Officer row, read through its one-to-one reverse
+        # accessor: backoffice sits above this app, which does not import it.
+        try:
+            officer = self.officer_profile
+        except ObjectDoesNotExist:
+            return None
+        return officer if officer.active else None
 
     @property
     def is_officer(self) -> bool:

@@ -1,7 +1,12 @@
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
 
 from portal.accounts.models import ConsentDocument, ConsentRecord, Member, MemberRequest
 from portal.core.thaiid import pid_hash
+
+
+def member_active(*, member_id: int) -> Member | None:
+    """The member with this id while the account is active (a login half-way, SSO-04)."""
+    return Member.objects.filter(pk=member_id, status=Member.Status.ACTIVE).first()
 
 
 def member_by_national_id(*, pid: str) -> Member | None:
@@ -53,6 +58,16 @@ def member_request_for_member(*, member: Member, request_id: int) -> MemberReque
     return MemberRequest.objects.filter(member=member, pk=request_id).first()
 
 
+def member_request(*, request_id: int) -> MemberRequest | None:
+    """One request filed by a member, for the officer who decides it (ADM-02)."""
+    return MemberRequest.objects.select_related("member").filter(pk=request_id).first()
+
+
+def member_request_kinds() -> list[tuple[str, str]]:
+    """(value, label) of the kinds of members' requests, for the officers' filter."""
+    return list(MemberRequest.Kind.choices)
+
+
 def pending_member_requests(*, kind: str | None = None) -> QuerySet[MemberRequest]:
     requests = MemberRequest.objects.filter(status=MemberRequest.Status.PENDING).select_related(
         "member"
@@ -63,8 +78,6 @@ def pending_member_requests(*, kind: str | None = None) -> QuerySet[MemberReques
 
 
 def member_request_counts() -> dict[str, int]:
-    from django.db.models import Count
-
     rows = (
         MemberRequest.objects.filter(status=MemberRequest.Status.PENDING)
         .values("kind")

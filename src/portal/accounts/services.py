@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -23,10 +24,13 @@ from portal.accounts.models import (
     MemberRequest,
     OneTimePassword,
 )
+from portal.core.errors import PortalError
+from portal.core.models import AuditEntry
 from portal.core.ratelimit import rate_limit_hit
 from portal.core.services import audit_record
 from portal.core.thaiid import decrypt_text, encrypt_text, pid_hash
 from portal.core.uploads import CONTENT_TYPE_OF, private_name, resized_square_png
+from portal.identity.services import sign_ins_end
 from portal.registries.dopa import Citizen, citizen_registry
 from portal.registries.tasks import queue_email, queue_sms
 
@@ -62,14 +66,8 @@ PROFILE_FIELDS = (
 )
 
 
-class AccountError(Exception):
+class AccountError(PortalError):
     """The one error type of this app: a message for the person and the field it belongs to."""
-
-    def __init__(self, message: str, *, field: str | None = None, code: str = "invalid"):
-        super().__init__(message)
-        self.message = message
-        self.field = field
-        self.code = code
 
 
 # --- registration (ACC-01 to ACC-08) -------------------------------------------------------
@@ -464,8 +462,6 @@ def member_reset_password(*, member: Member, password: str, channel: str, reques
 def _end_sign_ins(member: Member, *, request, keep_current: bool) -> None:
     """SSO-07, SSO-10: the sessions a new password ends are ended at the connected systems
     too, at once (Django drops the portal sessions only at their next request)."""
-    from portal.identity.services import sign_ins_end
-
     current = request.session.session_key if (request is not None and keep_current) else ""
     sign_ins_end(member=member, keep_key=current or "", request=request)
 
@@ -594,8 +590,6 @@ def member_contact_change_confirm(
 def _scrub_audit_rows(member: Member) -> None:
     """Audit rows keep who did what and when; the personal values in them go with the
     account (ACC-15), replaced by a marker."""
-    from portal.core.models import AuditEntry
-
     rows = AuditEntry.objects.filter(target_type=member._meta.label_lower, target_id=str(member.pk))
     for row in rows:
         changed = False
@@ -648,8 +642,6 @@ def member_close(*, member: Member, reason: str, password: str, request=None) ->
 
 
 def _store_evidence(upload, extension: str) -> tuple[str, str]:
-    from django.core.files.storage import default_storage
-
     name = default_storage.save(private_name("member-requests", extension), upload)
     return name, CONTENT_TYPE_OF[extension]
 

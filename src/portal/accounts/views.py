@@ -5,7 +5,7 @@ import time
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
+from django.contrib.auth import authenticate, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
@@ -16,16 +16,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.accounts import forms, selectors, services
+from portal.accounts.login_steps import REAUTHENTICATE, continue_login
 from portal.accounts.middleware import CONSENT_PENDING
 from portal.accounts.models import Member, OneTimePassword
 from portal.accounts.services import AccountError
+from portal.core.forms import form_add_service_error
 from portal.core.network import client_ip
 from portal.core.ratelimit import rate_limit_hit
 from portal.core.thaiid import pid_hash
 from portal.core.views import posted_data, posted_files, safe_next_url
 from portal.identity import thaid
-from portal.identity.selectors import two_factor_enabled
-from portal.identity.services import member_session_record, session_key_moved
+from portal.identity.services import member_session_forget, session_key_moved
 from portal.registries.base import RegistryUnavailable
 
 REGISTRATION = "registration"
@@ -41,11 +42,6 @@ REGISTRATION_STEPS = lambda: [  # noqa: E731 (translated at render time)
 
 def _registry_down_message() -> str:
     return _("The civil registry cannot be reached. Nothing was saved; try again in 1-2 minutes.")
-
-
-def _apply_error(form, error: AccountError) -> None:
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, error.message)
 
 
 def _safe_next(request, default: str) -> str:
@@ -121,7 +117,7 @@ def register_details(request):
             except RegistryUnavailable:
                 form.add_error(None, _registry_down_message())
             except AccountError as error:
-                _apply_error(form, error)
+                form_add_service_error(form, error)
             else:
                 del request.session[REGISTRATION]
                 thaid.forget_identity(request)
@@ -198,62 +194,10 @@ def login_view(request):
     )
 
 
-TWO_FACTOR_PENDING = "two_factor_pending"
-REAUTHENTICATE = "reauthenticate"
-
-
-def continue_login(request, member, *, next_url: str = ""):
-    """The first factor passed (the password, or ThaID): log the member in, or, when they
-    have a second factor (SSO-04), leave the pending login in the session for
-    identity:login_code to finish."""
-    if two_factor_enabled(member=member):
-        request.session[TWO_FACTOR_PENDING] = {
-            "member": member.pk,
-            "next": next_url,
-            "at": time.time(),
-        }
-        return redirect("identity:login_code")
-    return finish_login(request, member, next_url=next_url)
-
-
-def finish_login(request, member, *, next_url: str = ""):
-    """Log the member in (all factors passed) and send them where they should start."""
-    # Logging in again (a connected system asked for it, prompt=login) keeps the session but
-    # gives it a new key: what hangs on the old key follows.
-    again = request.user.is_authenticated and request.user.pk == member.pk
-    old_key = request.session.session_key
-    login(request, member, backend="portal.accounts.backends.NationalIdBackend")
-    request.session.pop(REAUTHENTICATE, None)
-    if again:
-        session_key_moved(old_key=old_key, new_key=request.session.session_key)
-    member_session_record(request=request)
-    if selectors.consent_documents_unanswered(member=member):
-        request.session[CONSENT_PENDING] = True
-    # The landing page is worked out only when there is no page to go back to: it may ask
-    # the business registry (SSO-09), which a member going on to "next" does not need.
-    return redirect(safe_next_url(request, next_url, default="") or _landing_page(member))
-
-
-def _landing_page(member) -> str:
-    """BIZ-01: a member with no business yet starts at "add business". SSO-09: a member whose
-    businesses changed at the registry confirms the change first."""
-    from portal.operators.selectors import member_has_business, registry_changes_for
-
-    if not member.is_officer and not member_has_business(member=member):
-        return reverse("operators:business_add")
-    try:
-        changed = bool(registry_changes_for(member=member))
-    except RegistryUnavailable:
-        changed = False  # the registry is down: ask at the next login instead
-    return reverse("operators:registry_changes") if changed else reverse("core:home")
-
-
 @require_POST
 def logout_view(request):
-    from portal.identity.models import MemberSession
-
     if request.session.session_key:
-        MemberSession.objects.filter(session_key=request.session.session_key).delete()
+        member_session_forget(session_key=request.session.session_key)
     logout(request)
     return redirect("core:home")
 
@@ -411,7 +355,7 @@ def reset_verify(request):
                 purpose=OneTimePassword.Purpose.RESET_PASSWORD,
             )
         except AccountError as error:
-            _apply_error(form, error)
+            form_add_service_error(form, error)
         else:
             return _reset_identity_proven(request, state)
     return render(
@@ -499,7 +443,7 @@ def settings_view(request):
         try:
             services.member_update_profile(member=member, data=form.cleaned_data, request=request)
         except AccountError as error:
-            _apply_error(form, error)
+            form_add_service_error(form, error)
         else:
             messages.success(request, _("Your settings were saved."))
             return redirect("accounts:settings")
@@ -621,7 +565,7 @@ def contact_change(request, kind):
                 request=request,
             )
         except AccountError as error:
-            _apply_error(code_form, error)
+            form_add_service_error(code_form, error)
         else:
             request.session.pop(session_key, None)
             messages.success(
@@ -651,7 +595,7 @@ def password_change(request):
                 request=request,
             )
         except AccountError as error:
-            _apply_error(form, error)
+            form_add_service_error(form, error)
         else:
             # This session goes on; every other one ends (SSO-10).
             old_key = request.session.session_key
@@ -675,7 +619,7 @@ def close_account(request):
                 request=request,
             )
         except AccountError as error:
-            _apply_error(form, error)
+            form_add_service_error(form, error)
         else:
             logout(request)
             return render(request, "accounts/closed.html")
@@ -700,7 +644,7 @@ def name_change_request(request):
                 request=request,
             )
         except AccountError as error:
-            _apply_error(form, error)
+            form_add_service_error(form, error)
         else:
             messages.success(
                 request, _("Your request was sent. An officer will check it and tell you.")

@@ -8,18 +8,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from portal.accounts import selectors as account_selectors
-from portal.accounts.models import MemberRequest
+from portal.accounts.selectors import member_by_national_id
 from portal.accounts.services import AccountError, member_request_decide, request_details
+from portal.backoffice.forms import OfficerResetForm
+from portal.core.forms import clean_national_id
 from portal.core.selectors import audit_entries_for
 from portal.core.views import posted_data
+from portal.identity.services import TwoFactorError, two_factor_reset_by_officer
 from portal.operators import selectors as operator_selectors
-from portal.operators.models import HolderRemovalRequest, Holding
 from portal.operators.services import (
     OperatorError,
     holder_removal_request_decide,
@@ -78,16 +80,24 @@ def home(request):
     )
 
 
+def _found(row):
+    """The row a selector found, or a 404 (as get_object_or_404 would)."""
+    if row is None:
+        raise Http404
+    return row
+
+
 @officer_required(REVIEW_PERMISSION)
 def member_requests(request):
     kind = request.GET.get("kind") or None
-    if kind not in (None, *MemberRequest.Kind.values):
+    kinds = account_selectors.member_request_kinds()
+    if kind not in (None, *(value for value, _label in kinds)):
         kind = None
     pending = account_selectors.pending_member_requests(kind=kind)
     return render(
         request,
         "backoffice/member_requests.html",
-        {"pending": pending, "kind": kind, "kinds": MemberRequest.Kind.choices},
+        {"pending": pending, "kind": kind, "kinds": kinds},
     )
 
 
@@ -131,7 +141,7 @@ def _decision_saved(request, form, decide, *, refused) -> bool:
 @officer_required(REVIEW_PERMISSION)
 @require_http_methods(["GET", "POST"])
 def member_request_detail(request, request_id):
-    filed = get_object_or_404(MemberRequest.objects.select_related("member"), pk=request_id)
+    filed = _found(account_selectors.member_request(request_id=request_id))
     form = DecisionForm(posted_data(request))
     decide = partial(member_request_decide, member_request=filed)
     try:
@@ -160,7 +170,7 @@ def member_request_detail(request, request_id):
 
 @officer_required(REVIEW_PERMISSION)
 def member_request_evidence(request, request_id):
-    filed = get_object_or_404(MemberRequest, pk=request_id)
+    filed = _found(account_selectors.member_request(request_id=request_id))
     if not filed.evidence:
         raise Http404
     return FileResponse(
@@ -198,7 +208,7 @@ class VerificationForm(forms.Form):
 @officer_required(VERIFY_PERMISSION, agencies=REGISTRY_AGENCIES)
 @require_http_methods(["GET", "POST"])
 def holding_detail(request, holding_id):
-    holding = get_object_or_404(Holding.objects.select_related("business", "member"), pk=holding_id)
+    holding = _found(operator_selectors.holding_for_officer(holding_id=holding_id))
     form = VerificationForm(posted_data(request))
     decide = partial(holding_decide, holding_id=holding.pk)
     if _decision_saved(request, form, decide, refused=OperatorError):
@@ -219,7 +229,7 @@ def holding_detail(request, holding_id):
 
 @officer_required(VERIFY_PERMISSION, agencies=REGISTRY_AGENCIES)
 def holding_document(request, holding_id, document_id):
-    holding = get_object_or_404(Holding, pk=holding_id)
+    holding = _found(operator_selectors.holding_for_officer(holding_id=holding_id))
     document = holding.documents.filter(pk=document_id).first()
     if document is None:
         raise Http404
@@ -243,10 +253,7 @@ def removals(request):
 @officer_required(VERIFY_PERMISSION, agencies=REGISTRY_AGENCIES)
 @require_http_methods(["GET", "POST"])
 def removal_detail(request, request_id):
-    filed = get_object_or_404(
-        HolderRemovalRequest.objects.select_related("business", "target__member", "requested_by"),
-        pk=request_id,
-    )
+    filed = _found(operator_selectors.holder_removal_request(request_id=request_id))
     form = DecisionForm(posted_data(request))
     decide = partial(holder_removal_request_decide, request_id=filed.pk)
     if _decision_saved(request, form, decide, refused=OperatorError):
@@ -257,7 +264,7 @@ def removal_detail(request, request_id):
 
 @officer_required(VERIFY_PERMISSION, agencies=REGISTRY_AGENCIES)
 def removal_letter(request, request_id):
-    filed = get_object_or_404(HolderRemovalRequest, pk=request_id)
+    filed = _found(operator_selectors.holder_removal_request(request_id=request_id))
     return FileResponse(
         default_storage.open(filed.letter.name, "rb"), content_type=filed.letter_content_type
     )
@@ -269,11 +276,6 @@ def removal_letter(request, request_id):
 @officer_required(TWO_FACTOR_PERMISSION)
 @require_http_methods(["GET", "POST"])
 def two_factor_reset(request):
-    from portal.accounts.forms import clean_national_id
-    from portal.accounts.selectors import member_by_national_id
-    from portal.identity.forms import OfficerResetForm
-    from portal.identity.services import TwoFactorError, two_factor_reset_by_officer
-
     form = OfficerResetForm(posted_data(request))
     if request.method == "POST" and form.is_valid():
         try:

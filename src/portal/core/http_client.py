@@ -27,7 +27,7 @@ import httpx
 import pybreaker
 from django.conf import settings
 
-from portal.registries.base import RegistryUnavailable
+from portal.core.errors import RegistryUnavailable
 
 __all__ = [
     "RETRYABLE_STATUSES",

@@ -1,31 +1,37 @@
+from collections.abc import Callable
+
 from django.conf import settings
-from django.http import HttpResponseNotAllowed
+from django.core.paginator import Paginator
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from portal.core.middleware import SUPPORTED
+from portal.core.signals import language_chosen
+
+# core imports no app (DESIGN.md's layers): the apps that own what a member's dashboard shows
+# (operators: the businesses, and registry changes to confirm) register here, in their
+# AppConfig.ready(), a function giving that part of the page's context.
+_dashboard_context: list[Callable[..., dict]] = []
+
+
+def dashboard_context_register(provider: Callable[..., dict]) -> None:
+    """`provider(member=...)` gives a dict for the dashboard's template context."""
+    if provider not in _dashboard_context:
+        _dashboard_context.append(provider)
 
 
 def home(request):
     if request.user.is_authenticated:
-        from portal.operators.selectors import member_holdings
-
-        holdings = list(member_holdings(member=request.user)[: DASHBOARD_ROWS + 1])
-        return render(
-            request,
-            "core/dashboard.html",
-            {"holdings": holdings[:DASHBOARD_ROWS], "more": len(holdings) > DASHBOARD_ROWS},
-        )
+        context: dict = {}
+        for provider in _dashboard_context:
+            context.update(provider(member=request.user))
+        return render(request, "core/dashboard.html", context)
     return render(request, "core/home.html")
 
 
-DASHBOARD_ROWS = 10
-
-
 def healthz(request):
-    from django.http import HttpResponse
-
     return HttpResponse("ok", content_type="text/plain")
 
 
@@ -44,9 +50,10 @@ def set_language(request):
         secure=settings.SESSION_COOKIE_SECURE,
     )
     if request.user.is_authenticated:
-        from portal.accounts.services import member_set_language
-
-        member_set_language(member=request.user, language=language, request=request)
+        # The accounts app keeps the member's choice (it listens; core imports no app).
+        language_chosen.send(
+            sender=set_language, member=request.user, language=language, request=request
+        )
     return response
 
 
@@ -75,6 +82,4 @@ PAGE_SIZE = 50
 def paginate(request, rows, *, per_page: int = PAGE_SIZE):
     """One page of a long list (a consultant may hold hundreds of businesses): a page costs the
     same whatever the list's length. A page number out of range gives the last page."""
-    from django.core.paginator import Paginator
-
     return Paginator(rows, per_page).get_page(request.GET.get("page"))

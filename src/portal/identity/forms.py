@@ -20,12 +20,3 @@ class LoginCodeForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
         error_messages={"required": _("Enter the code.")},
     )
-
-
-class OfficerResetForm(forms.Form):
-    national_id = forms.CharField(label=_("National ID of the member"), max_length=17)
-    identity_checked = forms.CharField(
-        label=_("How the member's identity was checked"),
-        help_text=_("For example: ID card seen at the counter of the provincial office."),
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )

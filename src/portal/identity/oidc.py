@@ -17,12 +17,15 @@ import json
 from urllib.parse import unquote_plus
 
 from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.utils import timezone
 from jwcrypto import jwk, jws
 from oauth2_provider.models import AccessToken, Grant, IDToken
 from oauth2_provider.oauth2_validators import OAuth2Validator
 
 from portal.core.ratelimit import rate_limit_count, rate_limit_hit
 from portal.identity.models import ConnectedSystem, SignIn, SignInToken
+from portal.operators.models import FactoryHolding
 
 CUSTOM_CLAIM_SCOPES = {
     "name_en": "profile",
@@ -74,9 +77,6 @@ _keys_cache: dict = {}
 
 
 def portal_session_alive(session_key: str) -> bool:
-    from django.contrib.sessions.models import Session
-    from django.utils import timezone
-
     return Session.objects.filter(session_key=session_key, expire_date__gt=timezone.now()).exists()
 
 
@@ -127,8 +127,6 @@ def business_claims(sign_in: SignIn | None) -> dict:
 
 
 def factory_claims(sign_in: SignIn) -> list[dict]:
-    from portal.operators.models import FactoryHolding
-
     business = sign_in.business
     factories = (
         FactoryHolding.objects.filter(

@@ -21,7 +21,8 @@ from oauth2_provider.views import (
 from oauth2_provider.views.oidc import _load_id_token
 from oauthlib.oauth2.rfc6749.errors import ConsentRequired, InvalidRequestError, LoginRequired
 
-from portal.accounts.views import REAUTHENTICATE
+from portal.accounts.login_steps import REAUTHENTICATE
+from portal.identity.services import sign_ins_end
 from portal.services import selectors as service_selectors
 from portal.services import services as service_services
 
@@ -62,8 +63,6 @@ class PortalLogoutView(RPInitiatedLogoutView):
     def do_logout(
         self, application=None, post_logout_redirect_uri=None, state=None, token_user=None
     ):
-        from portal.identity.services import sign_ins_end
-
         hint = self.request.GET.get("id_token_hint") or self.request.POST.get("id_token_hint")
         if hint and application is not None and token_user is not None:
             _id_token, claims = _load_id_token(hint)

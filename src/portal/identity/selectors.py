@@ -1,4 +1,10 @@
-from portal.identity.models import RecoveryCode, TwoFactorDevice
+from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from oauth2_provider.settings import oauth2_settings
+
+from portal.identity.models import ConnectedSystem, MemberSession, RecoveryCode, TwoFactorDevice
 
 
 def two_factor_enabled(*, member) -> bool:
@@ -11,12 +17,6 @@ def recovery_codes_left(*, member) -> int:
 
 def member_active_sessions(*, member):
     """SSO-10: the member's sessions that are still alive, newest first."""
-    from django.contrib.sessions.models import Session
-    from django.db.models import Exists, OuterRef
-    from django.utils import timezone
-
-    from portal.identity.models import MemberSession
-
     alive = Session.objects.filter(
         session_key=OuterRef("session_key"), expire_date__gt=timezone.now()
     )
@@ -25,9 +25,6 @@ def member_active_sessions(*, member):
 
 def issuer_for(request) -> str:
     """The issuer the connected systems know (the portal's base URL)."""
-    from django.conf import settings
-    from oauth2_provider.settings import oauth2_settings
-
     if oauth2_settings.OIDC_ISS_ENDPOINT:
         return oauth2_settings.OIDC_ISS_ENDPOINT
     if request is None or not (
@@ -35,3 +32,36 @@ def issuer_for(request) -> str:
     ):  # no request, or one made up outside HTTP (test client's logout())
         return settings.SITE_URL.rstrip("/")
     return oauth2_settings.oidc_issuer(request)
+
+
+def connected_system_registered(*, slug: str) -> ConnectedSystem | None:
+    """The connected system with this slug once it has an OIDC client registered."""
+    return (
+        ConnectedSystem.objects.select_related("client")
+        .filter(slug=slug, client__isnull=False)
+        .first()
+    )
+
+
+def connected_systems_all() -> list[ConnectedSystem]:
+    """Every system of the catalogue, with its OIDC client when it has one."""
+    return list(ConnectedSystem.objects.select_related("client"))
+
+
+def connected_system_categories() -> list[tuple[str, str]]:
+    """(value, label) of the catalogue's categories, in the order every menu shows (SVC-01)."""
+    return list(ConnectedSystem.Category.choices)
+
+
+def connected_systems_with_login():
+    """The systems a member can be handed off to: a registered client and a login address."""
+    return ConnectedSystem.objects.filter(client__isnull=False).exclude(initiate_login_uri="")
+
+
+def connected_system_for_client(*, client_id: str) -> ConnectedSystem | None:
+    return ConnectedSystem.objects.filter(client__client_id=client_id).first()
+
+
+def connected_systems_described(*, fields: tuple[str, ...]) -> list[ConnectedSystem]:
+    """Every system of the catalogue with only these fields, by position (one query)."""
+    return list(ConnectedSystem.objects.only("slug", *fields).order_by("position", "slug"))

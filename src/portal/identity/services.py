@@ -4,18 +4,25 @@ import hashlib
 import hmac
 import secrets
 import time
+from datetime import timedelta
 
 import pyotp
 from django.conf import settings
+from django.contrib.sessions.models import Session
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from oauth2_provider.models import AccessToken, Application, IDToken, RefreshToken
 
+from portal.core.errors import PortalError
 from portal.core.network import client_ip
 from portal.core.ratelimit import rate_limit_hit
 from portal.core.services import audit_record
 from portal.core.thaiid import decrypt_text, encrypt_text
-from portal.identity.models import RecoveryCode, TwoFactorDevice
+from portal.identity.models import MemberSession, RecoveryCode, SignIn, TwoFactorDevice
+from portal.identity.selectors import issuer_for
+from portal.identity.tasks import queue_backchannel_logout
 
 ISSUER = "i-Industry"
 RECOVERY_CODES = 8
@@ -23,11 +30,8 @@ TRIES = 5
 TRIES_WINDOW_SECONDS = 300
 
 
-class TwoFactorError(Exception):
-    def __init__(self, message: str, *, code: str = "invalid"):
-        super().__init__(message)
-        self.message = message
-        self.code = code
+class TwoFactorError(PortalError):
+    """The one error type of this app (a PortalError: a message, and a code for the reason)."""
 
 
 def _recovery_hash(member_id: int, code: str) -> str:
@@ -172,8 +176,6 @@ def two_factor_reset_by_officer(*, officer, member, identity_checked: str, reque
 
 def member_session_record(*, request) -> None:
     """Called right after login: remember this session so the member can see and end it."""
-    from portal.identity.models import MemberSession
-
     if request.session.session_key is None:
         request.session.save()
     # One INSERT on the login path (login() has just given the session a fresh key).
@@ -190,13 +192,14 @@ def member_session_record(*, request) -> None:
     )
 
 
+def member_session_forget(*, session_key: str) -> None:
+    """The member logged out: the session's row in their list of sessions goes with it."""
+    MemberSession.objects.filter(session_key=session_key).delete()
+
+
 @transaction.atomic
 def member_sessions_end(*, member, session_ids: list[int] | None, keep_key: str, request=None):
     """End the member's sessions with these ids (None: all but the current one)."""
-    from django.contrib.sessions.models import Session
-
-    from portal.identity.models import MemberSession
-
     rows = MemberSession.objects.filter(member=member).exclude(session_key=keep_key)
     if session_ids is not None:
         rows = rows.filter(pk__in=session_ids)
@@ -223,8 +226,6 @@ def member_sessions_end(*, member, session_ids: list[int] | None, keep_key: str,
 def session_key_moved(*, old_key: str, new_key: str) -> None:
     """Django gave the session a new key (password change, logging in again): the session's
     row on the sessions page and its sign-ins to connected systems follow it."""
-    from portal.identity.models import MemberSession, SignIn
-
     if old_key and new_key and old_key != new_key:
         MemberSession.objects.filter(session_key=old_key).update(session_key=new_key)
         SignIn.objects.filter(session_key=old_key).update(session_key=new_key)
@@ -246,12 +247,6 @@ def sign_ins_end(
     for this business; these very ones. Their tokens die at once, and each system that
     supports it is told by back-channel logout after commit, with the issuer the request
     reached (or SITE_URL without one)."""
-    from oauth2_provider.models import AccessToken, IDToken, RefreshToken
-
-    from portal.identity.models import SignIn
-    from portal.identity.selectors import issuer_for
-    from portal.identity.tasks import queue_backchannel_logout
-
     rows = SignIn.objects.filter(ended_at__isnull=True)
     if session_keys is not None:
         rows = rows.filter(session_key__in=session_keys)
@@ -299,8 +294,6 @@ def connected_system_register_client(
     confidential, authorization code with PKCE, RS256 ID tokens. Returns (client, secret);
     the secret is stored hashed, so it is shown only now. Updating a client keeps its secret
     (None is returned) unless a new one is asked for."""
-    from oauth2_provider.models import Application
-
     client = system.client or Application()
     secret = None
     if client.pk is None or rotate_secret or client_secret:
@@ -333,13 +326,6 @@ def sign_ins_sweep() -> tuple[int, int]:
     sign-ins whose portal session timed out are ended like a logout (their systems hear of it
     by back-channel logout), and sign-ins ended more than 30 days ago are deleted.
     Returns (ended, deleted)."""
-    from datetime import timedelta
-
-    from django.contrib.sessions.models import Session
-    from django.db.models import Exists, OuterRef
-
-    from portal.identity.models import SignIn
-
     alive = Session.objects.filter(
         session_key=OuterRef("session_key"), expire_date__gt=timezone.now()
     )

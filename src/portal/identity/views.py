@@ -8,11 +8,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from portal.accounts.models import Member
-from portal.accounts.views import TWO_FACTOR_PENDING, finish_login
+from portal.accounts.login_steps import TWO_FACTOR_PENDING, finish_login
+from portal.accounts.selectors import member_active
 from portal.core.views import posted_data
 from portal.identity import forms, selectors, services
 from portal.identity.services import TwoFactorError
+from portal.services import selectors as service_selectors
+from portal.services import services as service_services
 
 PENDING_MAX_AGE = 5 * 60
 NEW_CODES = "two_factor_recovery_codes"
@@ -80,7 +82,7 @@ def login_code(request):
     if not pending or time.time() - pending["at"] > PENDING_MAX_AGE:
         request.session.pop(TWO_FACTOR_PENDING, None)
         return redirect("accounts:login")
-    member = Member.objects.filter(pk=pending["member"], status=Member.Status.ACTIVE).first()
+    member = member_active(member_id=pending["member"])
     if member is None:
         return redirect("accounts:login")
     form = forms.LoginCodeForm(posted_data(request))
@@ -100,9 +102,6 @@ def login_code(request):
 def sessions(request):
     """SSO-10: the member's active sessions; end one or all the others. The data-sharing
     consents given to connected systems, each withdrawable."""
-    from portal.services import selectors as service_selectors
-    from portal.services import services as service_services
-
     if request.method == "POST" and "withdraw" in request.POST:
         try:
             consent_id = int(request.POST["withdraw"])

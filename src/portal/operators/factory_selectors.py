@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
 from portal.core.thaiid import decrypt_text
+from portal.operators.errors import OperatorError
 from portal.operators.factory_numbers import (
     QUERY_NEW,
     QUERY_OLD,
@@ -93,8 +94,6 @@ def factory_operator_holding(*, member, holding_id) -> tuple[Holding, str]:
 
     Raises OperatorError: not_held (not this member's business: a 404), not_verified (only
     verified holdings add factories), no_diw_operator (a community enterprise)."""
-    from portal.operators.services import OperatorError
-
     try:
         holding_id = int(holding_id)
     except (TypeError, ValueError):

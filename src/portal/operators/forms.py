@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from portal.accounts.forms import NationalIdField, clean_mobile
+from portal.core.forms import NationalIdField, clean_mobile
 from portal.core.thaiid import is_valid_thirteen_digit_id
 from portal.core.uploads import validate_document_upload
 from portal.operators.models import Business, BusinessDocument

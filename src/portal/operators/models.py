@@ -9,6 +9,7 @@ documents (BIZ-05, BIZ-06). Removing a business from a profile ends the holding 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.core.thaiid import decrypt_text, mask_pid
@@ -236,3 +237,28 @@ class HolderRemovalRequest(models.Model):
 
     def __str__(self) -> str:
         return f"removal of holding {self.target_id} ({self.status})"
+
+
+class RegistryChange(models.Model):
+    """SSO-09: one difference between a business as stored and what its registry says now.
+
+    Found in the background after a member's login (operators.tasks), shown to every member
+    holding the business until one of them confirms it (business_registry_refresh)."""
+
+    FIELDS = ("name_th", "name_en", "address")
+
+    business = models.ForeignKey(
+        Business, on_delete=models.CASCADE, related_name="registry_changes"
+    )
+    field = models.CharField(max_length=20)  # one of FIELDS
+    stored = models.JSONField()
+    current = models.JSONField()
+    found_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["business", "field"], name="registry_change_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.business_id} {self.field}"

@@ -1,9 +1,12 @@
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from portal.operators.models import Business, HolderRemovalRequest, Holding
+from portal.operators.errors import OperatorError
+from portal.operators.models import Business, HolderRemovalRequest, Holding, RegistryChange
+from portal.registries.dbd import commercial_registry
+from portal.registries.dopa import citizen_registry
 
 
 def member_holdings(*, member) -> QuerySet[Holding]:
@@ -13,6 +16,31 @@ def member_holdings(*, member) -> QuerySet[Holding]:
         .select_related("business")
         # Lists never show the registry's answer; a consultant's 150 JSON blobs would cost.
         .defer("business__registry_data")
+        .order_by("business__name_th", "id")
+    )
+
+
+def business_kinds() -> list[tuple[str, str]]:
+    """(value, label) of the kinds of business (SSO-02)."""
+    return list(Business.Kind.choices)
+
+
+def holding_is_verified(holding: Holding) -> bool:
+    return holding.status == Holding.Status.VERIFIED
+
+
+def member_holdings_with_factory_counts(*, member) -> list[Holding]:
+    """The member's businesses, each with `factory_count` (its factories in the profile), in
+    one query (SVC-03 readiness)."""
+    return list(
+        Holding.objects.filter(member=member, removed_at__isnull=True)
+        .select_related("business")
+        .defer("business__registry_data")
+        .annotate(
+            factory_count=Count(
+                "factory_holdings", filter=Q(factory_holdings__removed_at__isnull=True)
+            )
+        )
         .order_by("business__name_th", "id")
     )
 
@@ -60,6 +88,20 @@ def holdings_awaiting_verification() -> QuerySet[Holding]:
     )
 
 
+def holding_for_officer(*, holding_id: int) -> Holding | None:
+    """A holding with its business and member, for the officer who decides it (ADM-02)."""
+    return Holding.objects.select_related("business", "member").filter(pk=holding_id).first()
+
+
+def holder_removal_request(*, request_id: int) -> HolderRemovalRequest | None:
+    """A request to take a member off a business, for the officer who decides it (ADM-02)."""
+    return (
+        HolderRemovalRequest.objects.select_related("business", "target__member", "requested_by")
+        .filter(pk=request_id)
+        .first()
+    )
+
+
 def holder_removals_awaiting_decision() -> QuerySet[HolderRemovalRequest]:
     """ADM-02: requests to take a member off a business, oldest first."""
     return (
@@ -69,43 +111,36 @@ def holder_removals_awaiting_decision() -> QuerySet[HolderRemovalRequest]:
     )
 
 
-@dataclass(frozen=True)
-class RegistryChange:
-    """SSO-09: what the registry says now that differs from what the portal stored."""
+def registry_changes_for(*, member) -> QuerySet[RegistryChange]:
+    """SSO-09: the changes to confirm that the background comparison (operators.tasks) found
+    for the member's businesses. Reads only the portal's own table: no registry is asked here,
+    so neither the login nor this page waits for DBD."""
+    held = Holding.objects.filter(member=member, removed_at__isnull=True).values("business_id")
+    return (
+        RegistryChange.objects.filter(business_id__in=held)
+        .select_related("business")
+        .defer("business__registry_data")
+        .order_by("business__name_th", "business_id", "pk")
+    )
 
-    business: Business
-    field: str  # name_th, name_en, address
-    stored: object
-    current: object
+
+def registry_changes_waiting(*, member) -> bool:
+    """SSO-09: whether the member has registry changes to confirm (one query)."""
+    return registry_changes_for(member=member).exists()
 
 
-def registry_changes_for(*, member) -> list[RegistryChange]:
-    """Compare the member's juristic businesses with DBD (name and head-office address).
+DASHBOARD_ROWS = 10
 
-    Called at login; raises RegistryUnavailable when DBD is down, and the caller then simply
-    does not show the check this time."""
-    from portal.core.jsonable import jsonable
-    from portal.registries.dbd import juristic_person_registry
 
-    registry = juristic_person_registry()
-    changes: list[RegistryChange] = []
-    for holding in Holding.objects.filter(
-        member=member, removed_at__isnull=True, business__kind=Business.Kind.JURISTIC_PERSON
-    ).select_related("business"):
-        business = holding.business
-        company = registry.lookup(business.registry_key)
-        if company is None:
-            continue
-        stored_address = business.registry_data.get("address", {})
-        current_address = jsonable(company.address)
-        for field, stored, current in (
-            ("name_th", business.name_th, company.name_th),
-            ("name_en", business.name_en, company.name_en or ""),
-            ("address", stored_address, current_address),
-        ):
-            if stored != current:
-                changes.append(RegistryChange(business, field, stored, current))
-    return changes
+def dashboard_context(*, member) -> dict:
+    """The member's dashboard (core's home page): the first businesses and whether registry
+    changes wait to be confirmed (SSO-09), in a constant number of queries."""
+    holdings = list(member_holdings(member=member)[: DASHBOARD_ROWS + 1])
+    return {
+        "holdings": holdings[:DASHBOARD_ROWS],
+        "more": len(holdings) > DASHBOARD_ROWS,
+        "registry_changes_waiting": registry_changes_waiting(member=member),
+    }
 
 
 @dataclass(frozen=True)
@@ -119,10 +154,6 @@ class NaturalPersonCheck:
 def natural_person_check(*, member, who: str, pid: str = "", laser_code: str = ""):
     """BIZ-02 and BIZ-03 before anything is stored: who the owner is (the member, or another
     person with a current card) and which trade names they have registered."""
-    from portal.operators.services import OperatorError
-    from portal.registries.dbd import commercial_registry
-    from portal.registries.dopa import citizen_registry
-
     if who == "myself":
         pid = member.national_id
         person_name = f"{member.title_th}{member.display_name}"

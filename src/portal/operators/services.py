@@ -9,26 +9,28 @@ from contextlib import contextmanager
 
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from portal.core.jsonable import jsonable
 from portal.core.services import audit_record
 from portal.core.thaiid import encrypt_text, is_valid_thirteen_digit_id, pid_hash
 from portal.core.uploads import CONTENT_TYPE_OF, private_name
-from portal.operators.models import Business, BusinessDocument, HolderRemovalRequest, Holding
+from portal.identity.services import sign_ins_end
+from portal.operators.errors import OperatorError
+from portal.operators.models import (
+    Business,
+    BusinessDocument,
+    HolderRemovalRequest,
+    Holding,
+    RegistryChange,
+)
+from portal.operators.selectors import NaturalPersonCheck, natural_person_check
+from portal.registries.dbd import juristic_person_registry
+from portal.registries.doae import community_enterprise_registry
+from portal.registries.tasks import queue_email, queue_sms
 
 REGISTRY_FIELDS = ("name_th", "name_en", "registry_data", "registry_read_at")
-
-
-class OperatorError(Exception):
-    """The one error type of this app: a message for the person and the field it concerns."""
-
-    def __init__(self, message: str, *, field: str | None = None, code: str = "invalid"):
-        super().__init__(message)
-        self.message = message
-        self.field = field
-        self.code = code
 
 
 def _hold(
@@ -127,15 +129,26 @@ def business_add_myself(*, member, trade_name_th: str = "", request=None) -> Hol
 
 
 def business_add_natural_person(
-    *, member, pid: str, laser_code: str, trade_name_th: str = "", request=None
+    *,
+    member,
+    pid: str,
+    laser_code: str,
+    trade_name_th: str = "",
+    checked: NaturalPersonCheck | None = None,
+    request=None,
 ) -> Holding:
     """BIZ-02 "another person": their ID and the laser code of a current card, checked with
-    DOPA. The other person needs no account."""
-    from portal.operators.selectors import natural_person_check
+    DOPA. The other person needs no account.
 
+    `checked` is natural_person_check's answer for this person, made earlier in the same add
+    (the wizard checks before it offers the trade names, BIZ-03): given, DOPA and DBD are not
+    asked a second time, so adding a person calls each registry once."""
     # Checked before DOPA is asked: a business already held costs no registry call.
     _refuse_if_held(member, Business.Kind.NATURAL_PERSON, pid_hash(pid))
-    person = natural_person_check(member=member, who="other", pid=pid, laser_code=laser_code)
+    if checked is not None and checked.pid == pid:
+        person = checked
+    else:
+        person = natural_person_check(member=member, who="other", pid=pid, laser_code=laser_code)
     return _hold_natural_person(
         member=member,
         pid=pid,
@@ -157,8 +170,6 @@ def _registry_snapshot(company) -> dict:
 def _company_to_add(*, member, juristic_id: str):
     """What DBD lists by this number, when it is active and not already in the profile; both
     ways of adding a juristic person (BIZ-04, BIZ-05) start here."""
-    from portal.registries.dbd import juristic_person_registry
-
     _refuse_if_held(member, Business.Kind.JURISTIC_PERSON, juristic_id)
     if not is_valid_thirteen_digit_id(juristic_id):
         raise OperatorError(
@@ -260,8 +271,6 @@ def business_add_community_enterprise(
 ) -> Holding:
     """BIZ-07: verified with the ID of its representative as registered with DOAE; one that
     is also a juristic person is added as a juristic person (BIZ-04)."""
-    from portal.registries.doae import community_enterprise_registry
-
     _refuse_if_held(member, Business.Kind.COMMUNITY_ENTERPRISE, registration_no)
     enterprise = community_enterprise_registry().lookup(registration_no)
     if enterprise is None or enterprise.representative_pid != representative_pid:
@@ -450,10 +459,59 @@ def business_update_contacts(*, member, holding_id: int, data: dict, request=Non
 # --- registry changes (SSO-09, BIZ-08) ------------------------------------------------------
 
 
+def _registry_differences(business: Business, company) -> list[RegistryChange]:
+    stored_address = business.registry_data.get("address", {})
+    return [
+        RegistryChange(business=business, field=field, stored=stored, current=current)
+        for field, stored, current in (
+            ("name_th", business.name_th, company.name_th),
+            ("name_en", business.name_en, company.name_en or ""),
+            ("address", stored_address, jsonable(company.address)),
+        )
+        if stored != current
+    ]
+
+
+def registry_changes_find(*, member_id: int) -> int:
+    """SSO-09, in the background after a login: compare each juristic business the member
+    holds with DBD (names, head-office address) and record what differs, to be confirmed.
+    Returns the number of changes recorded.
+
+    Every registry answer is had before anything is written: when DBD is down this raises
+    RegistryUnavailable and the recorded changes stay as they were (the next login tries
+    again). No audit row: nothing of the member's or the business's data changes here; the
+    confirmation that changes it is audited (business_registry_refresh)."""
+    businesses = list(
+        Business.objects.filter(
+            kind=Business.Kind.JURISTIC_PERSON,
+            pk__in=Holding.objects.filter(member_id=member_id, removed_at__isnull=True).values(
+                "business_id"
+            ),
+        ).order_by("pk")
+    )
+    if not businesses:
+        return 0
+    registry = juristic_person_registry()
+    found: list[RegistryChange] = []
+    for business in businesses:
+        company = registry.lookup(business.registry_key)
+        if company is not None:
+            found.extend(_registry_differences(business, company))
+    with transaction.atomic():
+        # Locked in one order: members sharing a business may be compared at the same time.
+        locked = set(
+            Business.objects.select_for_update()
+            .filter(pk__in=[b.pk for b in businesses])
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        RegistryChange.objects.filter(business_id__in=locked).delete()
+        recorded = RegistryChange.objects.bulk_create([c for c in found if c.business_id in locked])
+    return len(recorded)
+
+
 def business_registry_refresh(*, member, business_id: int, request=None) -> Business:
     """The member confirms what DBD says now: the stored names, address and data follow it."""
-    from portal.registries.dbd import juristic_person_registry
-
     business = Business.objects.filter(
         pk=business_id,
         kind=Business.Kind.JURISTIC_PERSON,
@@ -471,6 +529,8 @@ def business_registry_refresh(*, member, business_id: int, request=None) -> Busi
         for field, value in _juristic_defaults(company).items():
             setattr(business, field, value)
         business.save(update_fields=list(REGISTRY_FIELDS))
+        # SSO-09: confirmed for every member who holds it.
+        RegistryChange.objects.filter(business=business).delete()
         audit_record(
             actor=member,
             action="business.registry_refresh",
@@ -488,8 +548,6 @@ def business_registry_refresh(*, member, business_id: int, request=None) -> Busi
 def _end_holding(holding: Holding, *, request) -> None:
     """Take a business off a member's profile, whether the member or an officer does it.
     SSO-06: a connected system signed in for this business loses it with the holding."""
-    from portal.identity.services import sign_ins_end
-
     holding.removed_at = timezone.now()
     holding.save(update_fields=["removed_at"])
     sign_ins_end(member=holding.member, business_id=holding.business_id, request=request)
@@ -550,10 +608,6 @@ def holding_decide(*, officer, holding_id: int, approve: bool, reason: str = "",
 
 def _tell_member_of_verification(holding: Holding) -> None:
     """ADM-02: the member is told by email and SMS, after the decision commits."""
-    from django.utils import translation
-
-    from portal.registries.tasks import queue_email, queue_sms
-
     member = holding.member
     with translation.override(member.language or "th"):
         name = holding.business.display_name

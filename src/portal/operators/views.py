@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from portal.core.forms import form_add_service_error
 from portal.core.thaiid import decrypt_text, encrypt_text
 from portal.core.views import paginate, posted_data, posted_files
 from portal.operators import forms, selectors, services
@@ -37,10 +38,6 @@ def _registry_down(_error: RegistryUnavailable) -> str:
         "The registry of the government agency cannot be reached. Nothing was saved; try "
         "again in 1-2 minutes."
     )
-
-
-def _apply(form, error: OperatorError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 @login_required
@@ -93,7 +90,7 @@ def business_add_details(request):
         except RegistryUnavailable as error:
             sent.add_error(None, _registry_down(error))
         except OperatorError as error:
-            _apply(sent, error)
+            form_add_service_error(sent, error)
         else:
             if holding == "choose_name":
                 return redirect("operators:business_add_name")
@@ -149,11 +146,12 @@ def _add(request, kind, form, state):
                 pid=encrypt_text(check.pid),
                 laser=encrypt_text(data.get("laser_code", "")),
                 person_name=check.person_name,
+                person_name_en=check.person_name_en,
                 trade_names=list(check.trade_names),
             )
             request.session[ADDING] = state
             return "choose_name"
-        return _add_natural(request, data["who"], check.pid, data.get("laser_code", ""), "")
+        return _add_natural(request, data["who"], check, data.get("laser_code", ""), "")
     if kind == Business.Kind.JURISTIC_PERSON:
         return services.business_add_juristic_person(
             member=member,
@@ -182,16 +180,19 @@ def _add(request, kind, form, state):
     )
 
 
-def _add_natural(request, who, pid, laser_code, trade_name):
+def _add_natural(request, who, check, laser_code, trade_name):
+    """Add the person `check` (natural_person_check's answer in this add) found: the service
+    does not ask the registries again (each registry once per added person)."""
     if who == "myself":
         return services.business_add_myself(
             member=request.user, trade_name_th=trade_name, request=request
         )
     return services.business_add_natural_person(
         member=request.user,
-        pid=pid,
+        pid=check.pid,
         laser_code=laser_code,
         trade_name_th=trade_name,
+        checked=check,
         request=request,
     )
 
@@ -207,10 +208,17 @@ def business_add_name(request):
     form = forms.TradeNameForm(posted_data(request), choices=choices)
     if request.method == "POST" and form.is_valid():
         try:
+            # The check of step 2, kept in the session (the ID encrypted): not asked again.
+            check = selectors.NaturalPersonCheck(
+                pid=decrypt_text(state["pid"]),
+                person_name=state["person_name"],
+                trade_names=tuple(state["trade_names"]),
+                person_name_en=state.get("person_name_en", ""),
+            )
             holding = _add_natural(
                 request,
                 state["who"],
-                decrypt_text(state["pid"]),
+                check,
                 decrypt_text(state["laser"]),
                 form.cleaned_data["name"],
             )
@@ -326,13 +334,9 @@ def registry_changes(request):
         else:
             messages.success(request, _("The business now shows the registry's data."))
         return redirect("operators:registry_changes")
-    try:
-        changes = selectors.registry_changes_for(member=request.user)
-    except RegistryUnavailable as error:
-        messages.error(request, _registry_down(error))
-        changes = []
+    # Found in the background after login (operators.tasks): this page asks no registry.
     by_business: dict = {}
-    for change in changes:
+    for change in selectors.registry_changes_for(member=request.user):
         by_business.setdefault(change.business, []).append(change)
     return render(
         request, "operators/registry_changes.html", {"by_business": list(by_business.items())}

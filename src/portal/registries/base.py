@@ -3,22 +3,10 @@
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+# The ports' errors live in core (its HTTP client raises them); the ports re-export them.
+from portal.core.errors import RegistryError, RegistryUnavailable
 
-class RegistryError(Exception):
-    """Base of the errors a port raises; adapters map their own failures onto these."""
-
-    registry = "registry"
-
-
-class RegistryUnavailable(RegistryError):
-    """The registry is down, timed out or its circuit is open: try again later.
-
-    Callers show a distinct, honest message and store nothing (ACC-05)."""
-
-    def __init__(self, registry: str, reason: str = "down"):
-        super().__init__(f"{registry} unavailable: {reason}")
-        self.registry = registry
-        self.reason = reason
+__all__ = ["RegistryError", "RegistryUnavailable", "adapter_for"]
 
 
 def adapter_for(port: str, *, sandbox: str, http: str):

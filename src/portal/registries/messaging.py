@@ -1,4 +1,5 @@
-"""Port to the SMS gateway, with a sandbox adapter (the outbox) and an HTTP adapter.
+"""Port to the SMS gateway, with an HTTP adapter here and a sandbox adapter (the outbox) in
+portal.sandbox.sms.
 
 Email has no port of its own: it goes through Django's email framework, whose EMAIL_BACKEND is
 the sandbox outbox (portal.sandbox.mail) in sandbox and test mode and SMTP in production.
@@ -36,12 +37,10 @@ from django.utils.module_loading import import_string
 
 from portal.core.http_client import HttpClient
 from portal.registries.base import RegistryError, RegistryUnavailable
-from portal.registries.failures import failure_apply
 
 __all__ = [
     "HttpSmsGateway",
     "RegistryUnavailable",
-    "SandboxSmsGateway",
     "SmsGateway",
     "SmsRejected",
     "check_sender",
@@ -79,26 +78,6 @@ def check_sender(sender: str) -> str:
         allowed = ", ".join(settings.SMS_SENDER_NAMES)
         raise ValueError(f"SMS sender {sender!r} is not one of {allowed}")
     return sender
-
-
-class SandboxSmsGateway:
-    """Writes each SMS to the sandbox outbox; obeys the "sms" failure switch."""
-
-    def send(self, *, to: str, sender: str, body: str, reference: str = "") -> str:
-        check_sender(sender)
-        # The switch acts before anything is written, so a failing gateway leaves no trace.
-        failure_apply(REGISTRY)
-        # Imported here: the sandbox app (and its table) exists only when SANDBOX=1.
-        from portal.sandbox.models import OutboxMessage
-
-        fields = {"to": to, "sender": sender, "body": body}
-        if reference:
-            message, _ = OutboxMessage.objects.get_or_create(
-                channel=OutboxMessage.Channel.SMS, reference=reference, defaults=fields
-            )
-        else:
-            message = OutboxMessage.objects.create(channel=OutboxMessage.Channel.SMS, **fields)
-        return f"outbox-{message.pk}"
 
 
 class HttpSmsGateway:
@@ -158,7 +137,9 @@ def _message_id(response: httpx.Response) -> str:
 
 
 _ADAPTERS = {
-    "sandbox": "portal.registries.messaging.SandboxSmsGateway",
+    # The outbox is the sandbox app's table, so its adapter lives there (by name: registries
+    # imports no sandbox module).
+    "sandbox": "portal.sandbox.sms.SandboxSmsGateway",
     "http": "portal.registries.messaging.HttpSmsGateway",
 }
 

@@ -19,11 +19,14 @@ from authlib.common.security import generate_token
 from authlib.integrations.httpx_client import OAuth2Client
 from django.conf import settings
 from django.core.cache import cache
+from django.urls import reverse
 from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
 from portal.identity.backchannel import BACKCHANNEL_EVENT
+from portal.identity.selectors import connected_systems_all
+from portal.identity.services import connected_system_register_client
 
 # Tests put an httpx.WSGITransport here so that the client reaches the portal in-process.
 TRANSPORT: httpx.BaseTransport | None = None
@@ -193,12 +196,7 @@ def register_sample_clients(base_urls: list[str]) -> int:
     """Make every system of the catalogue a client of the portal played by this sample
     client, reachable at each of `base_urls` (for example http://127.0.0.1:8000 and
     http://localhost:8000). Re-running updates them."""
-    from django.urls import reverse
-
-    from portal.identity.models import ConnectedSystem
-    from portal.identity.services import connected_system_register_client
-
-    systems = list(ConnectedSystem.objects.select_related("client"))
+    systems = connected_systems_all()
     first = base_urls[0].rstrip("/")
     for system in systems:
 

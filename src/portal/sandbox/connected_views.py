@@ -9,16 +9,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from portal.identity.models import ConnectedSystem
-from portal.identity.selectors import issuer_for
+from portal.identity.selectors import connected_system_registered, issuer_for
 from portal.sandbox import connected_client as client
 
 PENDING_COOKIE = "sample_client_pending"
 SESSION_COOKIE = "sample_client_session"
 
 
-def _system(slug: str) -> ConnectedSystem:
-    system = ConnectedSystem.objects.filter(slug=slug, client__isnull=False).first()
+def _system(slug: str):
+    system = connected_system_registered(slug=slug)
     if system is None:
         raise Http404
     return system

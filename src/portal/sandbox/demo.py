@@ -5,12 +5,15 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from stdnum.th import pin
 
-from portal.accounts.models import Member
-from portal.accounts.selectors import current_consent_documents, current_terms
+from portal.accounts.selectors import (
+    current_consent_documents,
+    current_terms,
+    member_by_national_id,
+)
 from portal.accounts.services import AccountError, member_register
 from portal.backoffice.services import officer_appoint
-from portal.core.thaiid import pid_hash
 from portal.registries.world import CitizenRecord, current_world
 
 DEMO_PASSWORD = "Demo#2569pass"
@@ -25,8 +28,6 @@ class DemoLogin:
 
 
 def _usable(citizen: CitizenRecord, *, known_birth_date: bool) -> bool:
-    from stdnum.th import pin
-
     return (
         citizen.alive
         and citizen.card_status == "active"
@@ -45,8 +46,8 @@ def _pick(taken: set[str], *, known_birth_date: bool = True) -> CitizenRecord | 
     return None
 
 
-def _ensure_member(citizen: CitizenRecord, *, index: int) -> Member | None:
-    member = Member.objects.filter(pid_hash=pid_hash(citizen.pid)).first()
+def _ensure_member(citizen: CitizenRecord, *, index: int):
+    member = member_by_national_id(pid=citizen.pid)
     if member is None:
         try:
             member = member_register(
@@ -65,7 +66,7 @@ def _ensure_member(citizen: CitizenRecord, *, index: int) -> Member | None:
             )
         except AccountError:
             return None
-    if member.status != Member.Status.ACTIVE:
+    if not member.is_active:
         return None
     with transaction.atomic():
         # Demo members start with verified contacts so that every reset channel can be tried.

@@ -1,14 +1,21 @@
 """The usage guide's list of connected systems and their manuals (SVC-04), read from the
 ConnectedSystem table that the catalogue fills (identity/data/connected_systems.json)."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.utils.translation import gettext_lazy as _
 
 from portal.identity.catalogue import DESCRIPTIVE_FIELDS
-from portal.identity.models import ConnectedSystem
-from portal.operators.models import Business
+from portal.identity.selectors import connected_system_categories, connected_systems_described
+from portal.operators.selectors import business_kinds
+
+if TYPE_CHECKING:
+    from portal.identity.models import ConnectedSystem
 
 # SVC-01: the order of the four categories in every menu and list.
-CATEGORY_ORDER = [value for value, _label in ConnectedSystem.Category.choices]
+CATEGORY_ORDER = [value for value, _label in connected_system_categories()]
 
 AGENCIES = {
     "TISI": _("Thai Industrial Standards Institute (TISI)"),
@@ -23,9 +30,7 @@ AGENCIES = {
 
 def guide_systems() -> list[ConnectedSystem]:
     """Every connected system, in one query, by category (SVC-01 order) then position."""
-    systems = list(
-        ConnectedSystem.objects.only("slug", *DESCRIPTIVE_FIELDS).order_by("position", "slug")
-    )
+    systems = connected_systems_described(fields=DESCRIPTIVE_FIELDS)
     rank = {category: index for index, category in enumerate(CATEGORY_ORDER)}
     systems.sort(key=lambda system: rank.get(system.category, len(rank)))
     return systems
@@ -35,8 +40,8 @@ def guide_rows(systems: list[ConnectedSystem], language: str) -> list[dict]:
     """The systems grouped by category, with names and notes in the reader's language:
     [{"category", "label", "systems": [{"slug", "name", "agency", "agency_name", ...}]}]."""
     english = language == "en"
-    labels = dict(ConnectedSystem.Category.choices)
-    kinds = dict(Business.Kind.choices)
+    labels = dict(connected_system_categories())
+    kinds = dict(business_kinds())
     groups: dict[str, dict] = {}
     for system in systems:
         group = groups.setdefault(

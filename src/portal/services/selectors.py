@@ -1,17 +1,32 @@
 """Reads of the services menu: the catalogue by category (SVC-01), profile readiness per
 service (SVC-03), the data-sharing consent in force (SVC-02, SSO-10)."""
 
-from dataclasses import dataclass, field
+from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.db.models import QuerySet
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from portal.identity.models import ConnectedSystem
-from portal.operators.models import Business, Holding
+from portal.identity.selectors import (
+    connected_system_categories,
+    connected_system_for_client,
+    connected_systems_with_login,
+)
+from portal.operators.selectors import (
+    business_kinds,
+    holding_is_verified,
+    member_holdings_with_factory_counts,
+)
 from portal.services.models import SystemConsent
 
-CATEGORY_ORDER = [choice for choice, _label in ConnectedSystem.Category.choices]
+if TYPE_CHECKING:
+    from portal.identity.models import ConnectedSystem
+    from portal.operators.models import Holding
+
+CATEGORY_ORDER = [choice for choice, _label in connected_system_categories()]
 CATEGORY_DESCRIPTIONS = {
     "survey": _("Statutory reports and surveys"),
     "payment": _("Fees and bills"),
@@ -30,7 +45,7 @@ def system_notes(system: ConnectedSystem) -> str:
 
 def connected_systems() -> QuerySet[ConnectedSystem]:
     """The systems a member can be handed off to: those with a registered client."""
-    return ConnectedSystem.objects.filter(client__isnull=False).exclude(initiate_login_uri="")
+    return connected_systems_with_login()
 
 
 def connected_system(*, slug: str) -> ConnectedSystem | None:
@@ -38,7 +53,7 @@ def connected_system(*, slug: str) -> ConnectedSystem | None:
 
 
 def system_for_client(*, client_id: str) -> ConnectedSystem | None:
-    return ConnectedSystem.objects.filter(client__client_id=client_id).first()
+    return connected_system_for_client(client_id=client_id)
 
 
 @dataclass
@@ -51,17 +66,7 @@ class Profile:
 
 
 def member_profile(*, member) -> Profile:
-    holdings = list(
-        Holding.objects.filter(member=member, removed_at__isnull=True)
-        .select_related("business")
-        .defer("business__registry_data")
-        .annotate(
-            factory_count=Count(
-                "factory_holdings", filter=Q(factory_holdings__removed_at__isnull=True)
-            )
-        )
-        .order_by("business__name_th", "id")
-    )
+    holdings = member_holdings_with_factory_counts(member=member)
     return Profile(
         holdings=holdings,
         factories_per_holding={holding.pk: holding.factory_count for holding in holdings},
@@ -87,7 +92,7 @@ class Readiness:
 
 
 def _kind_labels(kinds: list[str]) -> str:
-    labels = dict(Business.Kind.choices)
+    labels = dict(business_kinds())
     return ", ".join(str(labels.get(kind, kind)) for kind in kinds)
 
 
@@ -98,7 +103,7 @@ def readiness(*, system: ConnectedSystem, profile: Profile) -> Readiness:
         return result
     kinds = set(system.business_kinds)
     right_kind = [h for h in profile.holdings if not kinds or h.business.kind in kinds]
-    verified = [h for h in right_kind if h.status == Holding.Status.VERIFIED]
+    verified = [h for h in right_kind if holding_is_verified(h)]
     if not profile.holdings:
         result.missing.append(
             Missing(
@@ -181,7 +186,7 @@ def catalogue(*, member=None) -> list[dict]:
                 "readiness": readiness(system=system, profile=profile) if profile else None,
             }
         )
-    labels = dict(ConnectedSystem.Category.choices)
+    labels = dict(connected_system_categories())
     return [
         {
             "code": category,

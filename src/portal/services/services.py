@@ -1,23 +1,27 @@
 """Writes of the services menu: data-sharing consents (SVC-02, SSO-10) and the hand-off."""
 
+from __future__ import annotations
+
 import time
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from portal.core.errors import PortalError
 from portal.core.services import audit_record
-from portal.identity.models import ConnectedSystem
+from portal.identity.services import sign_ins_end
 from portal.services.models import SystemConsent
+
+if TYPE_CHECKING:
+    from portal.identity.models import ConnectedSystem
 
 HANDOFFS = "service_handoffs"
 
 
-class ServiceError(Exception):
-    def __init__(self, message: str, *, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class ServiceError(PortalError):
+    """The one error type of this app (a PortalError: a message and the field it concerns)."""
 
 
 @transaction.atomic
@@ -52,8 +56,6 @@ def consent_give(*, member, system: ConnectedSystem, request=None) -> SystemCons
 def consent_withdraw(*, member, consent_id: int, request=None) -> SystemConsent | None:
     """SSO-10: withdraw a consent. The system's sign-ins end at once (its tokens die and it is
     told by back-channel logout), and the next hand-off asks for consent again."""
-    from portal.identity.services import sign_ins_end
-
     consent = (
         SystemConsent.objects.select_for_update()
         .select_related("system")

@@ -3,14 +3,19 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from portal.sandbox.world_generator import (
+    DEFAULT_CITIZENS,
+    DEFAULT_SEED,
+    MIN_CITIZENS,
+    WorldExistsError,
+    write_world,
+)
+
 
 class Command(BaseCommand):
     help = "Generate a sandbox world of Thai registries (citizens, DBD, RD, DOAE, DIW) as JSONL."
 
     def add_arguments(self, parser):
-        # Imported here: the generator lives in the sandbox app, which only SANDBOX=1 installs.
-        from portal.sandbox.world_generator import DEFAULT_CITIZENS, DEFAULT_SEED
-
         parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed")
         parser.add_argument(
             "--citizens", type=int, default=DEFAULT_CITIZENS, help="number of citizens"
@@ -23,8 +28,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, seed, citizens, out, force, **options):
-        from portal.sandbox.world_generator import MIN_CITIZENS, WorldExistsError, write_world
-
         out = out or settings.SANDBOX_WORLD
         if citizens < MIN_CITIZENS:
             raise CommandError(f"--citizens must be at least {MIN_CITIZENS}")

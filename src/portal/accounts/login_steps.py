@@ -1,0 +1,66 @@
+"""The steps of a login that the password login (accounts.views) and the second-factor and
+ThaID logins (identity's views) share: an app reaches another through its services and
+selectors, never its views, so the steps live here, not in accounts.views."""
+
+import time
+
+from django.contrib.auth import login
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from portal.accounts import selectors
+from portal.accounts.middleware import CONSENT_PENDING
+from portal.core.views import safe_next_url
+from portal.identity.selectors import two_factor_enabled
+from portal.identity.services import member_session_record, session_key_moved
+from portal.operators.selectors import member_has_business, registry_changes_waiting
+from portal.operators.tasks import queue_registry_changes_find
+
+__all__ = ["REAUTHENTICATE", "TWO_FACTOR_PENDING", "continue_login", "finish_login"]
+
+TWO_FACTOR_PENDING = "two_factor_pending"
+REAUTHENTICATE = "reauthenticate"
+
+
+def continue_login(request, member, *, next_url: str = ""):
+    """The first factor passed (the password, or ThaID): log the member in, or, when they
+    have a second factor (SSO-04), leave the pending login in the session for
+    identity:login_code to finish."""
+    if two_factor_enabled(member=member):
+        request.session[TWO_FACTOR_PENDING] = {
+            "member": member.pk,
+            "next": next_url,
+            "at": time.time(),
+        }
+        return redirect("identity:login_code")
+    return finish_login(request, member, next_url=next_url)
+
+
+def finish_login(request, member, *, next_url: str = ""):
+    """Log the member in (all factors passed) and send them where they should start."""
+    # Logging in again (a connected system asked for it, prompt=login) keeps the session but
+    # gives it a new key: what hangs on the old key follows.
+    again = request.user.is_authenticated and request.user.pk == member.pk
+    old_key = request.session.session_key
+    login(request, member, backend="portal.accounts.backends.NationalIdBackend")
+    request.session.pop(REAUTHENTICATE, None)
+    if again:
+        session_key_moved(old_key=old_key, new_key=request.session.session_key)
+    member_session_record(request=request)
+    if selectors.consent_documents_unanswered(member=member):
+        request.session[CONSENT_PENDING] = True
+    # SSO-09: the comparison with the registries runs in the background, never in the login
+    # (a consultant with 150 companies waited for 150 registry calls); the changes it finds
+    # wait on the dashboard.
+    queue_registry_changes_find(member_id=member.pk)
+    return redirect(safe_next_url(request, next_url, default="") or _landing_page(member))
+
+
+def _landing_page(member) -> str:
+    """BIZ-01: a member with no business yet starts at "add business". SSO-09: a member with
+    registry changes already found (by an earlier comparison) confirms them first."""
+    if not member.is_officer and not member_has_business(member=member):
+        return reverse("operators:business_add")
+    if registry_changes_waiting(member=member):
+        return reverse("operators:registry_changes")
+    return reverse("core:home")
