@@ -24,3 +24,19 @@ class LanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class ActingContextMiddleware:
+    """Resolve the acting context once per request, after authentication (request.acting);
+    lazily, so a page that writes nothing pays nothing."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.utils.functional import SimpleLazyObject
+
+        from portal.core.acting import acting_for_request
+
+        request.acting = SimpleLazyObject(lambda: acting_for_request(request))
+        return self.get_response(request)
