@@ -25,6 +25,7 @@ __all__ = [
     "Party",
     "acting_for_request",
     "acting_of",
+    "resolve_acting",
     "system_acting",
 ]
 
@@ -127,4 +128,20 @@ def system_acting(*, channel: str = "task", actor=None) -> Acting:
     """For work no request started: a task, a management command, the sweep."""
     if actor is None:
         return Acting(channel=channel)
-    return Acting(actor=actor, principal=_member_party(actor), channel=channel)
+    return Acting(
+        actor=actor, principal=_member_party(actor), officer=_officer_scope(actor), channel=channel
+    )
+
+
+def resolve_acting(*, acting: Acting | None = None, request=None, actor=None) -> Acting:
+    """The context a service works in: the one given, else the request's (callers that
+    pass `request=`), else the system's; an explicit actor who is not the context's (a
+    member registering or logging in during this request) acts for themselves."""
+    if acting is None:
+        if request is not None:
+            acting = acting_of(request)
+        else:
+            return system_acting(channel="system", actor=actor)
+    if actor is not None and getattr(actor, "is_authenticated", False):
+        acting = acting.for_actor(actor)
+    return acting

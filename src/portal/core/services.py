@@ -2,19 +2,8 @@ from typing import Any
 
 from django.db import connection, models
 
-from portal.core.acting import Acting, acting_of, system_acting
+from portal.core.acting import Acting, resolve_acting
 from portal.core.models import AuditEntry
-
-
-def _context(acting: Acting | None, request, actor) -> Acting:
-    """The acting context of the row: the one given, else the request's (callers that still
-    pass `request=`), else the system's. An explicit actor who is not the context's (a member
-    registering or logging in during this request) acts for themselves."""
-    if acting is None:
-        acting = acting_of(request) if request is not None else system_acting(channel="system")
-    if actor is not None and getattr(actor, "is_authenticated", False):
-        acting = acting.for_actor(actor)
-    return acting
 
 
 def audit_record(
@@ -32,7 +21,7 @@ def audit_record(
     transaction of the change itself."""
     if not connection.in_atomic_block:
         raise RuntimeError("audit_record must run inside the transaction of the audited change")
-    context = _context(acting, request, actor)
+    context = resolve_acting(acting=acting, request=request, actor=actor)
     if actor is None:
         actor = context.actor
     if actor_role is None:

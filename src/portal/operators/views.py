@@ -3,6 +3,7 @@ own holding, so another member's business is a 404 (object-level permission)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -248,6 +249,16 @@ def business_detail(request, holding_id):
     if holding is None:
         raise Http404
     business = holding.business
+    if not holding.is_verified:
+        # A pending or rejected claim sees its own claim only: no co-holders, no shared
+        # contacts, nothing to change (the service refuses it too).
+        if request.method == "POST":
+            raise PermissionDenied
+        return render(
+            request,
+            "operators/business_detail.html",
+            {"holding": holding, "business": business, "documents": holding.documents.all()},
+        )
     form = forms.ContactsForm(posted_data(request), instance=Business(**_contacts_of(business)))
     if request.method == "POST" and form.is_valid():
         try:
@@ -269,7 +280,7 @@ def business_detail(request, holding_id):
             "holding": holding,
             "business": business,
             "form": form,
-            "holders": selectors.business_holders(business=business),
+            "holders": selectors.co_holders_seen_by(holding=holding),
             "documents": holding.documents.all(),
         },
     )
@@ -345,7 +356,7 @@ def holder_removal_request(request, holding_id, target_id):
     """ADM-02: ask an officer to take another member off this business."""
     holding = selectors.member_holding(member=request.user, holding_id=holding_id)
     target = (
-        selectors.business_holders(business=holding.business).filter(pk=target_id).first()
+        selectors.co_holders_seen_by(holding=holding).filter(pk=target_id).first()
         if holding
         else None
     )
