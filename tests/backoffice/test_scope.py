@@ -230,21 +230,25 @@ def test_sso_04_an_officer_who_logged_in_with_a_code_reaches_the_back_office(rob
     assert desk.get("/backoffice/").status_code == 200
 
 
-def test_sso_04_adm_02_a_reset_tells_the_member_on_every_verified_channel(outbox):
+def test_sso_04_adm_02_a_reset_tells_the_member_on_every_verified_channel(
+    outbox, django_capture_on_commit_callbacks
+):
     ops = officer("OPS")
     member = MemberFactory(verified=True)
     enrol_authenticator(member)
-    two_factor_reset_by_officer(officer=ops, member=member, identity_checked="เห็นบัตรตัวจริง")
+    with django_capture_on_commit_callbacks(execute=True):
+        two_factor_reset_by_officer(officer=ops, member=member, identity_checked="เห็นบัตรตัวจริง")
     assert not TwoFactorDevice.objects.filter(member=member).exists()
     assert [m.channel for m in outbox.messages(to=member.mobile)] == ["sms"]
     assert [m.channel for m in outbox.messages(to=member.email)] == ["email"]
 
 
-def test_sso_04_a_reset_tells_no_unverified_channel(outbox):
+def test_sso_04_a_reset_tells_no_unverified_channel(outbox, django_capture_on_commit_callbacks):
     ops = officer("OPS")
     member = MemberFactory(verified=False)
     enrol_authenticator(member)
-    two_factor_reset_by_officer(officer=ops, member=member, identity_checked="เห็นบัตรตัวจริง")
+    with django_capture_on_commit_callbacks(execute=True):
+        two_factor_reset_by_officer(officer=ops, member=member, identity_checked="เห็นบัตรตัวจริง")
     assert outbox.messages(to=member.mobile) == []
     assert outbox.messages(to=member.email) == []
 

@@ -303,7 +303,7 @@ def business_remove(request, holding_id):
         raise Http404 from error
     messages.success(
         request,
-        _("“%(name)s” was removed from your profile.") % {"name": holding.business.display_name},
+        _("“%(name)s” was removed from your profile.") % {"name": holding.business_name},
     )
     return redirect("operators:businesses")
 
