@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portal.core.middleware.ActingContextMiddleware",
     "portal.core.middleware.LanguageMiddleware",
     "portal.accounts.middleware.ConsentRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

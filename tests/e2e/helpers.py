@@ -18,3 +18,15 @@ def login(page, solve_robot_check, national_id: str, password: str):
     solve_robot_check(page)
     page.get_by_role("button", name="เข้าสู่ระบบ").click()
     page.wait_for_url(re.compile(r".*/$"))
+
+
+def officer_login(page, solve_robot_check, officer, password: str):
+    """Officers log in with their authenticator's code (SSO-04): one switched on earlier."""
+    from tests.backoffice.helpers import enrol_authenticator
+
+    totp = enrol_authenticator(officer)
+    login(page, solve_robot_check, officer.national_id, password)
+    page.wait_for_url("**/accounts/login/code/")
+    page.locator("#id_code").fill(totp.now())
+    page.get_by_role("button", name="เข้าสู่ระบบ").click()
+    page.wait_for_url(lambda url: "/login/code/" not in url)

@@ -5,7 +5,7 @@ from django.db import transaction
 
 from portal.backoffice.services import officer_appoint
 from portal.sandbox.connected_client import register_sample_clients
-from tests.e2e.helpers import login
+from tests.e2e.helpers import officer_login
 from tests.factories import DEFAULT_PASSWORD, MemberFactory
 
 VISITOR_PAGES = [
@@ -74,5 +74,5 @@ def test_every_page_is_accessible_in_both_languages(
             ],
         )
     switch_language(page, "th")
-    login(page, solve_robot_check, officer.national_id, DEFAULT_PASSWORD)
+    officer_login(page, solve_robot_check, officer, DEFAULT_PASSWORD)
     sweep(page, MEMBER_PAGES + OFFICER_PAGES, switch_language, assert_accessible)

@@ -4,7 +4,7 @@ from django.db import transaction
 
 from portal.accounts.models import Member
 from portal.backoffice.services import officer_appoint
-from tests.e2e.helpers import login
+from tests.e2e.helpers import login, officer_login
 from tests.factories import DEFAULT_PASSWORD, MemberFactory
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -47,7 +47,7 @@ def test_acc_16_adm_03_name_change_from_request_to_officer_decision(
         base_url=live_server.url, viewport={"width": 1280, "height": 900}
     )
     desk = officer_context.new_page()
-    login(desk, solve_robot_check, officer.national_id, DEFAULT_PASSWORD)
+    officer_login(desk, solve_robot_check, officer, DEFAULT_PASSWORD)
     desk.locator("header").get_by_role("link", name="ระบบเจ้าหน้าที่").click()
     assert_accessible(desk)
     desk.get_by_role("link", name="คำขอเปลี่ยนชื่อ", exact=False).click()

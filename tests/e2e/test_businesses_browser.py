@@ -4,7 +4,7 @@ from django.db import transaction
 
 from portal.backoffice.services import officer_appoint
 from portal.operators.models import Holding
-from tests.e2e.helpers import login
+from tests.e2e.helpers import login, officer_login
 from tests.factories import DEFAULT_PASSWORD, MemberFactory, make_pid
 from tests.factories import make_tax_id as tax_id
 
@@ -122,7 +122,7 @@ def test_biz_01_to_biz_07_add_a_business_of_every_kind(
         officer_appoint(member=officer, agency="OPS", permissions=["operators.verify_holding"])
     desk_context = browser.new_context(base_url=live_server.url)
     desk = desk_context.new_page()
-    login(desk, solve_robot_check, officer.national_id, DEFAULT_PASSWORD)
+    officer_login(desk, solve_robot_check, officer, DEFAULT_PASSWORD)
     desk.goto("/backoffice/")
     desk.get_by_role("link", name="กิจการที่รอตรวจสอบ").click()
     assert_accessible(desk)

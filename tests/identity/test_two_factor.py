@@ -8,6 +8,7 @@ from portal.core.models import AuditEntry
 from portal.core.thaiid import decrypt_text
 from portal.identity.models import TwoFactorDevice
 from tests.accounts.helpers import login
+from tests.backoffice.helpers import signed_in
 from tests.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
@@ -117,9 +118,8 @@ def test_acc_11_a_password_reset_does_not_bypass_the_second_factor(client, robot
 
 def test_sso_04_an_officer_resets_it_after_checking_identity(enrolled, robot, officer_factory):
     member, _codes = enrolled
-    officer = officer_factory(agency="PIO", permissions=["identity.reset_two_factor"])
-    desk = Client()
-    login(desk, robot, officer.national_id)
+    officer = officer_factory(agency="OPS", permissions=["identity.reset_two_factor"])
+    desk = signed_in(robot, officer)
     missing = desk.post(
         "/backoffice/two-factor-reset/", {"national_id": member.national_id, "identity_checked": ""}
     )
@@ -136,9 +136,8 @@ def test_sso_04_an_officer_resets_it_after_checking_identity(enrolled, robot, of
 
 def test_sso_04_officer_reset_needs_the_permission(enrolled, robot, officer_factory):
     member, _codes = enrolled
-    for desk_member in (MemberFactory(), officer_factory(agency="PIO", permissions=())):
-        desk = Client()
-        login(desk, robot, desk_member.national_id)
+    for desk_member in (MemberFactory(), officer_factory(agency="OPS", permissions=())):
+        desk = signed_in(robot, desk_member)
         response = desk.post(
             "/backoffice/two-factor-reset/",
             {"national_id": member.national_id, "identity_checked": "x"},

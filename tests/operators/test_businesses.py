@@ -3,6 +3,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
 from portal.backoffice.services import officer_appoint
+from portal.core.acting import system_acting
 from portal.core.models import AuditEntry
 from portal.operators import selectors, services
 from portal.operators.models import Business, BusinessDocument, Holding
@@ -167,13 +168,14 @@ def test_biz_10_another_members_holding_cannot_be_removed():
 
 def test_adm_02_officer_verifies_or_rejects_with_reason():
     holding = add_by_document(member=MemberFactory(), name_th="องค์การทดสอบ")
-    assert list(selectors.holdings_awaiting_verification()) == [holding]
     officer = MemberFactory()
     with pytest.raises(PermissionError):
         services.holding_decide(officer=officer, holding_id=holding.pk, approve=True)
     with transaction.atomic():
         officer_appoint(member=officer, agency="OPS", permissions=["operators.verify_holding"])
     officer = type(officer).objects.get(pk=officer.pk)  # fresh permission cache
+    queue = selectors.holdings_awaiting_verification(acting=system_acting(actor=officer))
+    assert list(queue) == [holding]
     with pytest.raises(OperatorError):
         services.holding_decide(officer=officer, holding_id=holding.pk, approve=False)
     decided = services.holding_decide(

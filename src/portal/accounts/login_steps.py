@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from portal.accounts import selectors
 from portal.accounts.middleware import CONSENT_PENDING
+from portal.core.acting import TWO_FACTOR_SESSION_KEY
 from portal.core.views import safe_next_url
 from portal.identity.selectors import two_factor_enabled
 from portal.identity.services import member_session_record, session_key_moved
@@ -36,14 +37,19 @@ def continue_login(request, member, *, next_url: str = ""):
     return finish_login(request, member, next_url=next_url)
 
 
-def finish_login(request, member, *, next_url: str = ""):
-    """Log the member in (all factors passed) and send them where they should start."""
+def finish_login(request, member, *, next_url: str = "", second_factor: bool = False):
+    """Log the member in (all factors passed) and send them where they should start;
+    `second_factor` marks a session that passed a TOTP or recovery code (officers need it)."""
     # Logging in again (a connected system asked for it, prompt=login) keeps the session but
     # gives it a new key: what hangs on the old key follows.
     again = request.user.is_authenticated and request.user.pk == member.pk
     old_key = request.session.session_key
     login(request, member, backend="portal.accounts.backends.NationalIdBackend")
     request.session.pop(REAUTHENTICATE, None)
+    if second_factor:
+        request.session[TWO_FACTOR_SESSION_KEY] = time.time()
+    else:
+        request.session.pop(TWO_FACTOR_SESSION_KEY, None)
     if again:
         session_key_moved(old_key=old_key, new_key=request.session.session_key)
     member_session_record(request=request)

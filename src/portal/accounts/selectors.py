@@ -1,6 +1,8 @@
 from django.db.models import Count, Exists, OuterRef, QuerySet
 
 from portal.accounts.models import ConsentDocument, ConsentRecord, Member, MemberRequest
+from portal.core.acting import Acting
+from portal.core.scope import Queue, sees_queue
 from portal.core.thaiid import pid_hash
 
 
@@ -58,28 +60,34 @@ def member_request_for_member(*, member: Member, request_id: int) -> MemberReque
     return MemberRequest.objects.filter(member=member, pk=request_id).first()
 
 
-def member_request(*, request_id: int) -> MemberRequest | None:
-    """One request filed by a member, for the officer who decides it (ADM-02)."""
-    return MemberRequest.objects.select_related("member").filter(pk=request_id).first()
-
-
 def member_request_kinds() -> list[tuple[str, str]]:
     """(value, label) of the kinds of members' requests, for the officers' filter."""
     return list(MemberRequest.Kind.choices)
 
 
-def pending_member_requests(*, kind: str | None = None) -> QuerySet[MemberRequest]:
-    requests = MemberRequest.objects.filter(status=MemberRequest.Status.PENDING).select_related(
-        "member"
+def member_requests_for_officer(*, acting: Acting) -> QuerySet[MemberRequest]:
+    """ADM-01: every member request the officer's agency answers for (none for the others);
+    an officer's own request is listed but not theirs to decide."""
+    if not sees_queue(acting.officer, Queue.MEMBER_REQUESTS):
+        return MemberRequest.objects.none()
+    return MemberRequest.objects.all()
+
+
+def pending_member_requests(*, acting: Acting, kind: str | None = None) -> QuerySet[MemberRequest]:
+    requests = (
+        member_requests_for_officer(acting=acting)
+        .filter(status=MemberRequest.Status.PENDING)
+        .select_related("member")
     )
     if kind:
         requests = requests.filter(kind=kind)
     return requests.order_by("created_at")
 
 
-def member_request_counts() -> dict[str, int]:
+def member_request_counts(*, acting: Acting) -> dict[str, int]:
     rows = (
-        MemberRequest.objects.filter(status=MemberRequest.Status.PENDING)
+        member_requests_for_officer(acting=acting)
+        .filter(status=MemberRequest.Status.PENDING)
         .values("kind")
         .annotate(n=Count("id"))
     )

@@ -24,9 +24,11 @@ from portal.accounts.models import (
     MemberRequest,
     OneTimePassword,
 )
+from portal.core.acting import Acting, resolve_acting
 from portal.core.errors import PortalError
 from portal.core.models import AuditEntry
 from portal.core.ratelimit import rate_limit_hit
+from portal.core.scope import Queue, officer_refusal, refusal_message
 from portal.core.services import audit_record
 from portal.core.thaiid import decrypt_text, encrypt_text, pid_hash
 from portal.core.uploads import CONTENT_TYPE_OF, private_name, resized_square_png
@@ -725,12 +727,25 @@ def request_details(member_request: MemberRequest) -> dict:
 
 
 def member_request_decide(
-    *, officer: Member, member_request: MemberRequest, approve: bool, note: str, request=None
+    *,
+    officer: Member,
+    member_request: MemberRequest,
+    approve: bool,
+    note: str,
+    request=None,
+    acting: Acting | None = None,
 ) -> MemberRequest:
     """ACC-15 and ACC-16 on the officer's side. Approval checks the civil registry again for
-    the same ID, so no request can turn an account into another person's (ACC-17)."""
+    the same ID, so no request can turn an account into another person's (ACC-17). ADM-01:
+    only an officer of the agency owning the queue, never on their own request."""
     if not officer.has_perm("accounts.review_member_request"):
         raise PermissionError("officer lacks accounts.review_member_request")
+    acting = resolve_acting(acting=acting, request=request, actor=officer)
+    refusal = officer_refusal(
+        acting, Queue.MEMBER_REQUESTS, concerned_member_ids=[member_request.member_id]
+    )
+    if refusal is not None:
+        raise AccountError(refusal_message(refusal), code=refusal)
     if not approve and not note.strip():
         raise AccountError(_("Give the reason for rejecting."), field="note", code="reason")
     details = request_details(member_request)
@@ -782,7 +797,7 @@ def member_request_decide(
             target=locked,
             before={"status": MemberRequest.Status.PENDING},
             after={"status": locked.status, "note": note},
-            request=request,
+            acting=acting,
         )
         audit_record(
             actor=officer,
@@ -791,7 +806,7 @@ def member_request_decide(
             target=member,
             before=before,
             after=_snapshot(member, ["status", "first_name", "last_name"]),
-            request=request,
+            acting=acting,
         )
         _tell_member_of_decision(member, locked, details)
     return locked

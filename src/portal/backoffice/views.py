@@ -1,11 +1,17 @@
 """The officers' back office (ADM-01 to ADM-03). A visitor who is not an officer, or an
-officer without the permission for a queue, gets a 404: the pages do not admit they exist."""
+officer without the permission or the agency for a queue, gets a 404: the pages do not admit
+they exist. Officers log in with two-factor authentication (SSO-04): one without an
+authenticator is sent to enrol, one whose session did not pass a code is refused (403).
+
+What an officer sees and decides is scoped in the selectors and services (portal.core.scope);
+these guards only spare a request that could not succeed."""
 
 from functools import partial, wraps
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -17,9 +23,12 @@ from portal.accounts import selectors as account_selectors
 from portal.accounts.selectors import member_by_national_id
 from portal.accounts.services import AccountError, member_request_decide, request_details
 from portal.backoffice.forms import OfficerResetForm
+from portal.core.acting import acting_of
 from portal.core.forms import clean_national_id
+from portal.core.scope import Queue, sees_queue
 from portal.core.selectors import audit_entries_for
 from portal.core.views import posted_data
+from portal.identity.selectors import two_factor_enabled
 from portal.identity.services import TwoFactorError, two_factor_reset_by_officer
 from portal.operators import selectors as operator_selectors
 from portal.operators.services import (
@@ -32,26 +41,35 @@ from portal.registries.base import RegistryUnavailable
 REVIEW_PERMISSION = "accounts.review_member_request"
 VERIFY_PERMISSION = "operators.verify_holding"
 TWO_FACTOR_PERMISSION = "identity.reset_two_factor"
-# ADM-01: businesses in members' profiles are the customer registry's, kept by the Office of
-# the Permanent Secretary; other agencies' officers do not see that queue.
-REGISTRY_AGENCIES = ("OPS",)
 
 
-def _officer_may(user, permission: str | None = None, agencies: tuple[str, ...] = ()) -> bool:
+def _officer_may(request, permission: str | None = None, queue: Queue | None = None) -> bool:
     """One rule for the pages (officer_required) and for the links to them on the home page."""
+    user = request.user
     return (
         user.is_officer
         and (not permission or user.has_perm(permission))
-        and (not agencies or user.officer.agency in agencies)
+        and (queue is None or sees_queue(acting_of(request).officer, queue))
     )
 
 
-def officer_required(permission: str | None = None, agencies: tuple[str, ...] = ()):
+def officer_required(permission: str | None = None, queue: Queue | None = None):
     def decorator(view):
         @login_required
         @wraps(view)
         def wrapped(request, *args, **kwargs):
-            if not _officer_may(request.user, permission, agencies):
+            if not request.user.is_officer:
+                raise Http404
+            if not acting_of(request).two_factor:
+                if two_factor_enabled(member=request.user):
+                    raise PermissionDenied(
+                        "log in again with the authenticator code to reach the back office"
+                    )
+                messages.info(
+                    request, _("Officers log in with two-factor authentication: switch it on.")
+                )
+                return redirect("identity:two_factor")
+            if not _officer_may(request, permission, queue):
                 raise Http404
             return view(request, *args, **kwargs)
 
@@ -62,11 +80,14 @@ def officer_required(permission: str | None = None, agencies: tuple[str, ...] = 
 
 @officer_required()
 def home(request):
-    can_review = _officer_may(request.user, REVIEW_PERMISSION)
-    can_verify = _officer_may(request.user, VERIFY_PERMISSION, REGISTRY_AGENCIES)
-    counts = account_selectors.member_request_counts() if can_review else {}
+    acting = acting_of(request)
+    can_review = _officer_may(request, REVIEW_PERMISSION, Queue.MEMBER_REQUESTS)
+    can_verify = _officer_may(request, VERIFY_PERMISSION, Queue.BUSINESS_VERIFICATIONS)
+    counts = account_selectors.member_request_counts(acting=acting) if can_review else {}
     if can_verify:
-        counts["holdings"] = operator_selectors.holdings_awaiting_verification().count()
+        counts["holdings"] = operator_selectors.holdings_awaiting_verification(
+            acting=acting
+        ).count()
     return render(
         request,
         "backoffice/home.html",
@@ -74,26 +95,21 @@ def home(request):
             "officer": request.user.officer,
             "can_review": can_review,
             "can_verify": can_verify,
-            "can_reset_two_factor": _officer_may(request.user, TWO_FACTOR_PERMISSION),
+            "can_reset_two_factor": _officer_may(
+                request, TWO_FACTOR_PERMISSION, Queue.TWO_FACTOR_RESETS
+            ),
             "counts": counts,
         },
     )
 
 
-def _found(row):
-    """The row a selector found, or a 404 (as get_object_or_404 would)."""
-    if row is None:
-        raise Http404
-    return row
-
-
-@officer_required(REVIEW_PERMISSION)
+@officer_required(REVIEW_PERMISSION, Queue.MEMBER_REQUESTS)
 def member_requests(request):
     kind = request.GET.get("kind") or None
     kinds = account_selectors.member_request_kinds()
     if kind not in (None, *(value for value, _label in kinds)):
         kind = None
-    pending = account_selectors.pending_member_requests(kind=kind)
+    pending = account_selectors.pending_member_requests(acting=acting_of(request), kind=kind)
     return render(
         request,
         "backoffice/member_requests.html",
@@ -138,10 +154,22 @@ def _decision_saved(request, form, decide, *, refused) -> bool:
     return True
 
 
-@officer_required(REVIEW_PERMISSION)
+def _member_request(request, request_id: int):
+    filed = (
+        account_selectors.member_requests_for_officer(acting=acting_of(request))
+        .select_related("member")
+        .filter(pk=request_id)
+        .first()
+    )
+    if filed is None:
+        raise Http404
+    return filed
+
+
+@officer_required(REVIEW_PERMISSION, Queue.MEMBER_REQUESTS)
 @require_http_methods(["GET", "POST"])
 def member_request_detail(request, request_id):
-    filed = _found(account_selectors.member_request(request_id=request_id))
+    filed = _member_request(request, request_id)
     form = DecisionForm(posted_data(request))
     decide = partial(member_request_decide, member_request=filed)
     try:
@@ -168,9 +196,9 @@ def member_request_detail(request, request_id):
     )
 
 
-@officer_required(REVIEW_PERMISSION)
+@officer_required(REVIEW_PERMISSION, Queue.MEMBER_REQUESTS)
 def member_request_evidence(request, request_id):
-    filed = _found(account_selectors.member_request(request_id=request_id))
+    filed = _member_request(request, request_id)
     if not filed.evidence:
         raise Http404
     return FileResponse(
@@ -181,12 +209,12 @@ def member_request_evidence(request, request_id):
 # --- businesses added by document (ADM-02, BIZ-05, BIZ-06) ---------------------------------
 
 
-@officer_required(VERIFY_PERMISSION, agencies=REGISTRY_AGENCIES)
+@officer_required(VERIFY_PERMISSION, Queue.BUSINESS_VERIFICATIONS)
 def holdings(request):
     return render(
         request,
         "backoffice/holdings.html",
-        {"pending": operator_selectors.holdings_awaiting_verification()},
+        {"pending": operator_selectors.holdings_awaiting_verification(acting=acting_of(request))},
     )
 
 
@@ -205,10 +233,19 @@ class VerificationForm(forms.Form):
     )
 
 
-@officer_required(VERIFY_PERMISSION, agencies=REGISTRY_AGENCIES)
+def _holding(request, holding_id: int):
+    holding = operator_selectors.holding_for_officer(
+        acting=acting_of(request), holding_id=holding_id
+    )
+    if holding is None:
+        raise Http404
+    return holding
+
+
+@officer_required(VERIFY_PERMISSION, Queue.BUSINESS_VERIFICATIONS)
 @require_http_methods(["GET", "POST"])
 def holding_detail(request, holding_id):
-    holding = _found(operator_selectors.holding_for_officer(holding_id=holding_id))
+    holding = _holding(request, holding_id)
     form = VerificationForm(posted_data(request))
     decide = partial(holding_decide, holding_id=holding.pk)
     if _decision_saved(request, form, decide, refused=OperatorError):
@@ -227,9 +264,9 @@ def holding_detail(request, holding_id):
     )
 
 
-@officer_required(VERIFY_PERMISSION, agencies=REGISTRY_AGENCIES)
+@officer_required(VERIFY_PERMISSION, Queue.BUSINESS_VERIFICATIONS)
 def holding_document(request, holding_id, document_id):
-    holding = _found(operator_selectors.holding_for_officer(holding_id=holding_id))
+    holding = _holding(request, holding_id)
     document = holding.documents.filter(pk=document_id).first()
     if document is None:
         raise Http404
@@ -241,19 +278,25 @@ def holding_document(request, holding_id, document_id):
 # --- taking a member off a business on a director's letter (ADM-02) ------------------------
 
 
-@officer_required(VERIFY_PERMISSION, agencies=REGISTRY_AGENCIES)
+@officer_required(VERIFY_PERMISSION, Queue.HOLDER_REMOVALS)
 def removals(request):
-    return render(
-        request,
-        "backoffice/removals.html",
-        {"pending": operator_selectors.holder_removals_awaiting_decision()},
+    pending = operator_selectors.holder_removals_awaiting_decision(acting=acting_of(request))
+    return render(request, "backoffice/removals.html", {"pending": pending})
+
+
+def _removal(request, request_id: int):
+    filed = operator_selectors.holder_removal_for_officer(
+        acting=acting_of(request), request_id=request_id
     )
+    if filed is None:
+        raise Http404
+    return filed
 
 
-@officer_required(VERIFY_PERMISSION, agencies=REGISTRY_AGENCIES)
+@officer_required(VERIFY_PERMISSION, Queue.HOLDER_REMOVALS)
 @require_http_methods(["GET", "POST"])
 def removal_detail(request, request_id):
-    filed = _found(operator_selectors.holder_removal_request(request_id=request_id))
+    filed = _removal(request, request_id)
     form = DecisionForm(posted_data(request))
     decide = partial(holder_removal_request_decide, request_id=filed.pk)
     if _decision_saved(request, form, decide, refused=OperatorError):
@@ -262,9 +305,9 @@ def removal_detail(request, request_id):
     return render(request, "backoffice/removal_detail.html", {"filed": filed, "form": form})
 
 
-@officer_required(VERIFY_PERMISSION, agencies=REGISTRY_AGENCIES)
+@officer_required(VERIFY_PERMISSION, Queue.HOLDER_REMOVALS)
 def removal_letter(request, request_id):
-    filed = _found(operator_selectors.holder_removal_request(request_id=request_id))
+    filed = _removal(request, request_id)
     return FileResponse(
         default_storage.open(filed.letter.name, "rb"), content_type=filed.letter_content_type
     )
@@ -273,7 +316,7 @@ def removal_letter(request, request_id):
 # --- two-factor reset for a member who lost the phone (SSO-04, ADM-02) ---------------------
 
 
-@officer_required(TWO_FACTOR_PERMISSION)
+@officer_required(TWO_FACTOR_PERMISSION, Queue.TWO_FACTOR_RESETS)
 @require_http_methods(["GET", "POST"])
 def two_factor_reset(request):
     form = OfficerResetForm(posted_data(request))
@@ -295,7 +338,9 @@ def two_factor_reset(request):
                         request=request,
                     )
                 except TwoFactorError as error:
-                    form.add_error("identity_checked", error.message)
+                    # A scope refusal (ADM-01) is about the case, not the field.
+                    field = "identity_checked" if error.code == "identity" else None
+                    form.add_error(field, error.message)
                 else:
                     messages.success(
                         request,

@@ -1,5 +1,8 @@
 from django.conf import settings
 from django.utils import translation
+from django.utils.functional import SimpleLazyObject
+
+from portal.core.acting import acting_for_request
 
 SUPPORTED = {code for code, _ in settings.LANGUAGES}
 
@@ -24,3 +27,15 @@ class LanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class ActingContextMiddleware:
+    """Resolve the acting context once per request, after authentication (request.acting);
+    lazily, so a page that writes nothing pays nothing."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.acting = SimpleLazyObject(lambda: acting_for_request(request))
+        return self.get_response(request)

@@ -2,14 +2,8 @@ from typing import Any
 
 from django.db import connection, models
 
+from portal.core.acting import Acting, resolve_acting
 from portal.core.models import AuditEntry
-from portal.core.network import client_ip
-
-
-def _client_ip(request) -> str | None:
-    if request is None:
-        return None
-    return client_ip(request)
 
 
 def in_use_case_transaction() -> bool:
@@ -23,29 +17,34 @@ def in_use_case_transaction() -> bool:
 
 def audit_record(
     *,
-    actor,
     action: str,
     target: models.Model,
+    actor=None,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
     actor_role: str | None = None,
+    acting: Acting | None = None,
     request=None,
 ) -> AuditEntry:
-    """Write one audit row; callers run inside the transaction of the change itself."""
+    """Write one audit row (ADM-03) with its principal and actor; callers run inside the
+    transaction of the change itself."""
     if not in_use_case_transaction():
         raise RuntimeError("audit_record must run inside the transaction of the audited change")
+    context = resolve_acting(acting=acting, request=request, actor=actor)
+    if actor is None:
+        actor = context.actor
     if actor_role is None:
-        if actor is None or not getattr(actor, "is_authenticated", False):
-            actor_role = "system" if request is None else "anonymous"
-        else:
-            actor_role = "officer" if getattr(actor, "is_officer", False) else "member"
+        actor_role = context.role
+    principal = context.principal
     return AuditEntry.objects.create(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         actor_role=actor_role,
+        principal=principal.key if principal else "",
+        channel=context.channel,
         action=action,
         target_type=target._meta.label_lower,
         target_id=str(target.pk),
         before=before or {},
         after=after or {},
-        ip_address=_client_ip(request),
+        ip_address=context.client_ip,
     )

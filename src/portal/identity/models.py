@@ -165,6 +165,14 @@ class SignIn(models.Model):
         blank=True,
         related_name="sign_in",
     )
+    # The acting context of the hand-off (DESIGN: identity): for whom ("member:12",
+    # "business:7") and who acted. `member` is whose session it is. Today a member always
+    # acts for themselves; delegation (DEL-06) will set another principal, and tokens then
+    # carry `act` from these two.
+    principal = models.CharField(max_length=40, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     ended_at = models.DateTimeField(null=True, blank=True)
     logout_sent_at = models.DateTimeField(null=True, blank=True)
@@ -175,6 +183,18 @@ class SignIn(models.Model):
 
     def __str__(self) -> str:
         return f"sign-in {self.id}"
+
+    def save(self, *args, **kwargs):
+        # A hand-off that names no other principal is the member acting for themselves.
+        if not self.principal:
+            self.principal = f"member:{self.member_id}"
+        if self.actor_id is None:
+            self.actor_id = self.member_id
+        super().save(*args, **kwargs)
+
+    @property
+    def acts_for_another(self) -> bool:
+        return self.principal != f"member:{self.actor_id}"
 
 
 class SignInToken(models.Model):

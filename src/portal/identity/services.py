@@ -11,18 +11,21 @@ from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.db.models import Exists, OuterRef
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from oauth2_provider.models import AccessToken, Application, IDToken, RefreshToken
 
+from portal.core.acting import Acting, resolve_acting
 from portal.core.errors import PortalError
 from portal.core.network import client_ip
 from portal.core.ratelimit import rate_limit_hit
+from portal.core.scope import Queue, officer_refusal, refusal_message
 from portal.core.services import audit_record
 from portal.core.thaiid import decrypt_text, encrypt_text
 from portal.identity.models import MemberSession, RecoveryCode, SignIn, TwoFactorDevice
 from portal.identity.selectors import issuer_for
 from portal.identity.tasks import queue_backchannel_logout
+from portal.registries.tasks import queue_email, queue_sms
 
 ISSUER = "i-Industry"
 RECOVERY_CODES = 8
@@ -151,10 +154,18 @@ def two_factor_off(*, member, code: str, request=None) -> None:
         RecoveryCode.objects.filter(member=member).delete()
 
 
-def two_factor_reset_by_officer(*, officer, member, identity_checked: str, request=None) -> None:
-    """A member who lost the phone asks an officer, who resets 2FA after checking identity."""
+def two_factor_reset_by_officer(
+    *, officer, member, identity_checked: str, request=None, acting: Acting | None = None
+) -> None:
+    """A member who lost the phone asks an officer, who resets 2FA after checking identity
+    (SSO-04). ADM-01: an officer of the agency owning the queue, never on their own 2FA. The
+    member is told on every verified channel, so a reset they did not ask for is noticed."""
     if not officer.has_perm("identity.reset_two_factor"):
         raise PermissionError("officer lacks identity.reset_two_factor")
+    acting = resolve_acting(acting=acting, request=request, actor=officer)
+    refusal = officer_refusal(acting, Queue.TWO_FACTOR_RESETS, concerned_member_ids=[member.pk])
+    if refusal is not None:
+        raise TwoFactorError(refusal_message(refusal), code=refusal)
     if not identity_checked.strip():
         raise TwoFactorError(_("Write how the member's identity was checked."), code="identity")
     with transaction.atomic():
@@ -167,8 +178,23 @@ def two_factor_reset_by_officer(*, officer, member, identity_checked: str, reque
             target=member,
             before={"two_factor": bool(removed)},
             after={"two_factor": False, "identity_checked": identity_checked},
-            request=request,
+            acting=acting,
         )
+        _tell_member_of_reset(member)
+
+
+def _tell_member_of_reset(member) -> None:
+    """Queued inside the transaction: sent only if the reset commits."""
+    with translation.override(member.language or "th"):
+        body = _(
+            "An officer switched off two-factor authentication of your Industry Portal "
+            "account. If you did not ask for this, contact the portal at once."
+        )
+        subject = _("Two-factor authentication was reset")
+    if member.mobile_verified:
+        queue_sms(to=member.mobile, body=body)
+    if member.email_verified:
+        queue_email(to=member.email, subject=subject, body=body)
 
 
 # --- sessions (SSO-10) ----------------------------------------------------------------------

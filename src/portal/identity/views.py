@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from portal.accounts.login_steps import TWO_FACTOR_PENDING, finish_login
 from portal.accounts.selectors import member_active
+from portal.core.acting import TWO_FACTOR_SESSION_KEY
 from portal.core.views import posted_data
 from portal.identity import forms, selectors, services
 from portal.identity.services import TwoFactorError
@@ -38,6 +39,7 @@ def two_factor(request):
                 services.two_factor_off(
                     member=member, code=form.cleaned_data["code"], request=request
                 )
+                request.session.pop(TWO_FACTOR_SESSION_KEY, None)
                 messages.success(request, _("Two-factor authentication is off."))
                 return redirect("accounts:settings")
             codes = services.two_factor_confirm(
@@ -47,6 +49,8 @@ def two_factor(request):
             form.add_error("code", error.message)
         else:
             request.session.pop("two_factor_uri", None)
+            # The first code just proved the device: this session passed a second factor.
+            request.session[TWO_FACTOR_SESSION_KEY] = time.time()
             request.session[NEW_CODES] = codes
             return redirect("identity:recovery_codes")
     if uri:
@@ -93,7 +97,9 @@ def login_code(request):
             form.add_error("code", error.message)
         else:
             request.session.pop(TWO_FACTOR_PENDING, None)
-            return finish_login(request, member, next_url=pending.get("next", ""))
+            return finish_login(
+                request, member, next_url=pending.get("next", ""), second_factor=True
+            )
     return render(request, "identity/login_code.html", {"form": form})
 
 

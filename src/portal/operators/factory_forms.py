@@ -6,10 +6,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 def _holding_label(holding) -> str:
-    business = holding.business
     if holding.status == "verified":
-        return business.display_name
-    return f"{business.display_name} ({holding.get_status_display()})"
+        return holding.business_name
+    return f"{holding.business_name} ({holding.get_status_display()})"
 
 
 class BusinessChoiceForm(forms.Form):

@@ -69,6 +69,13 @@ class Business(models.Model):
         return self.trade_name_th or self.name_th
 
     @property
+    def province(self) -> str:
+        """The registered province (ADM-01 area), as the registry gave the address; "" for a
+        business added by document, which has no registry address."""
+        address = (self.registry_data or {}).get("address") or {}
+        return address.get("province", "") if isinstance(address, dict) else ""
+
+    @property
     def masked_registry_id(self) -> str:
         if self.kind == self.Kind.NATURAL_PERSON:
             return mask_pid(decrypt_text(self.pid_encrypted)) if self.pid_encrypted else ""
@@ -96,6 +103,10 @@ class Holding(models.Model):
     business = models.ForeignKey(Business, on_delete=models.PROTECT, related_name="holdings")
     proof = models.CharField(max_length=20, choices=Proof.choices)
     status = models.CharField(max_length=15, choices=Status.choices)
+    # What the claimant typed for a business added by document (BIZ-06, SSO-02). It stays on
+    # the claim: the business's shared name comes from a registry or an officer's decision.
+    claimed_name_th = models.CharField(max_length=300, blank=True)
+    claimed_name_en = models.CharField(max_length=300, blank=True)
     rejection_reason = models.TextField(blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -126,6 +137,15 @@ class Holding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id} → {self.business_id} ({self.status})"
+
+    @property
+    def is_verified(self) -> bool:
+        return self.status == self.Status.VERIFIED
+
+    @property
+    def business_name(self) -> str:
+        """The name this member sees: the shared one once decided, else their own claim's."""
+        return self.business.display_name or self.claimed_name_th
 
 
 class BusinessDocument(models.Model):

@@ -3,10 +3,26 @@ from dataclasses import dataclass
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from portal.core.acting import Acting
+from portal.core.scope import Queue, area_of, sees_queue
 from portal.operators.errors import OperatorError
 from portal.operators.models import Business, HolderRemovalRequest, Holding, RegistryChange
 from portal.registries.dbd import commercial_registry
 from portal.registries.dopa import citizen_registry
+
+# Where a business's registered province is kept (Business.province reads the same).
+PROVINCE_LOOKUP = "registry_data__address__province"
+
+
+def _in_scope(rows: QuerySet, acting: Acting, queue: Queue, business_path: str) -> QuerySet:
+    """ADM-01: only the cases of the officer's agency and area; nothing for anyone else.
+    An officer's own cases stay listed (they see them) but cannot be decided by them."""
+    if not sees_queue(acting.officer, queue):
+        return rows.none()
+    area = area_of(acting.officer, queue)
+    if area is not None:
+        rows = rows.filter(**{f"{business_path}{PROVINCE_LOOKUP}": area})
+    return rows
 
 
 def member_holdings(*, member) -> QuerySet[Holding]:
@@ -51,9 +67,9 @@ def member_business_choices(*, member) -> list[tuple[int, str]]:
     rows = (
         Holding.objects.filter(member=member, removed_at__isnull=True)
         .order_by("business__name_th", "id")
-        .values_list("pk", "business__trade_name_th", "business__name_th")
+        .values_list("pk", "business__trade_name_th", "business__name_th", "claimed_name_th")
     )
-    return [(pk, trade or name) for pk, trade, name in rows]
+    return [(pk, trade or name or claimed) for pk, trade, name, claimed in rows]
 
 
 def member_holding(*, member, holding_id: int) -> Holding | None:
@@ -78,37 +94,46 @@ def business_holders(*, business: Business) -> QuerySet[Holding]:
     )
 
 
-def holdings_awaiting_verification() -> QuerySet[Holding]:
-    """ADM-02: businesses added by document, oldest first, with their documents."""
-    return (
+def co_holders_seen_by(*, holding: Holding) -> QuerySet[Holding]:
+    """BIZ-09 for this member: the business's holders, seen only through a verified holding.
+    A pending or rejected claim shows nobody's name or contacts."""
+    if not holding.is_verified or holding.removed_at is not None:
+        return Holding.objects.none()
+    return business_holders(business=holding.business)
+
+
+def holdings_awaiting_verification(*, acting: Acting) -> QuerySet[Holding]:
+    """ADM-02: businesses added by document in this officer's scope, oldest first."""
+    rows = (
         Holding.objects.filter(status=Holding.Status.NOT_VERIFIED, removed_at__isnull=True)
         .select_related("business", "member")
         .prefetch_related(Prefetch("documents"))
         .order_by("created_at")
     )
+    return _in_scope(rows, acting, Queue.BUSINESS_VERIFICATIONS, "business__")
 
 
-def holding_for_officer(*, holding_id: int) -> Holding | None:
-    """A holding with its business and member, for the officer who decides it (ADM-02)."""
-    return Holding.objects.select_related("business", "member").filter(pk=holding_id).first()
+def holding_for_officer(*, acting: Acting, holding_id: int) -> Holding | None:
+    """A holding the officer may open (any status: decided ones keep their history)."""
+    rows = Holding.objects.filter(pk=holding_id, proof=Holding.Proof.DOCUMENT)
+    rows = _in_scope(rows, acting, Queue.BUSINESS_VERIFICATIONS, "business__")
+    return rows.select_related("business", "member").first()
 
 
-def holder_removal_request(*, request_id: int) -> HolderRemovalRequest | None:
-    """A request to take a member off a business, for the officer who decides it (ADM-02)."""
-    return (
-        HolderRemovalRequest.objects.select_related("business", "target__member", "requested_by")
-        .filter(pk=request_id)
-        .first()
-    )
-
-
-def holder_removals_awaiting_decision() -> QuerySet[HolderRemovalRequest]:
-    """ADM-02: requests to take a member off a business, oldest first."""
-    return (
+def holder_removals_awaiting_decision(*, acting: Acting) -> QuerySet[HolderRemovalRequest]:
+    """ADM-02: requests to take a member off a business in this officer's scope."""
+    rows = (
         HolderRemovalRequest.objects.filter(status=HolderRemovalRequest.Status.PENDING)
         .select_related("business", "target__member", "requested_by")
         .order_by("created_at")
     )
+    return _in_scope(rows, acting, Queue.HOLDER_REMOVALS, "business__")
+
+
+def holder_removal_for_officer(*, acting: Acting, request_id: int) -> HolderRemovalRequest | None:
+    rows = HolderRemovalRequest.objects.filter(pk=request_id)
+    rows = _in_scope(rows, acting, Queue.HOLDER_REMOVALS, "business__")
+    return rows.select_related("business", "target__member", "requested_by").first()
 
 
 def registry_changes_for(*, member) -> QuerySet[RegistryChange]:

@@ -12,7 +12,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from portal.core.acting import Acting, resolve_acting
 from portal.core.jsonable import jsonable
+from portal.core.scope import Queue, officer_refusal, refusal_message
 from portal.core.services import audit_record
 from portal.core.thaiid import encrypt_text, is_valid_thirteen_digit_id, pid_hash
 from portal.core.uploads import CONTENT_TYPE_OF, private_name
@@ -41,6 +43,7 @@ def _hold(
     defaults: dict,
     proof: str,
     status: str,
+    claim: dict | None = None,
     request=None,
 ) -> Holding:
     """Find or create the business, then the member's holding of it, in one transaction."""
@@ -56,7 +59,7 @@ def _hold(
                     setattr(business, field, defaults[field])
                 business.save(update_fields=refreshed)
             holding = Holding.objects.create(
-                member=member, business=business, proof=proof, status=status
+                member=member, business=business, proof=proof, status=status, **(claim or {})
             )
             audit_record(
                 actor=member,
@@ -339,6 +342,7 @@ def _hold_with_document(
     extension,
     document_kind,
     expires_on=None,
+    claim=None,
     request=None,
 ) -> Holding:
     with _stored_upload("business-documents", document, extension) as name, transaction.atomic():
@@ -349,6 +353,7 @@ def _hold_with_document(
             defaults=defaults,
             proof=Holding.Proof.DOCUMENT,
             status=Holding.Status.NOT_VERIFIED,
+            claim=claim,
             request=request,
         )
         BusinessDocument.objects.create(
@@ -401,7 +406,10 @@ def business_add_by_document(
         member=member,
         kind=kind,
         registry_key=key,
-        defaults={"name_th": name_th, "name_en": name_en, "branch": branch or "00000"},
+        # No registry knows this business: its shared name stays empty until an officer
+        # verifies a claim, and each claimant's typed name stays on their own holding.
+        defaults={"name_th": "", "name_en": "", "branch": branch or "00000"},
+        claim={"claimed_name_th": name_th, "claimed_name_en": name_en},
         document=document,
         extension=extension,
         document_kind=document_kind,
@@ -431,8 +439,14 @@ CONTACT_FIELDS = (
 @transaction.atomic
 def business_update_contacts(*, member, holding_id: int, data: dict, request=None) -> Business:
     """Contacts, contact address, map position and contact person; registry data stays as
-    the registry says."""
+    the registry says. They are shared by every holder: only a verified holding changes them
+    (a pending or rejected claim could be anyone's)."""
     holding = _own_holding(Holding.objects, member=member, holding_id=holding_id)
+    if not holding.is_verified:
+        raise OperatorError(
+            _("Only a verified member of this business can change its contacts."),
+            code="not_verified",
+        )
     business = Business.objects.select_for_update().get(pk=holding.business_id)
     before = {f: jsonable(getattr(business, f)) for f in CONTACT_FIELDS}
     before["contact_address"] = business.contact_address
@@ -562,6 +576,16 @@ def _refuse_unless_may_decide(*, officer, approve: bool, note: str, note_field: 
         raise OperatorError(_("Give the reason for rejecting."), field=note_field, code="reason")
 
 
+def _refuse_out_of_scope(acting: Acting, queue: Queue, *, business, concerned) -> None:
+    """ADM-01: the case must be in the officer's agency and area, and not their own (the
+    view finds only such cases; the service re-checks, whoever calls it)."""
+    refusal = officer_refusal(
+        acting, queue, province=business.province, concerned_member_ids=concerned
+    )
+    if refusal is not None:
+        raise OperatorError(refusal_message(refusal), code=refusal)
+
+
 @transaction.atomic
 def holding_remove(*, member, holding_id: int, request=None) -> Holding:
     """Remove a business from this member's profile only; nothing done in its name changes."""
@@ -581,13 +605,34 @@ def holding_remove(*, member, holding_id: int, request=None) -> Holding:
 
 
 @transaction.atomic
-def holding_decide(*, officer, holding_id: int, approve: bool, reason: str = "", request=None):
+def holding_decide(
+    *,
+    officer,
+    holding_id: int,
+    approve: bool,
+    reason: str = "",
+    request=None,
+    acting: Acting | None = None,
+):
     """An officer verifies or rejects a document-proven holding, with a reason when rejecting."""
+    acting = resolve_acting(acting=acting, request=request, actor=officer)
     _refuse_unless_may_decide(officer=officer, approve=approve, note=reason, note_field="reason")
-    holding = Holding.objects.select_for_update().get(pk=holding_id)
+    holding = (
+        Holding.objects.select_for_update(of=("self",))
+        .select_related("business")
+        .get(pk=holding_id)
+    )
+    _refuse_out_of_scope(
+        acting,
+        Queue.BUSINESS_VERIFICATIONS,
+        business=holding.business,
+        concerned=[holding.member_id],
+    )
     if holding.status != Holding.Status.NOT_VERIFIED:
         raise OperatorError(_("This business was already decided."), code="decided")
     before = {"status": holding.status}
+    if approve:
+        _decide_shared_name(holding)
     holding.status = Holding.Status.VERIFIED if approve else Holding.Status.REJECTED
     holding.rejection_reason = "" if approve else reason
     holding.decided_by = officer
@@ -600,17 +645,29 @@ def holding_decide(*, officer, holding_id: int, approve: bool, reason: str = "",
         target=holding,
         before=before,
         after={"status": holding.status, "reason": holding.rejection_reason},
-        request=request,
+        acting=acting,
     )
     _tell_member_of_verification(holding)
     return holding
+
+
+def _decide_shared_name(holding: Holding) -> None:
+    """A business no registry names takes the name of the first claim an officer verifies
+    (the officer saw the document); later claims keep their typed names to themselves."""
+    business = Business.objects.select_for_update().get(pk=holding.business_id)
+    if business.name_th or not holding.claimed_name_th:
+        return
+    business.name_th = holding.claimed_name_th
+    business.name_en = holding.claimed_name_en
+    business.save(update_fields=["name_th", "name_en"])
+    holding.business = business
 
 
 def _tell_member_of_verification(holding: Holding) -> None:
     """ADM-02: the member is told by email and SMS, after the decision commits."""
     member = holding.member
     with translation.override(member.language or "th"):
-        name = holding.business.display_name
+        name = holding.business_name
         if holding.status == Holding.Status.VERIFIED:
             body = _("“%(name)s” in your Industry Portal profile was verified by an officer.") % {
                 "name": name
@@ -680,10 +737,29 @@ def holder_removal_request_file(
 
 @transaction.atomic
 def holder_removal_request_decide(
-    *, officer, request_id: int, approve: bool, note: str = "", request=None
+    *,
+    officer,
+    request_id: int,
+    approve: bool,
+    note: str = "",
+    request=None,
+    acting: Acting | None = None,
 ) -> HolderRemovalRequest:
+    """ADM-02: approve (the member is taken off the business) or reject with a note. The
+    officer may be neither the member concerned nor the one who asked."""
+    acting = resolve_acting(acting=acting, request=request, actor=officer)
     _refuse_unless_may_decide(officer=officer, approve=approve, note=note, note_field="note")
-    filed = HolderRemovalRequest.objects.select_for_update().get(pk=request_id)
+    filed = (
+        HolderRemovalRequest.objects.select_for_update(of=("self",))
+        .select_related("business", "target")
+        .get(pk=request_id)
+    )
+    _refuse_out_of_scope(
+        acting,
+        Queue.HOLDER_REMOVALS,
+        business=filed.business,
+        concerned=[filed.target.member_id, filed.requested_by_id],
+    )
     if filed.status != HolderRemovalRequest.Status.PENDING:
         raise OperatorError(_("This request was already decided."), code="decided")
     filed.status = (
@@ -704,6 +780,6 @@ def holder_removal_request_decide(
         target=filed,
         before={"status": HolderRemovalRequest.Status.PENDING},
         after={"status": filed.status, "note": note},
-        request=request,
+        acting=acting,
     )
     return filed

@@ -3,6 +3,7 @@ own holding, so another member's business is a 404 (object-level permission)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -256,6 +257,16 @@ def business_detail(request, holding_id):
     if holding is None:
         raise Http404
     business = holding.business
+    if not holding.is_verified:
+        # A pending or rejected claim sees its own claim only: no co-holders, no shared
+        # contacts, nothing to change (the service refuses it too).
+        if request.method == "POST":
+            raise PermissionDenied
+        return render(
+            request,
+            "operators/business_detail.html",
+            {"holding": holding, "business": business, "documents": holding.documents.all()},
+        )
     form = forms.ContactsForm(posted_data(request), instance=Business(**_contacts_of(business)))
     if request.method == "POST" and form.is_valid():
         try:
@@ -277,7 +288,7 @@ def business_detail(request, holding_id):
             "holding": holding,
             "business": business,
             "form": form,
-            "holders": selectors.business_holders(business=business),
+            "holders": selectors.co_holders_seen_by(holding=holding),
             "documents": holding.documents.all(),
         },
     )
@@ -300,7 +311,7 @@ def business_remove(request, holding_id):
         raise Http404 from error
     messages.success(
         request,
-        _("“%(name)s” was removed from your profile.") % {"name": holding.business.display_name},
+        _("“%(name)s” was removed from your profile.") % {"name": holding.business_name},
     )
     return redirect("operators:businesses")
 
@@ -349,7 +360,7 @@ def holder_removal_request(request, holding_id, target_id):
     """ADM-02: ask an officer to take another member off this business."""
     holding = selectors.member_holding(member=request.user, holding_id=holding_id)
     target = (
-        selectors.business_holders(business=holding.business).filter(pk=target_id).first()
+        selectors.co_holders_seen_by(holding=holding).filter(pk=target_id).first()
         if holding
         else None
     )

@@ -1,0 +1,653 @@
+"""The permission matrix (ADM-01, BIZ-09, SSO-04): every URL of the portal, as every role.
+
+The URL list is generated from the URL configuration (with SANDBOX=1, so the sandbox's pages
+are in it too); each pattern is requested with GET and with POST, its arguments filled with
+real objects of one fixture world, as each role below. EXPECTED says what each should answer;
+a URL pattern missing from it fails the suite, so a new page cannot ship without someone
+saying who may open it. Every POST runs in a savepoint that is rolled back, so one request
+cannot change what the next one sees.
+
+Answers: ok (200), login (302 to the login page), redirect (302 elsewhere), bad (400),
+unauthorized (401), forbidden (403), hidden (404), method (405).
+
+To see what the portal answers now (when adding a URL): MATRIX_OBSERVE=1 pytest -s this file.
+"""
+
+import copy
+import os
+import uuid
+
+import httpx
+import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.shortcuts import resolve_url
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+
+from portal.accounts.models import MemberRequest
+from portal.backoffice.services import officer_appoint
+from portal.core.acting import TWO_FACTOR_SESSION_KEY
+from portal.operators.models import (
+    Business,
+    BusinessDocument,
+    Factory,
+    FactoryHolding,
+    HolderRemovalRequest,
+    Holding,
+)
+from portal.sandbox import connected_client
+from tests.factories import MemberFactory, make_juristic_id
+from tests.operators.helpers import PDF
+from tests.sso import InProcessPortal, make_system
+
+pytestmark = pytest.mark.django_db
+
+CASE_PROVINCE = "เชียงใหม่"
+OFFICER_RIGHTS = [
+    "operators.verify_holding",
+    "accounts.review_member_request",
+    "identity.reset_two_factor",
+]
+MEMBERS = ("stranger", "verified", "pending", "rejected")
+OFFICERS = ("ops", "diw", "pio_here", "pio_elsewhere", "ieat", "tisi", "own_case")
+ROLES = ("anonymous", *MEMBERS, *OFFICERS)
+OFFICER_OF = {
+    "ops": ("OPS", ""),
+    "diw": ("DIW", ""),
+    "pio_here": ("PIO", CASE_PROVINCE),
+    "pio_elsewhere": ("PIO", "ลำปาง"),
+    "ieat": ("IEAT", ""),
+    "tisi": ("TISI", ""),
+    "own_case": ("OPS", ""),
+}
+
+
+def url_patterns(resolver=None, prefix="", namespace=""):
+    """(name, route) of every URL pattern, walking the whole configuration."""
+    for entry in (resolver or get_resolver()).url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from url_patterns(entry, prefix + str(entry.pattern), inner)
+        elif isinstance(entry, URLPattern):
+            yield f"{namespace}{entry.name}", prefix + str(entry.pattern)
+
+
+# --- the world ------------------------------------------------------------------------------
+
+
+def _document(holding):
+    return BusinessDocument.objects.create(
+        holding=holding,
+        kind="passport",
+        file=SimpleUploadedFile("p.pdf", PDF),
+        content_type="application/pdf",
+    )
+
+
+def build_world() -> dict:
+    """One company (registered in CASE_PROVINCE) with a verified, a pending and a rejected
+    holder, an officer of each agency and area, and an officer with cases of their own."""
+    w = {}
+    business = Business.objects.create(
+        kind=Business.Kind.JURISTIC_PERSON,
+        registry_key=make_juristic_id(),
+        name_th="บริษัท เมทริกซ์ จำกัด",
+        registry_data={"address": {"province": CASE_PROVINCE}},
+    )
+    people = {role: MemberFactory(verified=True) for role in (*MEMBERS, "requester")}
+    for role, (agency, province) in OFFICER_OF.items():
+        people[role] = MemberFactory(verified=True)
+        with transaction.atomic():
+            officer_appoint(
+                member=people[role], agency=agency, province=province, permissions=OFFICER_RIGHTS
+            )
+    holdings = {}
+    for role, status in (
+        ("verified", "verified"),
+        ("pending", "not_verified"),
+        ("rejected", "rejected"),
+        ("own_case", "not_verified"),
+    ):
+        holdings[role] = Holding.objects.create(
+            member=people[role],
+            business=business,
+            proof="director_id" if status == "verified" else "document",
+            status=status,
+            rejection_reason="ไม่ใช่เอกสารที่ถูกต้อง" if status == "rejected" else "",
+        )
+    documents = {role: _document(holdings[role]) for role in ("pending", "rejected", "own_case")}
+    removals = {
+        role: HolderRemovalRequest.objects.create(
+            business=business,
+            target=holdings[role],
+            requested_by=people["verified"],
+            reason="ลาออกแล้ว",
+            letter=SimpleUploadedFile("l.pdf", PDF),
+            letter_content_type="application/pdf",
+        )
+        for role in ("pending", "own_case")
+    }
+    member_requests = {
+        role: MemberRequest.objects.create(
+            kind=MemberRequest.Kind.NAME_CHANGE,
+            member=people[role],
+            details_encrypted="",
+            evidence=SimpleUploadedFile("e.pdf", PDF),
+            evidence_content_type="application/pdf",
+        )
+        for role in ("requester", "own_case")
+    }
+    factory = Factory.objects.create(
+        factory_no="10500000125601",
+        name_th="โรงงานเมทริกซ์",
+        business=business,
+        licence="ror_ngor_4",
+        factory_class=3,
+        category="0101",
+        status="operating",
+        province=CASE_PROVINCE,
+        supervisor="PIO",
+        registry_read_at=timezone.now(),
+    )
+    w.update(
+        business=business,
+        people=people,
+        holdings=holdings,
+        documents=documents,
+        removals=removals,
+        member_requests=member_requests,
+        factory_holding=FactoryHolding.objects.create(
+            member=people["verified"], factory=factory, holding=holdings["verified"]
+        ),
+        system=make_system("matrix-system"),
+    )
+    return w
+
+
+def url_kwargs(route: str, role: str, w: dict) -> dict:
+    """Fill a route's arguments for this role: their own object where they have one (their
+    holding, their request), else the case every other role is tested on."""
+    own = role if role in w["holdings"] else None
+    backoffice = route.startswith("backoffice/")
+    case = "own_case" if role == "own_case" else "pending"
+    kwargs = {}
+    if "<int:holding_id>" in route:
+        holding = w["holdings"][case] if backoffice else w["holdings"][own or "verified"]
+        kwargs["holding_id"] = holding.pk
+    if "<int:document_id>" in route:
+        document = w["documents"].get(case if backoffice else own or "pending")
+        kwargs["document_id"] = (document or w["documents"]["pending"]).pk
+    if "<int:target_id>" in route:
+        target = "pending" if own == "verified" else "verified"
+        kwargs["target_id"] = w["holdings"][target].pk
+    if "<int:request_id>" in route:
+        if route.startswith("backoffice/removals/"):
+            kwargs["request_id"] = w["removals"][case].pk
+        else:
+            mine = "own_case" if role == "own_case" else "requester"
+            kwargs["request_id"] = w["member_requests"][mine].pk
+    if "<int:factory_holding_id>" in route:
+        kwargs["factory_holding_id"] = w["factory_holding"].pk
+    if "<slug:slug>" in route:
+        kwargs["slug"] = w["system"].slug
+    if "<str:kind>" in route:
+        kwargs["kind"] = "mobile"
+    if "<uuid:request_id>" in route:
+        kwargs["request_id"] = uuid.uuid4()  # a QR code nobody started
+    return kwargs
+
+
+# What the decision pages are sent: a valid decision (rejecting: no registry is asked), so
+# that only scope and own-case rules decide the answer.
+POST_DATA = {
+    "backoffice:member_request_detail": {"decision": "reject", "note": "ไม่ครบ"},
+    "backoffice:holding_detail": {"decision": "reject", "reason": "ไม่ครบ"},
+    "backoffice:removal_detail": {"decision": "reject", "note": "ไม่ครบ"},
+    "operators:business_detail": {"email": "x@example.com", "contact_address_same": "on"},
+}
+
+
+def answer(response) -> str:
+    code = response.status_code
+    if code in (301, 302, 303):
+        login = resolve_url(settings.LOGIN_URL)
+        return "login" if response["Location"].startswith(login) else "redirect"
+    return {
+        200: "ok",
+        400: "bad",
+        401: "unauthorized",
+        403: "forbidden",
+        404: "hidden",
+        405: "method",
+    }.get(code, str(code))
+
+
+def client_for(role: str, w: dict) -> Client:
+    client = Client(raise_request_exception=False)
+    if role != "anonymous":
+        client.force_login(w["people"][role])
+        if role in OFFICERS:
+            session = client.session
+            session[TWO_FACTOR_SESSION_KEY] = 1.0  # officers log in with 2FA (SSO-04)
+            session.save()
+    return client
+
+
+def observe(client: Client, method: str, url: str, data: dict) -> str:
+    """One request whose every database change is rolled back; the client's cookies too
+    (a logout must not log the next request out)."""
+    cookies = copy.deepcopy(client.cookies)
+    with transaction.atomic():
+        response = client.get(url) if method == "GET" else client.post(url, data)
+        transaction.set_rollback(True)
+    client.cookies = cookies
+    return answer(response)
+
+
+# --- what each URL answers ------------------------------------------------------------------
+
+
+def _expected(spec, role: str) -> str:
+    """A spec is one answer for every role, or a dict by role, by group ("members",
+    "officers", "anonymous") and "*" for the rest."""
+    if isinstance(spec, str):
+        return spec
+    group = "members" if role in MEMBERS else "officers" if role in OFFICERS else role
+    for key in (role, group, "*"):
+        if key in spec:
+            return spec[key]
+    raise KeyError(role)
+
+
+# Who may open what. Officers' queues: OPS nationwide, a provincial office (PIO) for the
+# businesses of its province (pio_here), DIW, IEAT and TISI none (ADM-01). An officer sees
+# their own case but a decision on it is refused on the page (own_case POST: ok, the form
+# with the refusal; the services' own tests prove nothing changes). A pending or rejected
+# claim opens its own page but may not post to it (BIZ-09: forbidden).
+EXPECTED = {
+    "accounts:avatar": {
+        "GET": {"anonymous": "login", "*": "hidden"},
+        "POST": {"anonymous": "login", "*": "hidden"},
+    },
+    "accounts:avatar_upload": {
+        "GET": {"anonymous": "login", "*": "method"},
+        "POST": {"anonymous": "login", "*": "bad"},
+    },
+    "accounts:close": {
+        "GET": {"anonymous": "login", "*": "ok"},
+        "POST": {"anonymous": "login", "*": "ok"},
+    },
+    "accounts:consent": {
+        "GET": {"anonymous": "login", "*": "redirect"},
+        "POST": {"anonymous": "login", "*": "redirect"},
+    },
+    "accounts:consents": {
+        "GET": {"anonymous": "login", "*": "ok"},
+        "POST": {"anonymous": "login", "*": "ok"},
+    },
+    "accounts:contact_change": {
+        "GET": {"anonymous": "login", "*": "ok"},
+        "POST": {"anonymous": "login", "*": "ok"},
+    },
+    "accounts:login": {
+        "GET": {"anonymous": "ok", "*": "redirect"},
+        "POST": {"anonymous": "ok", "*": "redirect"},
+    },
+    "accounts:logout": {"GET": "method", "POST": "redirect"},
+    "accounts:name_change": {
+        "GET": {"anonymous": "login", "*": "ok"},
+        "POST": {"anonymous": "login", "*": "ok"},
+    },
+    "accounts:password_change": {
+        "GET": {"anonymous": "login", "*": "ok"},
+        "POST": {"anonymous": "login", "*": "ok"},
+    },
+    "accounts:register": {
+        "GET": {"anonymous": "ok", "*": "redirect"},
+        "POST": {"anonymous": "ok", "*": "redirect"},
+    },
+    "accounts:register_consent": {"GET": "redirect", "POST": "redirect"},
+    "accounts:register_details": {"GET": "redirect", "POST": "redirect"},
+    "accounts:register_done": {"GET": "login", "POST": "login"},
+    "accounts:reopen": {"GET": "ok", "POST": "ok"},
+    "accounts:request_evidence": {
+        "GET": {"anonymous": "login", "own_case": "ok", "*": "hidden"},
+        "POST": {"anonymous": "login", "own_case": "ok", "*": "hidden"},
+    },
+    "accounts:reset": {"GET": "ok", "POST": "ok"},
+    "accounts:reset_birth_date": {"GET": "redirect", "POST": "redirect"},
+    "accounts:reset_channel": {"GET": "redirect", "POST": "redirect"},
+    "accounts:reset_password": {"GET": "redirect", "POST": "redirect"},
+    "accounts:reset_verify": {"GET": "redirect", "POST": "redirect"},
+    "accounts:settings": {
+        "GET": {"anonymous": "login", "*": "ok"},
+        "POST": {"anonymous": "login", "*": "ok"},
+    },
+    "altcha_django:challenge": {"GET": "ok", "POST": "method"},
+    "altcha_django:sentinel-challenge": {"GET": "hidden", "POST": "method"},
+    "backoffice:holding_detail": {
+        "GET": {
+            "anonymous": "login",
+            "ops": "ok",
+            "pio_here": "ok",
+            "own_case": "ok",
+            "*": "hidden",
+        },
+        "POST": {
+            "anonymous": "login",
+            "ops": "redirect",
+            "pio_here": "redirect",
+            "own_case": "ok",
+            "*": "hidden",
+        },
+    },
+    "backoffice:holding_document": {
+        "GET": {
+            "anonymous": "login",
+            "ops": "ok",
+            "pio_here": "ok",
+            "own_case": "ok",
+            "*": "hidden",
+        },
+        "POST": {
+            "anonymous": "login",
+            "ops": "ok",
+            "pio_here": "ok",
+            "own_case": "ok",
+            "*": "hidden",
+        },
+    },
+    "backoffice:holdings": {
+        "GET": {
+            "anonymous": "login",
+            "members": "hidden",
+            "diw": "hidden",
+            "ieat": "hidden",
+            "tisi": "hidden",
+            "*": "ok",
+        },
+        "POST": {
+            "anonymous": "login",
+            "members": "hidden",
+            "diw": "hidden",
+            "ieat": "hidden",
+            "tisi": "hidden",
+            "*": "ok",
+        },
+    },
+    "backoffice:home": {
+        "GET": {"anonymous": "login", "members": "hidden", "officers": "ok"},
+        "POST": {"anonymous": "login", "members": "hidden", "officers": "ok"},
+    },
+    "backoffice:member_request_detail": {
+        "GET": {"anonymous": "login", "ops": "ok", "own_case": "ok", "*": "hidden"},
+        "POST": {"anonymous": "login", "ops": "redirect", "own_case": "ok", "*": "hidden"},
+    },
+    "backoffice:member_request_evidence": {
+        "GET": {"anonymous": "login", "ops": "ok", "own_case": "ok", "*": "hidden"},
+        "POST": {"anonymous": "login", "ops": "ok", "own_case": "ok", "*": "hidden"},
+    },
+    "backoffice:member_requests": {
+        "GET": {"anonymous": "login", "ops": "ok", "own_case": "ok", "*": "hidden"},
+        "POST": {"anonymous": "login", "ops": "ok", "own_case": "ok", "*": "hidden"},
+    },
+    "backoffice:removal_detail": {
+        "GET": {
+            "anonymous": "login",
+            "ops": "ok",
+            "pio_here": "ok",
+            "own_case": "ok",
+            "*": "hidden",
+        },
+        "POST": {
+            "anonymous": "login",
+            "ops": "redirect",
+            "pio_here": "redirect",
+            "own_case": "ok",
+            "*": "hidden",
+        },
+    },
+    "backoffice:removal_letter": {
+        "GET": {
+            "anonymous": "login",
+            "ops": "ok",
+            "pio_here": "ok",
+            "own_case": "ok",
+            "*": "hidden",
+        },
+        "POST": {
+            "anonymous": "login",
+            "ops": "ok",
+            "pio_here": "ok",
+            "own_case": "ok",
+            "*": "hidden",
+        },
+    },
+    "backoffice:removals": {
+        "GET": {
+            "anonymous": "login",
+            "members": "hidden",
+            "diw": "hidden",
+            "ieat": "hidden",
+            "tisi": "hidden",
+            "*": "ok",
+        },
+        "POST": {
+            "anonymous": "login",
+            "members": "hidden",
+            "diw": "hidden",
+            "ieat": "hidden",
+            "tisi": "hidden",
+            "*": "ok",
+        },
+    },
+    "backoffice:two_factor_reset": {
+        "GET": {"anonymous": "login", "ops": "ok", "own_case": "ok", "*": "hidden"},
+        "POST": {"anonymous": "login", "ops": "ok", "own_case": "ok", "*": "hidden"},
+    },
+    "core:healthz": {"GET": "ok", "POST": "ok"},
+    "core:home": {"GET": "ok", "POST": "ok"},
+    "core:set_language": {"GET": "method", "POST": "method"},
+    "factories:add": {
+        "GET": {"anonymous": "login", "*": "ok"},
+        "POST": {"anonymous": "login", "*": "ok"},
+    },
+    "factories:add_choose": {
+        "GET": {
+            "anonymous": "login",
+            "stranger": "hidden",
+            "members": "ok",
+            "own_case": "ok",
+            "*": "hidden",
+        },
+        "POST": {
+            "anonymous": "login",
+            "stranger": "hidden",
+            "members": "ok",
+            "own_case": "ok",
+            "*": "hidden",
+        },
+    },
+    "factories:add_done": {
+        "GET": {"anonymous": "login", "*": "redirect"},
+        "POST": {"anonymous": "login", "*": "redirect"},
+    },
+    "factories:detail": {
+        "GET": {"anonymous": "login", "verified": "ok", "*": "hidden"},
+        "POST": {"anonymous": "login", "verified": "ok", "*": "hidden"},
+    },
+    "factories:list": {
+        "GET": {"anonymous": "login", "*": "ok"},
+        "POST": {"anonymous": "login", "*": "ok"},
+    },
+    "factories:remove": {
+        "GET": {"anonymous": "login", "verified": "ok", "*": "hidden"},
+        "POST": {"anonymous": "login", "verified": "redirect", "*": "hidden"},
+    },
+    "factories:search": {
+        "GET": {"anonymous": "login", "*": "ok"},
+        "POST": {"anonymous": "login", "*": "ok"},
+    },
+    "identity:login_code": {"GET": "login", "POST": "login"},
+    "identity:recovery_codes": {
+        "GET": {"anonymous": "login", "*": "redirect"},
+        "POST": {"anonymous": "login", "*": "redirect"},
+    },
+    "identity:sessions": {
+        "GET": {"anonymous": "login", "*": "ok"},
+        "POST": {"anonymous": "login", "*": "hidden"},
+    },
+    "identity:thaid_callback": {"GET": "login", "POST": "method"},
+    "identity:thaid_start": {"GET": "method", "POST": {"anonymous": "login", "*": "redirect"}},
+    "identity:two_factor": {
+        "GET": {"anonymous": "login", "*": "ok"},
+        "POST": {"anonymous": "login", "*": "ok"},
+    },
+    "oauth2_provider:authorize": {
+        "GET": {"anonymous": "login", "*": "bad"},
+        "POST": {"anonymous": "login", "*": "ok"},
+    },
+    "oauth2_provider:jwks-info": {"GET": "ok", "POST": "method"},
+    "oauth2_provider:oidc-connect-discovery-info": {"GET": "ok", "POST": "method"},
+    "oauth2_provider:revoke-token": {"GET": "method", "POST": "bad"},
+    "oauth2_provider:rp-initiated-logout": {
+        "GET": {"anonymous": "redirect", "*": "ok"},
+        "POST": {"anonymous": "redirect", "*": "bad"},
+    },
+    "oauth2_provider:token": {"GET": "method", "POST": "bad"},
+    "oauth2_provider:user-info": {"GET": "unauthorized", "POST": "unauthorized"},
+    "operators:business_add": {
+        "GET": {"anonymous": "login", "*": "ok"},
+        "POST": {"anonymous": "login", "*": "ok"},
+    },
+    "operators:business_add_details": {
+        "GET": {"anonymous": "login", "*": "redirect"},
+        "POST": {"anonymous": "login", "*": "redirect"},
+    },
+    "operators:business_add_done": {
+        "GET": {"anonymous": "login", "*": "redirect"},
+        "POST": {"anonymous": "login", "*": "redirect"},
+    },
+    "operators:business_add_name": {
+        "GET": {"anonymous": "login", "*": "redirect"},
+        "POST": {"anonymous": "login", "*": "redirect"},
+    },
+    "operators:business_detail": {
+        "GET": {
+            "anonymous": "login",
+            "stranger": "hidden",
+            "members": "ok",
+            "own_case": "ok",
+            "*": "hidden",
+        },
+        "POST": {
+            "anonymous": "login",
+            "members": "forbidden",
+            "stranger": "hidden",
+            "verified": "ok",
+            "own_case": "forbidden",
+            "*": "hidden",
+        },
+    },
+    "operators:business_document": {
+        "GET": {
+            "anonymous": "login",
+            "pending": "ok",
+            "rejected": "ok",
+            "own_case": "ok",
+            "*": "hidden",
+        },
+        "POST": {
+            "anonymous": "login",
+            "pending": "ok",
+            "rejected": "ok",
+            "own_case": "ok",
+            "*": "hidden",
+        },
+    },
+    "operators:business_remove": {
+        "GET": {"anonymous": "login", "*": "method"},
+        "POST": {
+            "anonymous": "login",
+            "members": "redirect",
+            "stranger": "hidden",
+            "own_case": "redirect",
+            "*": "hidden",
+        },
+    },
+    "operators:businesses": {
+        "GET": {"anonymous": "login", "*": "ok"},
+        "POST": {"anonymous": "login", "*": "ok"},
+    },
+    "operators:holder_removal": {
+        "GET": {"anonymous": "login", "verified": "ok", "*": "hidden"},
+        "POST": {"anonymous": "login", "verified": "ok", "*": "hidden"},
+    },
+    "operators:registry_changes": {
+        "GET": {"anonymous": "login", "*": "ok"},
+        "POST": {"anonymous": "login", "*": "hidden"},
+    },
+    "sandbox:connected_backchannel_logout": {"GET": "method", "POST": "bad"},
+    "sandbox:connected_callback": {"GET": "redirect", "POST": "redirect"},
+    "sandbox:connected_home": {"GET": "ok", "POST": "ok"},
+    "sandbox:connected_login": {"GET": "redirect", "POST": "redirect"},
+    "sandbox:connected_logout": {"GET": "method", "POST": "redirect"},
+    "sandbox:outbox": {"GET": "ok", "POST": "method"},
+    "sandbox:outbox_json": {"GET": "ok", "POST": "method"},
+    "sandbox:registries": {"GET": "ok", "POST": "bad"},
+    "sandbox:thaid_app": {"GET": "hidden", "POST": "hidden"},
+    "sandbox:thaid_authorize": {"GET": "bad", "POST": "method"},
+    "sandbox:thaid_continue": {"GET": "hidden", "POST": "method"},
+    "sandbox:thaid_discovery": {"GET": "ok", "POST": "method"},
+    "sandbox:thaid_jwks": {"GET": "ok", "POST": "method"},
+    "sandbox:thaid_qr": {"GET": "hidden", "POST": "method"},
+    "sandbox:thaid_status": {"GET": "hidden", "POST": "method"},
+    "sandbox:thaid_token": {"GET": "method", "POST": "unauthorized"},
+    "sandbox:thaid_userinfo": {"GET": "unauthorized", "POST": "unauthorized"},
+    "services:consent": {
+        "GET": {"anonymous": "login", "*": "redirect"},
+        "POST": {"anonymous": "login", "*": "redirect"},
+    },
+    "services:detail": {
+        "GET": {"anonymous": "login", "*": "ok"},
+        "POST": {"anonymous": "login", "verified": "redirect", "*": "ok"},
+    },
+    "services:faq": {"GET": "ok", "POST": "method"},
+    "services:guide": {"GET": "ok", "POST": "method"},
+    "services:index": {"GET": "ok", "POST": "ok"},
+    "services:open": {
+        "GET": {"anonymous": "login", "*": "redirect"},
+        "POST": {"anonymous": "login", "*": "redirect"},
+    },
+}
+
+
+def test_adm_01_every_url_pattern_has_an_expected_answer():
+    names = {name for name, _route in url_patterns()}
+    assert sorted(names - set(EXPECTED)) == []  # a URL without an expected answer
+    assert sorted(set(EXPECTED) - names) == []  # an answer for a URL that is gone
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_adm_01_biz_09_sso_04_permission_matrix(role, world, monkeypatch):
+    # The sample connected system reaches the portal in-process, as in its own tests.
+    monkeypatch.setattr(connected_client, "TRANSPORT", httpx.WSGITransport(app=InProcessPortal()))
+    w = build_world()
+    client = client_for(role, w)
+    observed, wrong = {}, []
+    for name, route in url_patterns():
+        url = resolve_url(name, **url_kwargs(route, role, w))
+        for method in ("GET", "POST"):
+            got = observe(client, method, url, POST_DATA.get(name, {}))
+            observed[(name, method)] = got
+            spec = EXPECTED.get(name, {}).get(method)
+            want = _expected(spec, role) if spec is not None else None
+            if got != want:
+                wrong.append(f"{name} {method} as {role}: {got}, expected {want}")
+    if os.environ.get("MATRIX_OBSERVE"):
+        for (name, method), got in sorted(observed.items()):
+            print(f"OBSERVED {role} {name} {method} {got}")
+    assert wrong == []
