@@ -30,3 +30,16 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_role} {self.action}"
+
+
+class RateCounter(models.Model):
+    """One fixed-window counter of the rate limiter (portal.core.ratelimit), when the cache is
+    not Redis: the database gives an atomic increment that keeps the window's end, which
+    Django's database cache does not (its incr rewrites the expiry)."""
+
+    bucket = models.CharField(max_length=255, primary_key=True)
+    count = models.PositiveIntegerField()
+    window_ends_ms = models.BigIntegerField(db_index=True)  # Unix time in milliseconds
+
+    def __str__(self) -> str:
+        return f"{self.bucket}={self.count}"
