@@ -13,7 +13,9 @@ Two ways to count:
 - `rate_limit_try` / `rate_limit_succeeded` count failures only: a try reserves one of the
   window's attempts atomically (so 20 parallel guesses against a limit of 5 evaluate 5), and
   a success gives it back, so a correct answer is never refused while the failures stay
-  under the limit.
+  under the limit;
+- `rate_limit_count` before and `rate_limit_failed` after a failure: failures only too, one
+  read on success, a bound rather than an exact count under concurrency.
 """
 
 import hashlib
@@ -21,11 +23,12 @@ import time
 
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import F
 
 __all__ = [
     "rate_limit_count",
+    "rate_limit_failed",
     "rate_limit_hit",
     "rate_limit_reset",
     "rate_limit_succeeded",
@@ -116,9 +119,9 @@ _DATABASE_HIT = (
 class _DatabaseStore:
     def hit(self, bucket: str, window_seconds: int) -> int:
         now = now_ms()
-        # Its own savepoint: a count made inside a use case's transaction is part of it, and
-        # callers count before (or after) their transaction so that a refusal keeps its count.
-        with transaction.atomic(), connection.cursor() as cursor:
+        # Inside a use case's transaction the count commits or rolls back with it: callers
+        # count before (or after) their transaction so that a refusal keeps its count.
+        with connection.cursor() as cursor:
             cursor.execute(_DATABASE_HIT, [bucket, now + window_seconds * 1000, now, now])
             return int(cursor.fetchone()[0])
 
@@ -172,6 +175,12 @@ def rate_limit_try(*, scope: str, key: str, limit: int, window_seconds: int) -> 
         return True
     store.give_back(bucket)  # a refused attempt is not a failure of its own
     return False
+
+
+def rate_limit_failed(*, scope: str, key: str, window_seconds: int) -> int:
+    """Count one failure, for a limit checked with rate_limit_count before the attempt
+    (cheaper where a bound, not an exact count, is wanted); returns the window's count."""
+    return _store().hit(_bucket(scope, key), window_seconds)
 
 
 def rate_limit_succeeded(*, scope: str, key: str) -> None:
