@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from portal.accounts.backends import account_cap_clear
 from portal.accounts.models import (
     ConsentDocument,
     ConsentRecord,
@@ -23,7 +24,7 @@ from portal.accounts.models import (
     MemberRequest,
     OneTimePassword,
 )
-from portal.core.ratelimit import rate_limit_hit
+from portal.core.ratelimit import rate_limit_hit, rate_limit_succeeded, rate_limit_try
 from portal.core.services import audit_record
 from portal.core.thaiid import decrypt_text, encrypt_text, pid_hash
 from portal.core.uploads import CONTENT_TYPE_OF, private_name, resized_square_png
@@ -427,6 +428,31 @@ def birth_date_matches(member: Member, typed: str) -> bool:
     return hmac.compare_digest(expected, typed)
 
 
+# The date of birth is a weak secret: few wrong tries per ID and per visitor's address.
+RESET_BIRTH_DATE_FAILURES = (("reset-dob", 5), ("reset-dob-ip", 20))
+
+
+def reset_birth_date_check(*, member: Member | None, pid_key: str, ip: str, typed: str) -> None:
+    """ACC-11: the date of birth proves the reset. Wrong answers count against the ID and the
+    address for an hour; a right one never does, and is refused only once the wrong ones
+    fill the limit. member None (unknown or closed ID): every answer is wrong."""
+    reserved: list[tuple[str, str]] = []
+    for (scope, limit), key in zip(RESET_BIRTH_DATE_FAILURES, (pid_key, ip), strict=True):
+        if not rate_limit_try(scope=scope, key=key, limit=limit, window_seconds=3600):
+            for done_scope, done_key in reserved:
+                rate_limit_succeeded(scope=done_scope, key=done_key)
+            raise AccountError(
+                _("Too many tries. Try again in an hour."), field="birth_date", code="rate_limited"
+            )
+        reserved.append((scope, key))
+    if member is None or not birth_date_matches(member, typed):
+        raise AccountError(
+            _("The date of birth does not match our records."), field="birth_date", code="wrong"
+        )
+    for scope, key in reserved:
+        rate_limit_succeeded(scope=scope, key=key)
+
+
 def _notify_verified_channels(member: Member, *, subject: str, body: str) -> None:
     if member.mobile_verified:
         queue_sms(to=member.mobile, body=body)
@@ -442,6 +468,8 @@ def member_reset_password(*, member: Member, password: str, channel: str, reques
     member.set_password(password)
     member.save(update_fields=["password"])
     _end_sign_ins(member, request=request, keep_current=False)
+    # The owner proved who they are: others' wrong passwords no longer hold the login.
+    account_cap_clear(pid_key=member.pid_hash)
     audit_record(
         actor=member,
         actor_role="member",
@@ -471,19 +499,26 @@ def _end_sign_ins(member: Member, *, request, keep_current: bool) -> None:
 
 
 def _confirm_password(member: Member, password: str, *, field: str) -> None:
-    """A logged-in member proves it is them again; the tries are limited like a login's."""
-    if rate_limit_hit(scope="password-check", key=str(member.pk), limit=10, window_seconds=900):
+    """A logged-in member proves it is them again; wrong passwords are limited like a
+    login's, right ones never count."""
+    if not rate_limit_try(scope="password-check", key=str(member.pk), limit=10, window_seconds=900):
         raise AccountError(
             _("Too many attempts. Try again in 15 minutes."), field=field, code="rate_limited"
         )
     if not member.check_password(password):
         raise AccountError(_("The password is not correct."), field=field, code="wrong")
+    rate_limit_succeeded(scope="password-check", key=str(member.pk))
+
+
+def member_change_password(*, member: Member, current: str, new: str, request=None) -> None:
+    """ACC-14: the current password proves it is the member; other sessions end (SSO-10)."""
+    # Checked before the transaction, so that a wrong password's count is not rolled back.
+    _confirm_password(member, current, field="current_password")
+    _set_new_password(member=member, new=new, request=request)
 
 
 @transaction.atomic
-def member_change_password(*, member: Member, current: str, new: str, request=None) -> None:
-    """ACC-14: the current password proves it is the member; other sessions end (SSO-10)."""
-    _confirm_password(member, current, field="current_password")
+def _set_new_password(*, member: Member, new: str, request) -> None:
     member.set_password(new)
     member.save(update_fields=["password"])
     _end_sign_ins(member, request=request, keep_current=True)
