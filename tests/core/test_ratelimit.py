@@ -16,6 +16,7 @@ from portal.core import ratelimit
 from portal.core.models import RateCounter
 from portal.core.ratelimit import (
     rate_limit_count,
+    rate_limit_failed,
     rate_limit_hit,
     rate_limit_reset,
     rate_limit_succeeded,
@@ -233,3 +234,16 @@ def test_long_keys_are_hashed_to_fit(db, clock):
     assert rate_limit_count(scope="s", key=key) == 2
     (bucket,) = RateCounter.objects.values_list("bucket", flat=True)
     assert len(bucket) == 3 + 64
+
+
+def test_count_then_failed_counts_failures_only(store, clock):
+    """The check-then-count form (the per-account login cap): a read before, a count only
+    after a failure, in the same fixed window."""
+    assert rate_limit_count(scope="cap", key="k") == 0
+    assert rate_limit_failed(scope="cap", key="k", window_seconds=60) == 1
+    assert rate_limit_failed(scope="cap", key="k", window_seconds=60) == 2
+    clock.move(59.999)
+    assert rate_limit_count(scope="cap", key="k") == 2
+    clock.move(60)
+    assert rate_limit_count(scope="cap", key="k") == 0
+    assert rate_limit_failed(scope="cap", key="k", window_seconds=60) == 1
