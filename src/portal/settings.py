@@ -183,6 +183,9 @@ AUTH_PASSWORD_VALIDATORS = [
 # Login throttling (ACC-09): lockout per (national ID, IP) pair so that nobody can lock an
 # owner out from elsewhere, and it ends by itself after the cool-off (docs/decisions.md).
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+# Beside axes' (ID, address) lockout: wrong passwords per ID from all addresses in an hour,
+# after which that ID's password login waits; ThaID and reset by OTP stay open (issue 8).
+ACCOUNT_LOGIN_FAILURES_PER_HOUR = env.int("ACCOUNT_LOGIN_FAILURES_PER_HOUR", default=20)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "national_id"

@@ -146,7 +146,7 @@ def test_acc_09_login_costs_a_fixed_number_of_queries(
     )
     member = member_factory()
     payload = robot(client)
-    with django_assert_max_num_queries(23):  # savepoints of the test transaction included
+    with django_assert_max_num_queries(24):  # savepoints of the test transaction included
         response = client.post(
             "/accounts/login/",
             {"national_id": member.national_id, "password": "iindustrY@2024", "robot": payload},

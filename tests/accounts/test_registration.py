@@ -1,4 +1,5 @@
 import pytest
+from django.utils import timezone
 
 from portal.accounts.models import ConsentDocument, ConsentRecord, Member
 from portal.core.models import AuditEntry
@@ -221,13 +222,26 @@ def test_acc_06_registered_id_points_to_forgot_password_and_thaid(client, world)
 
 
 def test_acc_06_mobile_and_email_are_unique_among_members(client, world):
+    """ACC-06 (issue 8): unique among members' verified contacts; registering cannot claim
+    a mobile or email another member has verified."""
     first, second, third = world.add_citizen(), world.add_citizen(), world.add_citizen()
     register(client, first, mobile="0812345678", email="Same@Example.com")
+    Member.objects.update(mobile_verified_at=timezone.now(), email_verified_at=timezone.now())
     response = register(client, second, mobile="081-234-5678")
     assert response.context["form"].errors["mobile"]
     response = register(client, third, email="same@example.COM")
     assert response.context["form"].errors["email"]
     assert Member.objects.count() == 1
+
+
+def test_acc_06_a_contact_typed_but_not_verified_blocks_nobody(client, world):
+    """Issue 8: a stranger who typed my number cannot keep me from registering with it."""
+    stranger, owner = world.add_citizen(), world.add_citizen()
+    register(client, stranger, mobile="0812345678", email="owner@example.com")
+    client.logout()
+    response = register(client, owner, mobile="0812345678", email="OWNER@example.com")
+    assert response.status_code == 302
+    assert Member.objects.filter(mobile="0812345678", mobile_verified_at=None).count() == 2
 
 
 def test_acc_07_middle_name_is_not_asked(client, world):

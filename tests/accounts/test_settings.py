@@ -112,13 +112,67 @@ def test_acc_13_email_is_verified_by_code(client, logged_in, outbox):
     assert logged_in.email == "new@example.com" and logged_in.email_verified
 
 
-def test_acc_13_mobile_of_another_member_is_refused(client, logged_in, member_factory, outbox):
-    other = member_factory()
-    response = client.post(
-        "/accounts/settings/contact/mobile/", {"mobile": other.mobile, "send": "1"}
-    )
-    assert response.context["entry_form"].errors["mobile"]
-    assert outbox.messages(to=other.mobile) == []
+def verify_contact(client, outbox, kind, value):
+    client.post(f"/accounts/settings/contact/{kind}/", {kind: value, "send": "1"})
+    code = outbox.last_code(value.lower())
+    return client.post(f"/accounts/settings/contact/{kind}/", {"code": code, "verify": "1"})
+
+
+def test_acc_13_a_strangers_unverified_copy_does_not_block_the_owner(
+    client, logged_in, member_factory, outbox
+):
+    """Issue 8: a stranger typed my number; I verify it, it is mine, their copy is cleared
+    and nothing but my code went to the number."""
+    stranger = member_factory(mobile="0893334444", mobile_verified_at=None)
+    response = verify_contact(client, outbox, "mobile", "0893334444")
+    assert response.status_code == 302
+    logged_in.refresh_from_db()
+    stranger.refresh_from_db()
+    assert logged_in.mobile == "0893334444" and logged_in.mobile_verified
+    assert stranger.mobile is None and stranger.mobile_verified_at is None
+    assert len(outbox.messages(to="0893334444")) == 1  # the code, nothing else
+    taken = AuditEntry.objects.get(action="member.mobile_taken_over")
+    assert taken.target_id == str(stranger.pk) and taken.actor_id == logged_in.pk
+    assert taken.before == {"mobile": "0893334444", "verified": False}
+
+
+def test_acc_13_a_recycled_number_moves_and_its_former_holder_is_told(
+    client, logged_in, member_factory, outbox
+):
+    """The number a member once verified now reaches someone else, who verifies it: the
+    former holder loses it and is told by email, never on the number itself."""
+    former = member_factory(mobile="0895556666", verified=True)
+    assert verify_contact(client, outbox, "mobile", "0895556666").status_code == 302
+    former.refresh_from_db()
+    logged_in.refresh_from_db()
+    assert former.mobile is None and former.mobile_verified_at is None
+    assert former.email_verified  # the other channel stays
+    assert logged_in.mobile == "0895556666" and logged_in.mobile_verified
+    notice = outbox.messages(to=former.email)
+    assert len(notice) == 1 and "089-xxx-6666" in notice[0].body
+    assert len(outbox.messages(to="0895556666")) == 1  # only the new holder's code
+
+
+def test_acc_13_an_email_verified_by_another_member_moves_without_case_mattering(
+    client, logged_in, member_factory, outbox
+):
+    former = member_factory(email="Shared@Example.com", verified=True)
+    assert verify_contact(client, outbox, "email", "shared@example.COM").status_code == 302
+    former.refresh_from_db()
+    assert former.email is None and former.email_verified_at is None
+    assert len(outbox.messages(to=former.mobile)) == 1  # told by SMS
+
+
+def test_acc_13_a_wrong_code_takes_nothing_over(client, logged_in, member_factory, outbox):
+    former = member_factory(mobile="0897778888", verified=True)
+    client.post("/accounts/settings/contact/mobile/", {"mobile": "0897778888", "send": "1"})
+    code = outbox.last_code("0897778888")
+    wrong = "000000" if code != "000000" else "111111"
+    client.post("/accounts/settings/contact/mobile/", {"code": wrong, "verify": "1"})
+    former.refresh_from_db()
+    assert former.mobile == "0897778888" and former.mobile_verified
+    assert not AuditEntry.objects.filter(action="member.mobile_taken_over").exists()
+    assert outbox.messages(to=former.email) == []
 
 
 def test_acc_13_bad_mobile_keeps_what_was_typed(client, logged_in):

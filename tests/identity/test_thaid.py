@@ -353,7 +353,7 @@ def test_acc_10_no_account_offers_registration_with_the_registry_data(client, ci
 
 
 def test_acc_10_thaid_registration_keeps_the_duplicate_checks(client, citizen):
-    taken = MemberFactory().mobile
+    taken = MemberFactory(verified=True).mobile  # ACC-06: unique among verified contacts
     thaid_login(client, citizen["pid"])
     client.post("/accounts/register/", {"accept": "on"})
     documents = ConsentDocument.objects.filter(kind="pdpa")

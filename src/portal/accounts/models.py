@@ -47,8 +47,8 @@ class Member(AbstractBaseUser, PermissionsMixin):
     birth_month = models.PositiveSmallIntegerField(null=True, blank=True)
     birth_day = models.PositiveSmallIntegerField(null=True, blank=True)
 
-    # Unique among members (ACC-06); NULL when not given so that many may have none.
-    mobile = models.CharField(max_length=10, null=True, blank=True, unique=True)
+    # Unique among members' verified contacts (ACC-06, see Meta); NULL when not given.
+    mobile = models.CharField(max_length=10, null=True, blank=True, db_index=True)  # noqa: DJ001
     mobile_verified_at = models.DateTimeField(null=True, blank=True)
     email = models.EmailField(null=True, blank=True)  # noqa: DJ001 (NULL: many may have none)
     email_verified_at = models.DateTimeField(null=True, blank=True)
@@ -78,8 +78,19 @@ class Member(AbstractBaseUser, PermissionsMixin):
     REQUIRED_FIELDS: list[str] = []
 
     class Meta:
+        # Issue 8: a contact typed but not verified blocks nobody (a stranger who typed my
+        # number cannot keep me from it); verifying it takes it over (accounts.services).
         constraints = [
-            models.UniqueConstraint(Lower("email"), name="member_email_unique_ci"),
+            models.UniqueConstraint(
+                fields=["mobile"],
+                condition=models.Q(mobile_verified_at__isnull=False),
+                name="member_mobile_unique_verified",
+            ),
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=models.Q(email_verified_at__isnull=False),
+                name="member_email_unique_verified_ci",
+            ),
         ]
         permissions = [
             ("review_member_request", "Can decide account reopen and name change requests"),

@@ -17,6 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from portal.accounts.backends import account_cap_clear
 from portal.accounts.models import (
     ConsentDocument,
     ConsentRecord,
@@ -27,7 +28,7 @@ from portal.accounts.models import (
 from portal.core.acting import Acting, resolve_acting
 from portal.core.errors import PortalError
 from portal.core.models import AuditEntry
-from portal.core.ratelimit import rate_limit_hit
+from portal.core.ratelimit import rate_limit_hit, rate_limit_succeeded, rate_limit_try
 from portal.core.scope import Queue, officer_refusal, refusal_message
 from portal.core.services import audit_record
 from portal.core.thaiid import decrypt_text, encrypt_text, pid_hash
@@ -100,11 +101,17 @@ def citizen_matches(
     )
 
 
+def _contact_lookup(kind: str, value: str) -> dict:
+    return {"mobile": value} if kind == "mobile" else {"email__iexact": value}
+
+
 def _contact_used_by_another(kind: str, value: str, *, member: Member | None = None) -> bool:
-    """Whether another member has this mobile number or email (emails compare without case).
+    """Whether another member has verified this mobile number or email (emails compare
+    without case). A contact typed but not verified blocks nobody (ACC-06, issue 8).
     member: the one asking, who does not count."""
-    lookup = {"mobile": value} if kind == "mobile" else {"email__iexact": value}
-    others = Member.objects.filter(**lookup)
+    others = Member.objects.filter(
+        **_contact_lookup(kind, value), **{f"{kind}_verified_at__isnull": False}
+    )
     if member is not None:
         others = others.exclude(pk=member.pk)
     return others.exists()
@@ -313,6 +320,11 @@ def otp_issue(
 ) -> OneTimePassword:
     """Send a fresh code, refusing while the previous one's resend cool-down runs or when
     this member has had too many codes this hour."""
+    verified = {member.mobile if member.mobile_verified else None}
+    verified.add(member.email if member.email_verified else None)
+    if purpose == OneTimePassword.Purpose.RESET_PASSWORD and destination not in verified:
+        # Only a verification code goes to a contact that is not verified (issue 8, ACC-11).
+        raise AccountError(_("This contact is not verified."), code="unverified")
     now = timezone.now()
     last = (
         OneTimePassword.objects.filter(member=member, purpose=purpose)
@@ -427,6 +439,31 @@ def birth_date_matches(member: Member, typed: str) -> bool:
     return hmac.compare_digest(expected, typed)
 
 
+# The date of birth is a weak secret: few wrong tries per ID and per visitor's address.
+RESET_BIRTH_DATE_FAILURES = (("reset-dob", 5), ("reset-dob-ip", 20))
+
+
+def reset_birth_date_check(*, member: Member | None, pid_key: str, ip: str, typed: str) -> None:
+    """ACC-11: the date of birth proves the reset. Wrong answers count against the ID and the
+    address for an hour; a right one never does, and is refused only once the wrong ones
+    fill the limit. member None (unknown or closed ID): every answer is wrong."""
+    reserved: list[tuple[str, str]] = []
+    for (scope, limit), key in zip(RESET_BIRTH_DATE_FAILURES, (pid_key, ip), strict=True):
+        if not rate_limit_try(scope=scope, key=key, limit=limit, window_seconds=3600):
+            for done_scope, done_key in reserved:
+                rate_limit_succeeded(scope=done_scope, key=done_key)
+            raise AccountError(
+                _("Too many tries. Try again in an hour."), field="birth_date", code="rate_limited"
+            )
+        reserved.append((scope, key))
+    if member is None or not birth_date_matches(member, typed):
+        raise AccountError(
+            _("The date of birth does not match our records."), field="birth_date", code="wrong"
+        )
+    for scope, key in reserved:
+        rate_limit_succeeded(scope=scope, key=key)
+
+
 def _notify_verified_channels(member: Member, *, subject: str, body: str) -> None:
     if member.mobile_verified:
         queue_sms(to=member.mobile, body=body)
@@ -442,6 +479,8 @@ def member_reset_password(*, member: Member, password: str, channel: str, reques
     member.set_password(password)
     member.save(update_fields=["password"])
     _end_sign_ins(member, request=request, keep_current=False)
+    # The owner proved who they are: others' wrong passwords no longer hold the login.
+    account_cap_clear(pid_key=member.pid_hash)
     audit_record(
         actor=member,
         actor_role="member",
@@ -469,19 +508,26 @@ def _end_sign_ins(member: Member, *, request, keep_current: bool) -> None:
 
 
 def _confirm_password(member: Member, password: str, *, field: str) -> None:
-    """A logged-in member proves it is them again; the tries are limited like a login's."""
-    if rate_limit_hit(scope="password-check", key=str(member.pk), limit=10, window_seconds=900):
+    """A logged-in member proves it is them again; wrong passwords are limited like a
+    login's, right ones never count."""
+    if not rate_limit_try(scope="password-check", key=str(member.pk), limit=10, window_seconds=900):
         raise AccountError(
             _("Too many attempts. Try again in 15 minutes."), field=field, code="rate_limited"
         )
     if not member.check_password(password):
         raise AccountError(_("The password is not correct."), field=field, code="wrong")
+    rate_limit_succeeded(scope="password-check", key=str(member.pk))
+
+
+def member_change_password(*, member: Member, current: str, new: str, request=None) -> None:
+    """ACC-14: the current password proves it is the member; other sessions end (SSO-10)."""
+    # Checked before the transaction, so that a wrong password's count is not rolled back.
+    _confirm_password(member, current, field="current_password")
+    _set_new_password(member=member, new=new, request=request)
 
 
 @transaction.atomic
-def member_change_password(*, member: Member, current: str, new: str, request=None) -> None:
-    """ACC-14: the current password proves it is the member; other sessions end (SSO-10)."""
-    _confirm_password(member, current, field="current_password")
+def _set_new_password(*, member: Member, new: str, request) -> None:
     member.set_password(new)
     member.save(update_fields=["password"])
     _end_sign_ins(member, request=request, keep_current=True)
@@ -547,9 +593,9 @@ def member_set_avatar(*, member: Member, upload, request=None) -> None:
 
 
 def member_contact_change_start(*, member: Member, kind: str, value: str) -> OneTimePassword:
-    """Send a code to a new (or not yet verified) mobile or email: it counts once verified."""
-    if _contact_used_by_another(kind, value, member=member):
-        raise AccountError(_contact_taken_message(kind), field=kind)
+    """Send a code to a new (or not yet verified) mobile or email: it counts once verified.
+    A contact another member holds is no bar: numbers are recycled, and whoever receives
+    the code takes the contact over (member_contact_change_confirm)."""
     if kind == "mobile":
         purpose, channel = OneTimePassword.Purpose.VERIFY_MOBILE, OneTimePassword.Channel.SMS
     else:
@@ -568,6 +614,7 @@ def member_contact_change_confirm(
     otp = otp_verify(otp_id=otp_id, member=member, code=code, purpose=purpose)
     try:
         with transaction.atomic():
+            _take_contact_over(member=member, kind=kind, value=otp.destination, request=request)
             member = Member.objects.select_for_update().get(pk=member.pk)
             before = _snapshot(member, [kind, f"{kind}_verified_at"])
             setattr(member, kind, otp.destination)
@@ -584,6 +631,58 @@ def member_contact_change_confirm(
     except IntegrityError as exc:
         raise AccountError(_contact_taken_message(kind), field="code", code="taken") from exc
     return member
+
+
+def _mask_contact(kind: str, value: str) -> str:
+    if kind == "mobile":
+        return f"{value[:3]}-xxx-{value[-4:]}"
+    local, _at, domain = value.partition("@")
+    return f"{local[:2]}***@{domain}"
+
+
+def _take_contact_over(*, member: Member, kind: str, value: str, request=None) -> None:
+    """The member proved they receive this contact: whoever else has it loses it. Others'
+    unverified copies are cleared; a member who had verified it (a recycled number, an email
+    address passed on) loses it and is told on their other verified channel, never on the
+    contact itself, which is no longer theirs."""
+    holders = list(
+        Member.objects.select_for_update()
+        .filter(**_contact_lookup(kind, value))
+        .exclude(pk=member.pk)
+        .order_by("pk")
+    )
+    for holder in holders:
+        was_verified = getattr(holder, f"{kind}_verified_at") is not None
+        setattr(holder, kind, None)
+        setattr(holder, f"{kind}_verified_at", None)
+        holder.save(update_fields=[kind, f"{kind}_verified_at"])
+        audit_record(
+            actor=member,
+            action=f"member.{kind}_taken_over",
+            target=holder,
+            before={kind: value, "verified": was_verified},
+            after={kind: None},
+            request=request,
+        )
+        if was_verified:
+            _tell_former_holder(holder, kind=kind, value=value)
+
+
+def _tell_former_holder(holder: Member, *, kind: str, value: str) -> None:
+    with translation.override(holder.language or "th"):
+        what = (_("mobile number %(contact)s") if kind == "mobile" else _("email %(contact)s")) % {
+            "contact": _mask_contact(kind, value)
+        }
+        _notify_verified_channels(
+            holder,
+            subject=_("A contact was removed from your account"),
+            body=_(
+                "Another member of the Industry Portal verified the %(what)s, so it was "
+                "removed from your account. If it is still yours, add it again in your "
+                "settings and verify it."
+            )
+            % {"what": what},
+        )
 
 
 # --- closing and reopening (ACC-15), name changes (ACC-16) ---------------------------------
@@ -836,8 +935,10 @@ def _reopen(member: Member, details: dict, citizen: Citizen) -> None:
 
 
 def _tell_member_of_decision(member: Member, decided: MemberRequest, details: dict) -> None:
-    mobile = member.mobile or details.get("mobile")
-    email = member.email or details.get("email")
+    # Only to verified contacts (issue 8): the contacts typed in a reopening request are not
+    # verified, so a reopened or refused account hears of it from the officer, not by SMS.
+    mobile = member.mobile if member.mobile_verified else None
+    email = member.email if member.email_verified else None
     with translation.override(member.language or "th"):
         kind = decided.get_kind_display()
         if decided.status == MemberRequest.Status.APPROVED:

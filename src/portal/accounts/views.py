@@ -179,6 +179,15 @@ def login_view(request):
             return login_locked_out(request, None)
         if member is None and getattr(request, "closed_account", False):
             form.add_error(None, _("This username has been closed."))
+        elif member is None and getattr(request, "account_capped", False):
+            form.add_error(
+                None,
+                _(
+                    "Too many wrong passwords were typed for this ID. Password login for it "
+                    "waits for up to an hour: log in with ThaID now, or reset your password "
+                    "by SMS or email."
+                ),
+            )
         elif member is None:
             form.add_error(None, _("The national ID or password is not correct."))
         else:
@@ -379,21 +388,15 @@ def reset_birth_date(request):
     member = _reset_member(state)
     form = forms.BirthDateCheckForm(posted_data(request))
     if request.method == "POST" and form.is_valid():
-        # The date of birth is a weak secret: few tries per ID and per visitor.
-        limited = rate_limit_hit(
-            scope="reset-dob", key=state["key"], limit=5, window_seconds=3600
-        ) or rate_limit_hit(
-            scope="reset-dob-ip",
-            key=client_ip(request) or "",
-            limit=20,
-            window_seconds=3600,
-        )
-        if limited:
-            form.add_error("birth_date", _("Too many tries. Try again in an hour."))
-        elif member is None or not services.birth_date_matches(
-            member, form.cleaned_data["birth_date"]
-        ):
-            form.add_error("birth_date", _("The date of birth does not match our records."))
+        try:
+            services.reset_birth_date_check(
+                member=member,
+                pid_key=state["key"],
+                ip=client_ip(request) or "",
+                typed=form.cleaned_data["birth_date"],
+            )
+        except AccountError as error:
+            form_add_service_error(form, error)
         else:
             return _reset_identity_proven(request, state)
     return render(

@@ -40,3 +40,16 @@ class AuditEntry(models.Model):
     def for_another(self) -> bool:
         """The principal is not the actor (delegation, DEL-04): history pages say for whom."""
         return bool(self.principal) and self.principal != f"member:{self.actor_id}"
+
+
+class RateCounter(models.Model):
+    """One fixed-window counter of the rate limiter (portal.core.ratelimit), when the cache is
+    not Redis: the database gives an atomic increment that keeps the window's end, which
+    Django's database cache does not (its incr rewrites the expiry)."""
+
+    bucket = models.CharField(max_length=255, primary_key=True)
+    count = models.PositiveIntegerField()
+    window_ends_ms = models.BigIntegerField(db_index=True)  # Unix time in milliseconds
+
+    def __str__(self) -> str:
+        return f"{self.bucket}={self.count}"

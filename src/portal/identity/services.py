@@ -4,6 +4,7 @@ import hashlib
 import hmac
 import secrets
 import time
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pyotp
@@ -18,7 +19,7 @@ from oauth2_provider.models import AccessToken, Application, IDToken, RefreshTok
 from portal.core.acting import Acting, resolve_acting
 from portal.core.errors import PortalError
 from portal.core.network import client_ip
-from portal.core.ratelimit import rate_limit_hit
+from portal.core.ratelimit import rate_limit_succeeded, rate_limit_try
 from portal.core.scope import Queue, officer_refusal, refusal_message
 from portal.core.services import audit_record
 from portal.core.thaiid import decrypt_text, encrypt_text
@@ -61,13 +62,24 @@ def two_factor_start(*, member) -> tuple[TwoFactorDevice, str]:
     return device, uri
 
 
-def _throttle(member) -> None:
-    """Count a try before any transaction, so that a refused code's count is not rolled back
-    with it (the counter may live in the database cache)."""
-    if rate_limit_hit(
-        scope="totp", key=f"m{member.pk}", limit=TRIES, window_seconds=TRIES_WINDOW_SECONDS
-    ):
+@contextmanager
+def _throttled(member):
+    """At most TRIES wrong codes per window; right codes never count (issue 8: a correct code
+    was refused after a few logins). The try is reserved before the transaction and given
+    back after it when the code was right or no code was checked, so a wrong code's count
+    is never rolled back with the refusal (the counter may live in the database)."""
+    scope, key = "totp", f"m{member.pk}"
+    if not rate_limit_try(scope=scope, key=key, limit=TRIES, window_seconds=TRIES_WINDOW_SECONDS):
         raise TwoFactorError(_("Too many codes were tried. Wait 5 minutes."), code="limited")
+    wrong = False
+    try:
+        yield
+    except TwoFactorError as error:
+        wrong = error.code == "wrong"  # a replayed code proves the secret: not a guess
+        raise
+    finally:
+        if not wrong:
+            rate_limit_succeeded(scope=scope, key=key)
 
 
 def _locked_device(member, *, confirmed: bool) -> TwoFactorDevice | None:
@@ -97,8 +109,7 @@ def _check_code(device: TwoFactorDevice, code: str) -> int:
 
 def two_factor_confirm(*, member, code: str, request=None) -> list[str]:
     """Switch 2FA on with the app's first code; returns the recovery codes, shown once."""
-    _throttle(member)
-    with transaction.atomic():
+    with _throttled(member), transaction.atomic():
         device = _locked_device(member, confirmed=False)
         if device is None:
             raise TwoFactorError(_("Start again from the QR code."), code="no_device")
@@ -118,8 +129,7 @@ def two_factor_confirm(*, member, code: str, request=None) -> list[str]:
 def two_factor_verify(*, member, code: str) -> str:
     """At login: a fresh authenticator code, or an unused recovery code. Returns which."""
     code = code.strip().replace(" ", "").replace("-", "")
-    _throttle(member)
-    with transaction.atomic():
+    with _throttled(member), transaction.atomic():
         device = _locked_device(member, confirmed=True)
         if device is None:
             return "none"
@@ -143,8 +153,7 @@ def two_factor_verify(*, member, code: str) -> str:
 
 def two_factor_off(*, member, code: str, request=None) -> None:
     """Switch off when logged in, with a fresh code (SSO-04)."""
-    _throttle(member)
-    with transaction.atomic():
+    with _throttled(member), transaction.atomic():
         device = _locked_device(member, confirmed=True)
         if device is None:
             raise TwoFactorError(_("Two-factor authentication is off."), code="off")

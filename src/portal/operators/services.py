@@ -678,9 +678,10 @@ def _tell_member_of_verification(holding: Holding) -> None:
                 "reason": holding.rejection_reason,
             }
         subject = _("Verification of your business")
-    if member.mobile:
+    # Only verified contacts get anything but a verification code (issue 8).
+    if member.mobile_verified:
         queue_sms(to=member.mobile, body=body)
-    if member.email:
+    if member.email_verified:
         queue_email(to=member.email, subject=subject, body=body)
 
 
