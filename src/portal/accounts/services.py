@@ -23,6 +23,7 @@ from portal.accounts.models import (
     MemberRequest,
     OneTimePassword,
 )
+from portal.accounts.selectors import otp_message_topic
 from portal.core.ratelimit import rate_limit_hit
 from portal.core.services import audit_record
 from portal.core.thaiid import decrypt_text, encrypt_text, pid_hash
@@ -363,10 +364,13 @@ def otp_issue(
             subject, body = _otp_message(
                 code=code, reference=reference, purpose=purpose, minutes=minutes
             )
+        # The topic lets the code's page say whether it was sent, and a new code cancel an
+        # older one still waiting to be sent.
+        topic = otp_message_topic(member_id=member.pk, purpose=purpose)
         if channel == OneTimePassword.Channel.SMS:
-            queue_sms(to=destination, body=body)
+            queue_sms(to=destination, body=body, topic=topic)
         else:
-            queue_email(to=destination, subject=subject, body=body)
+            queue_email(to=destination, subject=subject, body=body, topic=topic)
     return otp
 
 
