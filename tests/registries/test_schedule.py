@@ -100,10 +100,10 @@ def test_claims_are_left_to_the_redis_backend_when_it_is_the_one(settings):
 def test_finished_task_rows_are_purged_failed_ones_kept_longer(settings):
     settings.TASKS_KEEP_SUCCESSFUL_HOURS = 24
     settings.TASKS_KEEP_FAILED_DAYS = 14
-    old_success = task_row(status=TaskResultStatus.SUCCESSFUL, finished_ago=timedelta(hours=25))
+    task_row(status=TaskResultStatus.SUCCESSFUL, finished_ago=timedelta(hours=25))
     new_success = task_row(status=TaskResultStatus.SUCCESSFUL, finished_ago=timedelta(hours=23))
     recent_failure = task_row(status=TaskResultStatus.FAILED, finished_ago=timedelta(days=13))
-    old_failure = task_row(status=TaskResultStatus.FAILED, finished_ago=timedelta(days=15))
+    task_row(status=TaskResultStatus.FAILED, finished_ago=timedelta(days=15))
     waiting = task_row(status=TaskResultStatus.READY)
 
     assert task_results_purge() == 2
