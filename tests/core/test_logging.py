@@ -39,7 +39,7 @@ def log_line():
         (
             '"GET /accounts/thaid/callback?code=Zx9-abc&state=q1w2 HTTP/1.1" 302',
             (),
-            '"GET /accounts/thaid/callback?code=[secret]&state=[secret] HTTP/1.1" 302',
+            '"GET /accounts/thaid/callback?code=[secret]&state=q1w2 HTTP/1.1" 302',
         ),
         (
             "headers %s",
@@ -53,6 +53,7 @@ def log_line():
             "'expires_in': 3600}",
         ),
         ("client_secret=s3cr3t password: hunter2", (), "client_secret=[secret] password: [secret]"),
+        ("Task id=7 path=x state=RUNNING", (), "Task id=7 path=x state=RUNNING"),
         (
             "outbound message 1234 failed after 4 attempts: sms:down",
             (),

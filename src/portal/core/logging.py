@@ -11,7 +11,7 @@ _BEARER = re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]+")
 # key=value or "key": "value" pairs in a query string, a form, JSON or a repr.
 _SECRET_PAIR = re.compile(
     r"(?i)\b((?:access_|refresh_|id_)?token|client_secret|secret|password|code|otp|"
-    r"code_verifier|logout_token|state|nonce)(['\"]?\s*[:=]\s*['\"]?)([^&\s'\",}]+)"
+    r"code_verifier|logout_token)(['\"]?\s*[:=]\s*['\"]?)([^&\s'\",}]+)"
 )
 
 

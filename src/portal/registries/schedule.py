@@ -17,6 +17,7 @@ own, so scheduled work needs no process beyond the workers (docs/decisions.md). 
    logged by name and tried again next period; it stops nothing else.
 """
 
+import io
 import logging
 import threading
 from datetime import timedelta
@@ -152,7 +153,8 @@ def task_results_purge() -> int:
 
 def _run_job(target: str) -> None:
     if target.startswith("manage:"):
-        call_command(target.removeprefix("manage:"), verbosity=0)
+        # A command's report is for a person at a terminal, not for the worker's log.
+        call_command(target.removeprefix("manage:"), verbosity=0, stdout=io.StringIO())
     else:
         import_string(target)()
 
