@@ -139,6 +139,34 @@ def test_a_message_refused_for_good_fails_at_once(
     assert fresh_server.log[0][0].headers["Idempotency-Key"] == f"outbound-{message.pk}"
 
 
+def test_a_bug_in_the_send_fails_the_message_visibly_and_the_task_loudly():
+    message = queue_sms(to=MOBILE, body="hello")  # not committed: its task has not run
+    # The sender was withdrawn from SMS_SENDER_NAMES after the message was queued.
+    OutboundMessage.objects.filter(pk=message.pk).update(sender="gone")
+
+    with pytest.raises(ValueError, match="SMS sender 'gone' is not one of iIDS, i-ind"):
+        deliver_message.call(message.pk)
+
+    message.refresh_from_db()
+    assert (message.status, message.attempts, message.last_error) == ("failed", 1, "ValueError")
+    assert message.body_encrypted == ""
+    assert OutboxMessage.objects.count() == 0
+
+
+def test_a_message_whose_workers_keep_dying_is_given_up(settings):
+    settings.OUTBOUND_MAX_ATTEMPTS = 2
+    message = queue_sms(to=MOBILE, body="poison")
+    OutboundMessage.objects.filter(pk=message.pk).update(
+        status="sending", attempts=2, sending_since=timezone.now() - timedelta(seconds=301)
+    )
+
+    assert deliver_message.call(message.pk) == "skipped"
+
+    message.refresh_from_db()
+    assert (message.status, message.attempts, message.last_error) == ("failed", 2, "abandoned")
+    assert OutboxMessage.objects.count() == 0
+
+
 def test_a_task_run_twice_sends_once(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         message = queue_sms(to=MOBILE, body="once")

@@ -73,6 +73,10 @@ def _claim(message_id: int) -> OutboundMessage | None:
         )
         if not (due or abandoned):
             return None
+        if abandoned and message.attempts >= settings.OUTBOUND_MAX_ATTEMPTS:
+            # Its workers keep dying on it: give up visibly rather than kill the next one.
+            _finish(message, OutboundMessage.Status.FAILED, last_error="abandoned")
+            return None
         message.status = OutboundMessage.Status.SENDING
         message.sending_since = now
         message.attempts += 1
@@ -147,6 +151,11 @@ def deliver_message(message_id: int) -> str:
         message.save(update_fields=["status", "sending_since", "last_error", "next_attempt_at"])
         message_enqueue(message=message, deferred=True)
         return message.status
+    except Exception as error:
+        # A bug, not the gateway: the message fails visibly at once (the person may ask
+        # again) instead of being swept and retried into the same error, and the task fails.
+        _finish(message, OutboundMessage.Status.FAILED, last_error=type(error).__name__[:120])
+        raise
     _finish(
         message,
         OutboundMessage.Status.SENT,
