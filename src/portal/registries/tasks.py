@@ -11,7 +11,8 @@ longer than TASKS_CLAIM_TIMEOUT_SECONDS ago) and hands it to the gateway:
 - the gateway cannot take it now (RegistryUnavailable, an SMTP or network error): back to
   "queued" with the next attempt after OUTBOUND_RETRY_SECONDS, doubled after each attempt, and
   a new task enqueued to run then; after OUTBOUND_MAX_ATTEMPTS it is "failed";
-- refused for good (SmsRejected): "failed" at once.
+- refused for good (SmsRejected), or any other error (a bug: the task fails too): "failed" at
+  once. A message left "sending" OUTBOUND_MAX_ATTEMPTS times by dying workers is "failed".
 A task that finds its message sent, failed, cancelled, claimed by a live worker or not yet due
 does nothing, so a task that runs twice (at-least-once delivery after a killed worker, or the
 schedule's sweep re-enqueueing one whose task was lost) sends once. A send that may have
