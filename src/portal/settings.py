@@ -55,8 +55,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "axes",
     "altcha_django",
-    "django_tasks_db",
-    "django_tasks_redis",
     "portal.core",
     "portal.accounts",
     "portal.identity",
@@ -64,6 +62,10 @@ INSTALLED_APPS = [
     "portal.operators",
     "portal.backoffice",
     "portal.services",
+    # After portal.registries: its db_worker and run_redis_tasks (the libraries' workers with
+    # the portal's schedule) take precedence over the libraries' own commands of those names.
+    "django_tasks_db",
+    "django_tasks_redis",
     "oauth2_provider",
 ]
 if SANDBOX:
@@ -144,19 +146,45 @@ else:
 # Background tasks (Django 6 django.tasks). "db" is the embedded default with its db_worker;
 # "redis" runs on Redis Streams (django-tasks-redis) for scale; "immediate" runs inline.
 TASKS_BACKEND = env.str("TASKS_BACKEND", default="db")
+# A task RUNNING for longer than this is taken to belong to a dead worker and runs again
+# (database backend: portal.registries.schedule's reaper; Redis: REDIS_CLAIM_TIMEOUT). Longer
+# than any task takes: a send is bounded by the gateway's timeout and retries.
+TASKS_CLAIM_TIMEOUT_SECONDS = env.int("TASKS_CLAIM_TIMEOUT_SECONDS", default=300)
 _TASK_BACKENDS = {
     "db": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": []},
     "redis": {
         "BACKEND": "django_tasks_redis.RedisTaskBackend",
         "QUEUES": [],
         "OPTIONS": {
-            "REDIS_URL": REDIS_URL or "redis://127.0.0.1:6379/0",
+            "REDIS_URL": env.str("TASKS_REDIS_URL", default="")
+            or REDIS_URL
+            or "redis://127.0.0.1:6379/0",
             "REDIS_KEY_PREFIX": env.str("TASKS_REDIS_PREFIX", default="portal_tasks"),
+            # The library's own recovery: a message held longer than this by a dead worker is
+            # claimed by a live one (run_redis_tasks sweeps every --claim-interval seconds).
+            "REDIS_CLAIM_TIMEOUT": TASKS_CLAIM_TIMEOUT_SECONDS,
         },
     },
     "immediate": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"},
 }
 TASKS = {"default": _TASK_BACKENDS[TASKS_BACKEND]}
+# The schedule the task workers run (portal.registries.schedule, docs/decisions.md): every
+# TASKS_SCHEDULE_SECONDS each worker recovers expired claims, then runs each job below that no
+# worker ran within its period. A job is a dotted path to a function taking no argument, or
+# "manage:<command>". Finished task rows: successful ones kept TASKS_KEEP_SUCCESSFUL_HOURS,
+# failed ones TASKS_KEEP_FAILED_DAYS.
+TASKS_SCHEDULE_SECONDS = env.float("TASKS_SCHEDULE_SECONDS", default=30.0)
+TASKS_KEEP_SUCCESSFUL_HOURS = env.int("TASKS_KEEP_SUCCESSFUL_HOURS", default=24)
+TASKS_KEEP_FAILED_DAYS = env.int("TASKS_KEEP_FAILED_DAYS", default=14)
+PERIODIC_JOBS = {
+    "outbound-sweep": ("portal.registries.schedule.outbound_sweep", 60),
+    "task-results-purge": ("portal.registries.schedule.task_results_purge", 3600),
+    "sign-ins-sweep": ("manage:sign_ins_sweep", 300),
+}
+# Outbound SMS and email: attempts before a message is given up, and the first retry's wait,
+# doubled after each failed attempt (30 s, 60 s, 120 s ...).
+OUTBOUND_MAX_ATTEMPTS = env.int("OUTBOUND_MAX_ATTEMPTS", default=4)
+OUTBOUND_RETRY_SECONDS = env.int("OUTBOUND_RETRY_SECONDS", default=30)
 
 AUTH_USER_MODEL = "accounts.Member"
 AUTHENTICATION_BACKENDS = [

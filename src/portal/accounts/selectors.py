@@ -1,9 +1,16 @@
 from django.db.models import Count, Exists, OuterRef, QuerySet
 
-from portal.accounts.models import ConsentDocument, ConsentRecord, Member, MemberRequest
+from portal.accounts.models import (
+    ConsentDocument,
+    ConsentRecord,
+    Member,
+    MemberRequest,
+    OneTimePassword,
+)
 from portal.core.acting import Acting
 from portal.core.scope import Queue, sees_queue
 from portal.core.thaiid import pid_hash
+from portal.registries.selectors import MessageProgress, message_progress
 
 
 def member_active(*, member_id: int) -> Member | None:
@@ -109,3 +116,17 @@ def member_current_consents(*, member: Member, documents: list[ConsentDocument])
     ).order_by("created_at", "id"):
         answers[record.document_id] = record.granted
     return answers
+
+
+def otp_message_topic(*, member_id: int, purpose: str) -> str:
+    """The outbound-message topic of a member's codes for one purpose (no personal data)."""
+    return f"otp-{purpose}-{member_id}"
+
+
+def otp_delivery(*, otp: OneTimePassword) -> MessageProgress | None:
+    """Whether the message carrying this code was sent yet, is being sent, or failed.
+
+    Pages say "a code was sent" only once the gateway accepted it (None: a code issued before
+    messages were recorded, taken as sent).
+    """
+    return message_progress(topic=otp_message_topic(member_id=otp.member_id, purpose=otp.purpose))

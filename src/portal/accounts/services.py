@@ -25,6 +25,7 @@ from portal.accounts.models import (
     MemberRequest,
     OneTimePassword,
 )
+from portal.accounts.selectors import otp_message_topic
 from portal.core.acting import Acting, resolve_acting
 from portal.core.errors import PortalError
 from portal.core.models import AuditEntry
@@ -375,10 +376,13 @@ def otp_issue(
             subject, body = _otp_message(
                 code=code, reference=reference, purpose=purpose, minutes=minutes
             )
+        # The topic lets the code's page say whether it was sent, and a new code cancel an
+        # older one still waiting to be sent.
+        topic = otp_message_topic(member_id=member.pk, purpose=purpose)
         if channel == OneTimePassword.Channel.SMS:
-            queue_sms(to=destination, body=body)
+            queue_sms(to=destination, body=body, topic=topic)
         else:
-            queue_email(to=destination, subject=subject, body=body)
+            queue_email(to=destination, subject=subject, body=body, topic=topic)
     return otp
 
 

@@ -352,7 +352,7 @@ def reset_verify(request):
             )
             state["otp"] = otp.pk
             request.session[RESET] = state
-            messages.success(request, _("A new code was sent."))
+            messages.success(request, _("A new code was asked for."))
         except AccountError as error:
             messages.error(request, error.message)
     elif request.method == "POST" and form.is_valid():
@@ -373,6 +373,7 @@ def reset_verify(request):
         {
             "form": form,
             "otp": otp,
+            "delivery": selectors.otp_delivery(otp=otp) if otp else None,
             "steps": _reset_steps(),
             "current": 2,
             "title": _("Enter the code we sent you"),
@@ -556,7 +557,7 @@ def contact_change(request, kind):
             messages.error(request, error.message)
         else:
             request.session[session_key] = otp.pk
-            messages.success(request, _("A new code was sent."))
+            messages.success(request, _("A new code was asked for."))
             return redirect("accounts:contact_change", kind=kind)
     elif request.method == "POST" and "verify" in request.POST and otp and code_form.is_valid():
         try:
@@ -581,7 +582,13 @@ def contact_change(request, kind):
     return render(
         request,
         "accounts/contact_change.html",
-        {"kind": kind, "entry_form": entry_form, "code_form": code_form, "otp": otp},
+        {
+            "kind": kind,
+            "entry_form": entry_form,
+            "code_form": code_form,
+            "otp": otp,
+            "delivery": selectors.otp_delivery(otp=otp) if otp else None,
+        },
     )
 
 

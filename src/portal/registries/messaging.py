@@ -4,14 +4,15 @@ portal.sandbox.sms.
 Email has no port of its own: it goes through Django's email framework, whose EMAIL_BACKEND is
 the sandbox outbox (portal.sandbox.mail) in sandbox and test mode and SMTP in production.
 Callers do not send directly either: they call `portal.registries.tasks.queue_sms` /
-`queue_email`, which send from a background task after their transaction commits.
+`queue_email`, which record the message in their transaction and send it from a background
+task after the commit, with retries (portal.registries.tasks).
 
 The production gateway's API (the HTTP adapter speaks exactly this; a gateway with another API
 gets its own adapter):
 
     POST {SMS_GATEWAY_URL}/messages
     Authorization: Bearer {SMS_GATEWAY_TOKEN}
-    Idempotency-Key: task-…          (optional; the same key on every attempt of one send)
+    Idempotency-Key: outbound-…      (optional; the same key on every attempt of one send)
     Content-Type: application/json
 
     {"to": "0812345678", "sender": "iIDS", "text": "…"}

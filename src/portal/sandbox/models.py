@@ -9,7 +9,7 @@ from django.utils import timezone
 class OutboxMessage(models.Model):
     """An SMS or email the sandbox "sent": shown at /sandbox/outbox/ instead of leaving the machine.
 
-    `reference` is the sending task's idempotency key (the task result id for SMS, the
+    `reference` is the send's idempotency key (`outbound-<record id>` for SMS, the
     Message-ID for email). A task delivered twice finds its first row and adds none.
     """
 
