@@ -105,6 +105,7 @@ class DecisionForm(forms.Form):
         label=gettext_lazy("Note to the member (required when rejecting)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
     )
 
 
@@ -192,6 +193,7 @@ class VerificationForm(forms.Form):
         label=gettext_lazy("Reason (required when rejecting)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
     )
 
 
