@@ -24,3 +24,68 @@ class LanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class PrivatePagesMiddleware:
+    """Pages of a logged-in member or officer are theirs alone: no shared or browser cache
+    keeps them (a shared computer's back button, a proxy). A response that chose its own
+    Cache-Control keeps it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and "Cache-Control" not in response:
+            response["Cache-Control"] = "no-store, private"
+        return response
+
+
+class FormActionMiddleware:
+    """CSP form-action is 'self', and browsers apply it to the redirect after a POST too. The
+    authorization page (consent, business choice) and the logout page post to the portal,
+    which then redirects to the connected system: there form-action also allows the origins
+    the registered systems' redirect URIs live at. Logging in with ThaID posts to the portal,
+    which redirects to ThaID's origin."""
+
+    PATHS = ("/oidc/authorize/", "/oidc/logout/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.path in self.PATHS or request.path.startswith("/accounts/login"):
+            from django.utils.csp import CSP
+
+            policy = dict(settings.SECURE_CSP)
+            policy["form-action"] = [CSP.SELF, *form_action_origins()]
+            response._csp_config = policy
+        return response
+
+
+def form_action_origins() -> list[str]:
+    from urllib.parse import urlsplit
+
+    from django.core.cache import cache
+
+    origins = cache.get("csp:form-action-origins")
+    if origins is None:
+        from oauth2_provider.models import get_application_model
+
+        uris = [settings.THAID_DISCOVERY_URL]
+        for redirects, logouts in get_application_model().objects.values_list(
+            "redirect_uris", "post_logout_redirect_uris"
+        ):
+            uris += redirects.split() + logouts.split()
+        origins = sorted(
+            {
+                f"{parts.scheme}://{parts.netloc}"
+                for parts in map(urlsplit, uris)
+                if parts.scheme in ("http", "https") and parts.netloc
+            }
+        )
+        # A system registered a minute ago is allowed a minute later at most.
+        cache.set("csp:form-action-origins", origins, 60)
+    return origins

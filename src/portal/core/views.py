@@ -1,7 +1,10 @@
 from django.conf import settings
-from django.http import HttpResponseNotAllowed
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpResponseNotAllowed, HttpResponseServerError
 from django.shortcuts import redirect, render
+from django.template import loader
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.core.middleware import SUPPORTED
@@ -78,3 +81,62 @@ def paginate(request, rows, *, per_page: int = PAGE_SIZE):
     from django.core.paginator import Paginator
 
     return Paginator(rows, per_page).get_page(request.GET.get("page"))
+
+
+# --- error pages: the portal's look, in the visitor's language --------------------------------
+
+
+def _error_page(request, *, status: int, title, message):
+    return render(
+        request,
+        "errors/error.html",
+        {"status": status, "title": title, "message": message},
+        status=status,
+    )
+
+
+def bad_request(request, exception=None):
+    if isinstance(exception, RequestDataTooBig):
+        message = _(
+            "What was sent is too long. Please shorten the text in the form and send it again."
+        )
+    else:
+        message = _("The request could not be understood. Please go back and try again.")
+    return _error_page(request, status=400, title=_("Bad request"), message=message)
+
+
+def permission_denied(request, exception=None):
+    return _error_page(
+        request,
+        status=403,
+        title=_("Access denied"),
+        message=_("You do not have permission to open this page."),
+    )
+
+
+def page_not_found(request, exception=None):
+    return _error_page(
+        request,
+        status=404,
+        title=_("Page not found"),
+        message=_("The page you asked for does not exist or has moved."),
+    )
+
+
+def server_error(request):
+    """Rendered without context processors: whatever failed (the database) must not fail the
+    error page too. The page says it in Thai and in English."""
+    return HttpResponseServerError(loader.get_template("errors/500.html").render())
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: most often a form left open too long or cookies switched off."""
+    return _error_page(
+        request,
+        status=403,
+        title=_("The form has expired"),
+        message=_(
+            "For your security the form could not be sent. Please reload the page and try "
+            "again; if it happens again, allow cookies for this site."
+        ),
+    )
