@@ -35,7 +35,7 @@ def _inherited_from_a_library(cls, field) -> bool:
 
 
 def test_every_text_field_of_every_form_has_a_max_length():
-    """8,000,000 characters were accepted: each CharField (and TextField) says how long it may be."""
+    """8,000,000 characters were accepted: every CharField (a TextField too) has a maximum."""
     classes = _project_form_classes()
     unlimited = [
         f"{cls.__module__}.{cls.__qualname__}.{name}"
