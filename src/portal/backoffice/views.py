@@ -7,7 +7,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,7 +17,7 @@ from portal.accounts import selectors as account_selectors
 from portal.accounts.models import MemberRequest
 from portal.accounts.services import AccountError, member_request_decide, request_details
 from portal.core.selectors import audit_entries_for
-from portal.core.views import posted_data
+from portal.core.views import posted_data, private_file_response
 from portal.operators import selectors as operator_selectors
 from portal.operators.models import HolderRemovalRequest, Holding
 from portal.operators.services import (
@@ -164,8 +164,10 @@ def member_request_evidence(request, request_id):
     filed = get_object_or_404(MemberRequest, pk=request_id)
     if not filed.evidence:
         raise Http404
-    return FileResponse(
-        default_storage.open(filed.evidence.name, "rb"), content_type=filed.evidence_content_type
+    return private_file_response(
+        default_storage.open(filed.evidence.name, "rb"),
+        content_type=filed.evidence_content_type,
+        name=f"evidence-{filed.pk}",
     )
 
 
@@ -225,8 +227,10 @@ def holding_document(request, holding_id, document_id):
     document = holding.documents.filter(pk=document_id).first()
     if document is None:
         raise Http404
-    return FileResponse(
-        default_storage.open(document.file.name, "rb"), content_type=document.content_type
+    return private_file_response(
+        default_storage.open(document.file.name, "rb"),
+        content_type=document.content_type,
+        name=f"document-{document.pk}",
     )
 
 
@@ -260,8 +264,10 @@ def removal_detail(request, request_id):
 @officer_required(VERIFY_PERMISSION, agencies=REGISTRY_AGENCIES)
 def removal_letter(request, request_id):
     filed = get_object_or_404(HolderRemovalRequest, pk=request_id)
-    return FileResponse(
-        default_storage.open(filed.letter.name, "rb"), content_type=filed.letter_content_type
+    return private_file_response(
+        default_storage.open(filed.letter.name, "rb"),
+        content_type=filed.letter_content_type,
+        name=f"letter-{filed.pk}",
     )
 
 

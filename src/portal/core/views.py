@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from django.http import HttpResponseNotAllowed, HttpResponseServerError
+from django.http import FileResponse, HttpResponseNotAllowed, HttpResponseServerError
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.core.middleware import SUPPORTED
+from portal.core.uploads import DOCUMENT_TYPES
 
 
 def home(request):
@@ -140,3 +141,23 @@ def csrf_failure(request, reason=""):
             "again; if it happens again, allow cookies for this site."
         ),
     )
+
+
+# --- uploaded documents -----------------------------------------------------------------------
+
+
+def private_file_response(file, *, content_type: str, name: str, inline: bool = False):
+    """An uploaded file served to the member or officer entitled to it. A PDF or image made by
+    anyone may carry script: it goes out as a download (inline only for the member's own
+    re-encoded picture), sandboxed by CSP if a browser shows it anyway, never sniffed into
+    another type, and never kept in a cache."""
+    response = FileResponse(
+        file,
+        content_type=content_type,
+        as_attachment=not inline,
+        filename=f"{name}.{DOCUMENT_TYPES.get(content_type, 'bin')}",
+    )
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store, private"
+    return response
