@@ -5,6 +5,7 @@ import re
 import pytest
 from django.test import Client, RequestFactory
 
+from portal.core import middleware
 from portal.core.views import server_error
 from tests.factories import MemberFactory
 
@@ -45,9 +46,7 @@ def test_form_action_is_self_except_where_the_portal_redirects_onwards(client, s
     assert _policy(client.get("/"))["form-action"] == "'self'"
     # The login page's ThaID button posts to the portal, which redirects to ThaID.
     settings.THAID_DISCOVERY_URL = "https://imauth.example.go.th/.well-known/openid-configuration"
-    from django.core.cache import cache
-
-    cache.delete("csp:form-action-origins")
+    middleware._FORM_ACTION_ORIGINS["until"] = 0.0  # the per-process minute is over
     assert (
         _policy(client.get("/accounts/login/"))["form-action"]
         == "'self' https://imauth.example.go.th"

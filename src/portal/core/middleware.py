@@ -1,5 +1,9 @@
+import time
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.utils import translation
+from django.utils.csp import CSP
 
 SUPPORTED = {code for code, _ in settings.LANGUAGES}
 
@@ -56,36 +60,36 @@ class FormActionMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if request.path in self.PATHS or request.path.startswith("/accounts/login"):
-            from django.utils.csp import CSP
-
+        is_page = response.get("Content-Type", "").startswith("text/html")
+        if is_page and (request.path in self.PATHS or request.path.startswith("/accounts/login")):
             policy = dict(settings.SECURE_CSP)
             policy["form-action"] = [CSP.SELF, *form_action_origins()]
             response._csp_config = policy
         return response
 
 
+# Per process, for a minute: the login page must not pay a query for it on every view.
+_FORM_ACTION_ORIGINS: dict[str, object] = {"until": 0.0, "origins": []}
+
+
 def form_action_origins() -> list[str]:
-    from urllib.parse import urlsplit
+    now = time.monotonic()
+    if now < _FORM_ACTION_ORIGINS["until"]:
+        return _FORM_ACTION_ORIGINS["origins"]
+    from oauth2_provider.models import get_application_model
 
-    from django.core.cache import cache
-
-    origins = cache.get("csp:form-action-origins")
-    if origins is None:
-        from oauth2_provider.models import get_application_model
-
-        uris = [settings.THAID_DISCOVERY_URL]
-        for redirects, logouts in get_application_model().objects.values_list(
-            "redirect_uris", "post_logout_redirect_uris"
-        ):
-            uris += redirects.split() + logouts.split()
-        origins = sorted(
-            {
-                f"{parts.scheme}://{parts.netloc}"
-                for parts in map(urlsplit, uris)
-                if parts.scheme in ("http", "https") and parts.netloc
-            }
-        )
-        # A system registered a minute ago is allowed a minute later at most.
-        cache.set("csp:form-action-origins", origins, 60)
+    uris = [settings.THAID_DISCOVERY_URL]
+    for redirects, logouts in get_application_model().objects.values_list(
+        "redirect_uris", "post_logout_redirect_uris"
+    ):
+        uris += redirects.split() + logouts.split()
+    origins = sorted(
+        {
+            f"{parts.scheme}://{parts.netloc}"
+            for parts in map(urlsplit, uris)
+            if parts.scheme in ("http", "https") and parts.netloc
+        }
+    )
+    # A system registered a minute ago is allowed a minute later at most.
+    _FORM_ACTION_ORIGINS.update(until=now + 60, origins=origins)
     return origins
