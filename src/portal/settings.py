@@ -109,6 +109,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "portal.core.middleware.PrivatePagesMiddleware",
+    "portal.core.middleware.RequestSizeMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -320,6 +321,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # typed into a field are refused here (a 400 page) before any form reads them. Files are
 # limited by their own checks (portal.core.uploads) and the proxy's body limit.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=256 * 1024)
+# A whole request, files included: one 15 MB document and its form, with room to spare.
+MAX_REQUEST_BYTES = env.int("MAX_REQUEST_BYTES", default=20 * 1024 * 1024)
 
 # FAC-04: the check digit of the 14-digit factory number. The official scheme is not published;
 # production leaves it off until it is, sandbox worlds use the national ID's mod-11 scheme.

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, RequestFactory
 
 from portal.core import middleware
@@ -82,7 +83,7 @@ def test_8_million_characters_are_refused_with_a_clear_page(client):
     page = client.post("/accounts/login/", {"national_id": "1", "password": "x" * 8_000_000})
     assert page.status_code == 400
     html = page.content.decode()
-    assert "ข้อมูลที่ส่งยาวเกินไป" in html and 'data-testid="error-page"' in html
+    assert "ข้อมูลที่ส่งมีขนาดใหญ่เกินไป" in html and 'data-testid="error-page"' in html
 
 
 def test_500_page_says_it_in_thai_and_english_without_the_database():
@@ -90,3 +91,11 @@ def test_500_page_says_it_in_thai_and_english_without_the_database():
     assert page.status_code == 500
     html = page.content.decode()
     assert "ขออภัย ระบบขัดข้องชั่วคราว" in html and "Sorry, something went wrong" in html
+
+
+def test_a_request_larger_than_the_cap_is_refused_before_it_is_read(client, settings):
+    settings.MAX_REQUEST_BYTES = 1024 * 1024
+    upload = SimpleUploadedFile("big.pdf", b"%PDF-1.4\n" + b"0" * (1024 * 1024))
+    page = client.post("/accounts/reopen/", {"evidence": upload})
+    assert page.status_code == 413
+    assert "ข้อมูลที่ส่งมีขนาดใหญ่เกินไป" in page.content.decode()

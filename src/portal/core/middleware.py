@@ -93,3 +93,27 @@ def form_action_origins() -> list[str]:
     # A system registered a minute ago is allowed a minute later at most.
     _FORM_ACTION_ORIGINS.update(until=now + 60, origins=origins)
     return origins
+
+
+class RequestSizeMiddleware:
+    """A whole request (files included) is refused above MAX_REQUEST_BYTES before anything
+    reads its body: Django's own cap (DATA_UPLOAD_MAX_MEMORY_SIZE) leaves files out, and the
+    upload checks (15 MB) only run once the file has been received."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.MAX_REQUEST_BYTES:
+            from django.core.exceptions import RequestDataTooBig
+
+            from portal.core.views import bad_request
+
+            response = bad_request(request, RequestDataTooBig())
+            response.status_code = 413
+            return response
+        return self.get_response(request)

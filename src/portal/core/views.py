@@ -99,7 +99,8 @@ def _error_page(request, *, status: int, title, message):
 def bad_request(request, exception=None):
     if isinstance(exception, RequestDataTooBig):
         message = _(
-            "What was sent is too long. Please shorten the text in the form and send it again."
+            "What was sent is too large. Please shorten the text or choose a smaller file, "
+            "then send it again."
         )
     else:
         message = _("The request could not be understood. Please go back and try again.")
