@@ -99,3 +99,17 @@ def test_a_request_larger_than_the_cap_is_refused_before_it_is_read(client, sett
     page = client.post("/accounts/reopen/", {"evidence": upload})
     assert page.status_code == 413
     assert "ข้อมูลที่ส่งมีขนาดใหญ่เกินไป" in page.content.decode()
+
+
+def test_https_redirects_and_hsts_in_production_but_not_the_health_probe(settings):
+    # The values production's settings take with HTTPS on (test_production_start checks them
+    # through check --deploy); the middleware reads them when a client's handler starts.
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_HSTS_SECONDS = 63_072_000
+    client = Client()
+    plain = client.get("/accounts/login/")
+    assert (plain.status_code, plain["Location"]) == (301, "https://testserver/accounts/login/")
+    assert client.get("/healthz").status_code == 200
+    secure = client.get("/accounts/login/", secure=True)
+    assert secure.status_code == 200
+    assert secure["Strict-Transport-Security"] == "max-age=63072000; includeSubDomains; preload"
