@@ -7,7 +7,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(abspath $(VENV))
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test install messages lint format migrations-check browser-deps worker bench seed
+.PHONY: run dev test install messages lint format migrations-check browser-deps worker bench seed
 
 install: $(VENV)/.synced messages
 
@@ -22,8 +22,13 @@ messages:
 	@command -v msgfmt >/dev/null || (apt-get update -qq && apt-get install -y -qq gettext >/dev/null)
 	@for po in $$(find src -name django.po); do msgfmt --check -o "$${po%.po}.mo" "$$po" || exit 1; done
 
+# As production serves (DEBUG off, gunicorn, whitenoise), with the sandbox on plain HTTP.
 run: install
-	SANDBOX=1 DEBUG=1 scripts/run-portal $(PORT)
+	SANDBOX=1 DEBUG=0 scripts/run-portal $(PORT)
+
+# Django's debug server with DEBUG on, for development.
+dev: install
+	SANDBOX=1 DEBUG=1 scripts/run-portal --dev $(PORT)
 
 test: install browser-deps
 	scripts/run-tests

@@ -12,6 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
@@ -21,10 +22,24 @@ DEBUG = env.bool("DEBUG", default=False)
 SANDBOX = env.bool("SANDBOX", default=False)
 TESTING = env.bool("TESTING", default=False)
 
+# Development keys (debug, sandbox, tests) may be made up or derived; production names each
+# key on its own and refuses to start without it, so that no key is guessable, none is derived
+# from another (rotating one does not rotate the others) and none is silently empty.
+DEVELOPMENT_KEYS = DEBUG or SANDBOX or TESTING
+
+
+def _required_key(name: str, value):
+    if not value and not DEVELOPMENT_KEYS:
+        raise environ.ImproperlyConfigured(
+            f"{name} must be set in production (DEBUG=0, SANDBOX=0); see .env.example"
+        )
+    return value
+
+
 _DEV_SECRET = "dev-only-secret-key-change-me-in-production-0123456789abcdef"
-SECRET_KEY = env.str("SECRET_KEY", default=_DEV_SECRET if (DEBUG or SANDBOX or TESTING) else "")
-if not SECRET_KEY:
-    raise environ.ImproperlyConfigured("SECRET_KEY must be set outside sandbox and debug mode")
+SECRET_KEY = _required_key(
+    "SECRET_KEY", env.str("SECRET_KEY", default=_DEV_SECRET if DEVELOPMENT_KEYS else "")
+)
 
 
 def _derived_key(purpose: str) -> str:
@@ -33,12 +48,23 @@ def _derived_key(purpose: str) -> str:
     return hashlib.sha256(f"{purpose}:{SECRET_KEY}".encode()).hexdigest()
 
 
+def _development_key(purpose: str) -> str:
+    return _derived_key(purpose) if DEVELOPMENT_KEYS else ""
+
+
 # Keyed hash of national IDs for login look-up and for blocking re-registration (ACC-15).
-PID_HASH_KEY = env.str("PID_HASH_KEY", default=_derived_key("pid-hash"))
+PID_HASH_KEY = _required_key(
+    "PID_HASH_KEY", env.str("PID_HASH_KEY", default=_development_key("pid-hash"))
+)
 # Fernet key(s) for personal data that must be shown again; the first encrypts, all decrypt.
-FIELD_ENCRYPTION_KEYS = env.list(
+FIELD_ENCRYPTION_KEYS = _required_key(
     "FIELD_ENCRYPTION_KEYS",
-    default=[base64.urlsafe_b64encode(bytes.fromhex(_derived_key("field-encryption"))).decode()],
+    env.list(
+        "FIELD_ENCRYPTION_KEYS",
+        default=[base64.urlsafe_b64encode(bytes.fromhex(_derived_key("field-encryption"))).decode()]
+        if DEVELOPMENT_KEYS
+        else [],
+    ),
 )
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
@@ -73,6 +99,8 @@ if SANDBOX:
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "portal.core.middleware.FormActionMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -83,6 +111,8 @@ MIDDLEWARE = [
     "portal.accounts.middleware.ConsentRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "portal.core.middleware.PrivatePagesMiddleware",
+    "portal.core.middleware.RequestSizeMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -100,6 +130,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "django.template.context_processors.csp",
                 "portal.core.context_processors.portal",
             ],
         },
@@ -235,7 +266,9 @@ AXES_HANDLER = env.str(
 )
 
 # Self-hosted robot check (altcha proof of work); no third-party service.
-ALTCHA_HMAC_SECRET = env.str("ALTCHA_HMAC_SECRET", default=_derived_key("altcha"))
+ALTCHA_HMAC_SECRET = _required_key(
+    "ALTCHA_HMAC_SECRET", env.str("ALTCHA_HMAC_SECRET", default=_development_key("altcha"))
+)
 ALTCHA_CHALLENGE = {"cost": env.int("ALTCHA_COST", default=5000)}
 ALTCHA_WIDGET_I18N = True
 
@@ -243,9 +276,37 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 8)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not (DEBUG or SANDBOX or TESTING))
+# Production is served over HTTPS (behind TLS or terminating it): redirect plain HTTP, send
+# HSTS and mark cookies secure. `make run` (the sandbox on http://127.0.0.1) and tests say
+# HTTPS=0 by being the sandbox or debug; a sandbox behind TLS sets HTTPS=1 (docs/decisions.md).
+HTTPS = env.bool("HTTPS", default=not (DEBUG or SANDBOX or TESTING))
+SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_REDIRECT_EXEMPT = [r"^healthz/?$"]  # the load balancer's probe speaks plain HTTP
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=63_072_000) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Content-Security-Policy (Django's own middleware): scripts only from the portal's files, no
+# inline script or event handler, no eval, no third-party origin. The one inline style is
+# altcha's, which carries the page's nonce (<meta name="csp-nonce">); its proof of work runs
+# in a blob: worker. On the authorization and logout pages form-action also allows the
+# registered systems' origins (portal.core.middleware.FormActionMiddleware).
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "worker-src": [CSP.SELF, "blob:"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF],
+}
+CSRF_FAILURE_VIEW = "portal.core.views.csrf_failure"
 # How many proxies in front of the portal append to X-Forwarded-For (0: clients connect
 # directly). portal.core.network.client_ip reads the client's address from it for every limit,
 # lockout and audit row; a wrong number lets clients choose their address, so it is explicit.
@@ -288,7 +349,12 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
-DATA_UPLOAD_MAX_MEMORY_SIZE = 16 * 1024 * 1024
+# A request's body without its files: the longest form is a few kilobytes; 8,000,000 characters
+# typed into a field are refused here (a 400 page) before any form reads them. Files are
+# limited by their own checks (portal.core.uploads) and the proxy's body limit.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=256 * 1024)
+# A whole request, files included: one 15 MB document and its form, with room to spare.
+MAX_REQUEST_BYTES = env.int("MAX_REQUEST_BYTES", default=20 * 1024 * 1024)
 
 # FAC-04: the check digit of the 14-digit factory number. The official scheme is not published;
 # production leaves it off until it is, sandbox worlds use the national ID's mod-11 scheme.
@@ -408,6 +474,11 @@ OAUTH2_PROVIDER = {
     "OIDC_RP_INITIATED_LOGOUT_DELETE_TOKENS": False,
     "PKCE_REQUIRED": True,
     "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    # RFC 9700: only the authorization code flow (no implicit or password grant), and the
+    # authorization response names its issuer (RFC 9207) against mix-up attacks.
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
     "ALLOWED_REDIRECT_URI_SCHEMES": ["https", "http"] if (DEBUG or SANDBOX) else ["https"],
     "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
     "ACCESS_TOKEN_EXPIRE_SECONDS": env.int("ACCESS_TOKEN_LIFETIME_SECONDS", default=900),
@@ -431,7 +502,9 @@ OAUTH2_PROVIDER = {
 }
 # Failed client authentications at the token endpoint per address in 10 minutes.
 OIDC_CLIENT_AUTH_FAILURES_PER_WINDOW = env.int("OIDC_CLIENT_AUTH_FAILURES_PER_WINDOW", default=20)
-OIDC_SUBJECT_KEY = env.str("OIDC_SUBJECT_KEY", default=_derived_key("oidc-subject"))
+OIDC_SUBJECT_KEY = _required_key(
+    "OIDC_SUBJECT_KEY", env.str("OIDC_SUBJECT_KEY", default=_development_key("oidc-subject"))
+)
 # A hand-off (SVC-02) stays valid for the authorization it starts for this long.
 HANDOFF_LIFETIME_SECONDS = env.int("HANDOFF_LIFETIME_SECONDS", default=600)
 # Back-channel logout (SSO-07) delivery.

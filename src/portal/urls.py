@@ -14,3 +14,9 @@ urlpatterns = [
 ]
 if settings.SANDBOX:
     urlpatterns.append(path("sandbox/", include("portal.sandbox.urls")))
+
+# The portal's own error pages (its look, Thai or English); CSRF_FAILURE_VIEW in settings.
+handler400 = "portal.core.views.bad_request"
+handler403 = "portal.core.views.permission_denied"
+handler404 = "portal.core.views.page_not_found"
+handler500 = "portal.core.views.server_error"

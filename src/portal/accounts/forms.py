@@ -36,6 +36,8 @@ def clean_required_mobile(raw: str) -> str:
 class PasswordField(forms.CharField):
     def __init__(self, *, autocomplete="current-password", **kwargs):
         kwargs.setdefault("strip", False)
+        # Argon2 hashes whatever it is given: a megabyte-long password is a denial of service.
+        kwargs.setdefault("max_length", 256)
         super().__init__(widget=forms.PasswordInput(attrs={"autocomplete": autocomplete}), **kwargs)
 
 
@@ -387,7 +389,9 @@ class ReopenRequestForm(AltchaMixin, IdentityMixin, EvidenceMixin, forms.Form):
     last_name = forms.CharField(label=_("Last name (Thai)"), max_length=100)
     mobile = forms.CharField(label=_("Mobile phone"), max_length=15)
     email = forms.EmailField(label=_("Email"), required=False)
-    reason = forms.CharField(label=_("Why do you want the account back?"), widget=forms.Textarea)
+    reason = forms.CharField(
+        label=_("Why do you want the account back?"), widget=forms.Textarea, max_length=2000
+    )
     robot = robot_check_field()
     field_order = [*IdentityMixin.IDENTITY_FIELDS, "reason", "evidence", "robot"]
 

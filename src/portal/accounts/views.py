@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import authenticate, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language, ngettext
@@ -24,7 +24,7 @@ from portal.core.forms import form_add_service_error
 from portal.core.network import client_ip
 from portal.core.ratelimit import rate_limit_hit
 from portal.core.thaiid import pid_hash
-from portal.core.views import posted_data, posted_files, safe_next_url
+from portal.core.views import posted_data, posted_files, private_file_response, safe_next_url
 from portal.identity import thaid
 from portal.identity.services import member_session_forget, session_key_moved
 from portal.registries.base import RegistryUnavailable
@@ -513,7 +513,9 @@ def avatar(request):
     member = request.user
     if not member.avatar:
         raise Http404
-    return FileResponse(member.avatar.open("rb"), content_type="image/png")
+    return private_file_response(
+        member.avatar.open("rb"), content_type="image/png", name="avatar", inline=True
+    )
 
 
 CONTACT_FORMS = {"mobile": forms.MobileForm, "email": forms.EmailForm}
@@ -669,9 +671,10 @@ def request_evidence(request, request_id):
     filed = selectors.member_request_for_member(member=request.user, request_id=request_id)
     if filed is None or not filed.evidence:
         raise Http404
-    return FileResponse(
+    return private_file_response(
         default_storage.open(filed.evidence.name, "rb"),
         content_type=filed.evidence_content_type,
+        name=f"evidence-{filed.pk}",
     )
 
 

@@ -10,4 +10,5 @@ class OfficerResetForm(forms.Form):
         label=_("How the member's identity was checked"),
         help_text=_("For example: ID card seen at the counter of the provincial office."),
         widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=1000,
     )

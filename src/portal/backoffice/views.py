@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -27,7 +27,7 @@ from portal.core.acting import acting_of
 from portal.core.forms import clean_national_id
 from portal.core.scope import Queue, sees_queue
 from portal.core.selectors import audit_entries_for
-from portal.core.views import posted_data
+from portal.core.views import posted_data, private_file_response
 from portal.identity.selectors import two_factor_enabled
 from portal.identity.services import TwoFactorError, two_factor_reset_by_officer
 from portal.operators import selectors as operator_selectors
@@ -131,6 +131,7 @@ class DecisionForm(forms.Form):
         label=gettext_lazy("Note to the member (required when rejecting)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
     )
 
 
@@ -201,8 +202,10 @@ def member_request_evidence(request, request_id):
     filed = _member_request(request, request_id)
     if not filed.evidence:
         raise Http404
-    return FileResponse(
-        default_storage.open(filed.evidence.name, "rb"), content_type=filed.evidence_content_type
+    return private_file_response(
+        default_storage.open(filed.evidence.name, "rb"),
+        content_type=filed.evidence_content_type,
+        name=f"evidence-{filed.pk}",
     )
 
 
@@ -230,6 +233,7 @@ class VerificationForm(forms.Form):
         label=gettext_lazy("Reason (required when rejecting)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
     )
 
 
@@ -270,8 +274,10 @@ def holding_document(request, holding_id, document_id):
     document = holding.documents.filter(pk=document_id).first()
     if document is None:
         raise Http404
-    return FileResponse(
-        default_storage.open(document.file.name, "rb"), content_type=document.content_type
+    return private_file_response(
+        default_storage.open(document.file.name, "rb"),
+        content_type=document.content_type,
+        name=f"document-{document.pk}",
     )
 
 
@@ -308,8 +314,10 @@ def removal_detail(request, request_id):
 @officer_required(VERIFY_PERMISSION, Queue.HOLDER_REMOVALS)
 def removal_letter(request, request_id):
     filed = _removal(request, request_id)
-    return FileResponse(
-        default_storage.open(filed.letter.name, "rb"), content_type=filed.letter_content_type
+    return private_file_response(
+        default_storage.open(filed.letter.name, "rb"),
+        content_type=filed.letter_content_type,
+        name=f"letter-{filed.pk}",
     )
 
 

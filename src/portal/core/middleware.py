@@ -1,6 +1,12 @@
+import time
+from urllib.parse import urlsplit
+
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.utils import translation
+from django.utils.csp import CSP
 from django.utils.functional import SimpleLazyObject
+from oauth2_provider.models import get_application_model
 
 from portal.core.acting import acting_for_request
 
@@ -38,4 +44,90 @@ class ActingContextMiddleware:
 
     def __call__(self, request):
         request.acting = SimpleLazyObject(lambda: acting_for_request(request))
+        return self.get_response(request)
+
+
+class PrivatePagesMiddleware:
+    """Pages of a logged-in member or officer are theirs alone: no shared or browser cache
+    keeps them (a shared computer's back button, a proxy). A response that chose its own
+    Cache-Control keeps it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and "Cache-Control" not in response:
+            response["Cache-Control"] = "no-store, private"
+        return response
+
+
+class FormActionMiddleware:
+    """CSP form-action is 'self', and browsers apply it to the redirect after a POST too. The
+    authorization page (consent, business choice) and the logout page post to the portal,
+    which then redirects to the connected system: there form-action also allows the origins
+    the registered systems' redirect URIs live at. Logging in with ThaID posts to the portal,
+    which redirects to ThaID's origin."""
+
+    PATHS = ("/oidc/authorize/", "/oidc/logout/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        is_page = response.get("Content-Type", "").startswith("text/html")
+        if is_page and (request.path in self.PATHS or request.path.startswith("/accounts/login")):
+            policy = dict(settings.SECURE_CSP)
+            policy["form-action"] = [CSP.SELF, *form_action_origins()]
+            response._csp_config = policy
+        return response
+
+
+# Per process, for a minute: the login page must not pay a query for it on every view.
+_FORM_ACTION_ORIGINS: dict[str, object] = {"until": 0.0, "origins": []}
+
+
+def form_action_origins() -> list[str]:
+    now = time.monotonic()
+    if now < _FORM_ACTION_ORIGINS["until"]:
+        return _FORM_ACTION_ORIGINS["origins"]
+    uris = [settings.THAID_DISCOVERY_URL]
+    for redirects, logouts in get_application_model().objects.values_list(
+        "redirect_uris", "post_logout_redirect_uris"
+    ):
+        uris += redirects.split() + logouts.split()
+    origins = sorted(
+        {
+            f"{parts.scheme}://{parts.netloc}"
+            for parts in map(urlsplit, uris)
+            if parts.scheme in ("http", "https") and parts.netloc
+        }
+    )
+    # A system registered a minute ago is allowed a minute later at most.
+    _FORM_ACTION_ORIGINS.update(until=now + 60, origins=origins)
+    return origins
+
+
+class RequestSizeMiddleware:
+    """A whole request (files included) is refused above MAX_REQUEST_BYTES before anything
+    reads its body: Django's own cap (DATA_UPLOAD_MAX_MEMORY_SIZE) leaves files out, and the
+    upload checks (15 MB) only run once the file has been received."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.MAX_REQUEST_BYTES:
+            # core.views imports this module (the languages): import the page here.
+            from portal.core.views import bad_request  # noqa: PLC0415
+
+            response = bad_request(request, RequestDataTooBig())
+            response.status_code = 413
+            return response
         return self.get_response(request)

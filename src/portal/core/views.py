@@ -1,14 +1,18 @@
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.core.paginator import Paginator
-from django.http import HttpResponse, HttpResponseNotAllowed
+from django.http import FileResponse, HttpResponse, HttpResponseNotAllowed, HttpResponseServerError
 from django.shortcuts import redirect, render
+from django.template import loader
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.core.middleware import SUPPORTED
 from portal.core.signals import language_chosen
+from portal.core.uploads import DOCUMENT_TYPES
 
 # core imports no app (DESIGN.md's layers): the apps that own what a member's dashboard shows
 # (operators: the businesses, and registry changes to confirm) register here, in their
@@ -83,3 +87,83 @@ def paginate(request, rows, *, per_page: int = PAGE_SIZE):
     """One page of a long list (a consultant may hold hundreds of businesses): a page costs the
     same whatever the list's length. A page number out of range gives the last page."""
     return Paginator(rows, per_page).get_page(request.GET.get("page"))
+
+
+# --- error pages: the portal's look, in the visitor's language --------------------------------
+
+
+def _error_page(request, *, status: int, title, message):
+    return render(
+        request,
+        "errors/error.html",
+        {"status": status, "title": title, "message": message},
+        status=status,
+    )
+
+
+def bad_request(request, exception=None):
+    if isinstance(exception, RequestDataTooBig):
+        message = _(
+            "What was sent is too large. Please shorten the text or choose a smaller file, "
+            "then send it again."
+        )
+    else:
+        message = _("The request could not be understood. Please go back and try again.")
+    return _error_page(request, status=400, title=_("Bad request"), message=message)
+
+
+def permission_denied(request, exception=None):
+    return _error_page(
+        request,
+        status=403,
+        title=_("Access denied"),
+        message=_("You do not have permission to open this page."),
+    )
+
+
+def page_not_found(request, exception=None):
+    return _error_page(
+        request,
+        status=404,
+        title=_("Page not found"),
+        message=_("The page you asked for does not exist or has moved."),
+    )
+
+
+def server_error(request):
+    """Rendered without context processors: whatever failed (the database) must not fail the
+    error page too. The page says it in Thai and in English."""
+    return HttpResponseServerError(loader.get_template("errors/500.html").render())
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: most often a form left open too long or cookies switched off."""
+    return _error_page(
+        request,
+        status=403,
+        title=_("The form has expired"),
+        message=_(
+            "For your security the form could not be sent. Please reload the page and try "
+            "again; if it happens again, allow cookies for this site."
+        ),
+    )
+
+
+# --- uploaded documents -----------------------------------------------------------------------
+
+
+def private_file_response(file, *, content_type: str, name: str, inline: bool = False):
+    """An uploaded file served to the member or officer entitled to it. A PDF or image made by
+    anyone may carry script: it goes out as a download (inline only for the member's own
+    re-encoded picture), sandboxed by CSP if a browser shows it anyway, never sniffed into
+    another type, and never kept in a cache."""
+    response = FileResponse(
+        file,
+        content_type=content_type,
+        as_attachment=not inline,
+        filename=f"{name}.{DOCUMENT_TYPES.get(content_type, 'bin')}",
+    )
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store, private"
+    return response

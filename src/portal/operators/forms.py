@@ -190,10 +190,17 @@ class ContactsForm(forms.ModelForm):
         }
         widgets = {"other_contacts": forms.Textarea(attrs={"rows": 2})}
 
+    other_contacts = forms.CharField(
+        label=_("Other contacts"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=1000,
+    )
     contact_address = forms.CharField(
         label=_("Contact address"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=1000,
     )
 
     def __init__(self, *args, **kwargs):
@@ -230,6 +237,7 @@ class HolderRemovalForm(forms.Form):
     reason = forms.CharField(
         label=_("Why should this member no longer act for the business?"),
         widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
     )
     letter = forms.FileField(
         label=_("Letter signed by a director (PDF, JPEG or PNG, at most 15 MB)"),

@@ -5,14 +5,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.core.forms import form_add_service_error
 from portal.core.thaiid import decrypt_text, encrypt_text
-from portal.core.views import paginate, posted_data, posted_files
+from portal.core.views import paginate, posted_data, posted_files, private_file_response
 from portal.operators import forms, selectors, services
 from portal.operators.models import Business
 from portal.operators.services import OperatorError
@@ -322,8 +322,10 @@ def business_document(request, holding_id, document_id):
     document = holding.documents.filter(pk=document_id).first() if holding else None
     if document is None:
         raise Http404
-    return FileResponse(
-        default_storage.open(document.file.name, "rb"), content_type=document.content_type
+    return private_file_response(
+        default_storage.open(document.file.name, "rb"),
+        content_type=document.content_type,
+        name=f"document-{document.pk}",
     )
 
 
