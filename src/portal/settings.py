@@ -376,6 +376,8 @@ OAUTH2_PROVIDER = {
     "OIDC_RP_INITIATED_LOGOUT_DELETE_TOKENS": False,
     "PKCE_REQUIRED": True,
     "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    # No access token in a query string, at any resource endpoint (userinfo: oidc_views.py).
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
     "ALLOWED_REDIRECT_URI_SCHEMES": ["https", "http"] if (DEBUG or SANDBOX) else ["https"],
     "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
     "ACCESS_TOKEN_EXPIRE_SECONDS": env.int("ACCESS_TOKEN_LIFETIME_SECONDS", default=900),

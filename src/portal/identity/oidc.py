@@ -14,13 +14,15 @@ import base64
 import hashlib
 import hmac
 import json
-from urllib.parse import unquote_plus
+from types import SimpleNamespace
+from urllib.parse import parse_qs, unquote_plus, urlsplit
 
 from django.conf import settings
 from jwcrypto import jwk, jws
 from oauth2_provider.models import AccessToken, Grant, IDToken
 from oauth2_provider.oauth2_validators import OAuth2Validator
 
+from portal.core.network import client_ip
 from portal.core.ratelimit import rate_limit_count, rate_limit_hit
 from portal.identity.models import ConnectedSystem, SignIn, SignInToken
 
@@ -53,6 +55,19 @@ def _claimed_client_id(request) -> str:
             return ""
         return unquote_plus(decoded.split(":", 1)[0])
     return ""
+
+
+def address_of(request) -> str:
+    """The client's address of an oauthlib request. The toolkit copies the Django request's
+    META into the oauthlib request's headers, so the one rule for addresses (trusted proxy
+    hops of X-Forwarded-For) applies here too, not the load balancer's REMOTE_ADDR."""
+    return client_ip(SimpleNamespace(META=request.headers)) or ""
+
+
+def token_in_query(uri: str) -> bool:
+    """RFC 6750 2.3 (optional) is refused: a token in a URL ends up in access logs, proxies
+    and browser histories."""
+    return "access_token" in parse_qs(urlsplit(uri or "").query, keep_blank_values=True)
 
 
 def signing_keys_by_kid() -> dict:
@@ -166,8 +181,10 @@ class PortalValidator(OAuth2Validator):
     def authenticate_client(self, request, *args, **kwargs):
         """Client secrets are long and random, but guessing is still throttled: after too many
         failures for one client from one address, that client does not authenticate from
-        there until the window ends (other clients behind the same address are not held)."""
-        key = f"{_claimed_client_id(request)}:{request.headers.get('REMOTE_ADDR', '')}"
+        there until the window ends. Only failures count, and the key is the client and the
+        client's own address, so failures from one address never hold the same client at
+        another address, nor other clients behind the same address."""
+        key = f"{_claimed_client_id(request)}:{address_of(request)}"
         limit = settings.OIDC_CLIENT_AUTH_FAILURES_PER_WINDOW
         if rate_limit_count(scope="oidc-client-auth", key=key) >= limit:
             return False
@@ -329,6 +346,8 @@ class PortalValidator(OAuth2Validator):
         return sign_in
 
     def validate_bearer_token(self, token, scopes, request):
+        if token_in_query(request.uri):
+            return False  # userinfo answers invalid_request before this; any other resource too
         if not super().validate_bearer_token(token, scopes, request):
             return False
         sign_in = self._sign_in_of(request)

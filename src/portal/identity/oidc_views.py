@@ -7,16 +7,19 @@ import json
 import uuid
 
 from django import forms
+from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
 from django.http import JsonResponse
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from oauth2_provider.exceptions import OAuthToolkitError
 from oauth2_provider.forms import AllowForm
 from oauth2_provider.views import (
     AuthorizationView,
     ConnectDiscoveryInfoView,
     RPInitiatedLogoutView,
+    UserInfoView,
 )
 from oauth2_provider.views.oidc import _load_id_token
 from oauthlib.oauth2.rfc6749.errors import ConsentRequired, InvalidRequestError, LoginRequired
@@ -51,6 +54,32 @@ class DiscoveryView(ConnectDiscoveryInfoView):
         answer["Access-Control-Allow-Origin"] = "*"
         answer["Cache-Control"] = "public, max-age=3600"
         return answer
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+@method_decorator(login_not_required, name="dispatch")
+class PortalUserInfoView(UserInfoView):
+    """Userinfo takes the access token from the Authorization header (or a form body, RFC 6750
+    2.2), never from the query string (2.3): a token in a URL is written into access logs,
+    proxies and browser histories. Such a request is refused whole, even with a good header,
+    so that a client that does it learns at once."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if "access_token" in request.GET:
+            answer = JsonResponse(
+                {
+                    "error": "invalid_request",
+                    "error_description": "Send the access token in the Authorization header.",
+                },
+                status=400,
+            )
+            answer["WWW-Authenticate"] = (
+                'Bearer error="invalid_request", '
+                'error_description="Send the access token in the Authorization header."'
+            )
+            answer["Cache-Control"] = "no-store"
+            return answer
+        return super().dispatch(request, *args, **kwargs)
 
 
 class PortalLogoutView(RPInitiatedLogoutView):

@@ -1,0 +1,199 @@
+"""Issue 8, the OpenID provider: no access token in a query string, a replayed code revokes
+what the first exchange gave, a stranger's logout hint asks before ending anything, tokens
+hashed at rest, client-authentication throttle per client and address, production start-up
+without the signing key or issuer refused (SSO-01, SSO-07)."""
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
+
+from portal.identity.checks import oidc_signing_key_and_issuer
+from portal.operators import services as operator_services
+from tests import sso
+from tests.factories import MemberFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def transport():
+    with sso.portal_transport() as transport:
+        yield transport
+
+
+@pytest.fixture
+def member(client):
+    member = MemberFactory()
+    client.force_login(member)
+    return member
+
+
+@pytest.fixture
+def own_business(member):
+    return operator_services.business_add_myself(member=member)
+
+
+def sign_in(client, flow, holding=None) -> str:
+    page = client.get(flow.authorize_url())
+    if page.status_code == 302:
+        return flow.code_from(page)
+    assert page.status_code == 200
+    return flow.code_from(flow.approve(client, holding=holding))
+
+
+def signed_in(client, transport, flow) -> dict:
+    return flow.exchange(transport, sign_in(client, flow))
+
+
+# --- access tokens travel in the Authorization header only ---------------------------------
+
+
+def test_sso_01_userinfo_refuses_an_access_token_in_the_query_string(client, member, transport):
+    """SSO-01: RFC 6750 2.3 is refused, with or without a header beside it."""
+    import httpx
+
+    flow = sso.Flow(sso.make_system(needs_business=False))
+    token = signed_in(client, transport, flow)
+    with httpx.Client(transport=transport, base_url=sso.ISSUER) as http:
+        in_query = http.get("/oidc/userinfo/", params={"access_token": token["access_token"]})
+        both = http.get(
+            "/oidc/userinfo/",
+            params={"access_token": token["access_token"]},
+            headers={"Authorization": f"Bearer {token['access_token']}"},
+        )
+        posted_query = http.post(
+            f"/oidc/userinfo/?access_token={token['access_token']}",
+            headers={"Authorization": f"Bearer {token['access_token']}"},
+        )
+    for refused in (in_query, both, posted_query):
+        assert refused.status_code == 400
+        assert refused.json()["error"] == "invalid_request"
+        assert refused.headers["WWW-Authenticate"].startswith('Bearer error="invalid_request"')
+        assert "sub" not in refused.json()
+    header_only = sso.userinfo(transport, token["access_token"])
+    assert header_only.status_code == 200 and "sub" in header_only.json()
+
+
+def test_sso_01_the_validator_refuses_a_bearer_token_read_from_a_query_string(
+    client, member, transport
+):
+    """SSO-01: every resource endpoint, not only userinfo: the validator itself refuses."""
+    from oauthlib.common import Request
+
+    from portal.identity.oidc import PortalValidator
+
+    flow = sso.Flow(sso.make_system(needs_business=False))
+    token = signed_in(client, transport, flow)
+    validator = PortalValidator()
+    in_query = Request(f"{sso.ISSUER}/api/x/?access_token={token['access_token']}")
+    assert validator.validate_bearer_token(token["access_token"], [], in_query) is False
+    in_header = Request(f"{sso.ISSUER}/api/x/")
+    assert validator.validate_bearer_token(token["access_token"], [], in_header) is True
+
+
+# --- client authentication: the throttle holds one client at one address -------------------
+
+
+def test_sso_01_client_auth_failures_from_one_address_do_not_lock_the_client_elsewhere(
+    client, member, settings
+):
+    """SSO-01: a guesser at one address exhausts the window there only; the real system,
+    calling from its own address, still authenticates; successes are never counted."""
+    settings.OIDC_CLIENT_AUTH_FAILURES_PER_WINDOW = 3
+    flow = sso.Flow(sso.make_system(needs_business=False))
+    with (
+        sso.portal_transport(remote_addr="203.0.113.7") as guesser,
+        sso.portal_transport(remote_addr="198.51.100.20") as system,
+    ):
+        # One failure and two successes at the system's address: successes count nothing
+        # (counted, they would reach the limit of 3 there).
+        with (
+            pytest.raises(Exception, match="invalid_client"),
+            flow.oauth(system, client_secret="typo") as oauth,
+        ):
+            oauth.fetch_token(f"{sso.ISSUER}/oidc/token/", code="x", code_verifier=flow.verifier)
+        for _ in range(2):
+            flow.exchange(system, sign_in(client, flow))
+        code = sign_in(client, flow)
+        for _ in range(3):
+            with (
+                pytest.raises(Exception, match="invalid_client"),
+                flow.oauth(guesser, client_secret="guess") as oauth,
+            ):
+                oauth.fetch_token(
+                    f"{sso.ISSUER}/oidc/token/", code=code, code_verifier=flow.verifier
+                )
+        # The guesser's address is held, even with the right secret ...
+        with pytest.raises(Exception, match="invalid_client"):
+            flow.exchange(guesser, code)
+        # ... and the system at its own address is not: the same code still works there.
+        token = flow.exchange(system, code)
+    assert token["token_type"] == "Bearer" and token["access_token"]
+
+
+def test_sso_01_client_auth_throttle_follows_the_trusted_proxy_address(client, member, settings):
+    """SSO-01: behind the load balancer REMOTE_ADDR is the balancer for everyone; the key is
+    the client's address from X-Forwarded-For (TRUSTED_PROXY_HOPS), like every other limit."""
+    settings.OIDC_CLIENT_AUTH_FAILURES_PER_WINDOW = 2
+    settings.TRUSTED_PROXY_HOPS = 1
+    flow = sso.Flow(sso.make_system(needs_business=False))
+    code = sign_in(client, flow)
+    balancer = "10.0.0.2"
+    with sso.portal_transport(remote_addr=balancer) as transport:
+        for _ in range(2):
+            with (
+                pytest.raises(Exception, match="invalid_client"),
+                flow.oauth(
+                    transport, client_secret="guess", headers={"X-Forwarded-For": "203.0.113.7"}
+                ) as oauth,
+            ):
+                oauth.fetch_token(
+                    f"{sso.ISSUER}/oidc/token/", code=code, code_verifier=flow.verifier
+                )
+        with flow.oauth(transport, headers={"X-Forwarded-For": "198.51.100.20"}) as oauth:
+            token = oauth.fetch_token(
+                f"{sso.ISSUER}/oidc/token/", code=code, code_verifier=flow.verifier
+            )
+    assert token["token_type"] == "Bearer" and token["access_token"]
+
+
+# --- production start-up -------------------------------------------------------------------
+
+
+def production(settings, *, issuer="https://portal.example", key=None):
+    settings.DEBUG = False
+    settings.SANDBOX = False
+    settings.TESTING = False
+    settings.OAUTH2_PROVIDER = {
+        **settings.OAUTH2_PROVIDER,
+        "OIDC_ISS_ENDPOINT": issuer,
+        "OIDC_RSA_PRIVATE_KEY": settings.OAUTH2_PROVIDER["OIDC_RSA_PRIVATE_KEY"]
+        if key is None
+        else key,
+    }
+
+
+def ids(errors) -> list[str]:
+    return [error.id for error in errors]
+
+
+def test_sso_01_production_refuses_to_start_without_issuer_or_signing_key(settings):
+    """SSO-01 (issue 8): no issuer taken from the Host header, no empty JWKS in production."""
+    production(settings, issuer="", key="")
+    assert ids(oidc_signing_key_and_issuer()) == ["identity.E001", "identity.E002"]
+    with pytest.raises(SystemCheckError) as refused:
+        call_command("check")
+    assert "identity.E001" in str(refused.value) and "identity.E002" in str(refused.value)
+
+
+def test_sso_01_production_refuses_a_signing_key_that_is_not_rsa(settings):
+    production(settings, key="-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----\n")
+    assert ids(oidc_signing_key_and_issuer()) == ["identity.E003"]
+
+
+def test_sso_01_production_with_issuer_and_key_passes_and_development_is_not_checked(settings):
+    production(settings)
+    assert oidc_signing_key_and_issuer() == []
+    settings.SANDBOX = True
+    settings.OAUTH2_PROVIDER = {**settings.OAUTH2_PROVIDER, "OIDC_ISS_ENDPOINT": ""}
+    assert oidc_signing_key_and_issuer() == []
