@@ -197,3 +197,74 @@ def test_sso_01_production_with_issuer_and_key_passes_and_development_is_not_che
     settings.SANDBOX = True
     settings.OAUTH2_PROVIDER = {**settings.OAUTH2_PROVIDER, "OIDC_ISS_ENDPOINT": ""}
     assert oidc_signing_key_and_issuer() == []
+
+
+# --- tokens at rest ------------------------------------------------------------------------
+
+
+def token_rows() -> list[dict]:
+    from oauth2_provider.models import AccessToken, RefreshToken
+
+    return [*AccessToken.objects.values(), *RefreshToken.objects.values()]
+
+
+def test_sso_01_access_and_refresh_tokens_are_stored_only_as_hashes(client, member, transport):
+    """SSO-01 (issue 8): a read of the token tables gives no usable token; userinfo, refresh
+    and revocation still find them (by SHA-256)."""
+    import hashlib
+
+    import httpx
+
+    flow = sso.Flow(sso.make_system(needs_business=False))
+    token = signed_in(client, transport, flow)
+    with flow.oauth(transport, token=token) as oauth:
+        refreshed = oauth.refresh_token(
+            f"{sso.ISSUER}/oidc/token/", refresh_token=token["refresh_token"]
+        )
+    issued = [token[k] for k in ("access_token", "refresh_token")]
+    issued += [refreshed[k] for k in ("access_token", "refresh_token")]
+    rows = token_rows()
+    # The first access token went with its rotated refresh token; that one stays, revoked.
+    assert len(rows) == 3
+    assert {row["token"] for row in rows} == {""}
+    stored = " ".join(str(value) for row in rows for value in row.values())
+    for value in issued:
+        assert value not in stored
+    checksums = {row["token_checksum"] for row in rows}
+    assert checksums == {hashlib.sha256(value.encode()).hexdigest() for value in issued[1:]}
+
+    assert sso.userinfo(transport, refreshed["access_token"]).status_code == 200
+    with httpx.Client(transport=transport, base_url=sso.ISSUER) as http:
+        revoked = http.post(
+            "/oidc/revoke/",
+            data={"token": refreshed["access_token"], "token_type_hint": "access_token"},
+            auth=(flow.client_id, sso.SECRET),
+        )
+    assert revoked.status_code == 200
+    assert sso.userinfo(transport, refreshed["access_token"]).status_code == 401
+
+
+def test_sso_01_the_migration_hashes_tokens_stored_in_clear_before_it(client, member, transport):
+    """SSO-01 (issue 8): rows written before hashed storage keep working, without the clear
+    value."""
+    import importlib
+
+    from django.apps import apps
+    from oauth2_provider.models import AccessToken, RefreshToken
+
+    migration = importlib.import_module("portal.identity.migrations.0005_oidc_tokens_hashed")
+    flow = sso.Flow(sso.make_system(needs_business=False))
+    token = signed_in(client, transport, flow)
+    # As an older release stored them:
+    AccessToken.objects.update(token=token["access_token"])
+    RefreshToken.objects.update(token=token["refresh_token"])
+
+    migration.hash_tokens(apps, None)
+
+    assert {row["token"] for row in token_rows()} == {""}
+    assert sso.userinfo(transport, token["access_token"]).status_code == 200
+    with flow.oauth(transport, token=token) as oauth:
+        refreshed = oauth.refresh_token(
+            f"{sso.ISSUER}/oidc/token/", refresh_token=token["refresh_token"]
+        )
+    assert sso.userinfo(transport, refreshed["access_token"]).status_code == 200
