@@ -268,3 +268,79 @@ def test_sso_01_the_migration_hashes_tokens_stored_in_clear_before_it(client, me
             f"{sso.ISSUER}/oidc/token/", refresh_token=token["refresh_token"]
         )
     assert sso.userinfo(transport, refreshed["access_token"]).status_code == 200
+
+
+# --- a replayed code -----------------------------------------------------------------------
+
+
+def test_sso_01_a_replayed_code_fails_and_revokes_what_the_first_exchange_gave(
+    client, member, transport
+):
+    """SSO-01 (RFC 6749 4.1.2): the second exchange of a code is refused, and the access and
+    refresh tokens of the first die with its sign-in."""
+    from portal.identity.models import SignIn
+
+    flow = sso.Flow(sso.make_system(needs_business=False))
+    code = sign_in(client, flow)
+    token = flow.exchange(transport, code)
+    assert sso.userinfo(transport, token["access_token"]).status_code == 200
+
+    with pytest.raises(Exception, match="invalid_grant"):
+        flow.exchange(transport, code)
+
+    assert sso.userinfo(transport, token["access_token"]).status_code == 401
+    with (
+        pytest.raises(Exception, match="invalid_grant"),
+        flow.oauth(transport, token=token) as oauth,
+    ):
+        oauth.refresh_token(f"{sso.ISSUER}/oidc/token/", refresh_token=token["refresh_token"])
+    assert SignIn.objects.get(member=member).ended_at is not None
+    assert "_auth_user_id" in client.session  # the member's portal session goes on
+
+
+def test_sso_01_a_replayed_code_of_another_client_or_a_wrong_secret_ends_nothing(
+    client, member, transport
+):
+    """SSO-01: only the code's own client, authenticated, revokes by replaying it."""
+    from portal.identity.models import SignIn
+
+    flow = sso.Flow(sso.make_system(needs_business=False))
+    other = sso.Flow(sso.make_system("other-system", needs_business=False))
+    code = sign_in(client, flow)
+    token = flow.exchange(transport, code)
+
+    with pytest.raises(Exception, match="invalid_grant"):
+        other.exchange(transport, code)
+    with (
+        pytest.raises(Exception, match="invalid_client"),
+        flow.oauth(transport, client_secret="wrong") as oauth,
+    ):
+        oauth.fetch_token(f"{sso.ISSUER}/oidc/token/", code=code, code_verifier=flow.verifier)
+
+    assert SignIn.objects.get(member=member).ended_at is None
+    assert sso.userinfo(transport, token["access_token"]).status_code == 200
+
+
+def test_sso_01_two_exchanges_at_once_end_the_sign_in_of_the_one_that_lost(
+    client, member, transport
+):
+    """SSO-01: the exchange that finds the grant already gone when it invalidates the code (a
+    race with another exchange) has issued tokens; they are revoked with the sign-in."""
+    from oauth2_provider.models import Application
+    from oauthlib.common import Request
+    from oauthlib.oauth2.rfc6749.errors import InvalidGrantError
+
+    from portal.identity.models import SignIn
+    from portal.identity.oidc import PortalValidator
+
+    flow = sso.Flow(sso.make_system(needs_business=False))
+    code = sign_in(client, flow)
+    token = flow.exchange(transport, code)  # the winner; its grant is deleted
+    request = Request(f"{sso.ISSUER}/oidc/token/", headers={"HTTP_HOST": "testserver"})
+    request.client = Application.objects.get(client_id=flow.client_id)
+
+    with pytest.raises(InvalidGrantError):
+        PortalValidator().invalidate_authorization_code(flow.client_id, code, request)
+
+    assert SignIn.objects.get(member=member).ended_at is not None
+    assert sso.userinfo(transport, token["access_token"]).status_code == 401

@@ -14,17 +14,22 @@ import base64
 import hashlib
 import hmac
 import json
+import logging
 from types import SimpleNamespace
 from urllib.parse import parse_qs, unquote_plus, urlsplit
 
 from django.conf import settings
+from django.http import HttpRequest
 from jwcrypto import jwk, jws
 from oauth2_provider.models import AccessToken, Grant, IDToken
 from oauth2_provider.oauth2_validators import OAuth2Validator
+from oauthlib.oauth2.rfc6749 import errors
 
 from portal.core.network import client_ip
 from portal.core.ratelimit import rate_limit_count, rate_limit_hit
 from portal.identity.models import ConnectedSystem, SignIn, SignInToken
+
+logger = logging.getLogger(__name__)
 
 CUSTOM_CLAIM_SCOPES = {
     "name_en": "profile",
@@ -62,6 +67,20 @@ def address_of(request) -> str:
     META into the oauthlib request's headers, so the one rule for addresses (trusted proxy
     hops of X-Forwarded-For) applies here too, not the load balancer's REMOTE_ADDR."""
     return client_ip(SimpleNamespace(META=request.headers)) or ""
+
+
+def code_hash(code: str) -> str:
+    return hashlib.sha256(code.encode("utf-8")).hexdigest()
+
+
+def django_request_of(request) -> HttpRequest:
+    """A Django request made of an oauthlib request's headers (the toolkit copied META into
+    them): what the issuer and the client's address are read from."""
+    django_request = HttpRequest()
+    django_request.META = dict(request.headers)
+    if request.headers.get("X_DJANGO_OAUTH_TOOLKIT_SECURE"):
+        django_request._get_scheme = lambda: "https"
+    return django_request
 
 
 def token_in_query(uri: str) -> bool:
@@ -234,7 +253,35 @@ class PortalValidator(OAuth2Validator):
             session_key=getattr(request, "portal_session_key", "") or "",
             business_id=getattr(request, "portal_business_id", None),
             grant=grant,
+            code_hash=code_hash(code["code"]),
         )
+
+    def _end_replayed_sign_in(self, code: str, client, request) -> None:
+        """RFC 6749 4.1.2: a code used twice revokes the tokens issued for it. The client has
+        authenticated by now (oauthlib checks that first), so only the code's own client can
+        end its sign-in this way."""
+        from portal.identity.services import sign_ins_end
+
+        sign_in_id = (
+            SignIn.objects.filter(
+                code_hash=code_hash(code), system__client=client, ended_at__isnull=True
+            )
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if sign_in_id is None:
+            return
+        logger.warning("authorization code used again: sign-in %s ended", sign_in_id)
+        sign_ins_end(sign_in_ids=[str(sign_in_id)], request=django_request_of(request))
+
+    def invalidate_authorization_code(self, client_id, code, request, *args, **kwargs):
+        # Two exchanges of one code at the same moment: the one that finds the grant already
+        # deleted has issued tokens too; both sets die with the sign-in.
+        try:
+            super().invalidate_authorization_code(client_id, code, request, *args, **kwargs)
+        except errors.InvalidGrantError:
+            self._end_replayed_sign_in(code, request.client, request)
+            raise
 
     # The toolkit reads the grant of a code seven times per token request (scopes, the code,
     # the redirect URI, PKCE twice, the nonce); one read serves them all, with its sign-in.
@@ -276,7 +323,10 @@ class PortalValidator(OAuth2Validator):
 
     def validate_code(self, client_id, code, client, request, *args, **kwargs):
         grant = self._grant(code, request)
-        if grant is None or grant.application_id != client.pk or grant.is_expired():
+        if grant is None:
+            self._end_replayed_sign_in(code, client, request)
+            return False
+        if grant.application_id != client.pk or grant.is_expired():
             return False
         sign_in = getattr(grant, "sign_in", None)
         if sign_in is None or sign_in.ended_at is not None or not grant.user.is_active:
