@@ -344,3 +344,111 @@ def test_sso_01_two_exchanges_at_once_end_the_sign_in_of_the_one_that_lost(
 
     assert SignIn.objects.get(member=member).ended_at is not None
     assert sso.userinfo(transport, token["access_token"]).status_code == 401
+
+
+# --- logout with another person's hint -----------------------------------------------------
+
+
+def logout_params(flow, token) -> dict:
+    return {
+        "id_token_hint": token["id_token"],
+        "client_id": flow.client_id,
+        "post_logout_redirect_uri": sso.POST_LOGOUT_URI,
+        "state": "xyz",
+    }
+
+
+def test_sso_07_a_hint_from_a_browser_without_a_session_asks_and_ends_nothing(
+    client, member, transport
+):
+    """SSO-07 (issue 8): an ID token in a stranger's hands logs nobody out; the page asks,
+    and confirming ends only what the stranger's own browser has (nothing)."""
+    from django.test import Client
+
+    from portal.identity.models import SignIn
+
+    flow = sso.Flow(sso.make_system(needs_business=False))
+    token = signed_in(client, transport, flow)
+    stranger = Client()
+
+    page = stranger.get("/oidc/logout/", logout_params(flow, token))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "ต้องการออกจากระบบหรือไม่" in html  # Thai first: "Log out?"
+    assert "ท่านไม่ได้เข้าสู่ระบบพอร์ทัลในเบราว์เซอร์นี้" in html
+    assert page["Cache-Control"].startswith("max-age=0")
+    assert SignIn.objects.get(member=member).ended_at is None
+
+    confirmed = stranger.post("/oidc/logout/", {**sso.hidden_inputs(html), "allow": "on"})
+    assert confirmed.status_code == 302
+    assert confirmed["Location"] == f"{sso.POST_LOGOUT_URI}?state=xyz"
+    assert SignIn.objects.get(member=member).ended_at is None
+    assert sso.userinfo(transport, token["access_token"]).status_code == 200
+    assert "_auth_user_id" in client.session
+
+
+def test_sso_07_another_members_browser_confirming_ends_its_own_session_only(
+    client, member, transport
+):
+    """SSO-07 (issue 8): a second member, logged in elsewhere, follows the first member's
+    hint: asked, and "Log out" ends the second member's own session, not the first's."""
+    from django.test import Client
+
+    from portal.identity.models import SignIn
+
+    flow = sso.Flow(sso.make_system(needs_business=False))
+    token = signed_in(client, transport, flow)
+    other = Client()
+    other.force_login(MemberFactory())
+    other_flow = sso.Flow(flow.system)
+    other_token = signed_in(other, transport, other_flow)
+
+    page = other.get("/oidc/logout/", logout_params(flow, token))
+    assert page.status_code == 200
+    assert "คำขอนี้อาจไม่ได้มาจากท่าน" in page.content.decode()
+    confirmed = other.post(
+        "/oidc/logout/", {**sso.hidden_inputs(page.content.decode()), "allow": "on"}
+    )
+    assert confirmed.status_code == 302
+
+    assert SignIn.objects.get(member=member).ended_at is None
+    assert sso.userinfo(transport, token["access_token"]).status_code == 200
+    assert "_auth_user_id" in client.session
+    assert "_auth_user_id" not in other.session
+    assert sso.userinfo(transport, other_token["access_token"]).status_code == 401
+
+
+def test_sso_07_cancelling_the_confirmation_ends_nothing(client, member, transport, settings):
+    """SSO-07 (issue 8), in English too."""
+    from django.test import Client
+
+    from portal.identity.models import SignIn
+
+    flow = sso.Flow(sso.make_system(needs_business=False))
+    token = signed_in(client, transport, flow)
+    other = Client()
+    other.force_login(MemberFactory(language="en"))
+    other.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    page = other.get("/oidc/logout/", logout_params(flow, token))
+    assert "Log out?" in page.content.decode()
+    cancelled = other.post("/oidc/logout/", sso.hidden_inputs(page.content.decode()))
+    assert cancelled.status_code == 400
+    assert "You did not log out" in cancelled.content.decode()
+    assert "_auth_user_id" in other.session
+    assert SignIn.objects.get(member=member).ended_at is None
+    assert sso.userinfo(transport, token["access_token"]).status_code == 200
+
+
+def test_sso_07_the_members_own_browser_is_not_asked(client, member, transport):
+    """SSO-07: the hint of a sign-in of this browser's session ends it at once."""
+    from portal.identity.models import SignIn
+
+    flow = sso.Flow(sso.make_system(needs_business=False))
+    token = signed_in(client, transport, flow)
+    response = client.get("/oidc/logout/", logout_params(flow, token))
+    assert response.status_code == 302
+    assert response["Location"] == f"{sso.POST_LOGOUT_URI}?state=xyz"
+    assert SignIn.objects.get(member=member).ended_at is not None
+    assert sso.userinfo(transport, token["access_token"]).status_code == 401
+    assert "_auth_user_id" not in client.session

@@ -82,32 +82,85 @@ class PortalUserInfoView(UserInfoView):
         return super().dispatch(request, *args, **kwargs)
 
 
+@method_decorator(never_cache, name="dispatch")
+@method_decorator(login_not_required, name="dispatch")
 class PortalLogoutView(RPInitiatedLogoutView):
-    """RP-initiated logout. The system's own sign-in (the `sid` of its ID token) ends, and
-    the portal session if the browser has one (which ends that session's other sign-ins,
-    SSO-07). Nothing else: a logout hint of one system never revokes the tokens of another
-    system or of another session (the toolkit's token deletion is off)."""
+    """RP-initiated logout. When the hint names a sign-in of this browser's own portal
+    session, it ends at once with that session (which ends the session's other sign-ins,
+    SSO-07), and the browser goes straight back to the system.
+
+    An ID token travels in URLs and histories, so a hint proves nothing about who follows
+    the link. A hint naming a living sign-in that this browser's session does not own
+    (another person's, another session's, or a browser with no session at all) ends nothing
+    by itself: the page asks, and "Log out" then ends only what this browser's session owns.
+    The toolkit's deletion of all the hint's user's tokens stays off."""
+
+    template_name = "identity/logout_confirm.html"
+    hint_sign_in = None
+
+    def validate_logout_request(self, id_token_hint, client_id, post_logout_redirect_uri):
+        application, token_user = super().validate_logout_request(
+            id_token_hint=id_token_hint,
+            client_id=client_id,
+            post_logout_redirect_uri=post_logout_redirect_uri,
+        )
+        self.hint_sign_in = self._sign_in_of_hint(id_token_hint, application)
+        return application, token_user
+
+    @staticmethod
+    def _sign_in_of_hint(hint, application):
+        from portal.identity.models import SignIn
+
+        if not hint or application is None:
+            return None
+        _id_token, claims = _load_id_token(hint)  # validated by the toolkit just before
+        try:
+            sid = uuid.UUID(str((claims or {}).get("sid")))
+        except ValueError:
+            return None
+        return SignIn.objects.filter(pk=sid, system__client=application).first()
+
+    def _owned(self, sign_in) -> bool:
+        """The sign-in was made from this browser's portal session, by its member."""
+        user = self.request.user
+        return (
+            sign_in is not None
+            and user.is_authenticated
+            and sign_in.member_id == user.pk
+            and bool(self.request.session.session_key)
+            and sign_in.session_key == self.request.session.session_key
+        )
+
+    def must_prompt(self, token_user):
+        sign_in = self.hint_sign_in
+        if sign_in is not None and sign_in.ended_at is None:
+            return not self._owned(sign_in)
+        return super().must_prompt(token_user)
 
     def do_logout(
         self, application=None, post_logout_redirect_uri=None, state=None, token_user=None
     ):
         from portal.identity.services import sign_ins_end
 
-        hint = self.request.GET.get("id_token_hint") or self.request.POST.get("id_token_hint")
-        if hint and application is not None and token_user is not None:
-            _id_token, claims = _load_id_token(hint)
-            try:
-                sid = str(uuid.UUID(str((claims or {}).get("sid"))))
-            except ValueError:
-                sid = None
-            if sid:
-                sign_ins_end(
-                    sign_in_ids=[sid],
-                    member=token_user,
-                    system=service_selectors.system_for_client(client_id=application.client_id),
-                    request=self.request,
-                )
+        sign_in = self.hint_sign_in
+        if self._owned(sign_in) and sign_in.ended_at is None:
+            sign_ins_end(
+                sign_in_ids=[str(sign_in.pk)],
+                member=self.request.user,
+                system=service_selectors.system_for_client(client_id=application.client_id),
+                request=self.request,
+            )
+        # Ends this browser's portal session, if any, and with it only that session's
+        # sign-ins (identity/apps.py); nobody else's.
         return super().do_logout(application, post_logout_redirect_uri, state, token_user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        application = context.get("application")
+        system = getattr(application, "connected_system", None) if application else None
+        context["system_name"] = service_selectors.system_name(system) if system else ""
+        context["signed_in_here"] = self.request.user.is_authenticated
+        return context
 
 
 class HandOffForm(AllowForm):
