@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 
 from portal.identity.checks import oidc_signing_key_and_issuer
+from portal.identity.oidc import code_hash
 from portal.operators import services as operator_services
 from tests import sso
 from tests.factories import MemberFactory
@@ -250,24 +251,43 @@ def test_sso_01_the_migration_hashes_tokens_stored_in_clear_before_it(client, me
     import importlib
 
     from django.apps import apps
-    from oauth2_provider.models import AccessToken, RefreshToken
+    from oauth2_provider.models import AccessToken, Grant, RefreshToken
 
     migration = importlib.import_module("portal.identity.migrations.0005_oidc_tokens_hashed")
     flow = sso.Flow(sso.make_system(needs_business=False))
     token = signed_in(client, transport, flow)
+    pending = sso.Flow(flow.system)
+    pending_code = sign_in(client, pending)
     # As an older release stored them:
     AccessToken.objects.update(token=token["access_token"])
     RefreshToken.objects.update(token=token["refresh_token"])
+    Grant.objects.update(code=pending_code)
 
     migration.hash_tokens(apps, None)
+    migration.hash_tokens(apps, None)  # a second run changes nothing
 
     assert {row["token"] for row in token_rows()} == {""}
+    assert list(Grant.objects.values_list("code", flat=True)) == [code_hash(pending_code)]
+    assert pending.exchange(transport, pending_code)["access_token"]
     assert sso.userinfo(transport, token["access_token"]).status_code == 200
     with flow.oauth(transport, token=token) as oauth:
         refreshed = oauth.refresh_token(
             f"{sso.ISSUER}/oidc/token/", refresh_token=token["refresh_token"]
         )
     assert sso.userinfo(transport, refreshed["access_token"]).status_code == 200
+
+
+def test_sso_01_authorization_codes_are_stored_only_as_hashes(client, member, transport):
+    """SSO-01 (issue 8): a code waiting for its exchange is not in the grant table in clear."""
+    from oauth2_provider.models import Grant
+
+    flow = sso.Flow(sso.make_system(needs_business=False))
+    code = sign_in(client, flow)
+    (grant,) = Grant.objects.values()
+    assert grant["code"] == code_hash(code)
+    assert code not in " ".join(str(value) for value in grant.values())
+    assert flow.exchange(transport, code)["access_token"]
+    assert not Grant.objects.exists()
 
 
 # --- a replayed code -----------------------------------------------------------------------

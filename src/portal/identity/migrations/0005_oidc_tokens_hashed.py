@@ -1,8 +1,11 @@
 """Access and refresh tokens issued before hashed storage (COMPLIANT_BCP_RFC9700_TOKEN_STORAGE):
 keep only their SHA-256 (the toolkit's token_checksum, by which every lookup is made) and
-blank the clear value, so that a read of the token tables gives nothing usable."""
+blank the clear value, so that a read of the token tables gives nothing usable. Authorization
+codes not yet exchanged are replaced by their SHA-256 too (identity/oidc.py looks them up so).
+"""
 
 import hashlib
+import re
 
 from django.db import migrations
 
@@ -20,6 +23,12 @@ def hash_tokens(apps, schema_editor):
                 row.token_checksum = hashlib.sha256(row.token.encode("utf-8")).hexdigest()
                 row.token = ""
             model.objects.bulk_update(rows, ["token", "token_checksum"])
+    grant_model = apps.get_model("oauth2_provider", "Grant")
+    hashed = re.compile(r"[0-9a-f]{64}")
+    for grant in grant_model.objects.only("pk", "code").iterator():
+        if not hashed.fullmatch(grant.code):
+            grant.code = hashlib.sha256(grant.code.encode("utf-8")).hexdigest()
+            grant.save(update_fields=["code"])
 
 
 class Migration(migrations.Migration):
