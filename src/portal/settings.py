@@ -336,6 +336,9 @@ LOGGING = {
     "loggers": {
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "axes": {"level": "WARNING"},
+        # httpx's own INFO line shows the whole URL, query string included; core.http_client
+        # logs each call itself without it.
+        "httpx": {"level": "WARNING"},
     },
 }
 

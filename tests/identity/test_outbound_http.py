@@ -187,3 +187,23 @@ def test_sso_07_a_system_that_is_down_opens_its_own_circuit_only(
     assert outcome == "circuit_open" and recorder.requests == []
     assert circuit_breaker("backchannel-logout:test-system").current_state == "open"
     assert circuit_breaker("backchannel-logout:other-system").current_state == "closed"
+
+
+def test_an_absolute_url_is_logged_without_its_query(quick_client, caplog):
+    """The one client's promise holds for absolute URLs too: no query string in the logs."""
+    import logging
+
+    from portal.core.http_client import HttpClient
+    from portal.registries.base import RegistryUnavailable
+
+    recorder = Recorder(lambda request: httpx.Response(503))
+    client = HttpClient(
+        "somewhere", base_url="https://a.example", transport=recorder.transport, retries=0
+    )
+    caplog.set_level(logging.DEBUG, logger="portal.core.http_client")
+    with pytest.raises(RegistryUnavailable) as failed:
+        client.get("https://b.example/userinfo?access_token=secret-value")
+    assert failed.value.reason == "down"
+    assert str(recorder.requests[0].url) == "https://b.example/userinfo?access_token=secret-value"
+    assert "https://b.example/userinfo" in caplog.text
+    assert "secret-value" not in caplog.text
