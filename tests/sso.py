@@ -83,8 +83,9 @@ class InProcessPortal:
 
 
 @contextmanager
-def portal_transport():
-    yield httpx.WSGITransport(app=InProcessPortal())
+def portal_transport(remote_addr: str = "127.0.0.1"):
+    """remote_addr: the client's address the portal sees (REMOTE_ADDR)."""
+    yield httpx.WSGITransport(app=InProcessPortal(), remote_addr=remote_addr)
 
 
 class Flow:

@@ -35,6 +35,7 @@ MEMBER_PAGES = [
     "/accounts/settings/close/",
     "/services/",
     "/services/diw-identity-verification/",
+    "/oidc/logout/",  # without a hint: the confirmation page (identity/logout_confirm.html)
 ]
 OFFICER_PAGES = [
     "/backoffice/",

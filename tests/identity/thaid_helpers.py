@@ -10,6 +10,7 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 
+from portal.core.http_client import circuit_breakers_reset
 from portal.identity import thaid
 
 _handler = WSGIHandler()
@@ -37,6 +38,8 @@ def wsgi_transport() -> httpx.WSGITransport:
 
 
 def use_wsgi_transport(monkeypatch, transport: httpx.BaseTransport | None = None):
+    # ThaID's calls go through core.http_client: every test starts with its circuit closed.
+    circuit_breakers_reset()
     transport = transport or wsgi_transport()
     monkeypatch.setattr(thaid, "TRANSPORT", transport)
     return transport

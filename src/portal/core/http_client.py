@@ -14,6 +14,9 @@ Every call to another party goes through HttpClient, which keeps the same promis
 - logs name the method, target, path, status and duration, never a body or a query string:
   bodies carry national IDs, which is also why callers put IDs in POST bodies, not in URLs.
 
+A path may also be an absolute URL (an OpenID provider names its endpoints in its discovery
+document, on hosts of its own); bodies are JSON (`json=`) or form-encoded (`data=`).
+
 A failed call is one request with all its retries: the breaker counts calls, not attempts.
 """
 
@@ -22,6 +25,7 @@ import random
 import threading
 import time
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import pybreaker
@@ -43,7 +47,7 @@ _MAX_BACKOFF_SECONDS = 5.0
 
 _lock = threading.Lock()
 _breakers: dict[str, pybreaker.CircuitBreaker] = {}
-_clients: dict[tuple[str, float], httpx.Client] = {}
+_clients: dict[tuple[str, float, int], httpx.Client] = {}
 
 
 def _setting(name: str, default: float) -> float:
@@ -73,17 +77,28 @@ def circuit_breakers_reset() -> None:
         _breakers.clear()
 
 
-def _pooled_client(base_url: str, timeout: float) -> httpx.Client:
+def _pooled_client(
+    base_url: str, timeout: float, transport: httpx.BaseTransport | None = None
+) -> httpx.Client:
     # One connection pool per target and timeout: keep-alive across calls and threads.
-    key = (base_url, timeout)
+    key = (base_url, timeout, id(transport))
     with _lock:
         client = _clients.get(key)
         if client is None:
             client = httpx.Client(
-                base_url=base_url, timeout=httpx.Timeout(timeout), follow_redirects=False
+                base_url=base_url,
+                timeout=httpx.Timeout(timeout),
+                follow_redirects=False,
+                transport=transport,
             )
             _clients[key] = client
         return client
+
+
+def _shown(path: str) -> str:
+    """What the logs may say of a path or URL: no query string, no fragment."""
+    parts = urlsplit(path)
+    return parts._replace(query="", fragment="").geturl()
 
 
 class _CallFailed(Exception):
@@ -106,7 +121,10 @@ class HttpClient:
         timeout: float | None = None,
         retries: int | None = None,
         backoff_seconds: float | None = None,
+        transport: httpx.BaseTransport | None = None,
     ):
+        """transport: httpx's own network transport unless given (tests pass an in-process
+        one)."""
         if not base_url:
             raise ValueError(f"{target}: no base URL")
         timeout = float(settings.REGISTRY_TIMEOUT_SECONDS if timeout is None else timeout)
@@ -122,12 +140,23 @@ class HttpClient:
             if backoff_seconds is None
             else backoff_seconds
         )
+        self.transport = transport
 
-    def post(self, path: str, *, json: Any = None, idempotent: bool = False) -> httpx.Response:
-        return self.request("POST", path, json=json, idempotent=idempotent)
+    def post(
+        self,
+        path: str,
+        *,
+        json: Any = None,
+        data: dict[str, str] | None = None,
+        headers: dict[str, str] | None = None,
+        idempotent: bool = False,
+    ) -> httpx.Response:
+        return self.request(
+            "POST", path, json=json, data=data, headers=headers, idempotent=idempotent
+        )
 
-    def get(self, path: str) -> httpx.Response:
-        return self.request("GET", path, idempotent=True)
+    def get(self, path: str, *, headers: dict[str, str] | None = None) -> httpx.Response:
+        return self.request("GET", path, headers=headers, idempotent=True)
 
     def request(
         self,
@@ -135,6 +164,7 @@ class HttpClient:
         path: str,
         *,
         json: Any = None,
+        data: dict[str, str] | None = None,
         headers: dict[str, str] | None = None,
         idempotent: bool = False,
     ) -> httpx.Response:
@@ -143,30 +173,32 @@ class HttpClient:
         idempotent: the request may be sent again without harm (reads, lookups), so it is
         retried on connection errors, timeouts and 502/503/504."""
         breaker = circuit_breaker(self.target)
+        body = {"json": json} if data is None else {"data": data}
         try:
             # calling() keeps the breaker's lock only around its own bookkeeping, so
             # concurrent requests to one target are not queued behind each other.
             with breaker.calling():
                 return self._send(
-                    method, path, json, {**self.headers, **(headers or {})}, idempotent
+                    method, path, body, {**self.headers, **(headers or {})}, idempotent
                 )
         except pybreaker.CircuitBreakerError:
-            logger.warning("%s %s %s: circuit open, not called", method, self.target, path)
+            logger.warning("%s %s %s: circuit open, not called", method, self.target, _shown(path))
             raise RegistryUnavailable(self.target, "circuit_open") from None
         except _CallFailed as exc:
             raise RegistryUnavailable(self.target, exc.reason) from None
 
     def _send(
-        self, method: str, path: str, json: Any, headers: dict[str, str], idempotent: bool
+        self, method: str, url: str, body: dict, headers: dict[str, str], idempotent: bool
     ) -> httpx.Response:
-        client = _pooled_client(self.base_url, self.timeout)
+        client = _pooled_client(self.base_url, self.timeout, self.transport)
+        path = _shown(url)
         attempts = 1 + (max(0, self.retries) if idempotent else 0)
         attempt = 0
         while True:
             attempt += 1
             started = time.monotonic()
             try:
-                response = client.request(method, path.lstrip("/"), json=json, headers=headers)
+                response = client.request(method, url.lstrip("/"), headers=headers, **body)
             except httpx.TimeoutException:
                 reason, outcome = "timeout", "timed out"
             except httpx.TransportError as exc:

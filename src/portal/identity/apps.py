@@ -24,5 +24,8 @@ class IdentityConfig(AppConfig):
     verbose_name = "Identity: single sign-on, two-factor authentication, sessions"
 
     def ready(self):
+        from portal.identity import checks
+
+        checks.register()
         post_migrate.connect(_install_connected_systems, sender=self)
         user_logged_out.connect(_end_sign_ins_of_session, dispatch_uid="identity-sign-ins-end")

@@ -173,6 +173,10 @@ class SignIn(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # SHA-256 of the authorization code: the grant row (and its code) is gone after the
+    # exchange, and a second exchange of the same code must still find what the first one
+    # gave, to revoke it (RFC 6749 4.1.2).
+    code_hash = models.CharField(max_length=64, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
     ended_at = models.DateTimeField(null=True, blank=True)
     logout_sent_at = models.DateTimeField(null=True, blank=True)

@@ -14,18 +14,25 @@ import base64
 import hashlib
 import hmac
 import json
-from urllib.parse import unquote_plus
+import logging
+from types import SimpleNamespace
+from urllib.parse import parse_qs, unquote_plus, urlsplit
 
 from django.conf import settings
 from django.contrib.sessions.models import Session
+from django.http import HttpRequest
 from django.utils import timezone
 from jwcrypto import jwk, jws
 from oauth2_provider.models import AccessToken, Grant, IDToken
 from oauth2_provider.oauth2_validators import OAuth2Validator
+from oauthlib.oauth2.rfc6749 import errors
 
+from portal.core.network import client_ip
 from portal.core.ratelimit import rate_limit_count, rate_limit_hit
 from portal.identity.models import ConnectedSystem, SignIn, SignInToken
-from portal.operators.models import FactoryHolding
+from portal.operators.factory_selectors import member_factories_of_business
+
+logger = logging.getLogger(__name__)
 
 CUSTOM_CLAIM_SCOPES = {
     "name_en": "profile",
@@ -56,6 +63,33 @@ def _claimed_client_id(request) -> str:
             return ""
         return unquote_plus(decoded.split(":", 1)[0])
     return ""
+
+
+def address_of(request) -> str:
+    """The client's address of an oauthlib request. The toolkit copies the Django request's
+    META into the oauthlib request's headers, so the one rule for addresses (trusted proxy
+    hops of X-Forwarded-For) applies here too, not the load balancer's REMOTE_ADDR."""
+    return client_ip(SimpleNamespace(META=request.headers)) or ""
+
+
+def code_hash(code: str) -> str:
+    return hashlib.sha256(code.encode("utf-8")).hexdigest()
+
+
+def django_request_of(request) -> HttpRequest:
+    """A Django request made of an oauthlib request's headers (the toolkit copied META into
+    them): what the issuer and the client's address are read from."""
+    django_request = HttpRequest()
+    django_request.META = dict(request.headers)
+    if request.headers.get("X_DJANGO_OAUTH_TOOLKIT_SECURE"):
+        django_request._get_scheme = lambda: "https"
+    return django_request
+
+
+def token_in_query(uri: str) -> bool:
+    """RFC 6750 2.3 (optional) is refused: a token in a URL ends up in access logs, proxies
+    and browser histories."""
+    return "access_token" in parse_qs(urlsplit(uri or "").query, keep_blank_values=True)
 
 
 def signing_keys_by_kid() -> dict:
@@ -128,22 +162,7 @@ def business_claims(sign_in: SignIn | None) -> dict:
 
 def factory_claims(sign_in: SignIn) -> list[dict]:
     business = sign_in.business
-    factories = (
-        FactoryHolding.objects.filter(
-            member_id=sign_in.member_id,
-            holding__business_id=business.pk,
-            removed_at__isnull=True,
-            holding__removed_at__isnull=True,
-        )
-        .order_by("factory__factory_no")
-        .values_list(
-            "factory__factory_no",
-            "factory__factory_no_old",
-            "factory__name_th",
-            "factory__licence",
-            "factory__status",
-        )
-    )
+    factories = member_factories_of_business(member_id=sign_in.member_id, business_id=business.pk)
     return [
         {
             "factory_no": number,
@@ -164,8 +183,10 @@ class PortalValidator(OAuth2Validator):
     def authenticate_client(self, request, *args, **kwargs):
         """Client secrets are long and random, but guessing is still throttled: after too many
         failures for one client from one address, that client does not authenticate from
-        there until the window ends (other clients behind the same address are not held)."""
-        key = f"{_claimed_client_id(request)}:{request.headers.get('REMOTE_ADDR', '')}"
+        there until the window ends. Only failures count, and the key is the client and the
+        client's own address, so failures from one address never hold the same client at
+        another address, nor other clients behind the same address."""
+        key = f"{_claimed_client_id(request)}:{address_of(request)}"
         limit = settings.OIDC_CLIENT_AUTH_FAILURES_PER_WINDOW
         if rate_limit_count(scope="oidc-client-auth", key=key) >= limit:
             return False
@@ -215,10 +236,48 @@ class PortalValidator(OAuth2Validator):
             session_key=getattr(request, "portal_session_key", "") or "",
             business_id=getattr(request, "portal_business_id", None),
             grant=grant,
+            code_hash=code_hash(code["code"]),
         )
+
+    def _create_authorization_code(self, request, code, expires=None):
+        """The grant keeps the code's SHA-256 only: a read of the grant table gives no code
+        that could be exchanged (every lookup below hashes the code it is given)."""
+        return super()._create_authorization_code(
+            request, {**code, "code": code_hash(code["code"])}, expires
+        )
+
+    def _end_replayed_sign_in(self, code: str, client, request) -> None:
+        """RFC 6749 4.1.2: a code used twice revokes the tokens issued for it. The client has
+        authenticated by now (oauthlib checks that first), so only the code's own client can
+        end its sign-in this way."""
+        # identity.services imports this module (through identity.tasks): import it here.
+        from portal.identity.services import sign_ins_end  # noqa: PLC0415
+
+        sign_in_id = (
+            SignIn.objects.filter(
+                code_hash=code_hash(code), system__client=client, ended_at__isnull=True
+            )
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if sign_in_id is None:
+            return
+        logger.warning("authorization code used again: sign-in %s ended", sign_in_id)
+        sign_ins_end(sign_in_ids=[str(sign_in_id)], request=django_request_of(request))
+
+    def invalidate_authorization_code(self, client_id, code, request, *args, **kwargs):
+        # Two exchanges of one code at the same moment: the one that finds the grant already
+        # deleted has issued tokens too; both sets die with the sign-in.
+        deleted, _ = Grant.objects.filter(code=code_hash(code), application=request.client).delete()
+        if not deleted:
+            self._end_replayed_sign_in(code, request.client, request)
+            raise errors.InvalidGrantError(request=request)
 
     # The toolkit reads the grant of a code seven times per token request (scopes, the code,
     # the redirect URI, PKCE twice, the nonce); one read serves them all, with its sign-in.
+    # (Its own read for RFC 8707 resource narrowing in save_bearer_token looks for the clear
+    # code and finds nothing: the portal's authorization requests carry no `resource`, so a
+    # grant's resources are empty and that check had nothing to compare anyway.)
 
     def _grant(self, code: str, request) -> Grant | None:
         cache = request.__dict__.setdefault("_portal_grants", {})
@@ -226,7 +285,7 @@ class PortalValidator(OAuth2Validator):
             cache[code] = (
                 Grant.objects.select_related("user", "sign_in__business")
                 .defer(*(f"sign_in__{field}" for field in UNUSED_BUSINESS_FIELDS))
-                .filter(code=code)
+                .filter(code=code_hash(code))
                 .first()
             )
         return cache[code]
@@ -257,7 +316,10 @@ class PortalValidator(OAuth2Validator):
 
     def validate_code(self, client_id, code, client, request, *args, **kwargs):
         grant = self._grant(code, request)
-        if grant is None or grant.application_id != client.pk or grant.is_expired():
+        if grant is None:
+            self._end_replayed_sign_in(code, client, request)
+            return False
+        if grant.application_id != client.pk or grant.is_expired():
             return False
         sign_in = getattr(grant, "sign_in", None)
         if sign_in is None or sign_in.ended_at is not None or not grant.user.is_active:
@@ -327,6 +389,8 @@ class PortalValidator(OAuth2Validator):
         return sign_in
 
     def validate_bearer_token(self, token, scopes, request):
+        if token_in_query(request.uri):
+            return False  # userinfo answers invalid_request before this; any other resource too
         if not super().validate_bearer_token(token, scopes, request):
             return False
         sign_in = self._sign_in_of(request)

@@ -7,21 +7,25 @@ import json
 import uuid
 
 from django import forms
+from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
 from django.http import JsonResponse
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from oauth2_provider.exceptions import OAuthToolkitError
 from oauth2_provider.forms import AllowForm
 from oauth2_provider.views import (
     AuthorizationView,
     ConnectDiscoveryInfoView,
     RPInitiatedLogoutView,
+    UserInfoView,
 )
 from oauth2_provider.views.oidc import _load_id_token
 from oauthlib.oauth2.rfc6749.errors import ConsentRequired, InvalidRequestError, LoginRequired
 
 from portal.accounts.login_steps import REAUTHENTICATE
+from portal.identity.models import SignIn
 from portal.identity.services import sign_ins_end
 from portal.services import selectors as service_selectors
 from portal.services import services as service_services
@@ -54,30 +58,108 @@ class DiscoveryView(ConnectDiscoveryInfoView):
         return answer
 
 
+@method_decorator(csrf_exempt, name="dispatch")
+@method_decorator(login_not_required, name="dispatch")
+class PortalUserInfoView(UserInfoView):
+    """Userinfo takes the access token from the Authorization header (or a form body, RFC 6750
+    2.2), never from the query string (2.3): a token in a URL is written into access logs,
+    proxies and browser histories. Such a request is refused whole, even with a good header,
+    so that a client that does it learns at once."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if "access_token" in request.GET:
+            answer = JsonResponse(
+                {
+                    "error": "invalid_request",
+                    "error_description": "Send the access token in the Authorization header.",
+                },
+                status=400,
+            )
+            answer["WWW-Authenticate"] = (
+                'Bearer error="invalid_request", '
+                'error_description="Send the access token in the Authorization header."'
+            )
+            answer["Cache-Control"] = "no-store"
+            return answer
+        return super().dispatch(request, *args, **kwargs)
+
+
+@method_decorator(never_cache, name="dispatch")
+@method_decorator(login_not_required, name="dispatch")
 class PortalLogoutView(RPInitiatedLogoutView):
-    """RP-initiated logout. The system's own sign-in (the `sid` of its ID token) ends, and
-    the portal session if the browser has one (which ends that session's other sign-ins,
-    SSO-07). Nothing else: a logout hint of one system never revokes the tokens of another
-    system or of another session (the toolkit's token deletion is off)."""
+    """RP-initiated logout. When the hint names a sign-in of this browser's own portal
+    session, it ends at once with that session (which ends the session's other sign-ins,
+    SSO-07), and the browser goes straight back to the system.
+
+    An ID token travels in URLs and histories, so a hint proves nothing about who follows
+    the link. A hint naming a living sign-in that this browser's session does not own
+    (another person's, another session's, or a browser with no session at all) ends nothing
+    by itself: the page asks, and "Log out" then ends only what this browser's session owns.
+    The toolkit's deletion of all the hint's user's tokens stays off."""
+
+    template_name = "identity/logout_confirm.html"
+    hint_sign_in = None
+
+    def validate_logout_request(self, id_token_hint, client_id, post_logout_redirect_uri):
+        application, token_user = super().validate_logout_request(
+            id_token_hint=id_token_hint,
+            client_id=client_id,
+            post_logout_redirect_uri=post_logout_redirect_uri,
+        )
+        self.hint_sign_in = self._sign_in_of_hint(id_token_hint, application)
+        return application, token_user
+
+    @staticmethod
+    def _sign_in_of_hint(hint, application):
+        if not hint or application is None:
+            return None
+        _id_token, claims = _load_id_token(hint)  # validated by the toolkit just before
+        try:
+            sid = uuid.UUID(str((claims or {}).get("sid")))
+        except ValueError:
+            return None
+        return SignIn.objects.filter(pk=sid, system__client=application).first()
+
+    def _owned(self, sign_in) -> bool:
+        """The sign-in was made from this browser's portal session, by its member."""
+        user = self.request.user
+        return (
+            sign_in is not None
+            and user.is_authenticated
+            and sign_in.member_id == user.pk
+            and bool(self.request.session.session_key)
+            and sign_in.session_key == self.request.session.session_key
+        )
+
+    def must_prompt(self, token_user):
+        sign_in = self.hint_sign_in
+        if sign_in is not None and sign_in.ended_at is None:
+            return not self._owned(sign_in)
+        return super().must_prompt(token_user)
 
     def do_logout(
         self, application=None, post_logout_redirect_uri=None, state=None, token_user=None
     ):
-        hint = self.request.GET.get("id_token_hint") or self.request.POST.get("id_token_hint")
-        if hint and application is not None and token_user is not None:
-            _id_token, claims = _load_id_token(hint)
-            try:
-                sid = str(uuid.UUID(str((claims or {}).get("sid"))))
-            except ValueError:
-                sid = None
-            if sid:
-                sign_ins_end(
-                    sign_in_ids=[sid],
-                    member=token_user,
-                    system=service_selectors.system_for_client(client_id=application.client_id),
-                    request=self.request,
-                )
+
+        sign_in = self.hint_sign_in
+        if self._owned(sign_in) and sign_in.ended_at is None:
+            sign_ins_end(
+                sign_in_ids=[str(sign_in.pk)],
+                member=self.request.user,
+                system=service_selectors.system_for_client(client_id=application.client_id),
+                request=self.request,
+            )
+        # Ends this browser's portal session, if any, and with it only that session's
+        # sign-ins (identity/apps.py); nobody else's.
         return super().do_logout(application, post_logout_redirect_uri, state, token_user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        application = context.get("application")
+        system = getattr(application, "connected_system", None) if application else None
+        context["system_name"] = service_selectors.system_name(system) if system else ""
+        context["signed_in_here"] = self.request.user.is_authenticated
+        return context
 
 
 class HandOffForm(AllowForm):

@@ -2,6 +2,7 @@
 is committed."""
 
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import httpx
 from django.conf import settings
@@ -9,9 +10,11 @@ from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
 
+from portal.core.http_client import HttpClient
 from portal.identity.backchannel import logout_token
 from portal.identity.models import SignIn
 from portal.identity.oidc import public_subject
+from portal.registries.base import RegistryUnavailable
 
 # Tests put an httpx.WSGITransport here so that the portal reaches the sandbox connected
 # system in-process; in production it stays None (real sockets).
@@ -38,20 +41,29 @@ def send_backchannel_logout(sign_in_id: str, issuer: str, attempt: int = 1) -> s
         subject=public_subject(sign_in.member_id),
         sid=str(sign_in.pk),
     )
+    uri = system.backchannel_logout_uri
+    parts = urlsplit(uri)
+    # One breaker per system: one system that is down does not hold the others' logouts.
+    client = HttpClient(
+        f"backchannel-logout:{system.slug}",
+        base_url=f"{parts.scheme}://{parts.netloc}",
+        timeout=settings.BACKCHANNEL_LOGOUT_TIMEOUT_SECONDS,
+        transport=TRANSPORT,
+    )
     error = ""
     try:
-        with httpx.Client(
-            timeout=settings.BACKCHANNEL_LOGOUT_TIMEOUT_SECONDS, transport=TRANSPORT
-        ) as client:
-            response = client.post(
-                system.backchannel_logout_uri,
-                data={"logout_token": token},
-                headers={"Cache-Control": "no-store"},
-            )
+        # Not idempotent for the client's retries: a system refuses a logout token it has
+        # seen (its jti); the retries below send a new token.
+        response = client.post(
+            uri,
+            data={"logout_token": token},
+            headers={"Cache-Control": "no-store"},
+            idempotent=False,
+        )
         if not response.is_success:
             error = f"HTTP {response.status_code}"
-    except httpx.HTTPError as exc:
-        error = type(exc).__name__
+    except RegistryUnavailable as exc:
+        error = exc.reason  # timeout, down or circuit_open
     SignIn.objects.filter(pk=sign_in.pk).update(logout_sent_at=timezone.now(), logout_error=error)
     # A 4xx is the system refusing this token: sending it again would not help.
     retry = error and not error.startswith("HTTP 4") and attempt < ATTEMPTS

@@ -10,9 +10,10 @@ authorization code flow, client_secret_basic, PKCE (S256), state and nonce.
 
 The real ThaID is configured by THAID_DISCOVERY_URL and the client credentials alone. A
 relative discovery URL (the sandbox default) is resolved against the request's own host, so
-the sandbox provider at /sandbox/thaid/ works on any port. Every call goes through httpx
-with a timeout; tests set TRANSPORT to an httpx.WSGITransport instead of real sockets.
-An unreachable ThaID raises RegistryUnavailable("thaid", reason) like every outside party.
+the sandbox provider at /sandbox/thaid/ works on any port. Every call goes through the
+project's one HTTP client (core.http_client: timeout, retries of the reads only, circuit
+breaker); tests set TRANSPORT to an httpx.WSGITransport instead of real sockets. An
+unreachable ThaID raises RegistryUnavailable("thaid", reason) like every outside party.
 Nothing here logs a national ID, a code or a token.
 """
 
@@ -35,6 +36,7 @@ from joserfc.errors import InvalidKeyIdError, JoseError
 from joserfc.jwk import KeySet
 
 from portal.core import thaidate
+from portal.core.http_client import HttpClient
 from portal.core.thaiid import decrypt_text, encrypt_text, is_valid_pid, normalize_pid
 from portal.registries.base import RegistryUnavailable
 from portal.registries.dopa import Citizen
@@ -152,32 +154,23 @@ def redirect_uri(request) -> str:
 # --- HTTP ----------------------------------------------------------------------------------
 
 
-def _call(method: str, url: str, **kwargs) -> httpx.Response:
-    """One request to ThaID with the project's promises: a timeout, failures raised as
-    RegistryUnavailable, logs with the path only (never a query, body, code or token)."""
-    path = urlsplit(url).path
-    started = time.monotonic()
-    try:
-        with httpx.Client(
-            timeout=httpx.Timeout(settings.THAID_TIMEOUT_SECONDS),
-            transport=TRANSPORT,
-            follow_redirects=False,
-        ) as client:
-            response = client.request(method, url, **kwargs)
-    except httpx.TimeoutException:
-        logger.warning("%s %s %s: timed out", method, TARGET, path)
-        raise RegistryUnavailable(TARGET, "timeout") from None
-    except httpx.TransportError as exc:
-        logger.warning("%s %s %s: %s", method, TARGET, path, type(exc).__name__)
-        raise RegistryUnavailable(TARGET, "down") from None
-    elapsed_ms = (time.monotonic() - started) * 1000
-    if response.status_code >= 500:
-        logger.warning("%s %s %s: HTTP %s", method, TARGET, path, response.status_code)
-        raise RegistryUnavailable(TARGET, "down")
-    logger.debug(
-        "%s %s %s: HTTP %s in %.0f ms", method, TARGET, path, response.status_code, elapsed_ms
+def _call(
+    method: str, url: str, *, data: dict | None = None, headers: dict | None = None
+) -> httpx.Response:
+    """One request to ThaID through the one HTTP client: a timeout, the reads (discovery,
+    JWKS, userinfo) retried, the code exchange never (a code is good once), a circuit
+    breaker, failures raised as RegistryUnavailable, logs with the path only (never a query,
+    body, code or token). URLs are absolute: the discovery document names the endpoints."""
+    parts = urlsplit(url)
+    client = HttpClient(
+        TARGET,
+        base_url=f"{parts.scheme}://{parts.netloc}",
+        timeout=settings.THAID_TIMEOUT_SECONDS,
+        transport=TRANSPORT,
     )
-    return response
+    if method == "GET":
+        return client.get(url, headers=headers)
+    return client.post(url, data=data, headers=headers, idempotent=False)
 
 
 def _json(response: httpx.Response, what: str) -> dict:
@@ -303,6 +296,13 @@ def finish(request) -> tuple[ThaidIdentity, str]:
     return identity_from_claims(claims), flow.get("next", "")
 
 
+def _basic_auth() -> str:
+    pair = (
+        f"{quote(settings.THAID_CLIENT_ID, safe='')}:{quote(settings.THAID_CLIENT_SECRET, safe='')}"
+    )
+    return "Basic " + base64.b64encode(pair.encode()).decode("ascii")
+
+
 def _exchange(config: ProviderConfig, *, code: str, flow: dict) -> dict:
     """The code for tokens, once, authenticated with client_secret_basic (RFC 6749 2.3.1:
     the ID and secret are form-encoded before Base64, as authlib does)."""
@@ -315,10 +315,7 @@ def _exchange(config: ProviderConfig, *, code: str, flow: dict) -> dict:
             "redirect_uri": flow["redirect_uri"],
             "code_verifier": flow["verifier"],
         },
-        auth=httpx.BasicAuth(
-            quote(settings.THAID_CLIENT_ID, safe=""), quote(settings.THAID_CLIENT_SECRET, safe="")
-        ),
-        headers={"Accept": "application/json"},
+        headers={"Accept": "application/json", "Authorization": _basic_auth()},
     )
     try:
         body = response.json()

@@ -319,3 +319,24 @@ def factory_search(*, query: str, limit: int = 50) -> FactorySearch:
         .order_by("name_th", "factory_no")[: limit + 1]
     )
     return FactorySearch(kind, value, found[:limit], number_error, len(found) > limit)
+
+
+def member_factories_of_business(*, member_id: int, business_id: int) -> list[tuple]:
+    """SSO-06: the factories a member holds of one business, as the connected systems are told
+    them: (factory_no, factory_no_old, name_th, licence, status), by number."""
+    return list(
+        FactoryHolding.objects.filter(
+            member_id=member_id,
+            holding__business_id=business_id,
+            removed_at__isnull=True,
+            holding__removed_at__isnull=True,
+        )
+        .order_by("factory__factory_no")
+        .values_list(
+            "factory__factory_no",
+            "factory__factory_no_old",
+            "factory__name_th",
+            "factory__licence",
+            "factory__status",
+        )
+    )
