@@ -16,3 +16,6 @@ from portal.settings import BASE_DIR
 ALTCHA_CHALLENGE = {"cost": 20}  # real challenges, solved quickly by tests and browsers
 STORAGES["default"]["OPTIONS"]["location"] = str(BASE_DIR / "var" / "test-private")  # noqa: F405
 REGISTRATION_MAX_PER_IP_HOUR = 10_000  # tests register many members from 127.0.0.1
+# The browser tests' live server answers each request in a thread of its own: a connection kept
+# for reuse would outlive the thread and hold the test database open at teardown.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
