@@ -626,6 +626,7 @@ EXPECTED = {
 
 
 def test_adm_01_every_url_pattern_has_an_expected_answer():
+    """ADM-01: Every URL pattern has an expected answer."""
     names = {name for name, _route in url_patterns()}
     assert sorted(names - set(EXPECTED)) == []  # a URL without an expected answer
     assert sorted(set(EXPECTED) - names) == []  # an answer for a URL that is gone
@@ -634,6 +635,7 @@ def test_adm_01_every_url_pattern_has_an_expected_answer():
 @pytest.mark.parametrize("role", ROLES)
 def test_adm_01_biz_09_sso_04_permission_matrix(role, world, monkeypatch):
     # The sample connected system reaches the portal in-process, as in its own tests.
+    """ADM-01, BIZ-09, SSO-04: Permission matrix."""
     monkeypatch.setattr(connected_client, "TRANSPORT", httpx.WSGITransport(app=InProcessPortal()))
     w = build_world()
     client = client_for(role, w)

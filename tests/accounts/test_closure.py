@@ -14,6 +14,7 @@ def close(client, password="iindustrY@2024", reason="no_longer_needed"):
 
 
 def test_acc_15_closing_needs_reason_and_password(client, robot, member_factory):
+    """ACC-15: Closing needs reason and password."""
     member = member_factory()
     login(client, robot, member.national_id)
     response = close(client, password="Wrong@2024x")
@@ -27,6 +28,7 @@ def test_acc_15_closing_needs_reason_and_password(client, robot, member_factory)
 
 
 def test_acc_15_closing_erases_personal_data_and_blocks_the_id(client, robot, world):
+    """ACC-15: Closing erases personal data and blocks the ID."""
     citizen = world.add_citizen()
     register(client, citizen, mobile="0861234567", email="closing@example.com")
     login(client, robot, citizen["pid"])
@@ -55,6 +57,7 @@ def test_acc_15_closing_erases_personal_data_and_blocks_the_id(client, robot, wo
 
 
 def test_acc_15_closing_ends_every_session(client, robot, member_factory):
+    """ACC-15: Closing ends every session."""
     from django.test import Client
 
     member = member_factory()

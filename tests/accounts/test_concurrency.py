@@ -60,6 +60,7 @@ def register_many(citizens, **fixed):
 
 
 def test_acc_06_twenty_registrations_of_one_id_make_one_account(world):
+    """ACC-06: Twenty registrations of one ID make one account."""
     citizen = world.add_citizen()
     outcomes = register_many([citizen] * ATTEMPTS)
     assert Member.objects.count() == 1
@@ -80,7 +81,7 @@ def test_acc_06_twenty_ids_racing_for_a_verified_mobile_make_no_account(world):
 
 
 def test_acc_06_twenty_ids_racing_for_one_unverified_email_all_register(world):
-    """An email typed but not verified blocks nobody: it counts for whoever verifies it."""
+    """ACC-06: An email typed but not verified blocks nobody: it counts for whoever verifies it."""
     citizens = [world.add_citizen() for _ in range(ATTEMPTS)]
     outcomes = register_many(citizens, email="shared@example.com")
     assert outcomes == ["ok"] * ATTEMPTS
@@ -90,8 +91,8 @@ def test_acc_06_twenty_ids_racing_for_one_unverified_email_all_register(world):
 
 
 def test_acc_13_twenty_members_verifying_one_mobile_at_once_leave_one_holder():
-    """Verifying takes the contact over; when twenty verify it at once, the unique constraint
-    among verified contacts leaves exactly one holder."""
+    """ACC-13: Verifying takes the contact over; when twenty verify it at once, the unique
+    constraint among verified contacts leaves exactly one holder."""
     members = [MemberFactory(mobile=None) for _ in range(ATTEMPTS)]
     otps = [
         OneTimePassword.objects.create(

@@ -53,6 +53,7 @@ def clock(monkeypatch):
 
 
 def test_acc_11_a_right_birth_date_passes_after_four_wrong_ones(client, robot):
+    """ACC-11: A right birth date passes after four wrong ones."""
     member = MemberFactory()
     start_reset(client, robot, member.national_id)
     client.post("/accounts/reset/channel/", {"channel": "birth_date"})
@@ -64,7 +65,7 @@ def test_acc_11_a_right_birth_date_passes_after_four_wrong_ones(client, robot):
 
 
 def test_acc_11_right_birth_dates_never_count(robot):
-    """Throttles count failures, not successes: six resets by date of birth in an hour."""
+    """ACC-11: Throttles count failures, not successes: six resets by date of birth in an hour."""
     member = MemberFactory()
     for _reset in range(6):
         client = Client()
@@ -76,7 +77,7 @@ def test_acc_11_right_birth_dates_never_count(robot):
 
 
 def test_acc_11_five_wrong_birth_dates_hold_the_id_for_the_full_hour(clock):
-    """The hour-long block lasts the hour (the old database cache lifted it after 5 min)."""
+    """ACC-11: The hour-long block lasts the hour (the old database cache lifted it after 5 min)."""
     member = MemberFactory()
     key = pid_hash(member.national_id)[:32]
     start = clock["ms"]
@@ -103,7 +104,7 @@ def test_acc_11_five_wrong_birth_dates_hold_the_id_for_the_full_hour(clock):
 
 @pytest.mark.django_db(transaction=True)
 def test_acc_11_twenty_parallel_birth_date_guesses_evaluate_exactly_five():
-    """Issue 8: 15 of 20 parallel guesses were evaluated against a limit of 5. Now 5 are,
+    """ACC-11: Issue 8: 15 of 20 parallel guesses were evaluated against a limit of 5. Now 5 are,
     each thread with its own database connection."""
     member = MemberFactory()
     key = pid_hash(member.national_id)[:32]
@@ -135,6 +136,7 @@ def test_acc_11_twenty_parallel_birth_date_guesses_evaluate_exactly_five():
 
 
 def test_acc_14_wrong_current_passwords_count_even_though_the_change_rolls_back():
+    """ACC-14: Wrong current passwords count even though the change rolls back."""
     member = MemberFactory()
     for _wrong in range(3):
         with pytest.raises(AccountError):
@@ -163,6 +165,7 @@ def attacked(robot, settings, world):
 
 
 def test_acc_09_per_account_cap_holds_password_login_from_every_address(attacked, robot):
+    """ACC-09: Per account cap holds password login from every address."""
     owner = Client(REMOTE_ADDR="203.0.113.9")
     response = login(owner, robot, attacked.national_id)
     assert response.status_code == 200
@@ -174,6 +177,7 @@ def test_acc_09_per_account_cap_holds_password_login_from_every_address(attacked
 
 
 def test_acc_09_per_account_cap_lifts_after_its_hour(attacked, robot, monkeypatch):
+    """ACC-09: Per account cap lifts after its hour."""
     later = ratelimit.now_ms() + 3600 * 1000
     monkeypatch.setattr(ratelimit, "now_ms", lambda: later)
     owner = Client(REMOTE_ADDR="203.0.113.9")
@@ -181,7 +185,7 @@ def test_acc_09_per_account_cap_lifts_after_its_hour(attacked, robot, monkeypatc
 
 
 def test_acc_09_per_account_cap_counts_unknown_ids_alike(robot, settings):
-    """The cap's message must not tell whether an ID has an account."""
+    """ACC-09: The cap's message must not tell whether an ID has an account."""
     settings.ACCOUNT_LOGIN_FAILURES_PER_HOUR = 1
     unknown = "1101700203450"
     for address in range(2):
@@ -190,6 +194,7 @@ def test_acc_09_per_account_cap_counts_unknown_ids_alike(robot, settings):
 
 
 def test_acc_10_thaid_login_stays_open_under_the_cap(attacked, monkeypatch):
+    """ACC-10: Thaid login stays open under the cap."""
     use_wsgi_transport(monkeypatch)
     owner = Client(REMOTE_ADDR="203.0.113.9")
     response = thaid_login(owner, attacked.national_id)
@@ -202,6 +207,7 @@ def test_acc_10_thaid_login_stays_open_under_the_cap(attacked, monkeypatch):
 def test_acc_11_reset_by_sms_stays_open_under_the_cap_and_reopens_password_login(
     attacked, robot, outbox
 ):
+    """ACC-11: Reset by SMS stays open under the cap and reopens password login."""
     owner = Client(REMOTE_ADDR="203.0.113.9")
     start_reset(owner, robot, attacked.national_id)
     owner.post("/accounts/reset/channel/", {"channel": "sms"})
@@ -218,7 +224,7 @@ def test_acc_11_reset_by_sms_stays_open_under_the_cap_and_reopens_password_login
 
 
 def test_acc_09_axes_locks_the_client_address_behind_the_trusted_proxy(robot, settings):
-    """Behind one trusted proxy, axes' (ID, address) pair uses the address the proxy saw: a
+    """ACC-09: Behind one trusted proxy, axes' (ID, address) pair uses the address the proxy saw: a
     locked client stays locked whatever it puts in front of X-Forwarded-For, while another
     client behind the same proxy logs in."""
     settings.TRUSTED_PROXY_HOPS = 1
@@ -240,6 +246,7 @@ def test_acc_09_axes_locks_the_client_address_behind_the_trusted_proxy(robot, se
 
 @pytest.mark.parametrize("digits", [THAI_DIGITS, FULL_WIDTH])
 def test_acc_09_login_with_thai_or_full_width_digits(client, robot, digits):
+    """ACC-09: Login with thai or full width digits."""
     member = MemberFactory()
     typed = member.national_id.translate(digits)
     typed = f"{typed[0]}-{typed[1:5]}-{typed[5:10]}-{typed[10:12]}-{typed[12]}"
@@ -248,7 +255,7 @@ def test_acc_09_login_with_thai_or_full_width_digits(client, robot, digits):
 
 
 def test_acc_09_axes_counts_thai_digits_as_the_same_id(robot, settings):
-    """Typing the ID with Thai digits is not a way around the lockout."""
+    """ACC-09: Typing the ID with Thai digits is not a way around the lockout."""
     settings.AXES_FAILURE_LIMIT = 2
     member = MemberFactory()
     attacker = Client()
@@ -258,6 +265,7 @@ def test_acc_09_axes_counts_thai_digits_as_the_same_id(robot, settings):
 
 
 def test_acc_06_registered_id_typed_with_thai_digits_is_refused(client, world):
+    """ACC-06: Registered ID typed with thai digits is refused."""
     citizen = world.add_citizen()
     MemberFactory(pid=citizen["pid"])
     response = register(client, citizen, national_id=citizen["pid"].translate(THAI_DIGITS))
@@ -267,6 +275,7 @@ def test_acc_06_registered_id_typed_with_thai_digits_is_refused(client, world):
 
 
 def test_acc_11_reset_with_thai_digits_finds_the_member(client, robot):
+    """ACC-11: Reset with thai digits finds the member."""
     member = MemberFactory()
     start_reset(client, robot, member.national_id.translate(THAI_DIGITS))
     client.post("/accounts/reset/channel/", {"channel": "birth_date"})

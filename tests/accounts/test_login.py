@@ -14,6 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_acc_09_login_with_national_id_password_and_robot_check(client, robot, member_factory):
+    """ACC-09: Login with national ID password and robot check."""
     member = member_factory()
     response = login(client, robot, member.national_id)
     assert response.status_code == 302
@@ -22,6 +23,7 @@ def test_acc_09_login_with_national_id_password_and_robot_check(client, robot, m
 
 
 def test_acc_09_robot_check_is_required(client, member_factory):
+    """ACC-09: Robot check is required."""
     member = member_factory()
     response = client.post(
         "/accounts/login/", {"national_id": member.national_id, "password": "iindustrY@2024"}
@@ -32,6 +34,7 @@ def test_acc_09_robot_check_is_required(client, member_factory):
 
 
 def test_acc_09_forged_robot_payload_is_refused(client, member_factory):
+    """ACC-09: Forged robot payload is refused."""
     member = member_factory()
     response = client.post(
         "/accounts/login/",
@@ -41,6 +44,7 @@ def test_acc_09_forged_robot_payload_is_refused(client, member_factory):
 
 
 def test_acc_09_robot_solution_cannot_be_replayed(client, robot, member_factory):
+    """ACC-09: Robot solution cannot be replayed."""
     member = member_factory()
     payload = robot(client)
     data = {"national_id": member.national_id, "password": "wrong-Pass@1", "robot": payload}
@@ -50,6 +54,7 @@ def test_acc_09_robot_solution_cannot_be_replayed(client, robot, member_factory)
 
 
 def test_acc_09_wrong_password_says_nothing_about_which_part(client, robot, member_factory):
+    """ACC-09: Wrong password says nothing about which part."""
     member = member_factory()
     wrong_password = login(client, robot, member.national_id, password="Wrong@2024x")
     unknown_id = login(client, robot, make_pid())
@@ -60,6 +65,7 @@ def test_acc_09_wrong_password_says_nothing_about_which_part(client, robot, memb
 
 
 def test_acc_09_consent_screen_appears_when_a_new_version_exists(client, robot, member_factory):
+    """ACC-09: Consent screen appears when a new version exists."""
     member = member_factory(consented=False)
     current = list(ConsentDocument.objects.filter(kind="pdpa"))
     ConsentRecord.objects.bulk_create(
@@ -93,6 +99,7 @@ def test_acc_09_consent_screen_appears_when_a_new_version_exists(client, robot, 
 def test_acc_09_lockout_is_per_id_and_address_and_ends_by_itself(
     client, robot, member_factory, settings
 ):
+    """ACC-09: Lockout is per ID and address and ends by itself."""
     settings.AXES_FAILURE_LIMIT = 3
     member = member_factory()
     for _ in range(3):
@@ -111,6 +118,7 @@ def test_acc_09_lockout_is_per_id_and_address_and_ends_by_itself(
 
 
 def test_acc_09_lockout_counters_do_not_hold_the_national_id(client, robot, member_factory):
+    """ACC-09: Lockout counters do not hold the national ID."""
     member = member_factory()
     login(client, robot, member.national_id, password="Wrong@2024x")
     attempt = AccessAttempt.objects.get()
@@ -119,6 +127,7 @@ def test_acc_09_lockout_counters_do_not_hold_the_national_id(client, robot, memb
 
 
 def test_acc_09_no_national_id_in_logs(client, robot, member_factory, caplog):
+    """ACC-09: No national ID in logs."""
     member = member_factory()
     with caplog.at_level("DEBUG"):
         login(client, robot, member.national_id, password="Wrong@2024x")
@@ -137,7 +146,7 @@ def test_logout_needs_post(client, robot, member_factory):
 def test_acc_09_login_costs_a_fixed_number_of_queries(
     client, robot, member_factory, django_assert_max_num_queries, monkeypatch
 ):
-    """The hash is the floor of a login's cost; the database work around it stays small."""
+    """ACC-09: The hash is the floor of a login's cost; the database work around it stays small."""
     # SSO-09's registry comparison is queued by the login and runs in a worker, not in the
     # login; the test client runs on-commit hooks in the request, so it is held back here.
     queued = []

@@ -64,6 +64,7 @@ def run_due_attempt():
 def test_acc_12_reset_page_says_the_code_was_sent_once_the_gateway_accepted_it(
     client, robot, member_factory, outbox
 ):
+    """ACC-12: Reset page says the code was sent once the gateway accepted it."""
     member = member_factory(verified=True)
     start_reset(client, robot, member.national_id)
     choose(client, "sms")
@@ -81,6 +82,7 @@ def test_acc_12_reset_page_says_the_code_was_sent_once_the_gateway_accepted_it(
 def test_acc_12_reset_page_says_the_code_is_being_sent_while_it_is_queued(
     client, robot, member_factory, outbox
 ):
+    """ACC-12: Reset page says the code is being sent while it is queued."""
     member = member_factory(verified=True)
     start_reset(client, robot, member.national_id)
     choose(client, "sms")
@@ -100,6 +102,7 @@ def test_acc_12_reset_page_says_the_code_is_being_sent_while_it_is_queued(
 def test_acc_12_gateway_down_page_says_retrying_then_failed_send_again_keeps_cool_down(
     client, robot, member_factory, outbox, settings
 ):
+    """ACC-12: Gateway down page says retrying then failed send again keeps cool down."""
     settings.OUTBOUND_MAX_ATTEMPTS = 2
     member = member_factory(verified=True)
     switch_sms(client, "down")
@@ -140,6 +143,7 @@ def test_acc_12_gateway_down_page_says_retrying_then_failed_send_again_keeps_coo
 def test_acc_13_contact_page_says_sending_then_failed_then_sent(
     client, logged_in, outbox, settings
 ):
+    """ACC-13: Contact page says sending then failed then sent."""
     settings.OUTBOUND_MAX_ATTEMPTS = 1
     url = "/accounts/settings/contact/mobile/"
     switch_sms(client, "down")

@@ -12,6 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_acc_01_bad_check_digit_is_refused_before_any_registry_call(client, world):
+    """ACC-01: Bad check digit is refused before any registry call."""
     citizen = world.add_citizen()
     failure_set("dopa", "down")  # a registry call would show the outage message instead
     bad = citizen["pid"][:12] + str((int(citizen["pid"][12]) + 1) % 10)
@@ -25,6 +26,7 @@ def test_acc_01_bad_check_digit_is_refused_before_any_registry_call(client, worl
 
 @pytest.mark.parametrize("typed", ["12345", "abcdefghijklm", "12345678901234"])
 def test_acc_01_only_thirteen_digits(client, world, typed):
+    """ACC-01: Only thirteen digits."""
     citizen = world.add_citizen()
     response = register(client, citizen, national_id=typed)
     assert response.context["form"].errors["national_id"]
@@ -32,6 +34,7 @@ def test_acc_01_only_thirteen_digits(client, world, typed):
 
 
 def test_acc_01_dashes_and_spaces_in_the_id_are_accepted(client, world):
+    """ACC-01: Dashes and spaces in the ID are accepted."""
     citizen = world.add_citizen()
     pid = citizen["pid"]
     typed = f"{pid[0]}-{pid[1:5]}-{pid[5:10]}-{pid[10:12]}-{pid[12]}"
@@ -41,6 +44,7 @@ def test_acc_01_dashes_and_spaces_in_the_id_are_accepted(client, world):
 
 
 def test_acc_02_registration_with_full_birth_date_stores_it(client, world):
+    """ACC-02: Registration with full birth date stores it."""
     citizen = world.add_citizen(birth_day=3, birth_month=11, birth_year_be=2530)
     response = register(client, citizen)
     assert response.status_code == 302 and response["Location"] == "/accounts/register/done/"
@@ -51,6 +55,7 @@ def test_acc_02_registration_with_full_birth_date_stores_it(client, world):
 
 
 def test_acc_02_unknown_day_and_month_need_only_the_be_year(client, world):
+    """ACC-02: Unknown day and month need only the be year."""
     citizen = world.add_citizen(birth_day=None, birth_month=None, birth_year_be=2483)
     response = register(client, citizen, birth_day="0", birth_month="0")
     assert response.status_code == 302
@@ -59,6 +64,7 @@ def test_acc_02_unknown_day_and_month_need_only_the_be_year(client, world):
 
 
 def test_acc_02_none_for_the_day_alone_is_refused(client, world):
+    """ACC-02: None for the day alone is refused."""
     citizen = world.add_citizen()
     response = register(client, citizen, birth_day="0")
     assert response.context["form"].errors["birth_day"]
@@ -66,6 +72,7 @@ def test_acc_02_none_for_the_day_alone_is_refused(client, world):
 
 
 def test_acc_02_year_is_buddhist_era(client, world):
+    """ACC-02: Year is buddhist era."""
     citizen = world.add_citizen()
     response = register(client, citizen, birth_year_be="1984")
     assert response.context["form"].errors["birth_year_be"]
@@ -85,6 +92,7 @@ def test_acc_03_password_policy_refuses(client, world, password):
 
 
 def test_acc_03_example_password_is_valid_and_must_be_typed_twice(client, world):
+    """ACC-03: Example password is valid and must be typed twice."""
     citizen = world.add_citizen()
     response = register(client, citizen, password2="iindustrY@2025")
     assert response.context["form"].errors["password2"]
@@ -94,6 +102,7 @@ def test_acc_03_example_password_is_valid_and_must_be_typed_twice(client, world)
 
 
 def test_acc_03_bad_input_keeps_what_was_typed(client, world):
+    """ACC-03: Bad input keeps what was typed."""
     citizen = world.add_citizen()
     response = register(client, citizen, password2="x", line_id="myline")
     html = response.content.decode()
@@ -103,6 +112,7 @@ def test_acc_03_bad_input_keeps_what_was_typed(client, world):
 
 
 def test_acc_04_terms_must_be_ticked(client):
+    """ACC-04: Terms must be ticked."""
     response = client.post("/accounts/register/", {})
     assert response.status_code == 200
     assert response.context["form"].errors["accept"]
@@ -111,6 +121,7 @@ def test_acc_04_terms_must_be_ticked(client):
 
 
 def test_acc_04_each_purpose_is_answered_and_recorded(client, world):
+    """ACC-04: Each purpose is answered and recorded."""
     citizen = world.add_citizen()
     client.post("/accounts/register/", {"accept": "on"})
     documents = list(ConsentDocument.objects.filter(kind="pdpa").order_by("order"))
@@ -142,6 +153,7 @@ def test_acc_04_each_purpose_is_answered_and_recorded(client, world):
     ],
 )
 def test_acc_05_mismatch_with_registry_is_refused_without_revealing_it(client, world, change):
+    """ACC-05: Mismatch with registry is refused without revealing it."""
     citizen = world.add_citizen()
     response = register(client, citizen, **change)
     html = response.content.decode()
@@ -158,6 +170,7 @@ def test_acc_05_mismatch_with_registry_is_refused_without_revealing_it(client, w
 
 
 def test_acc_05_previous_name_is_not_the_current_card(client, world):
+    """ACC-05: Previous name is not the current card."""
     citizen = world.add_citizen(
         first_name_th="สมศรี",
         previous_names=[{"first_name_th": "สมใจ", "last_name_th": "ใจดี", "until": "2020-01-01"}],
@@ -168,6 +181,7 @@ def test_acc_05_previous_name_is_not_the_current_card(client, world):
 
 
 def test_acc_05_deceased_person_is_refused_with_the_same_message(client, world):
+    """ACC-05: Deceased person is refused with the same message."""
     alive = world.add_citizen()
     dead = world.add_citizen(alive=False)
     mismatch = register(client, alive, first_name="อื่น").context["form"].non_field_errors()
@@ -177,6 +191,7 @@ def test_acc_05_deceased_person_is_refused_with_the_same_message(client, world):
 
 
 def test_acc_05_unknown_person_is_refused(client, world):
+    """ACC-05: Unknown person is refused."""
     world.add_citizen()
     stranger = {
         "pid": make_pid(),
@@ -195,6 +210,7 @@ def test_acc_05_unknown_person_is_refused(client, world):
 def test_acc_05_registry_outage_has_its_own_message_and_stores_nothing(
     client, world, mode, settings
 ):
+    """ACC-05: Registry outage has its own message and stores nothing."""
     settings.REGISTRY_TIMEOUT_SECONDS = 0.2
     citizen = world.add_citizen()
     failure_set("dopa", mode)
@@ -212,6 +228,7 @@ def test_acc_05_registry_outage_has_its_own_message_and_stores_nothing(
 
 
 def test_acc_06_registered_id_points_to_forgot_password_and_thaid(client, world):
+    """ACC-06: Registered ID points to forgot password and thaid."""
     citizen = world.add_citizen()
     assert register(client, citizen).status_code == 302
     client.logout()
@@ -235,7 +252,7 @@ def test_acc_06_mobile_and_email_are_unique_among_members(client, world):
 
 
 def test_acc_06_a_contact_typed_but_not_verified_blocks_nobody(client, world):
-    """Issue 8: a stranger who typed my number cannot keep me from registering with it."""
+    """ACC-06: Issue 8: a stranger who typed my number cannot keep me from registering with it."""
     stranger, owner = world.add_citizen(), world.add_citizen()
     register(client, stranger, mobile="0812345678", email="owner@example.com")
     client.logout()
@@ -245,6 +262,7 @@ def test_acc_06_a_contact_typed_but_not_verified_blocks_nobody(client, world):
 
 
 def test_acc_07_middle_name_is_not_asked(client, world):
+    """ACC-07: Middle name is not asked."""
     citizen = world.add_citizen(middle_name_th="กลาง")
     start_registration(client)
     page = client.get("/accounts/register/details/").content.decode()
@@ -254,6 +272,7 @@ def test_acc_07_middle_name_is_not_asked(client, world):
 
 
 def test_acc_08_nothing_is_sent_after_registering(client, world, outbox):
+    """ACC-08: Nothing is sent after registering."""
     citizen = world.add_citizen()
     response = register(client, citizen, mobile="0899999999", email="new@example.com")
     assert response.status_code == 302

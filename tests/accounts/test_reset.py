@@ -25,6 +25,7 @@ def finish(client, password=NEW_PASSWORD):
 
 
 def test_acc_11_reset_by_sms_otp(client, robot, member_factory, outbox):
+    """ACC-11: Reset by SMS OTP."""
     member = member_factory(verified=True)
     assert start_reset(client, robot, member.national_id).status_code == 302
     assert choose(client, "sms")["Location"] == "/accounts/reset/verify/"
@@ -37,6 +38,7 @@ def test_acc_11_reset_by_sms_otp(client, robot, member_factory, outbox):
 
 
 def test_acc_11_reset_by_email_otp(client, robot, member_factory, outbox):
+    """ACC-11: Reset by email OTP."""
     member = member_factory(verified=True)
     start_reset(client, robot, member.national_id)
     choose(client, "email")
@@ -48,6 +50,7 @@ def test_acc_11_reset_by_email_otp(client, robot, member_factory, outbox):
 
 
 def test_acc_11_reset_by_birth_date_in_buddhist_era(client, robot, member_factory):
+    """ACC-11: Reset by birth date in buddhist era."""
     member = member_factory(birth_day=19, birth_month=6, birth_year_be=2527)
     start_reset(client, robot, member.national_id)
     choose(client, "birth_date")
@@ -61,6 +64,7 @@ def test_acc_11_reset_by_birth_date_in_buddhist_era(client, robot, member_factor
 
 
 def test_acc_11_unknown_day_and_month_typed_as_zeros(client, robot, member_factory):
+    """ACC-11: Unknown day and month typed as zeros."""
     member = member_factory(birth_day=None, birth_month=None, birth_year_be=2483)
     start_reset(client, robot, member.national_id)
     choose(client, "birth_date")
@@ -69,6 +73,7 @@ def test_acc_11_unknown_day_and_month_typed_as_zeros(client, robot, member_facto
 
 
 def test_acc_11_only_verified_channels_are_offered(client, robot, member_factory):
+    """ACC-11: Only verified channels are offered."""
     member = member_factory()  # mobile and email not verified
     start_reset(client, robot, member.national_id)
     page = client.get("/accounts/reset/channel/")
@@ -79,6 +84,7 @@ def test_acc_11_only_verified_channels_are_offered(client, robot, member_factory
 def test_acc_11_unknown_id_sees_the_same_page_as_a_member_without_channels(
     client, robot, member_factory
 ):
+    """ACC-11: Unknown ID sees the same page as a member without channels."""
     start_reset(client, robot, make_pid())
     page = client.get("/accounts/reset/channel/")
     assert [value for value, _ in page.context["form"].fields["channel"].choices] == ["birth_date"]
@@ -88,12 +94,14 @@ def test_acc_11_unknown_id_sees_the_same_page_as_a_member_without_channels(
 
 
 def test_acc_11_robot_check_is_required(client, member_factory):
+    """ACC-11: Robot check is required."""
     member = member_factory(verified=True)
     response = client.post("/accounts/reset/", {"national_id": member.national_id})
     assert response.context["form"].errors["robot"]
 
 
 def test_acc_11_steps_cannot_be_skipped(client, robot, member_factory):
+    """ACC-11: Steps cannot be skipped."""
     member = member_factory(verified=True)
     start_reset(client, robot, member.national_id)
     choose(client, "sms")
@@ -104,6 +112,7 @@ def test_acc_11_steps_cannot_be_skipped(client, robot, member_factory):
 
 
 def test_acc_11_birth_date_guesses_are_limited(client, robot, member_factory):
+    """ACC-11: Birth date guesses are limited."""
     member = member_factory()
     start_reset(client, robot, member.national_id)
     choose(client, "birth_date")
@@ -120,6 +129,7 @@ def test_acc_11_birth_date_guesses_are_limited(client, robot, member_factory):
 def test_acc_11_other_sessions_end_and_verified_channels_are_told(
     client, robot, member_factory, outbox
 ):
+    """ACC-11: Other sessions end and verified channels are told."""
     member = member_factory(verified=True)
     other = Client()
     login(other, robot, member.national_id)
@@ -136,6 +146,7 @@ def test_acc_11_other_sessions_end_and_verified_channels_are_told(
 def test_acc_12_code_is_six_digits_from_a_named_sender_with_life_shown(
     client, robot, member_factory, outbox, settings
 ):
+    """ACC-12: Code is six digits from a named sender with life shown."""
     member = member_factory(verified=True)
     start_reset(client, robot, member.national_id)
     choose(client, "sms")
@@ -147,6 +158,7 @@ def test_acc_12_code_is_six_digits_from_a_named_sender_with_life_shown(
 
 
 def test_acc_12_code_is_single_use(client, robot, member_factory, outbox):
+    """ACC-12: Code is single use."""
     member = member_factory(verified=True)
     start_reset(client, robot, member.national_id)
     choose(client, "sms")
@@ -162,6 +174,7 @@ def test_acc_12_code_is_single_use(client, robot, member_factory, outbox):
 
 
 def test_acc_12_expired_code_is_refused(client, robot, member_factory, outbox):
+    """ACC-12: Expired code is refused."""
     member = member_factory(verified=True)
     start_reset(client, robot, member.national_id)
     choose(client, "sms")
@@ -173,6 +186,7 @@ def test_acc_12_expired_code_is_refused(client, robot, member_factory, outbox):
 
 
 def test_acc_12_limited_tries(client, robot, member_factory, outbox, settings):
+    """ACC-12: Limited tries."""
     member = member_factory(verified=True)
     start_reset(client, robot, member.national_id)
     choose(client, "sms")
@@ -186,6 +200,7 @@ def test_acc_12_limited_tries(client, robot, member_factory, outbox, settings):
 
 
 def test_acc_12_resend_waits_for_the_cool_down(client, robot, member_factory, outbox):
+    """ACC-12: Resend waits for the cool down."""
     member = member_factory(verified=True)
     start_reset(client, robot, member.national_id)
     choose(client, "sms")
@@ -201,6 +216,7 @@ def test_acc_12_resend_waits_for_the_cool_down(client, robot, member_factory, ou
 
 
 def test_acc_12_codes_per_hour_are_capped(member_factory, settings):
+    """ACC-12: Codes per hour are capped."""
     from portal.accounts.services import AccountError, otp_issue
 
     settings.OTP_RESEND_COOLDOWN_SECONDS = 0
@@ -212,6 +228,7 @@ def test_acc_12_codes_per_hour_are_capped(member_factory, settings):
 
 
 def test_sso_03_email_code_lives_at_most_ten_minutes(member_factory, settings):
+    """SSO-03: Email code lives at most ten minutes."""
     from portal.accounts.services import otp_issue
 
     member = member_factory(verified=True)

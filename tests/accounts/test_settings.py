@@ -25,6 +25,7 @@ def png_bytes(size=(600, 400), color="red", fmt="PNG") -> bytes:
 
 
 def test_acc_13_profile_and_privacy_are_saved_and_audited(client, logged_in):
+    """ACC-13: Profile and privacy are saved and audited."""
     response = client.post(
         "/accounts/settings/",
         {
@@ -48,6 +49,7 @@ def test_acc_13_profile_and_privacy_are_saved_and_audited(client, logged_in):
 
 
 def test_acc_13_line_contact_needs_a_line_id(client, logged_in):
+    """ACC-13: Line contact needs a line ID."""
     response = client.post("/accounts/settings/", {"contact_channel": "line", "line_id": ""})
     assert response.status_code == 200
     assert response.context["form"].errors
@@ -56,6 +58,7 @@ def test_acc_13_line_contact_needs_a_line_id(client, logged_in):
 
 
 def test_acc_13_profile_picture_is_resized_and_private(client, logged_in):
+    """ACC-13: Profile picture is resized and private."""
     upload = SimpleUploadedFile("me.png", png_bytes(), content_type="image/png")
     response = client.post("/accounts/settings/avatar/", {"avatar": upload})
     assert response.status_code == 302
@@ -67,6 +70,7 @@ def test_acc_13_profile_picture_is_resized_and_private(client, logged_in):
 
 
 def test_acc_13_picture_is_checked_by_content_not_name(client, logged_in):
+    """ACC-13: Picture is checked by content not name."""
     fake = SimpleUploadedFile("me.png", b"%PDF-1.4 not an image", content_type="image/png")
     response = client.post("/accounts/settings/avatar/", {"avatar": fake})
     assert response.status_code == 400
@@ -76,6 +80,7 @@ def test_acc_13_picture_is_checked_by_content_not_name(client, logged_in):
 
 
 def test_acc_13_picture_larger_than_5_mb_is_refused(client, logged_in):
+    """ACC-13: Picture larger than 5 mb is refused."""
     big = png_bytes() + b"\0" * (5 * 1024 * 1024)
     response = client.post(
         "/accounts/settings/avatar/", {"avatar": SimpleUploadedFile("big.png", big)}
@@ -85,6 +90,7 @@ def test_acc_13_picture_larger_than_5_mb_is_refused(client, logged_in):
 
 
 def test_acc_13_new_mobile_counts_only_after_the_otp(client, logged_in, outbox):
+    """ACC-13: New mobile counts only after the OTP."""
     old = logged_in.mobile
     client.post("/accounts/settings/contact/mobile/", {"mobile": "0891112222", "send": "1"})
     logged_in.refresh_from_db()
@@ -99,6 +105,7 @@ def test_acc_13_new_mobile_counts_only_after_the_otp(client, logged_in, outbox):
 
 
 def test_acc_13_email_is_verified_by_code(client, logged_in, outbox):
+    """ACC-13: Email is verified by code."""
     client.post("/accounts/settings/contact/email/", {"email": "New@Example.com", "send": "1"})
     code = outbox.last_code("new@example.com")
     client.post(
@@ -121,7 +128,7 @@ def verify_contact(client, outbox, kind, value):
 def test_acc_13_a_strangers_unverified_copy_does_not_block_the_owner(
     client, logged_in, member_factory, outbox
 ):
-    """Issue 8: a stranger typed my number; I verify it, it is mine, their copy is cleared
+    """ACC-13: Issue 8: a stranger typed my number; I verify it, it is mine, their copy is cleared
     and nothing but my code went to the number."""
     stranger = member_factory(mobile="0893334444", mobile_verified_at=None)
     response = verify_contact(client, outbox, "mobile", "0893334444")
@@ -139,7 +146,7 @@ def test_acc_13_a_strangers_unverified_copy_does_not_block_the_owner(
 def test_acc_13_a_recycled_number_moves_and_its_former_holder_is_told(
     client, logged_in, member_factory, outbox
 ):
-    """The number a member once verified now reaches someone else, who verifies it: the
+    """ACC-13: The number a member once verified now reaches someone else, who verifies it: the
     former holder loses it and is told by email, never on the number itself."""
     former = member_factory(mobile="0895556666", verified=True)
     assert verify_contact(client, outbox, "mobile", "0895556666").status_code == 302
@@ -156,6 +163,7 @@ def test_acc_13_a_recycled_number_moves_and_its_former_holder_is_told(
 def test_acc_13_an_email_verified_by_another_member_moves_without_case_mattering(
     client, logged_in, member_factory, outbox
 ):
+    """ACC-13: An email verified by another member moves without case mattering."""
     former = member_factory(email="Shared@Example.com", verified=True)
     assert verify_contact(client, outbox, "email", "shared@example.COM").status_code == 302
     former.refresh_from_db()
@@ -164,6 +172,7 @@ def test_acc_13_an_email_verified_by_another_member_moves_without_case_mattering
 
 
 def test_acc_13_a_wrong_code_takes_nothing_over(client, logged_in, member_factory, outbox):
+    """ACC-13: A wrong code takes nothing over."""
     former = member_factory(mobile="0897778888", verified=True)
     client.post("/accounts/settings/contact/mobile/", {"mobile": "0897778888", "send": "1"})
     code = outbox.last_code("0897778888")
@@ -176,12 +185,14 @@ def test_acc_13_a_wrong_code_takes_nothing_over(client, logged_in, member_factor
 
 
 def test_acc_13_bad_mobile_keeps_what_was_typed(client, logged_in):
+    """ACC-13: Bad mobile keeps what was typed."""
     response = client.post("/accounts/settings/contact/mobile/", {"mobile": "12345", "send": "1"})
     assert response.context["entry_form"].errors["mobile"]
     assert 'value="12345"' in response.content.decode()
 
 
 def test_acc_14_change_password_needs_the_current_one(client, logged_in):
+    """ACC-14: Change password needs the current one."""
     response = client.post(
         "/accounts/settings/password/",
         {
@@ -196,6 +207,7 @@ def test_acc_14_change_password_needs_the_current_one(client, logged_in):
 
 
 def test_acc_14_change_password_keeps_this_session_and_ends_the_others(client, robot, logged_in):
+    """ACC-14: Change password keeps this session and ends the others."""
     other = Client()
     login(other, robot, logged_in.national_id)
     response = client.post(
@@ -213,6 +225,7 @@ def test_acc_14_change_password_keeps_this_session_and_ends_the_others(client, r
 
 
 def test_acc_14_new_password_follows_the_policy(client, logged_in):
+    """ACC-14: New password follows the policy."""
     response = client.post(
         "/accounts/settings/password/",
         {"current_password": "iindustrY@2024", "password1": "short", "password2": "short"},
@@ -221,6 +234,7 @@ def test_acc_14_new_password_follows_the_policy(client, logged_in):
 
 
 def test_acc_17_settings_cannot_change_identity(client, logged_in):
+    """ACC-17: Settings cannot change identity."""
     before = (
         logged_in.pid_hash,
         logged_in.first_name,
@@ -260,6 +274,7 @@ def test_settings_need_login(client):
 
 
 def test_acc_04_consents_can_be_withdrawn_and_given_again_in_settings(client, logged_in):
+    """ACC-04: Consents can be withdrawn and given again in settings."""
     from portal.accounts.models import ConsentDocument, ConsentRecord
 
     documents = list(ConsentDocument.objects.filter(kind="pdpa").order_by("order"))

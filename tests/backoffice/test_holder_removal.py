@@ -23,6 +23,7 @@ def shared_business():
 def test_adm_02_member_taken_off_a_business_on_a_directors_letter(
     shared_business, robot, officer_factory
 ):
+    """ADM-02: Member taken off a business on a directors letter."""
     owner, own, _leaver, theirs = shared_business
     member_client = signed_in(robot, owner)
     url = f"/businesses/{own.pk}/holders/{theirs.pk}/removal/"
@@ -48,6 +49,7 @@ def test_adm_02_member_taken_off_a_business_on_a_directors_letter(
 
 
 def test_adm_02_only_holders_of_the_business_may_ask(shared_business, robot):
+    """ADM-02: Only holders of the business may ask."""
     _owner, own, _leaver, theirs = shared_business
     stranger = signed_in(robot, MemberFactory())
     assert stranger.get(f"/businesses/{own.pk}/holders/{theirs.pk}/removal/").status_code == 404
@@ -59,6 +61,7 @@ def test_adm_02_only_holders_of_the_business_may_ask(shared_business, robot):
     ["/backoffice/removals/", "/backoffice/removals/{pk}/", "/backoffice/removals/{pk}/letter/"],
 )
 def test_adm_01_removal_queue_needs_the_permission(shared_business, robot, officer_factory, url):
+    """ADM-01: Removal queue needs the permission."""
     owner, own, _leaver, theirs = shared_business
     filed = services.holder_removal_request_file(
         member=owner,

@@ -17,6 +17,7 @@ def pending():
 def test_adm_02_biz_06_officer_verifies_a_business_and_the_member_is_told(
     pending, robot, officer_factory, outbox
 ):
+    """ADM-02, BIZ-06: Officer verifies a business and the member is told."""
     officer = officer_factory(permissions=["operators.verify_holding"])
     desk = signed_in(robot, officer)
     queue = desk.get("/backoffice/businesses/")
@@ -36,6 +37,7 @@ def test_adm_02_biz_06_officer_verifies_a_business_and_the_member_is_told(
 
 
 def test_adm_02_rejection_needs_a_reason(pending, robot, officer_factory):
+    """ADM-02: Rejection needs a reason."""
     desk = signed_in(robot, officer_factory(permissions=["operators.verify_holding"]))
     response = desk.post(
         f"/backoffice/businesses/{pending.pk}/", {"decision": "reject", "reason": ""}
@@ -60,6 +62,7 @@ URLS = [
 def test_adm_01_only_officers_with_the_permission_see_the_queue(
     pending, robot, officer_factory, url
 ):
+    """ADM-01: Only officers with the permission see the queue."""
     document = pending.documents.get()
     address = url.format(pk=pending.pk, doc=document.pk)
     assert Client().get(address).status_code == 302
@@ -77,6 +80,7 @@ def test_adm_01_only_officers_with_the_permission_see_the_queue(
 
 
 def test_adm_02_officer_without_permission_cannot_decide(pending, robot, officer_factory):
+    """ADM-02: Officer without permission cannot decide."""
     desk = signed_in(robot, officer_factory(agency="TISI", permissions=()))
     assert (
         desk.post(f"/backoffice/businesses/{pending.pk}/", {"decision": "approve"}).status_code
@@ -89,6 +93,7 @@ def test_adm_02_officer_without_permission_cannot_decide(pending, robot, officer
 def test_adm_01_an_officer_of_another_agency_sees_no_business_queue_even_with_the_permission(
     pending, robot, officer_factory
 ):
+    """ADM-01: An officer of another agency sees no business queue even with the permission."""
     desk = signed_in(robot, officer_factory(agency="DIW", permissions=["operators.verify_holding"]))
     assert desk.get("/backoffice/businesses/").status_code == 404
     assert desk.get(f"/backoffice/businesses/{pending.pk}/").status_code == 404

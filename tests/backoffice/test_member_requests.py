@@ -37,6 +37,7 @@ def file_name_change(client, robot, member, first="มาลี", last="ให�
 def test_acc_16_name_change_is_approved_by_an_officer_from_the_registry(
     client, robot, citizen_member, officer_factory, outbox
 ):
+    """ACC-16: Name change is approved by an officer from the registry."""
     member, _citizen = citizen_member
     assert file_name_change(client, robot, member).status_code == 302
     filed = MemberRequest.objects.get()
@@ -64,6 +65,7 @@ def test_acc_16_name_change_is_approved_by_an_officer_from_the_registry(
 def test_acc_16_a_name_not_on_the_current_card_cannot_be_approved(
     client, robot, citizen_member, officer_factory
 ):
+    """ACC-16: A name not on the current card cannot be approved."""
     member, _ = citizen_member
     file_name_change(client, robot, member, last="สกุลอื่น")
     filed = MemberRequest.objects.get()
@@ -78,6 +80,7 @@ def test_acc_16_a_name_not_on_the_current_card_cannot_be_approved(
 def test_acc_16_rejection_needs_a_reason_and_tells_the_member(
     client, robot, citizen_member, officer_factory, outbox
 ):
+    """ACC-16: Rejection needs a reason and tells the member."""
     member, _ = citizen_member
     file_name_change(client, robot, member)
     filed = MemberRequest.objects.get()
@@ -95,6 +98,7 @@ def test_acc_16_rejection_needs_a_reason_and_tells_the_member(
 
 
 def test_acc_16_evidence_is_checked_by_content(client, robot, citizen_member):
+    """ACC-16: Evidence is checked by content."""
     member, _ = citizen_member
     login(client, robot, member.national_id)
     fake = SimpleUploadedFile(
@@ -108,6 +112,7 @@ def test_acc_16_evidence_is_checked_by_content(client, robot, citizen_member):
 
 
 def test_acc_16_registry_down_changes_nothing(client, robot, citizen_member, officer_factory):
+    """ACC-16: Registry down changes nothing."""
     member, _ = citizen_member
     file_name_change(client, robot, member)
     filed = MemberRequest.objects.get()
@@ -124,6 +129,7 @@ def test_acc_16_registry_down_changes_nothing(client, robot, citizen_member, off
 def test_acc_15_closed_account_is_reopened_by_an_officer_on_request(
     client, robot, world, officer_factory, outbox
 ):
+    """ACC-15: Closed account is reopened by an officer on request."""
     from tests.accounts.helpers import register
 
     citizen = world.add_citizen(birth_day=None, birth_month=None, birth_year_be=2490)
@@ -168,6 +174,7 @@ def test_acc_15_closed_account_is_reopened_by_an_officer_on_request(
 
 
 def test_acc_15_reopen_form_reveals_nothing_about_unknown_ids(robot, world):
+    """ACC-15: Reopen form reveals nothing about unknown IDs."""
     citizen = world.add_citizen()
     visitor = Client()
     data = {
@@ -208,18 +215,21 @@ BACKOFFICE_URLS = [
 
 @pytest.mark.parametrize("url", BACKOFFICE_URLS)
 def test_adm_01_anonymous_is_sent_to_login(filed_request, url):
+    """ADM-01: Anonymous is sent to login."""
     response = Client().get(url.format(pk=filed_request.pk))
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
 @pytest.mark.parametrize("url", BACKOFFICE_URLS)
 def test_adm_01_a_member_who_is_not_an_officer_gets_404(filed_request, robot, member_factory, url):
+    """ADM-01: A member who is not an officer gets 404."""
     c = signed_in(robot, member_factory())
     assert c.get(url.format(pk=filed_request.pk)).status_code == 404
 
 
 @pytest.mark.parametrize("url", BACKOFFICE_URLS)
 def test_adm_01_officer_without_the_permission_gets_404(filed_request, robot, officer_factory, url):
+    """ADM-01: Officer without the permission gets 404."""
     officer = officer_factory(agency="DIW", permissions=())
     c = signed_in(robot, officer)
     assert c.get(url.format(pk=filed_request.pk)).status_code == 404
@@ -227,6 +237,7 @@ def test_adm_01_officer_without_the_permission_gets_404(filed_request, robot, of
 
 
 def test_adm_02_officer_without_permission_cannot_decide(filed_request, robot, officer_factory):
+    """ADM-02: Officer without permission cannot decide."""
     officer = officer_factory(agency="DIW", permissions=())
     c = signed_in(robot, officer)
     response = c.post(f"/backoffice/member-requests/{filed_request.pk}/", {"decision": "approve"})
@@ -237,6 +248,7 @@ def test_adm_02_officer_without_permission_cannot_decide(filed_request, robot, o
 
 
 def test_adm_03_decision_is_audited_with_before_and_after(filed_request, robot, officer_factory):
+    """ADM-03: Decision is audited with before and after."""
     officer = officer_factory()
     c = signed_in(robot, officer)
     c.post(

@@ -83,6 +83,7 @@ def removal(business, target: Holding, requested_by) -> HolderRemovalRequest:
 
 
 def test_adm_01_member_requests_answer_only_the_agency_that_owns_the_queue():
+    """ADM-01: Member requests answer only the agency that owns the queue."""
     filed = name_change(MemberFactory())
     ops, diw = officer("OPS"), officer("DIW")
     assert list(account_selectors.pending_member_requests(acting=acting(ops))) == [filed]
@@ -97,6 +98,7 @@ def test_adm_01_member_requests_answer_only_the_agency_that_owns_the_queue():
 
 
 def test_adm_01_a_provincial_office_decides_only_businesses_of_its_province():
+    """ADM-01: A provincial office decides only businesses of its province."""
     claim = company_claim(MemberFactory())
     here = officer("PIO", CASE_PROVINCE)
     elsewhere = officer("PIO", "ลำปาง")
@@ -113,6 +115,7 @@ def test_adm_01_a_provincial_office_decides_only_businesses_of_its_province():
 
 
 def test_adm_01_a_business_without_a_registered_province_is_the_ops_queue_alone():
+    """ADM-01: A business without a registered province is the OPS queue alone."""
     claim = add_by_document(member=MemberFactory(), name_th="สหกรณ์ทดสอบ")
     pio = officer("PIO", CASE_PROVINCE)
     assert list(operator_selectors.holdings_awaiting_verification(acting=acting(pio))) == []
@@ -126,6 +129,7 @@ def test_adm_01_a_business_without_a_registered_province_is_the_ops_queue_alone(
 
 @pytest.mark.parametrize("agency", ["DIW", "IEAT", "TISI"])
 def test_adm_01_agencies_without_the_queues_see_and_decide_nothing(agency):
+    """ADM-01: Agencies without the queues see and decide nothing."""
     someone = officer(agency, CASE_PROVINCE)
     claim = company_claim(MemberFactory())
     co = co_holder(claim.business)
@@ -149,6 +153,7 @@ def test_adm_01_agencies_without_the_queues_see_and_decide_nothing(agency):
 
 
 def test_adm_01_an_officer_cannot_verify_their_own_business_claim():
+    """ADM-01: An officer cannot verify their own business claim."""
     me = officer("OPS")
     claim = add_by_document(member=me, name_th="กิจการของฉันเอง")
     with pytest.raises(OperatorError) as refused:
@@ -161,6 +166,7 @@ def test_adm_01_an_officer_cannot_verify_their_own_business_claim():
 
 
 def test_adm_01_an_officer_cannot_decide_their_own_member_request():
+    """ADM-01: An officer cannot decide their own member request."""
     me = officer("OPS")
     filed = name_change(me)
     with pytest.raises(AccountError) as refused:
@@ -171,6 +177,7 @@ def test_adm_01_an_officer_cannot_decide_their_own_member_request():
 
 
 def test_adm_01_an_officer_cannot_reset_their_own_two_factor():
+    """ADM-01: An officer cannot reset their own two factor."""
     me = officer("OPS")
     enrol_authenticator(me)
     with pytest.raises(TwoFactorError) as refused:
@@ -181,6 +188,7 @@ def test_adm_01_an_officer_cannot_reset_their_own_two_factor():
 
 @pytest.mark.parametrize("role", ["target", "requester"])
 def test_adm_01_an_officer_cannot_decide_a_removal_about_them_or_filed_by_them(role):
+    """ADM-01: An officer cannot decide a removal about them or filed by them."""
     me = officer("OPS")
     claim = company_claim(MemberFactory())
     claim.status = "verified"
@@ -199,6 +207,7 @@ def test_adm_01_an_officer_cannot_decide_a_removal_about_them_or_filed_by_them(r
 
 
 def test_sso_04_a_decision_from_a_web_session_without_a_second_factor_is_refused():
+    """SSO-04: A decision from a web session without a second factor is refused."""
     ops = officer("OPS")
     claim = add_by_document(member=MemberFactory(), name_th="สหกรณ์ทดสอบ")
     web = Acting(actor=ops, officer=acting(ops).officer, channel="web", two_factor=False)
@@ -210,6 +219,7 @@ def test_sso_04_a_decision_from_a_web_session_without_a_second_factor_is_refused
 
 
 def test_sso_04_an_officer_without_an_authenticator_is_sent_to_enrol(robot):
+    """SSO-04: An officer without an authenticator is sent to enrol."""
     ops = officer("OPS")
     desk = signed_in(robot, ops, second_factor=False)
     for url in ("/backoffice/", "/backoffice/businesses/", "/backoffice/member-requests/"):
@@ -218,6 +228,7 @@ def test_sso_04_an_officer_without_an_authenticator_is_sent_to_enrol(robot):
 
 
 def test_sso_04_an_officer_whose_session_passed_no_code_reaches_no_back_office_page(robot):
+    """SSO-04: An officer whose session passed no code reaches no back office page."""
     ops = officer("OPS")
     desk = signed_in(robot, ops, second_factor=False)
     enrol_authenticator(ops)  # switched on in another session: this one never gave a code
@@ -226,6 +237,7 @@ def test_sso_04_an_officer_whose_session_passed_no_code_reaches_no_back_office_p
 
 
 def test_sso_04_an_officer_who_logged_in_with_a_code_reaches_the_back_office(robot):
+    """SSO-04: An officer who logged in with a code reaches the back office."""
     desk = signed_in(robot, officer("OPS"))
     assert desk.get("/backoffice/").status_code == 200
 
@@ -233,6 +245,7 @@ def test_sso_04_an_officer_who_logged_in_with_a_code_reaches_the_back_office(rob
 def test_sso_04_adm_02_a_reset_tells_the_member_on_every_verified_channel(
     outbox, django_capture_on_commit_callbacks
 ):
+    """SSO-04, ADM-02: A reset tells the member on every verified channel."""
     ops = officer("OPS")
     member = MemberFactory(verified=True)
     enrol_authenticator(member)
@@ -244,6 +257,7 @@ def test_sso_04_adm_02_a_reset_tells_the_member_on_every_verified_channel(
 
 
 def test_sso_04_a_reset_tells_no_unverified_channel(outbox, django_capture_on_commit_callbacks):
+    """SSO-04: A reset tells no unverified channel."""
     ops = officer("OPS")
     member = MemberFactory(verified=False)
     enrol_authenticator(member)
@@ -257,6 +271,7 @@ def test_sso_04_a_reset_tells_no_unverified_channel(outbox, django_capture_on_co
 
 
 def test_adm_03_an_officer_decision_records_actor_principal_and_channel(robot):
+    """ADM-03: An officer decision records actor principal and channel."""
     ops = officer("OPS")
     claim = add_by_document(member=MemberFactory(), name_th="สหกรณ์ทดสอบ")
     desk = signed_in(robot, ops)

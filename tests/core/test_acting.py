@@ -31,6 +31,7 @@ def request_as(user, session=None, address="203.0.113.9"):
 
 
 def test_adm_01_a_members_request_acts_for_the_member_with_no_officer_scope():
+    """ADM-01: A members request acts for the member with no officer scope."""
     member = MemberFactory()
     acting = acting_for_request(request_as(member))
     assert acting == Acting(
@@ -45,6 +46,7 @@ def test_adm_01_a_members_request_acts_for_the_member_with_no_officer_scope():
 
 
 def test_adm_01_an_officers_request_carries_agency_area_and_second_factor():
+    """ADM-01: An officers request carries agency area and second factor."""
     member = MemberFactory()
     with transaction.atomic():
         officer_appoint(member=member, agency="PIO", province="ลำพูน")
@@ -62,6 +64,7 @@ def test_an_anonymous_request_has_no_actor_and_no_principal():
 
 
 def test_adm_03_audit_rows_record_principal_actor_and_channel_from_the_context():
+    """ADM-03: Audit rows record principal actor and channel from the context."""
     member = MemberFactory()
     grantor = Party("business", 77)  # what delegation (DEL-04) will put in the context
     acting = Acting(actor=member, principal=grantor, channel="api", client_ip="198.51.100.7")
@@ -77,6 +80,7 @@ def test_adm_03_audit_rows_record_principal_actor_and_channel_from_the_context()
 
 
 def test_adm_03_request_callers_still_get_the_requests_context():
+    """ADM-03: Request callers still get the requests context."""
     member = MemberFactory()
     with transaction.atomic():
         entry = audit_record(
@@ -91,6 +95,7 @@ def test_adm_03_request_callers_still_get_the_requests_context():
 
 
 def test_adm_03_work_without_a_request_is_the_systems():
+    """ADM-03: Work without a request is the systems."""
     member = MemberFactory()
     with transaction.atomic():
         entry = audit_record(action="test.sweep", target=member, acting=system_acting())
@@ -103,6 +108,7 @@ def test_adm_03_work_without_a_request_is_the_systems():
 
 
 def test_sso_06_the_sign_in_behind_a_token_records_principal_and_actor(client):
+    """SSO-06: The sign in behind a token records principal and actor."""
     member = MemberFactory()
     client.force_login(member)
     holding = juristic_holding(member)

@@ -47,6 +47,7 @@ def test_adm_03_audit_rolls_back_with_the_change():
 
 @pytest.mark.django_db
 def test_adm_03_audit_inside_a_transaction_names_the_actor():
+    """ADM-03: Audit inside a transaction names the actor."""
     member = MemberFactory()
     with transaction.atomic():
         entry = audit_record(actor=member, action="test.inside", target=member)

@@ -39,7 +39,7 @@ def test_normalize_pid_is_the_same_function():
 
 @pytest.mark.parametrize("typed", ["110170020345x", "1101700203451", "๑๑๐๑๗๐๐๒๐๓๔๕", "", "²" * 13])
 def test_acc_01_anything_else_still_fails_the_check(typed):
-    """Only digits are translated: letters, a wrong check digit, 12 digits, superscripts
+    """ACC-01: Only digits are translated: letters, a wrong check digit, 12 digits, superscripts
     (not decimal digits) are refused."""
     assert is_valid_pid(typed) is False
 

@@ -20,6 +20,7 @@ def test_acc_16_adm_03_name_change_from_request_to_officer_decision(
     assert_accessible,
     switch_language,
 ):
+    """ACC-16, ADM-03: Name change from request to officer decision."""
     citizen = world.add_citizen(first_name_th="จันทร์เพ็ญ", last_name_th="ใหม่ใจ")
     member = MemberFactory(pid=citizen["pid"], first_name="จันทร์เพ็ญ", last_name="เก่าใจ")
     officer = MemberFactory()

@@ -27,6 +27,7 @@ def test_biz_01_to_biz_07_add_a_business_of_every_kind(
     assert_accessible,
     switch_language,
 ):
+    """BIZ-01, BIZ-07: To add a business of every kind."""
     member = MemberFactory()
     another = world.add_citizen(laser_code="AB1-2345678-90", first_name_th="ประยูร")
     director = make_pid()

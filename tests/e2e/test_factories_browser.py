@@ -12,6 +12,7 @@ from tests.factories import DEFAULT_PASSWORD, MemberFactory, make_pid
 def test_fac_01_to_05_add_two_filter_detail_search_and_remove(
     page, world, solve_robot_check, assert_accessible, switch_language
 ):
+    """FAC-01: To 05 add two filter detail search and remove."""
     member = MemberFactory()
     own = services.business_add_myself(member=member)
     director = make_pid()

@@ -4,6 +4,7 @@ from tests.factories import DEFAULT_PASSWORD, MemberFactory
 def test_acc_09_login_in_the_browser_with_the_robot_check(
     page, assert_accessible, solve_robot_check, switch_language
 ):
+    """ACC-09: Login in the browser with the robot check."""
     member = MemberFactory()
     page.goto("/")
     assert_accessible(page)

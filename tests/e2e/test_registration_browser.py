@@ -19,6 +19,7 @@ def fill_details(page, citizen, *, day: str, month: str):
 def test_acc_02_acc_04_register_step_by_step(
     page, world, assert_accessible, switch_language, known_birth_date
 ):
+    """ACC-02, ACC-04: Register step by step."""
     citizen = world.add_citizen(
         birth_day=19 if known_birth_date else None,
         birth_month=6 if known_birth_date else None,
@@ -58,6 +59,7 @@ def test_acc_02_acc_04_register_step_by_step(
 
 
 def test_acc_05_registry_outage_message_in_the_browser(page, world, assert_accessible):
+    """ACC-05: Registry outage message in the browser."""
     from portal.registries.failures import failure_set
 
     citizen = world.add_citizen()

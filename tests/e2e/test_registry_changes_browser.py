@@ -9,6 +9,7 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 def test_sso_09_adm_02_confirm_registry_changes_and_ask_to_take_a_member_off(
     page, world, tmp_path, solve_robot_check, assert_accessible, switch_language
 ):
+    """SSO-09, ADM-02: Confirm registry changes and ask to take a member off."""
     member = MemberFactory()
     company = world.add_juristic_person(
         directors=[

@@ -10,6 +10,7 @@ NEW_PASSWORD = "NewPass#2569"
 def test_acc_11_reset_by_each_channel(
     page, channel, solve_robot_check, assert_accessible, switch_language
 ):
+    """ACC-11: Reset by each channel."""
     member = MemberFactory(verified=True, birth_day=None, birth_month=None, birth_year_be=2483)
     page.goto("/accounts/login/")
     page.get_by_role("link", name="ลืมรหัสผ่าน").click()

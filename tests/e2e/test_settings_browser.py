@@ -10,6 +10,7 @@ from tests.factories import DEFAULT_PASSWORD, MemberFactory
 def test_acc_13_acc_14_settings_with_otp_verification_and_password_change(
     page, tmp_path, solve_robot_check, assert_accessible, switch_language
 ):
+    """ACC-13, ACC-14: Settings with OTP verification and password change."""
     member = MemberFactory()  # mobile and email not yet verified
     login(page, solve_robot_check, member.national_id, DEFAULT_PASSWORD)
     page.locator("header").get_by_role("link", name="ตั้งค่าข้อมูลสมาชิก").click()
@@ -58,6 +59,7 @@ def test_acc_13_acc_14_settings_with_otp_verification_and_password_change(
 def test_acc_15_close_account_then_registering_again_is_refused(
     page, world, solve_robot_check, assert_accessible
 ):
+    """ACC-15: Close account then registering again is refused."""
     from tests.accounts.helpers import registration_data  # the same data a person types
 
     citizen = world.add_citizen()

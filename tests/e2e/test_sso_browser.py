@@ -37,6 +37,7 @@ def member_with_two_businesses_and_2fa():
 def test_sso_01_svc_02_login_with_2fa_open_a_service_and_log_out_everywhere(
     page, live_server, solve_robot_check, assert_accessible, switch_language
 ):
+    """SSO-01, SVC-02: Login with 2FA open a service and log out everywhere."""
     register_sample_clients([live_server.url])
     system = ConnectedSystem.objects.filter(needs_business=True, needs_factory=False).first()
     member, company, totp = member_with_two_businesses_and_2fa()
@@ -98,6 +99,7 @@ def test_sso_01_svc_02_login_with_2fa_open_a_service_and_log_out_everywhere(
 def test_sso_07_logging_out_in_the_connected_system_logs_out_of_the_portal(
     page, live_server, solve_robot_check, assert_accessible
 ):
+    """SSO-07: Logging out in the connected system logs out of the portal."""
     register_sample_clients([live_server.url])
     system = ConnectedSystem.objects.filter(needs_business=False).first() or (
         ConnectedSystem.objects.first()

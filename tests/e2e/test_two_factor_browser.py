@@ -8,6 +8,7 @@ from tests.factories import DEFAULT_PASSWORD, MemberFactory
 def test_sso_04_set_up_an_authenticator_and_log_in_with_its_code(
     page, solve_robot_check, assert_accessible, switch_language
 ):
+    """SSO-04: Set up an authenticator and log in with its code."""
     from portal.operators.services import business_add_myself
 
     member = MemberFactory()

@@ -188,11 +188,13 @@ def test_sso_01_production_refuses_to_start_without_issuer_or_signing_key(settin
 
 
 def test_sso_01_production_refuses_a_signing_key_that_is_not_rsa(settings):
+    """SSO-01: Production refuses a signing key that is not rsa."""
     production(settings, key="-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----\n")
     assert ids(oidc_signing_key_and_issuer()) == ["identity.E003"]
 
 
 def test_sso_01_production_with_issuer_and_key_passes_and_development_is_not_checked(settings):
+    """SSO-01: Production with issuer and key passes and development is not checked."""
     production(settings)
     assert oidc_signing_key_and_issuer() == []
     settings.SANDBOX = True

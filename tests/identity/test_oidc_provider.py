@@ -64,6 +64,7 @@ def sign_in(client, flow, holding=None) -> str:
 
 
 def test_sso_01_discovery_is_served_at_the_site_root_with_the_portal_as_issuer(client):
+    """SSO-01: Discovery is served at the site root with the portal as issuer."""
     data = client.get("/.well-known/openid-configuration").json()
     assert data["issuer"] == "http://testserver"
     assert data["authorization_endpoint"] == "http://testserver/oidc/authorize/"
@@ -80,7 +81,7 @@ def test_sso_01_discovery_is_served_at_the_site_root_with_the_portal_as_issuer(c
 
 
 def test_sso_01_key_rotation_keeps_old_tokens_valid(tmp_path, settings, client):
-    """A retired key stays in the JWKS until the tokens it signed have expired; new tokens
+    """SSO-01: A retired key stays in the JWKS until the tokens it signed have expired; new tokens
     are signed with the new key."""
     from jwcrypto import jwk
 
@@ -113,8 +114,9 @@ def test_sso_01_key_rotation_keeps_old_tokens_valid(tmp_path, settings, client):
 def test_sso_01_sso_06_code_flow_with_pkce_id_token_userinfo_refresh_and_logout(
     client, member, own_business, world, transport
 ):
-    """The authlib client runs the whole flow: code + PKCE, ID token checked with the JWKS,
-    userinfo, refresh, then RP-initiated logout ends the portal session and the tokens."""
+    """SSO-01, SSO-06: The authlib client runs the whole flow: code + PKCE, ID token checked
+    with the JWKS, userinfo, refresh, then RP-initiated logout ends the portal session and the
+    tokens."""
     factory = world.add_factory(operator_id=member.national_id)
     factory_services.factories_add(
         member=member, holding_id=own_business.pk, factory_nos=[factory["factory_no"]]
@@ -166,6 +168,7 @@ def test_sso_01_sso_06_code_flow_with_pkce_id_token_userinfo_refresh_and_logout(
 
 
 def test_sso_06_scopes_decide_the_claims(client, member, own_business, transport):
+    """SSO-06: Scopes decide the claims."""
     system = sso.make_system(scopes="openid profile", needs_business=False)
     refused = client.get(sso.Flow(system, scope="openid pid").authorize_url())
     assert refused.status_code == 302 and sso.error_of(refused) == "invalid_scope"
@@ -182,6 +185,7 @@ def test_sso_06_scopes_decide_the_claims(client, member, own_business, transport
 
 
 def test_sso_01_wrong_redirect_uri_is_refused_without_redirecting(client, member, own_business):
+    """SSO-01: Wrong redirect URI is refused without redirecting."""
     flow = sso.Flow(sso.make_system())
     for wrong in (
         "http://evil.example/callback",
@@ -197,6 +201,7 @@ def test_sso_01_wrong_redirect_uri_is_refused_without_redirecting(client, member
 def test_sso_01_unknown_client_and_client_of_no_connected_system_are_refused(
     client, member, own_business
 ):
+    """SSO-01: Unknown client and client of no connected system are refused."""
     flow = sso.Flow(sso.make_system())
     assert client.get(flow.authorize_url(client_id="nobody")).status_code == 400
     stray = Application.objects.create(
@@ -210,6 +215,7 @@ def test_sso_01_unknown_client_and_client_of_no_connected_system_are_refused(
 
 
 def test_sso_01_missing_pkce_is_refused(client, member, own_business):
+    """SSO-01: Missing PKCE is refused."""
     flow = sso.Flow(sso.make_system(), pkce=False)
     response = client.get(flow.authorize_url())
     assert response.status_code == 302 and sso.error_of(response) == "invalid_request"
@@ -222,6 +228,7 @@ def test_sso_01_missing_pkce_is_refused(client, member, own_business):
 
 
 def test_sso_01_wrong_verifier_and_reused_code_are_refused(client, member, own_business, transport):
+    """SSO-01: Wrong verifier and reused code are refused."""
     flow = sso.Flow(sso.make_system())
     code = sign_in(client, flow, holding=own_business)
     with pytest.raises(Exception, match="invalid_grant"):
@@ -236,6 +243,7 @@ def test_sso_01_wrong_verifier_and_reused_code_are_refused(client, member, own_b
 def test_sso_01_wrong_client_secret_is_refused_and_secrets_are_stored_hashed(
     client, member, own_business, transport
 ):
+    """SSO-01: Wrong client secret is refused and secrets are stored hashed."""
     system = sso.make_system()
     assert system.client.client_secret.startswith("client_secret_sha256$")
     assert sso.SECRET not in system.client.client_secret
@@ -251,6 +259,7 @@ def test_sso_01_wrong_client_secret_is_refused_and_secrets_are_stored_hashed(
 def test_svc_02_consent_refused_sends_access_denied_and_records_nothing(
     client, member, own_business
 ):
+    """SVC-02: Consent refused sends access denied and records nothing."""
     flow = sso.Flow(sso.make_system())
     client.get(flow.authorize_url())
     response = flow.approve(client, holding=own_business, allow=False)
@@ -260,7 +269,7 @@ def test_svc_02_consent_refused_sends_access_denied_and_records_nothing(
 
 
 def test_svc_03_sign_in_without_a_business_is_not_possible(client, member):
-    """A system that needs a business: the page says what is missing and issues no code."""
+    """SVC-03: A system that needs a business: the page says what is missing and issues no code."""
     flow = sso.Flow(sso.make_system())
     page = client.get(flow.authorize_url()).content.decode()
     assert "/businesses/add/" in page
@@ -269,6 +278,7 @@ def test_svc_03_sign_in_without_a_business_is_not_possible(client, member):
 
 
 def test_svc_02_with_several_businesses_one_must_be_chosen(client, member, own_business):
+    """SVC-02: With several businesses one must be chosen."""
     other = juristic_holding(member)
     flow = sso.Flow(sso.make_system())
     page = client.get(flow.authorize_url()).content.decode()
@@ -290,7 +300,7 @@ def test_svc_02_with_several_businesses_one_must_be_chosen(client, member, own_b
 def test_sso_06_handoff_business_reaches_the_tokens_without_asking_again(
     client, member, own_business, transport
 ):
-    """SVC-02 in the menu (choose, proceed, consent), then the system's own authorization
+    """SSO-06: SVC-02 in the menu (choose, proceed, consent), then the system's own authorization
     request signs the member in at once, for the business chosen."""
     other = juristic_holding(member)
     system = sso.make_system()
@@ -313,7 +323,7 @@ def test_sso_06_handoff_business_reaches_the_tokens_without_asking_again(
 def test_sso_07_portal_logout_ends_sign_ins_and_tells_the_system_by_back_channel(
     client, member, own_business, transport, monkeypatch, settings
 ):
-    """The sample connected system receives a signed logout token and ends its session."""
+    """SSO-07: The sample connected system receives a signed logout token and ends its session."""
     from portal.identity import tasks
     from portal.sandbox import connected_client
     from portal.sandbox.connected_client import register_sample_clients
@@ -349,6 +359,7 @@ def test_sso_07_portal_logout_ends_sign_ins_and_tells_the_system_by_back_channel
 
 
 def test_sso_01_rotate_key_command_keeps_the_previous_key_published(tmp_path, settings):
+    """SSO-01: Rotate key command keeps the previous key published."""
     from django.core.management import call_command
 
     from portal.identity import signing_keys
@@ -361,6 +372,7 @@ def test_sso_01_rotate_key_command_keeps_the_previous_key_published(tmp_path, se
 
 
 def test_sso_01_connected_system_client_command_registers_exact_uris(capsys):
+    """SSO-01: Connected system client command registers exact uris."""
     from django.core.management import call_command
 
     from portal.identity.models import ConnectedSystem
@@ -387,6 +399,7 @@ def test_sso_01_connected_system_client_command_registers_exact_uris(capsys):
 
 
 def test_sso_01_guessing_client_secrets_is_throttled(client, member, settings, transport):
+    """SSO-01: Guessing client secrets is throttled."""
     settings.OIDC_CLIENT_AUTH_FAILURES_PER_WINDOW = 3
     flow = sso.Flow(sso.make_system(needs_business=False))
     code = sign_in(client, flow)
@@ -407,6 +420,7 @@ def test_sso_01_guessing_client_secrets_is_throttled(client, member, settings, t
 def test_svc_02_approval_prompt_auto_does_not_skip_a_new_consent_version(
     client, member, own_business
 ):
+    """SVC-02: Approval prompt auto does not skip a new consent version."""
     from portal.identity.models import ConnectedSystem
 
     system = sso.make_system()
@@ -419,6 +433,7 @@ def test_svc_02_approval_prompt_auto_does_not_skip_a_new_consent_version(
 
 
 def test_sso_01_prompt_none_never_shows_a_page(client, member, own_business):
+    """SSO-01: Prompt none never shows a page."""
     flow = sso.Flow(sso.make_system())
     response = client.get(flow.authorize_url(prompt="none"))
     assert response.status_code == 302 and sso.error_of(response) == "consent_required"
@@ -430,6 +445,7 @@ def test_sso_01_prompt_none_never_shows_a_page(client, member, own_business):
 
 
 def test_sso_01_prompt_login_asks_the_member_to_log_in_again(client, member, own_business):
+    """SSO-01: Prompt login asks the member to log in again."""
     flow = sso.Flow(sso.make_system())
     sign_in(client, flow, holding=own_business)
     response = client.get(flow.authorize_url(prompt="login"))
@@ -439,6 +455,7 @@ def test_sso_01_prompt_login_asks_the_member_to_log_in_again(client, member, own
 
 
 def test_acc_09_pending_pdpa_consent_comes_back_to_the_authorization(client, member, own_business):
+    """ACC-09: Pending PDPA consent comes back to the authorization."""
     from urllib.parse import parse_qs, urlparse
 
     from portal.accounts.middleware import CONSENT_PENDING
@@ -455,6 +472,7 @@ def test_acc_09_pending_pdpa_consent_comes_back_to_the_authorization(client, mem
 def test_sso_07_a_password_change_ends_the_other_sessions_sign_ins_and_keeps_this_one(
     client, member, own_business, transport
 ):
+    """SSO-07: A password change ends the other sessions sign ins and keeps this one."""
     from django.test import Client
 
     from tests.factories import DEFAULT_PASSWORD
@@ -485,6 +503,7 @@ def test_sso_07_a_password_change_ends_the_other_sessions_sign_ins_and_keeps_thi
 def test_sso_07_refresh_stops_when_the_portal_session_has_ended(
     client, member, own_business, transport
 ):
+    """SSO-07: Refresh stops when the portal session has ended."""
     from django.contrib.sessions.models import Session
 
     flow = sso.Flow(sso.make_system(needs_business=False))
@@ -500,6 +519,7 @@ def test_sso_07_refresh_stops_when_the_portal_session_has_ended(
 def test_sso_07_one_systems_logout_ends_its_own_sign_in_only(
     client, member, own_business, transport
 ):
+    """SSO-07: One systems logout ends its own sign in only."""
     from django.test import Client
 
     first = sso.Flow(sso.make_system("first", needs_business=False))
@@ -524,6 +544,7 @@ def test_sso_07_one_systems_logout_ends_its_own_sign_in_only(
 def test_sso_06_removing_the_business_ends_the_sign_ins_made_for_it(
     client, member, own_business, transport
 ):
+    """SSO-06: Removing the business ends the sign ins made for it."""
     flow = sso.Flow(sso.make_system())
     token = flow.exchange(transport, sign_in(client, flow, holding=own_business))
     client.post(f"/businesses/{own_business.pk}/remove/")
@@ -531,6 +552,7 @@ def test_sso_06_removing_the_business_ends_the_sign_ins_made_for_it(
 
 
 def test_sso_07_a_closed_account_is_signed_out_everywhere(client, member, own_business, transport):
+    """SSO-07: A closed account is signed out everywhere."""
     from portal.accounts.services import member_close
     from tests.factories import DEFAULT_PASSWORD
 
@@ -543,6 +565,7 @@ def test_sso_07_a_closed_account_is_signed_out_everywhere(client, member, own_bu
 def test_sso_01_a_logout_hint_signed_before_a_key_rotation_is_still_accepted(
     client, member, own_business, transport, settings, tmp_path
 ):
+    """SSO-01: A logout hint signed before a key rotation is still accepted."""
     from portal.identity import signing_keys
 
     flow = sso.Flow(sso.make_system(needs_business=False))
@@ -570,6 +593,7 @@ def test_sso_01_a_logout_hint_signed_before_a_key_rotation_is_still_accepted(
 def test_sso_07_the_sweep_ends_sign_ins_of_timed_out_sessions_and_forgets_old_ones(
     client, member, own_business, transport
 ):
+    """SSO-07: The sweep ends sign ins of timed out sessions and forgets old ones."""
     from datetime import timedelta
 
     from django.contrib.sessions.models import Session

@@ -17,6 +17,7 @@ def signed_in(robot, member, agent=""):
 
 
 def test_sso_10_sessions_are_listed_with_device_and_time_and_one_can_be_ended(robot):
+    """SSO-10: Sessions are listed with device and time and one can be ended."""
     member = MemberFactory()
     desk = signed_in(robot, member)
     phone = signed_in(robot, member, PHONE)
@@ -33,6 +34,7 @@ def test_sso_10_sessions_are_listed_with_device_and_time_and_one_can_be_ended(ro
 
 
 def test_sso_10_end_all_other_sessions(robot):
+    """SSO-10: End all other sessions."""
     member = MemberFactory()
     mine = signed_in(robot, member)
     others = [signed_in(robot, member) for _ in range(3)]
@@ -43,6 +45,7 @@ def test_sso_10_end_all_other_sessions(robot):
 
 
 def test_sso_10_another_members_session_cannot_be_ended(robot):
+    """SSO-10: Another members session cannot be ended."""
     victim = MemberFactory()
     victim_client = signed_in(robot, victim)
     victim_session = MemberSession.objects.get(member=victim)
@@ -55,6 +58,7 @@ def test_sso_10_another_members_session_cannot_be_ended(robot):
 
 
 def test_sso_10_logout_and_expired_sessions_leave_the_list(robot):
+    """SSO-10: Logout and expired sessions leave the list."""
     member = MemberFactory()
     first = signed_in(robot, member)
     second = signed_in(robot, member)

@@ -65,6 +65,7 @@ def follow_to_login_page(client, response) -> list[str]:
 
 
 def test_acc_10_login_page_has_the_thaid_button_as_a_post_form(client):
+    """ACC-10: Login page has the thaid button as a post form."""
     page = client.get("/accounts/login/?next=/businesses/").content.decode()
     assert 'action="/accounts/thaid/start/"' in page
     assert 'method="post"' in page
@@ -72,6 +73,7 @@ def test_acc_10_login_page_has_the_thaid_button_as_a_post_form(client):
 
 
 def test_acc_10_qr_page_shows_a_one_minute_qr_code_and_the_app_link(client, citizen):
+    """ACC-10: QR page shows a one minute QR code and the app link."""
     request_id = press_thaid_button(client)
     page = client.get(f"/sandbox/thaid/qr/{request_id}/")
     html = page.content.decode()
@@ -88,6 +90,7 @@ def test_acc_10_qr_page_shows_a_one_minute_qr_code_and_the_app_link(client, citi
 
 
 def test_acc_10_consent_in_the_app_logs_the_member_in(client, citizen):
+    """ACC-10: Consent in the app logs the member in."""
     member = MemberFactory(pid=citizen["pid"])
     request_id = press_thaid_button(client, next="/factories/")
     assert logged_in_member_id(client) is None
@@ -101,6 +104,7 @@ def test_acc_10_consent_in_the_app_logs_the_member_in(client, citizen):
 
 
 def test_acc_10_refusing_in_the_app_logs_nobody_in(client, citizen):
+    """ACC-10: Refusing in the app logs nobody in."""
     MemberFactory(pid=citizen["pid"])
     response = thaid_login(client, citizen["pid"], action="refuse")
     shown = follow_to_login_page(client, response)
@@ -109,6 +113,7 @@ def test_acc_10_refusing_in_the_app_logs_nobody_in(client, citizen):
 
 
 def test_acc_10_expired_qr_logs_nobody_in_and_needs_a_new_press(client, citizen, settings):
+    """ACC-10: Expired QR logs nobody in and needs a new press."""
     MemberFactory(pid=citizen["pid"])
     settings.THAID_QR_LIFETIME_SECONDS = 0  # expired as soon as it is shown
     request_id = press_thaid_button(client)
@@ -136,7 +141,7 @@ def test_acc_10_expired_qr_logs_nobody_in_and_needs_a_new_press(client, citizen,
 
 
 def test_acc_10_an_answer_after_the_qr_lifetime_is_refused_by_the_portal(client, citizen):
-    """Even a provider that keeps its QR codes longer cannot stretch the portal's minute."""
+    """ACC-10: Even a provider that keeps its QR codes longer cannot stretch the portal's minute."""
     MemberFactory(pid=citizen["pid"])
     request_id = press_thaid_button(client)
     answer_in_app(client, request_id, pid=citizen["pid"])
@@ -150,6 +155,7 @@ def test_acc_10_an_answer_after_the_qr_lifetime_is_refused_by_the_portal(client,
 
 
 def test_acc_10_state_mismatch_logs_nobody_in(client, citizen):
+    """ACC-10: State mismatch logs nobody in."""
     MemberFactory(pid=citizen["pid"])
     request_id = press_thaid_button(client)
     answer_in_app(client, request_id, pid=citizen["pid"])
@@ -165,6 +171,7 @@ def test_acc_10_state_mismatch_logs_nobody_in(client, citizen):
 
 
 def test_acc_10_a_state_that_is_not_ascii_is_refused_not_a_crash(client, citizen):
+    """ACC-10: A state that is not ascii is refused not a crash."""
     MemberFactory(pid=citizen["pid"])
     request_id = press_thaid_button(client)
     answer_in_app(client, request_id, pid=citizen["pid"])
@@ -175,6 +182,7 @@ def test_acc_10_a_state_that_is_not_ascii_is_refused_not_a_crash(client, citizen
 
 
 def test_acc_10_an_answer_carried_to_another_browser_logs_nobody_in(client, citizen):
+    """ACC-10: An answer carried to another browser logs nobody in."""
     MemberFactory(pid=citizen["pid"])
     request_id = press_thaid_button(client)
     answer_in_app(client, request_id, pid=citizen["pid"])
@@ -187,7 +195,7 @@ def test_acc_10_an_answer_carried_to_another_browser_logs_nobody_in(client, citi
 
 
 def test_acc_10_id_token_signed_with_another_key_is_refused(client, citizen, monkeypatch):
-    """Someone between the portal and ThaID swaps the ID token for one with the same claims
+    """ACC-10: Someone between the portal and ThaID swaps the ID token for one with the same claims
     and key ID, signed with another key: the JWKS check refuses it."""
     MemberFactory(pid=citizen["pid"])
     inner = wsgi_transport()
@@ -246,6 +254,7 @@ def _signed(**overrides) -> str:
     ids=["iss", "aud", "nonce", "no-nonce", "expired", "no-exp", "no-sub"],
 )
 def test_acc_10_id_token_claims_are_checked(overrides, settings):
+    """ACC-10: ID token claims are checked."""
     settings.THAID_CLIENT_ID = "i-industry-sandbox"
     config = _provider_config()
     assert thaid._validated_claims(config, _signed(), nonce="the-nonce")["pid"]
@@ -255,6 +264,7 @@ def test_acc_10_id_token_claims_are_checked(overrides, settings):
 
 
 def test_acc_10_unsigned_or_symmetric_id_tokens_are_refused(settings):
+    """ACC-10: Unsigned or symmetric ID tokens are refused."""
     settings.THAID_CLIENT_ID = "i-industry-sandbox"
     config = _provider_config()
     _header, payload, _signature = _signed().split(".")
@@ -269,6 +279,7 @@ def test_acc_10_unsigned_or_symmetric_id_tokens_are_refused(settings):
 
 
 def test_acc_10_closed_account_gets_the_password_login_message(client, citizen):
+    """ACC-10: Closed account gets the password login message."""
     MemberFactory(pid=citizen["pid"], closed=True)
     response = thaid_login(client, citizen["pid"])
     shown = follow_to_login_page(client, response)
@@ -278,6 +289,7 @@ def test_acc_10_closed_account_gets_the_password_login_message(client, citizen):
 
 
 def test_acc_10_two_factor_member_still_gives_the_code(client, citizen):
+    """ACC-10: Two factor member still gives the code."""
     member = MemberFactory(pid=citizen["pid"])
     _device, uri = two_factor_start(member=member)
     secret = uri.split("secret=")[1].split("&")[0]
@@ -294,6 +306,7 @@ def test_acc_10_two_factor_member_still_gives_the_code(client, citizen):
 
 
 def test_acc_10_no_account_offers_registration_with_the_registry_data(client, citizen):
+    """ACC-10: No account offers registration with the registry data."""
     response = thaid_login(client, citizen["pid"])
     assert response.status_code == 302 and response["Location"] == "/accounts/register/"
     assert logged_in_member_id(client) is None
@@ -353,6 +366,7 @@ def test_acc_10_no_account_offers_registration_with_the_registry_data(client, ci
 
 
 def test_acc_10_thaid_registration_keeps_the_duplicate_checks(client, citizen):
+    """ACC-10: Thaid registration keeps the duplicate checks."""
     taken = MemberFactory(verified=True).mobile  # ACC-06: unique among verified contacts
     thaid_login(client, citizen["pid"])
     client.post("/accounts/register/", {"accept": "on"})
@@ -368,6 +382,7 @@ def test_acc_10_thaid_registration_keeps_the_duplicate_checks(client, citizen):
 
 
 def test_acc_10_elderly_citizen_without_day_and_month_registers_with_the_year(client, world):
+    """ACC-10: Elderly citizen without day and month registers with the year."""
     elderly = world.add_citizen(birth_day=None, birth_month=None, birth_year_be=2483)
     thaid_login(client, elderly["pid"])
     client.post("/accounts/register/", {"accept": "on"})
@@ -398,6 +413,7 @@ def test_acc_10_elderly_citizen_without_day_and_month_registers_with_the_year(cl
     ],
 )
 def test_acc_10_birthdate_claim_forms(claim, expected):
+    """ACC-10: Birthdate claim forms."""
     assert thaid.parse_birthdate(claim) == expected
 
 
@@ -405,6 +421,7 @@ def test_acc_10_birthdate_claim_forms(claim, expected):
 
 
 def test_acc_10_presses_are_rate_limited_per_network(client, citizen, settings):
+    """ACC-10: Presses are rate limited per network."""
     settings.THAID_STARTS_PER_IP_HOUR = 2
     press_thaid_button(client)
     press_thaid_button(client)
@@ -416,6 +433,8 @@ def test_acc_10_presses_are_rate_limited_per_network(client, citizen, settings):
 
 
 def test_acc_10_thaid_unreachable_gives_a_distinct_message(client, monkeypatch):
+    """ACC-10: Thaid unreachable gives a distinct message."""
+
     def down(request):
         raise httpx.ConnectError("refused", request=request)
 
@@ -427,6 +446,7 @@ def test_acc_10_thaid_unreachable_gives_a_distinct_message(client, monkeypatch):
 
 
 def test_acc_10_no_national_id_in_urls_or_logs(client, citizen, caplog):
+    """ACC-10: No national ID in urls or logs."""
     MemberFactory(pid=citizen["pid"])
     caplog.set_level(logging.DEBUG)
     locations = []

@@ -37,6 +37,7 @@ def enrolled(client, robot):
 
 
 def test_sso_04_enrol_by_qr_and_first_code_then_every_login_asks_a_code(client, robot, enrolled):
+    """SSO-04: Enrol by QR and first code then every login asks a code."""
     member, codes = enrolled
     assert len(codes) == 8
     response = login(client, robot, member.national_id)
@@ -52,6 +53,7 @@ def test_sso_04_enrol_by_qr_and_first_code_then_every_login_asks_a_code(client, 
 
 
 def test_sso_04_a_code_is_accepted_once(client, robot, enrolled):
+    """SSO-04: A code is accepted once."""
     member, _codes = enrolled
     TwoFactorDevice.objects.filter(member=member).update(last_used_step=0)
     code = code_now(member)
@@ -64,6 +66,7 @@ def test_sso_04_a_code_is_accepted_once(client, robot, enrolled):
 
 
 def test_sso_04_an_expired_code_is_refused(client, robot, enrolled):
+    """SSO-04: An expired code is refused."""
     member, _codes = enrolled
     TwoFactorDevice.objects.filter(member=member).update(last_used_step=0)
     login(client, robot, member.national_id)
@@ -72,6 +75,7 @@ def test_sso_04_an_expired_code_is_refused(client, robot, enrolled):
 
 
 def test_sso_04_guessing_codes_is_throttled(client, robot, enrolled):
+    """SSO-04: Guessing codes is throttled."""
     member, _codes = enrolled
     TwoFactorDevice.objects.filter(member=member).update(last_used_step=0)
     login(client, robot, member.national_id)
@@ -82,6 +86,7 @@ def test_sso_04_guessing_codes_is_throttled(client, robot, enrolled):
 
 
 def test_sso_04_recovery_codes_work_once(client, robot, enrolled):
+    """SSO-04: Recovery codes work once."""
     member, codes = enrolled
     login(client, robot, member.national_id)
     assert client.post("/accounts/login/code/", {"code": codes[0]}).status_code == 302
@@ -92,6 +97,7 @@ def test_sso_04_recovery_codes_work_once(client, robot, enrolled):
 
 
 def test_sso_04_switch_off_needs_a_fresh_code(client, robot, enrolled):
+    """SSO-04: Switch off needs a fresh code."""
     member, codes = enrolled
     login(client, robot, member.national_id)
     client.post("/accounts/login/code/", {"code": codes[1]})
@@ -104,6 +110,7 @@ def test_sso_04_switch_off_needs_a_fresh_code(client, robot, enrolled):
 
 
 def test_acc_11_a_password_reset_does_not_bypass_the_second_factor(client, robot, enrolled):
+    """ACC-11: A password reset does not bypass the second factor."""
     member, _codes = enrolled
     client.post("/accounts/reset/", {"national_id": member.national_id, "robot": robot(client)})
     client.post("/accounts/reset/channel/", {"channel": "birth_date"})
@@ -117,6 +124,7 @@ def test_acc_11_a_password_reset_does_not_bypass_the_second_factor(client, robot
 
 
 def test_sso_04_an_officer_resets_it_after_checking_identity(enrolled, robot, officer_factory):
+    """SSO-04: An officer resets it after checking identity."""
     member, _codes = enrolled
     officer = officer_factory(agency="OPS", permissions=["identity.reset_two_factor"])
     desk = signed_in(robot, officer)
@@ -135,6 +143,7 @@ def test_sso_04_an_officer_resets_it_after_checking_identity(enrolled, robot, of
 
 
 def test_sso_04_officer_reset_needs_the_permission(enrolled, robot, officer_factory):
+    """SSO-04: Officer reset needs the permission."""
     member, _codes = enrolled
     for desk_member in (MemberFactory(), officer_factory(agency="OPS", permissions=())):
         desk = signed_in(robot, desk_member)

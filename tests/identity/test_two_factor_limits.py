@@ -42,7 +42,7 @@ def _failures(member) -> int:
 
 
 def test_sso_04_right_codes_never_count(device, totp_clock):
-    """Issue 8: a correct code was refused for 6 minutes after five logins. Twelve logins
+    """SSO-04: Issue 8: a correct code was refused for 6 minutes after five logins. Twelve logins
     with right codes in a row: all accepted, nothing counted."""
     member, totp = device
     for _login in range(12):
@@ -52,6 +52,7 @@ def test_sso_04_right_codes_never_count(device, totp_clock):
 
 
 def test_sso_04_a_right_code_passes_after_four_wrong_ones(device, totp_clock):
+    """SSO-04: A right code passes after four wrong ones."""
     member, totp = device
     for _wrong in range(4):
         with pytest.raises(TwoFactorError) as error:
@@ -64,6 +65,7 @@ def test_sso_04_a_right_code_passes_after_four_wrong_ones(device, totp_clock):
 def test_sso_04_five_wrong_codes_hold_even_the_right_one_for_the_window(
     device, totp_clock, monkeypatch
 ):
+    """SSO-04: Five wrong codes hold even the right one for the window."""
     member, totp = device
     start = ratelimit.now_ms()
     monkeypatch.setattr(ratelimit, "now_ms", lambda: start)
@@ -85,6 +87,7 @@ def test_sso_04_five_wrong_codes_hold_even_the_right_one_for_the_window(
 
 
 def test_sso_04_a_replayed_code_is_refused_but_not_counted(device, totp_clock):
+    """SSO-04: A replayed code is refused but not counted."""
     member, totp = device
     code = totp.at(totp_clock.now)
     assert services.two_factor_verify(member=member, code=code) == "totp"
@@ -97,6 +100,7 @@ def test_sso_04_a_replayed_code_is_refused_but_not_counted(device, totp_clock):
 def test_sso_04_wrong_recovery_codes_count_at_the_login_step_a_right_code_does_not(
     device, client, robot
 ):
+    """SSO-04: Wrong recovery codes count at the login step a right code does not."""
     member, totp = device
     login(client, robot, member.national_id)
     for _wrong in range(2):

@@ -20,6 +20,7 @@ def member(client, robot):
 
 
 def test_biz_01_first_login_without_business_opens_add_business(client, robot):
+    """BIZ-01: First login without business opens add business."""
     member = MemberFactory()
     response = login(client, robot, member.national_id)
     assert response["Location"] == "/businesses/add/"
@@ -29,6 +30,7 @@ def test_biz_01_first_login_without_business_opens_add_business(client, robot):
 
 
 def test_biz_02_add_myself_through_the_pages(client, member):
+    """BIZ-02: Add myself through the pages."""
     assert client.post("/businesses/add/", {"kind": "natural_person"})["Location"] == (
         "/businesses/add/details/"
     )
@@ -40,6 +42,7 @@ def test_biz_02_add_myself_through_the_pages(client, member):
 
 
 def test_biz_03_trade_name_is_offered_and_chosen(client, member, world):
+    """BIZ-03: Trade name is offered and chosen."""
     import json
 
     (world.path / "commercial_registrations.jsonl").write_text(
@@ -66,6 +69,7 @@ def test_biz_03_trade_name_is_offered_and_chosen(client, member, world):
 
 
 def test_biz_02_another_person_needs_id_and_laser_code(client, member, world):
+    """BIZ-02: Another person needs ID and laser code."""
     client.post("/businesses/add/", {"kind": "natural_person"})
     response = client.post("/businesses/add/details/", {"who": "other"})
     errors = response.context["form"].errors
@@ -80,6 +84,7 @@ def test_biz_02_another_person_needs_id_and_laser_code(client, member, world):
 
 
 def test_biz_06_upload_is_checked_by_content(client, member):
+    """BIZ-06: Upload is checked by content."""
     client.post("/businesses/add/", {"kind": "other_law"})
     fake = SimpleUploadedFile("pp20.pdf", b"MZ not a pdf", content_type="application/pdf")
     response = client.post(
@@ -91,6 +96,7 @@ def test_biz_06_upload_is_checked_by_content(client, member):
 
 
 def test_biz_08_contacts_are_edited_registry_data_is_not(client, member):
+    """BIZ-08: Contacts are edited registry data is not."""
     holding = services.business_add_myself(member=member)
     url = f"/businesses/{holding.pk}/"
     bad = client.post(url, {"contact_person_mobile": "123", "latitude": "50", "longitude": "100"})
@@ -120,6 +126,7 @@ def test_biz_08_contacts_are_edited_registry_data_is_not(client, member):
 
 
 def test_biz_09_detail_lists_every_holder_respecting_privacy(client, member):
+    """BIZ-09: Detail lists every holder respecting privacy."""
     holding = services.business_add_myself(member=member)
     other = MemberFactory(share_email_with_co_members=False, share_mobile_with_co_members=True)
     co_holder(holding.business, other)
@@ -129,6 +136,7 @@ def test_biz_09_detail_lists_every_holder_respecting_privacy(client, member):
 
 
 def test_biz_10_remove_from_profile(client, member):
+    """BIZ-10: Remove from profile."""
     holding = services.business_add_myself(member=member)
     response = client.post(f"/businesses/{holding.pk}/remove/")
     assert response["Location"] == "/businesses/"
@@ -170,6 +178,7 @@ def test_business_list_has_a_constant_number_of_queries(client, member, django_a
 
 
 def test_sso_09_login_shows_registry_changes_to_confirm(client, robot, world):
+    """SSO-09: Login shows registry changes to confirm."""
     from tests.operators.test_juristic_and_community import thai
 
     member = MemberFactory()
@@ -199,6 +208,7 @@ def test_sso_09_login_shows_registry_changes_to_confirm(client, robot, world):
 
 
 def test_sso_09_registry_down_at_login_lets_the_member_in(client, robot, world):
+    """SSO-09: Registry down at login lets the member in."""
     from portal.registries.failures import failure_set
     from tests.operators.test_juristic_and_community import thai
 

@@ -17,6 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_biz_02_myself_needs_no_input_and_is_verified():
+    """BIZ-02: Myself needs no input and is verified."""
     member = MemberFactory()
     holding = services.business_add_myself(member=member)
     assert holding.status == "verified" and holding.proof == "self"
@@ -29,6 +30,7 @@ def test_biz_02_myself_needs_no_input_and_is_verified():
 
 
 def test_biz_02_another_person_by_id_and_laser_code(world):
+    """BIZ-02: Another person by ID and laser code."""
     citizen = world.add_citizen(laser_code="JT0-1234567-89", first_name_th="บุญมี")
     member = MemberFactory()
     holding = services.business_add_natural_person(
@@ -48,6 +50,7 @@ def test_biz_02_another_person_by_id_and_laser_code(world):
     ],
 )
 def test_biz_02_the_card_must_be_current(world, card, code):
+    """BIZ-02: The card must be current."""
     citizen = world.add_citizen(laser_code="JT0-1234567-89", **card)
     with pytest.raises(OperatorError) as error:
         services.business_add_natural_person(
@@ -58,6 +61,7 @@ def test_biz_02_the_card_must_be_current(world, card, code):
 
 
 def test_biz_02_wrong_laser_code_is_refused(world):
+    """BIZ-02: Wrong laser code is refused."""
     citizen = world.add_citizen(laser_code="JT0-1234567-89")
     with pytest.raises(OperatorError) as error:
         services.business_add_natural_person(
@@ -67,6 +71,7 @@ def test_biz_02_wrong_laser_code_is_refused(world):
 
 
 def test_biz_02_registry_down_stores_nothing(world):
+    """BIZ-02: Registry down stores nothing."""
     citizen = world.add_citizen()
     failure_set("dopa", "down")
     try:
@@ -80,6 +85,7 @@ def test_biz_02_registry_down_stores_nothing(world):
 
 
 def test_biz_03_trade_name_is_kept_when_chosen():
+    """BIZ-03: Trade name is kept when chosen."""
     member = MemberFactory()
     holding = services.business_add_myself(member=member, trade_name_th="ร้านสมชายการช่าง")
     assert holding.business.display_name == "ร้านสมชายการช่าง"
@@ -89,6 +95,7 @@ _tax_id = make_tax_id
 
 
 def test_biz_06_other_law_by_0994_tax_id_and_document_is_not_verified():
+    """BIZ-06: Other law by 0994 tax ID and document is not verified."""
     member = MemberFactory()
     holding = services.business_add_by_document(
         member=member,
@@ -106,6 +113,7 @@ def test_biz_06_other_law_by_0994_tax_id_and_document_is_not_verified():
 
 
 def test_biz_06_tax_id_must_begin_with_0994():
+    """BIZ-06: Tax ID must begin with 0994."""
     with pytest.raises(OperatorError) as error:
         services.business_add_by_document(
             member=MemberFactory(),
@@ -122,6 +130,7 @@ def test_biz_06_tax_id_must_begin_with_0994():
 
 @pytest.mark.parametrize("kind", ["group_of_persons", "other"])
 def test_sso_02_groups_of_persons_and_others_are_added_by_document(kind):
+    """SSO-02: Groups of persons and others are added by document."""
     holding = services.business_add_by_document(
         member=MemberFactory(),
         kind=kind,
@@ -135,6 +144,7 @@ def test_sso_02_groups_of_persons_and_others_are_added_by_document(kind):
 
 
 def test_biz_09_biz_11_every_holder_is_listed_without_limit():
+    """BIZ-09, BIZ-11: Every holder is listed without limit."""
     first = MemberFactory()
     owner = services.business_add_myself(member=first).business
     others = [MemberFactory() for _ in range(5)]
@@ -146,6 +156,7 @@ def test_biz_09_biz_11_every_holder_is_listed_without_limit():
 
 
 def test_biz_10_removing_ends_only_this_members_holding():
+    """BIZ-10: Removing ends only this members holding."""
     first, second = MemberFactory(), MemberFactory()
     holding = services.business_add_myself(member=first)
     co_holder(holding.business, second)
@@ -159,6 +170,7 @@ def test_biz_10_removing_ends_only_this_members_holding():
 
 
 def test_biz_10_another_members_holding_cannot_be_removed():
+    """BIZ-10: Another members holding cannot be removed."""
     holding = services.business_add_myself(member=MemberFactory())
     with pytest.raises(OperatorError):
         services.holding_remove(member=MemberFactory(), holding_id=holding.pk)
@@ -167,6 +179,7 @@ def test_biz_10_another_members_holding_cannot_be_removed():
 
 
 def test_adm_02_officer_verifies_or_rejects_with_reason():
+    """ADM-02: Officer verifies or rejects with reason."""
     holding = add_by_document(member=MemberFactory(), name_th="องค์การทดสอบ")
     officer = MemberFactory()
     with pytest.raises(PermissionError):

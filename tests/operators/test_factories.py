@@ -66,6 +66,7 @@ def unverified_holding(member, kind=Business.Kind.OTHER_LAW) -> Holding:
 
 
 def test_fac_01_only_operating_or_stopped_factories_with_allowed_licences_are_addable(world):
+    """FAC-01: Only operating or stopped factories with allowed licences are addable."""
     member = MemberFactory()
     holding = myself(member)
     pid = member.national_id
@@ -101,6 +102,7 @@ def test_fac_01_only_operating_or_stopped_factories_with_allowed_licences_are_ad
 
 
 def test_fac_01_several_factories_are_added_at_once_through_the_pages(client, member, world):
+    """FAC-01: Several factories are added at once through the pages."""
     holding = myself(member)
     first = world.add_factory(operator_id=member.national_id, name_th="โรงงานแปรรูปผลไม้")
     second = world.add_factory(
@@ -145,6 +147,7 @@ def test_fac_01_several_factories_are_added_at_once_through_the_pages(client, me
 def test_fac_01_nothing_chosen_or_a_refused_one_keeps_the_choice_and_stores_nothing(
     client, member, world
 ):
+    """FAC-01: Nothing chosen or a refused one keeps the choice and stores nothing."""
     holding = myself(member)
     good = world.add_factory(operator_id=member.national_id)
     other = world.add_factory(operator_id=member.national_id)
@@ -165,6 +168,7 @@ def test_fac_01_nothing_chosen_or_a_refused_one_keeps_the_choice_and_stores_noth
 
 
 def test_fac_01_a_factory_already_in_the_profile_is_refused(world):
+    """FAC-01: A factory already in the profile is refused."""
     member = MemberFactory()
     holding = myself(member)
     first = world.add_factory(operator_id=member.national_id)
@@ -179,6 +183,7 @@ def test_fac_01_a_factory_already_in_the_profile_is_refused(world):
 
 
 def test_fac_01_a_factory_diw_does_not_list_for_the_business_is_refused(world):
+    """FAC-01: A factory DIW does not list for the business is refused."""
     member = MemberFactory()
     holding = myself(member)
     someone_elses = world.add_factory()
@@ -188,6 +193,7 @@ def test_fac_01_a_factory_diw_does_not_list_for_the_business_is_refused(world):
 
 
 def test_fac_01_only_verified_holdings_add_factories(client, member, world):
+    """FAC-01: Only verified holdings add factories."""
     holding = unverified_holding(member)
     world.add_factory(operator_id=holding.business.registry_key.split(":")[0])
     with pytest.raises(OperatorError) as error:
@@ -210,6 +216,7 @@ def test_fac_01_only_verified_holdings_add_factories(client, member, world):
 
 
 def test_fac_01_the_operator_id_of_each_kind_of_business(world):
+    """FAC-01: The operator ID of each kind of business."""
     member = MemberFactory()
     # Natural person: the national ID. Juristic person: the juristic ID.
     assert factory_selectors.diw_operator_id(myself(member).business) == member.national_id
@@ -232,6 +239,7 @@ def test_fac_01_the_operator_id_of_each_kind_of_business(world):
 
 
 def test_fac_01_a_community_enterprise_is_told_diw_lists_none(client, member, world):
+    """FAC-01: A community enterprise is told DIW lists none."""
     enterprise = world.add_community_enterprise(representative_pid=member.national_id)
     holding = services.business_add_community_enterprise(
         member=member,
@@ -244,6 +252,7 @@ def test_fac_01_a_community_enterprise_is_told_diw_lists_none(client, member, wo
 
 
 def test_fac_01_a_business_with_no_factory_says_so(client, member, world):
+    """FAC-01: A business with no factory says so."""
     holding = myself(member)
     page = client.get(f"/factories/add/{holding.pk}/")
     assert page.context["listed"] is False and page.context["current"] == 2
@@ -254,6 +263,7 @@ def test_fac_01_a_business_with_no_factory_says_so(client, member, world):
 
 
 def test_fac_01_registry_down_stores_nothing(client, member, world):
+    """FAC-01: Registry down stores nothing."""
     holding = myself(member)
     record = world.add_factory(operator_id=member.national_id)
     failure_set("diw", "down")
@@ -273,6 +283,7 @@ def test_fac_01_registry_down_stores_nothing(client, member, world):
 
 
 def test_fac_01_a_second_member_adding_the_same_factory_refreshes_the_registry_copy(world):
+    """FAC-01: A second member adding the same factory refreshes the registry copy."""
     first, second = make_pid(), make_pid()
     company = world.add_juristic_person(directors=[thai_director(first), thai_director(second)])
     members = [MemberFactory(), MemberFactory()]
@@ -319,6 +330,7 @@ def _queries(client, url) -> int:
 def test_fac_02_list_and_filter_cost_the_same_queries_whatever_the_profile_size(
     robot, world, django_assert_num_queries
 ):
+    """FAC-02: List and filter cost the same queries whatever the profile size."""
     small, large = MemberFactory(), MemberFactory()
     small_client, large_client = Client(), Client()
     login(small_client, robot, small.national_id)
@@ -342,6 +354,7 @@ def test_fac_02_list_and_filter_cost_the_same_queries_whatever_the_profile_size(
 
 
 def test_fac_02_the_list_links_each_factory_to_its_detail(client, member, world):
+    """FAC-02: The list links each factory to its detail."""
     _profile(world, member, 2)
     page = client.get("/factories/")
     html = page.content.decode()
@@ -352,6 +365,7 @@ def test_fac_02_the_list_links_each_factory_to_its_detail(client, member, world)
 
 
 def test_fac_02_member_factories_is_one_query(world, django_assert_num_queries):
+    """FAC-02: Member factories is one query."""
     member = MemberFactory()
     _profile(world, member, 5)
     with django_assert_num_queries(1):
@@ -363,6 +377,7 @@ def test_fac_02_member_factories_is_one_query(world, django_assert_num_queries):
 
 
 def test_fac_02_factories_of_a_removed_business_leave_the_list(world):
+    """FAC-02: Factories of a removed business leave the list."""
     member = MemberFactory()
     own, company = _profile(world, member, 4)
     services.holding_remove(member=member, holding_id=company.pk)
@@ -396,6 +411,7 @@ def test_fac_02_factories_of_a_removed_business_leave_the_list(world):
 def test_fac_03_detail_names_who_to_contact_when_data_is_wrong(
     client, member, world, fields, office_code
 ):
+    """FAC-03: Detail names who to contact when data is wrong."""
     holding = myself(member)
     row = add(member, holding, world.add_factory(operator_id=member.national_id, **fields))[0]
     office = (
@@ -416,6 +432,7 @@ def test_fac_03_detail_names_who_to_contact_when_data_is_wrong(
 
 
 def test_fac_03_detail_shows_the_registry_data_read_only(client, member, world):
+    """FAC-03: Detail shows the registry data read only."""
     holding = myself(member)
     record = world.add_factory(operator_id=member.national_id, factory_no_old="3-53(5)-7/45ชบ")
     row = add(member, holding, record)[0]
@@ -444,6 +461,7 @@ def test_fac_03_detail_shows_the_registry_data_read_only(client, member, world):
 
 
 def test_fac_04_search_by_new_number_old_number_name_and_operator_name(client, member, world):
+    """FAC-04: Search by new number old number name and operator name."""
     director = make_pid()
     company = world.add_juristic_person(
         directors=[thai_director(director)], name_th="บริษัท ไทยสับปะรดกระป๋อง จำกัด"
@@ -482,6 +500,7 @@ def test_fac_04_search_by_new_number_old_number_name_and_operator_name(client, m
 
 
 def test_fac_04_a_number_that_cannot_exist_is_explained_beside_the_field(client, member):
+    """FAC-04: A number that cannot exist is explained beside the field."""
     page = client.get("/factories/search/", {"q": "2020 000012563 0"})
     errors = page.context["form"].errors["q"]
     assert "หลักตรวจสอบ" in errors[0]
@@ -492,6 +511,7 @@ def test_fac_04_a_number_that_cannot_exist_is_explained_beside_the_field(client,
 
 
 def test_fac_04_factory_search_is_limited(world):
+    """FAC-04: Factory search is limited."""
     member = MemberFactory()
     holding = myself(member)
     for _ in range(4):
@@ -501,7 +521,7 @@ def test_fac_04_factory_search_is_limited(world):
 
 
 def test_fac_04_trigram_indexes_serve_the_name_search_on_postgresql():
-    """The suite runs on PostgreSQL (scripts/run-tests); SQLite gets no trigram index."""
+    """FAC-04: The suite runs on PostgreSQL (scripts/run-tests); SQLite gets no trigram index."""
     names = {"operators_factory_name_th_trgm", "operators_business_name_th_trgm"}
     with connection.cursor() as cursor:
         if connection.vendor != "postgresql":
@@ -523,6 +543,7 @@ def test_fac_04_trigram_indexes_serve_the_name_search_on_postgresql():
 
 
 def test_fac_05_removing_leaves_the_factory_and_other_members_rows(client, member, world):
+    """FAC-05: Removing leaves the factory and other members rows."""
     director, other_director = make_pid(), make_pid()
     company = world.add_juristic_person(
         directors=[thai_director(director), thai_director(other_director)]
@@ -618,6 +639,7 @@ def test_post_forms_need_the_csrf_token(robot, world):
 
 
 def test_fac_01_a_ror_ngor_2_notice_counts_only_for_a_class_2_factory():
+    """FAC-01: A ror ngor 2 notice counts only for a class 2 factory."""
     from types import SimpleNamespace
 
     from portal.operators.factory_selectors import not_addable_reason

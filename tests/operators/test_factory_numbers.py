@@ -41,6 +41,7 @@ def _english_messages():
 
 
 def test_fac_04_messages_are_in_thai_for_thai_pages():
+    """FAC-04: Messages are in thai for thai pages."""
     from django.utils import translation
 
     with translation.override("th"), pytest.raises(InvalidFactoryNumber) as error:
@@ -76,6 +77,7 @@ def refused(raw: str) -> InvalidFactoryNumber:
 
 
 def test_fac_04_parses_every_group(checked):
+    """FAC-04: Parses every group."""
     parsed = parse_factory_no("20300000125671")
 
     assert parsed == FactoryNumber(
@@ -125,6 +127,7 @@ def test_fac_04_parses_every_group(checked):
     ],
 )
 def test_fac_04_every_authority_code(checked, digit, thai, english):
+    """FAC-04: Every authority code."""
     parsed = parse_factory_no(number(f"{digit}010000122567"))
 
     assert parsed.authority == digit
@@ -155,6 +158,7 @@ def test_fac_04_every_authority_code(checked, digit, thai, english):
     ],
 )
 def test_fac_04_every_zone_code(checked, digit, thai, english, estate, zone):
+    """FAC-04: Every zone code."""
     parsed = parse_factory_no(number(f"8{digit}06000122567"))
 
     assert parsed.zone == digit
@@ -165,11 +169,13 @@ def test_fac_04_every_zone_code(checked, digit, thai, english, estate, zone):
 
 
 def test_fac_04_the_tables_cover_every_code_of_the_rule():
+    """FAC-04: The tables cover every code of the rule."""
     assert sorted(AUTHORITIES) == list("0123456789")
     assert sorted(ZONES) == list("01234")
 
 
 def test_fac_04_explains_the_number_in_thai_and_english(unchecked):
+    """FAC-04: Explains the number in thai and english."""
     parsed = parse_factory_no("1002001252567" + "9")
 
     assert parsed.explain("th") == (
@@ -188,6 +194,7 @@ def test_fac_04_explains_the_number_in_thai_and_english(unchecked):
 
 
 def test_fac_04_accepts_spaces_dashes_and_thai_digits(checked):
+    """FAC-04: Accepts spaces dashes and thai digits."""
     assert parse_factory_no(" 2-0-30-00001-2567-1 ").number == "20300000125671"
     assert parse_factory_no("2 0 30 00001 2567 1").number == "20300000125671"
     assert parse_factory_no("๒๐๓๐๐๐๐๐๑๒๕๖๗๑").number == "20300000125671"
@@ -198,6 +205,7 @@ def test_fac_04_accepts_spaces_dashes_and_thai_digits(checked):
 
 @pytest.mark.parametrize("raw", ["2030000012567", "203000001256711", "", "1"])
 def test_fac_04_refuses_a_wrong_length(checked, raw):
+    """FAC-04: Refuses a wrong length."""
     error = refused(raw)
 
     assert error.code == "length"
@@ -207,6 +215,7 @@ def test_fac_04_refuses_a_wrong_length(checked, raw):
 
 @pytest.mark.parametrize("raw", ["2030000012567A", "20300000125.71", "abc", "2030000012567¹"])
 def test_fac_04_refuses_anything_but_digits(checked, raw):
+    """FAC-04: Refuses anything but digits."""
     error = refused(raw)
 
     assert error.code == "digits"
@@ -218,6 +227,7 @@ def test_fac_04_refuses_anything_but_digits(checked, raw):
 
 def test_fac_04_refuses_an_authority_missing_from_the_table(checked, monkeypatch):
     # Every digit is an authority today; the check guards a table that loses a code.
+    """FAC-04: Refuses an authority missing from the table."""
     monkeypatch.delitem(factory_numbers.AUTHORITIES, "6")
 
     error = refused(number("6010000122567"))
@@ -230,6 +240,7 @@ def test_fac_04_refuses_an_authority_missing_from_the_table(checked, monkeypatch
 
 @pytest.mark.parametrize("digit", "56789")
 def test_fac_04_refuses_an_unknown_zone(checked, digit):
+    """FAC-04: Refuses an unknown zone."""
     error = refused(number(f"2{digit}30000012567"))
 
     assert error.code == "zone"
@@ -237,6 +248,7 @@ def test_fac_04_refuses_an_unknown_zone(checked, digit):
 
 
 def test_fac_04_year_runs_from_2562_to_next_year(checked, monkeypatch):
+    """FAC-04: Year runs from 2562 to next year."""
     monkeypatch.setattr(thaidate, "current_year_be", lambda: 2569)
 
     assert parse_factory_no(number("2030000012562")).year_be == 2562
@@ -251,6 +263,7 @@ def test_fac_04_year_runs_from_2562_to_next_year(checked, monkeypatch):
 
 
 def test_fac_04_year_follows_the_calendar(checked):
+    """FAC-04: Year follows the calendar."""
     next_year = thaidate.current_year_be() + 1
 
     assert parse_factory_no(number(f"203000001{next_year}")).year_be == next_year
@@ -258,6 +271,7 @@ def test_fac_04_year_follows_the_calendar(checked):
 
 
 def test_fac_04_refuses_a_wrong_check_digit_when_checked(checked):
+    """FAC-04: Refuses a wrong check digit when checked."""
     error = refused("20300000125672")
 
     assert error.code == "check_digit"
@@ -271,6 +285,7 @@ def test_fac_04_refuses_a_wrong_check_digit_when_checked(checked):
 
 
 def test_fac_04_check_digit_off_when_the_setting_is_empty(unchecked):
+    """FAC-04: Check digit off when the setting is empty."""
     parsed = parse_factory_no("20300000125672")
 
     assert parsed.check_digit == "2"
@@ -279,12 +294,14 @@ def test_fac_04_check_digit_off_when_the_setting_is_empty(unchecked):
 
 
 def test_fac_04_check_digit_off_when_the_setting_is_missing(settings):
+    """FAC-04: Check digit off when the setting is missing."""
     del settings.FACTORY_NO_CHECK_DIGIT
 
     assert parse_factory_no("20300000125672").check_digit_verified is False
 
 
 def test_fac_04_check_digit_on_through_the_setting(checked):
+    """FAC-04: Check digit on through the setting."""
     parsed = parse_factory_no("20300000125671")
 
     assert parsed.check_digit_verified is True
@@ -293,6 +310,7 @@ def test_fac_04_check_digit_on_through_the_setting(checked):
 
 def test_fac_04_check_digit_function_is_replaceable(settings):
     # A scheme whose F is always 7, as the official one may one day be plugged in.
+    """FAC-04: Check digit function is replaceable."""
     settings.FACTORY_NO_CHECK_DIGIT = "tests.operators.test_factory_numbers.always_seven"
 
     assert parse_factory_no("20300000125677").check_digit_verified is True
@@ -304,6 +322,7 @@ def always_seven(first13: str) -> int:
 
 
 def test_fac_04_the_generators_check_digit_function_may_be_named(settings):
+    """FAC-04: The generators check digit function may be named."""
     settings.FACTORY_NO_CHECK_DIGIT = "portal.sandbox.world_generator.factory_no_check_digit"
 
     assert parse_factory_no("20300000125671").check_digit_verified is True
@@ -311,6 +330,7 @@ def test_fac_04_the_generators_check_digit_function_may_be_named(settings):
 
 
 def test_fac_04_a_setting_that_does_not_import_is_an_error(settings):
+    """FAC-04: A setting that does not import is an error."""
     settings.FACTORY_NO_CHECK_DIGIT = "portal.operators.factory_numbers.no_such_function"
 
     with pytest.raises(ImportError):
@@ -319,6 +339,7 @@ def test_fac_04_a_setting_that_does_not_import_is_an_error(settings):
 
 def test_fac_04_mod11_is_the_national_id_scheme():
     # 2*14 + 0*13 + 3*12 + 0*11 + ... + 1*6 + 2*5 + 5*4 + 6*3 + 7*2 = 132; 132 % 11 = 0; 11 % 10
+    """FAC-04: Mod11 is the national ID scheme."""
     assert mod11_check_digit("2030000012567") == 1
     # 1*14 + 1*2 = 16; 16 % 11 = 5; 11 - 5 = 6
     assert mod11_check_digit("1000000000001") == 6
@@ -356,6 +377,7 @@ def world_factory_numbers() -> list[str]:
 
 
 def test_fac_04_every_factory_number_of_the_sandbox_world_parses(checked):
+    """FAC-04: Every factory number of the sandbox world parses."""
     numbers = world_factory_numbers()
 
     assert numbers
@@ -367,6 +389,7 @@ def test_fac_04_every_factory_number_of_the_sandbox_world_parses(checked):
 
 @given(st.text(alphabet="0123456789", min_size=13, max_size=13))
 def test_fac_04_mod11_agrees_with_the_world_generator(first13):
+    """FAC-04: Mod11 agrees with the world generator."""
     assert str(mod11_check_digit(first13)) == factory_no_check_digit(first13)
 
 
@@ -383,6 +406,7 @@ _valid_first13 = st.builds(
 @given(first13=_valid_first13, other=st.integers(1, 9))
 def test_fac_04_any_valid_number_parses_and_any_other_last_digit_is_refused(first13, other):
     # Years up to 2570: next year's at the latest from B.E. 2569 (2026) on.
+    """FAC-04: Any valid number parses and any other last digit is refused."""
     good = first13 + str(mod11_check_digit(first13))
     bad = first13 + str((int(good[-1]) + other) % 10)
 
@@ -423,10 +447,12 @@ def test_fac_04_any_valid_number_parses_and_any_other_last_digit_is_refused(firs
     ],
 )
 def test_fac_04_search_accepts_old_and_new_numbers(raw, expected):
+    """FAC-04: Search accepts old and new numbers."""
     assert normalize_factory_query(raw) == expected
 
 
 def test_fac_04_every_old_number_of_the_sandbox_world_is_recognised():
+    """FAC-04: Every old number of the sandbox world is recognised."""
     if SHARED_FACTORIES.exists():
         with SHARED_FACTORIES.open(encoding="utf-8") as lines:
             olds = [json.loads(line)["factory_no_old"] for line in lines if line.strip()]

@@ -28,6 +28,7 @@ def foreign(passport="JP1234567"):
 
 
 def test_biz_04_any_thai_director_verifies_the_company(world):
+    """BIZ-04: Any thai director verifies the company."""
     signing, non_signing = make_pid(), make_pid()
     company = world.add_juristic_person(
         directors=[thai(signing, True), thai(non_signing), foreign()]
@@ -44,6 +45,7 @@ def test_biz_04_any_thai_director_verifies_the_company(world):
 
 
 def test_biz_04_someone_who_is_not_a_director_is_refused(world):
+    """BIZ-04: Someone who is not a director is refused."""
     company = world.add_juristic_person(directors=[thai(make_pid())])
     with pytest.raises(OperatorError) as error:
         services.business_add_juristic_person(
@@ -55,6 +57,7 @@ def test_biz_04_someone_who_is_not_a_director_is_refused(world):
 
 @pytest.mark.parametrize("status", ["dissolved", "closed"])
 def test_biz_04_dissolved_or_closed_companies_are_refused(world, status):
+    """BIZ-04: Dissolved or closed companies are refused."""
     director = make_pid()
     company = world.add_juristic_person(directors=[thai(director)], status=status)
     with pytest.raises(OperatorError) as error:
@@ -65,6 +68,7 @@ def test_biz_04_dissolved_or_closed_companies_are_refused(world, status):
 
 
 def test_biz_04_unknown_company_and_registry_outage(world):
+    """BIZ-04: Unknown company and registry outage."""
     with pytest.raises(OperatorError):
         services.business_add_juristic_person(
             member=MemberFactory(), juristic_id=make_juristic_id(), director_pid=make_pid()
@@ -83,6 +87,7 @@ def test_biz_04_unknown_company_and_registry_outage(world):
 
 
 def test_biz_05_only_foreign_directors_by_valid_passport_not_verified(world):
+    """BIZ-05: Only foreign directors by valid passport not verified."""
     company = world.add_juristic_person(directors=[foreign(), foreign("KR7654321")])
     holding = services.business_add_foreign_directed_company(
         member=MemberFactory(),
@@ -97,6 +102,7 @@ def test_biz_05_only_foreign_directors_by_valid_passport_not_verified(world):
 
 
 def test_biz_05_expired_document_is_refused_and_thai_directed_companies_use_the_id(world):
+    """BIZ-05: Expired document is refused and thai directed companies use the ID."""
     company = world.add_juristic_person(directors=[foreign()])
     with pytest.raises(OperatorError) as error:
         services.business_add_foreign_directed_company(
@@ -123,6 +129,7 @@ def test_biz_05_expired_document_is_refused_and_thai_directed_companies_use_the_
 
 
 def test_biz_07_community_enterprise_by_its_registered_representative(world):
+    """BIZ-07: Community enterprise by its registered representative."""
     representative = make_pid()
     enterprise = world.add_community_enterprise(representative_pid=representative)
     holding = services.business_add_community_enterprise(
@@ -141,6 +148,7 @@ def test_biz_07_community_enterprise_by_its_registered_representative(world):
 
 
 def test_biz_07_juristic_community_enterprise_is_added_as_a_juristic_person(world):
+    """BIZ-07: Juristic community enterprise is added as a juristic person."""
     representative = make_pid()
     enterprise = world.add_community_enterprise(representative_pid=representative, is_juristic=True)
     with pytest.raises(OperatorError) as error:
@@ -153,6 +161,7 @@ def test_biz_07_juristic_community_enterprise_is_added_as_a_juristic_person(worl
 
 
 def test_sso_09_biz_08_registry_changes_are_found_and_confirmed(world):
+    """SSO-09, BIZ-08: Registry changes are found and confirmed."""
     import json
 
     from portal.core.models import AuditEntry

@@ -83,6 +83,7 @@ def test_sso_09_login_makes_no_registry_call_and_queues_the_comparison(
 def test_sso_09_the_comparison_is_queued_on_commit(
     consultant, registry_calls, django_capture_on_commit_callbacks
 ):
+    """SSO-09: The comparison is queued on commit."""
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         tasks.queue_registry_changes_find(member_id=consultant.pk)
     assert len(callbacks) == 1
@@ -93,7 +94,7 @@ def test_sso_09_the_comparison_is_queued_on_commit(
 
 
 def test_sso_09_changes_wait_on_the_dashboard_once_the_task_ran(client, robot, consultant):
-    """The member sees the changes to confirm on the next page once the background task ran;
+    """SSO-09: The member sees the changes to confirm on the next page once the background task ran;
     the next login lands on them."""
     login(client, robot, consultant.national_id)  # its queued task runs at commit (immediate)
     assert RegistryChange.objects.filter(field="name_th").count() == COMPANIES
@@ -109,6 +110,7 @@ def test_sso_09_changes_wait_on_the_dashboard_once_the_task_ran(client, robot, c
 
 
 def test_sso_09_confirming_clears_the_change_for_every_holder(consultant):
+    """SSO-09: Confirming clears the change for every holder."""
     services.registry_changes_find(member_id=consultant.pk)
     business = Business.objects.filter(registry_changes__isnull=False).first()
     services.business_registry_refresh(member=consultant, business_id=business.pk)
@@ -118,7 +120,7 @@ def test_sso_09_confirming_clears_the_change_for_every_holder(consultant):
 
 
 def test_sso_09_a_registry_down_leaves_nothing_half_done(consultant, registry_calls):
-    """DBD down: the task fails, the changes recorded before stay as they were, and the next
+    """SSO-09: DBD down: the task fails, the changes recorded before stay as they were, and the next
     login queues it again."""
     services.registry_changes_find(member_id=consultant.pk)
     before = sorted(RegistryChange.objects.values_list("pk", flat=True))
@@ -160,6 +162,7 @@ ONCE_EACH = Counter(
 def test_biz_02_adding_another_person_calls_each_registry_once(
     client, robot, world, registry_calls
 ):
+    """BIZ-02: Adding another person calls each registry once."""
     member = MemberFactory()
     login(client, robot, member.national_id)
     person = world.add_citizen(laser_code="JT0-1234567-89")
@@ -181,6 +184,7 @@ def test_biz_02_adding_another_person_calls_each_registry_once(
 def test_biz_03_adding_another_person_with_a_trade_name_calls_each_registry_once(
     client, robot, world, registry_calls
 ):
+    """BIZ-03: Adding another person with a trade name calls each registry once."""
     member = MemberFactory()
     login(client, robot, member.national_id)
     person = world.add_citizen(laser_code="JT0-1234567-89")

@@ -63,6 +63,7 @@ def world_factories() -> list[dict]:
 
 
 def test_fac_03_the_data_has_78_offices_with_unique_codes():
+    """FAC-03: The data has 78 offices with unique codes."""
     raw = json.loads(supervisors.DATA_FILE.read_text(encoding="utf-8"))["offices"]
 
     assert len(raw) == 78
@@ -87,6 +88,7 @@ def test_fac_03_the_data_has_78_offices_with_unique_codes():
 
 
 def test_fac_03_every_province_exactly_once():
+    """FAC-03: Every province exactly once."""
     provinces = [o.province for o in offices().values() if o.province is not None]
 
     assert len(provinces) == 77
@@ -95,6 +97,7 @@ def test_fac_03_every_province_exactly_once():
 
 
 def test_fac_03_the_77_provinces():
+    """FAC-03: The 77 provinces."""
     assert len(PROVINCES) == 77
     assert len({p.code for p in PROVINCES}) == 77
     assert len({p.name_th for p in PROVINCES}) == 77
@@ -109,6 +112,7 @@ def test_fac_03_the_77_provinces():
 
 
 def test_fac_03_provinces_agree_with_the_world_generator():
+    """FAC-03: Provinces agree with the world generator."""
     ours = {p.code: (p.name_th, p.name_en) for p in PROVINCES}
 
     for province in world_generator.PROVINCES:
@@ -116,6 +120,7 @@ def test_fac_03_provinces_agree_with_the_world_generator():
 
 
 def test_fac_03_contact_data_not_from_the_source_material_is_illustrative():
+    """FAC-03: Contact data not from the source material is illustrative."""
     diw = offices()["DIW"]
     assert diw.illustrative is False
     assert diw.address == "75/6 ถนนพระรามที่ 6 แขวงทุ่งพญาไท เขตราชเทวี กรุงเทพมหานคร 10400"
@@ -130,6 +135,7 @@ def test_fac_03_contact_data_not_from_the_source_material_is_illustrative():
 
 
 def test_fac_03_office_names_in_both_languages():
+    """FAC-03: Office names in both languages."""
     office = offices()["PIO-50"]
 
     assert office.name("th") == "สำนักงานอุตสาหกรรมจังหวัดเชียงใหม่"
@@ -142,6 +148,7 @@ def test_fac_03_office_names_in_both_languages():
 
 
 def test_fac_03_every_factory_of_the_sandbox_world_resolves():
+    """FAC-03: Every factory of the sandbox world resolves."""
     factories = world_factories()
 
     assert factories
@@ -165,6 +172,7 @@ def test_fac_03_every_factory_of_the_sandbox_world_resolves():
 
 
 def test_fac_03_every_province_resolves_by_thai_and_english_name():
+    """FAC-03: Every province resolves by thai and english name."""
     for province in PROVINCES:
         office = supervising_office_for(province=province.name_th, industrial_estate=None)
         assert office.province == province.name_th
@@ -172,6 +180,7 @@ def test_fac_03_every_province_resolves_by_thai_and_english_name():
 
 
 def test_fac_03_bangkok_is_diw():
+    """FAC-03: Bangkok is DIW."""
     office = supervising_office_for(
         province="กรุงเทพมหานคร", industrial_estate=None, supervisor=None
     )
@@ -185,6 +194,7 @@ def test_fac_03_bangkok_is_diw():
 
 
 def test_fac_03_an_estate_is_ieat():
+    """FAC-03: An estate is IEAT."""
     office = supervising_office_for(
         province="ชลบุรี", industrial_estate="นิคมอุตสาหกรรมแหลมฉบัง", supervisor=None
     )
@@ -199,6 +209,7 @@ def test_fac_03_an_estate_is_ieat():
 
 
 def test_fac_03_a_province_elsewhere_is_its_industry_office():
+    """FAC-03: A province elsewhere is its industry office."""
     office = supervising_office_for(province="เชียงใหม่", industrial_estate=None, supervisor=None)
 
     assert office.code == "PIO-50"
@@ -209,6 +220,7 @@ def test_fac_03_a_province_elsewhere_is_its_industry_office():
 
 def test_fac_03_the_worlds_supervisor_wins():
     # In an estate but supervised by the province's office, as the world says.
+    """FAC-03: The worlds supervisor wins."""
     assert (
         supervising_office_for(
             province="ระยอง", industrial_estate="นิคมอุตสาหกรรมมาบตาพุด", supervisor="PIO"
@@ -227,6 +239,7 @@ def test_fac_03_the_worlds_supervisor_wins():
 
 
 def test_fac_03_unknown_province_and_supervisor_are_errors():
+    """FAC-03: Unknown province and supervisor are errors."""
     with pytest.raises(UnknownProvince):
         supervising_office_for(province="แอตแลนติส", industrial_estate=None)
     with pytest.raises(UnknownProvince):
@@ -240,6 +253,7 @@ def test_fac_03_unknown_province_and_supervisor_are_errors():
 
 
 def test_fac_03_canonical_province_spellings():
+    """FAC-03: Canonical province spellings."""
     assert canonical_province("Chonburi") == "ชลบุรี"
     assert canonical_province("CHON BURI") == "ชลบุรี"
     assert canonical_province("Ayutthaya") == "พระนครศรีอยุธยา"
@@ -252,6 +266,7 @@ def test_fac_03_canonical_province_spellings():
 
 
 def test_bill_02_only_provincial_industry_offices_issue_annual_fee_bills():
+    """BILL-02: Only provincial industry offices issue annual fee bills."""
     assert {o.kind for o in offices().values() if o.issues_annual_fee_bills} == {"PIO"}
     assert offices()["DIW"].issues_annual_fee_bills is False
     assert offices()["IEAT"].issues_annual_fee_bills is False
@@ -263,6 +278,7 @@ def test_bill_02_only_provincial_industry_offices_issue_annual_fee_bills():
 
 @pytest.mark.parametrize("province", ["นราธิวาส", "ปัตตานี", "ยะลา", "Narathiwat", "จ.ยะลา"])
 def test_bill_03_southern_border_provinces_pay_no_licence_or_annual_fee(province):
+    """BILL-03: Southern border provinces pay no licence or annual fee."""
     assert licence_fee_exempt(province=province, district="เมือง") is True
     assert annual_fee_exempt(province=province, district=None, industrial_estate=None) == (
         True,
@@ -274,6 +290,7 @@ def test_bill_03_southern_border_provinces_pay_no_licence_or_annual_fee(province
     "district", ["จะนะ", "เทพา", "นาทวี", "สะบ้าย้อย", "อำเภอจะนะ", "อ.เทพา", "Na Thawi", "Saba Yoi"]
 )
 def test_bill_03_four_songkhla_districts_pay_no_licence_or_annual_fee(district):
+    """BILL-03: Four songkhla districts pay no licence or annual fee."""
     assert licence_fee_exempt(province="สงขลา", district=district) is True
     assert annual_fee_exempt(province="สงขลา", district=district, industrial_estate=None) == (
         True,
@@ -283,6 +300,7 @@ def test_bill_03_four_songkhla_districts_pay_no_licence_or_annual_fee(district):
 
 @pytest.mark.parametrize("district", ["หาดใหญ่", "เมืองสงขลา", None, ""])
 def test_bill_03_other_songkhla_districts_pay(district):
+    """BILL-03: Other songkhla districts pay."""
     assert licence_fee_exempt(province="สงขลา", district=district) is False
     assert annual_fee_exempt(province="สงขลา", district=district, industrial_estate=None) == (
         False,
@@ -292,10 +310,12 @@ def test_bill_03_other_songkhla_districts_pay(district):
 
 def test_bill_03_the_districts_count_only_in_songkhla():
     # A district of the same name elsewhere is not exempt.
+    """BILL-03: The districts count only in songkhla."""
     assert licence_fee_exempt(province="ชลบุรี", district="จะนะ") is False
 
 
 def test_bill_03_an_industrial_estate_pays_no_annual_fee_but_a_licence_fee():
+    """BILL-03: An industrial estate pays no annual fee but a licence fee."""
     assert annual_fee_exempt(
         province="ชลบุรี", district="ศรีราชา", industrial_estate="นิคมอุตสาหกรรมแหลมฉบัง"
     ) == (True, "industrial_estate")
@@ -303,12 +323,14 @@ def test_bill_03_an_industrial_estate_pays_no_annual_fee_but_a_licence_fee():
 
 
 def test_bill_03_an_estate_in_an_exempt_district_names_the_wider_exemption():
+    """BILL-03: An estate in an exempt district names the wider exemption."""
     assert annual_fee_exempt(
         province="สงขลา", district="เทพา", industrial_estate="นิคมอุตสาหกรรมภาคใต้ (สงขลา)"
     ) == (True, "songkhla_district")
 
 
 def test_bill_03_everyone_else_pays():
+    """BILL-03: Everyone else pays."""
     for province in ("กรุงเทพมหานคร", "เชียงใหม่", "สตูล", "ระยอง"):
         assert licence_fee_exempt(province=province, district=None) is False
         assert annual_fee_exempt(province=province, district=None, industrial_estate=None) == (
@@ -318,6 +340,7 @@ def test_bill_03_everyone_else_pays():
 
 
 def test_bill_03_every_reason_has_a_label():
+    """BILL-03: Every reason has a label."""
     assert set(EXEMPTION_REASONS) == {
         "southern_border_province",
         "songkhla_district",
@@ -330,7 +353,7 @@ def test_bill_03_every_reason_has_a_label():
 
 
 def test_bill_03_the_sandbox_world_agrees():
-    """The world generator marks the exempt districts; our rule finds the same ones."""
+    """BILL-03: The world generator marks the exempt districts; our rule finds the same ones."""
     for province in world_generator.PROVINCES:
         for district in province.districts:
             exempt = province.exempt or district.exempt

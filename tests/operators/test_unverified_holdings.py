@@ -44,6 +44,7 @@ def claim(business, status):
 
 @pytest.mark.parametrize("status", ["not_verified", "rejected"])
 def test_biz_09_an_unverified_claim_sees_no_co_holders(verified_business, status):
+    """BIZ-09: An unverified claim sees no co holders."""
     mine = claim(verified_business.business, status)
     assert list(selectors.co_holders_seen_by(holding=mine)) == []
     assert list(selectors.co_holders_seen_by(holding=verified_business)) == [
@@ -54,6 +55,7 @@ def test_biz_09_an_unverified_claim_sees_no_co_holders(verified_business, status
 
 @pytest.mark.parametrize("status", ["not_verified", "rejected"])
 def test_biz_08_an_unverified_claim_cannot_change_the_shared_contacts(verified_business, status):
+    """BIZ-08: An unverified claim cannot change the shared contacts."""
     mine = claim(verified_business.business, status)
     with pytest.raises(OperatorError) as refused:
         services.business_update_contacts(
@@ -74,6 +76,7 @@ def test_biz_08_an_unverified_claim_cannot_change_the_shared_contacts(verified_b
 def test_biz_09_the_page_of_an_unverified_claim_shows_no_one_and_takes_no_post(
     verified_business, robot, status
 ):
+    """BIZ-09: The page of an unverified claim shows no one and takes no post."""
     mine = claim(verified_business.business, status)
     client = signed_in(robot, mine.member)
     page = client.get(f"/businesses/{mine.pk}/")
@@ -94,12 +97,14 @@ def test_biz_09_the_page_of_an_unverified_claim_shows_no_one_and_takes_no_post(
 
 
 def test_biz_09_a_verified_holder_still_sees_everyone(verified_business, robot):
+    """BIZ-09: A verified holder still sees everyone."""
     other = co_holder(verified_business.business)
     page = signed_in(robot, verified_business.member).get(f"/businesses/{verified_business.pk}/")
     assert [h.pk for h in page.context["holders"]] == [verified_business.pk, other.pk]
 
 
 def test_biz_06_sso_02_a_typed_name_stays_on_the_claim_until_an_officer_decides():
+    """BIZ-06, SSO-02: A typed name stays on the claim until an officer decides."""
     first = add_by_document(member=MemberFactory(), name_th="ชื่อที่คนแรกพิมพ์", kind="other")
     business = first.business
     assert (business.name_th, first.claimed_name_th) == ("", "ชื่อที่คนแรกพิมพ์")

@@ -92,6 +92,7 @@ def test_parse_failures_keeps_the_last_word_on_each_registry():
 
 
 def test_acc_05_registry_down_raises_unavailable_at_once(settings):
+    """ACC-05: Registry down raises unavailable at once."""
     settings.SANDBOX_SLOW_SECONDS = 2
     failure_set("dopa", "down")
 
@@ -104,6 +105,7 @@ def test_acc_05_registry_down_raises_unavailable_at_once(settings):
 
 
 def test_acc_05_registry_timeout_waits_then_raises_unavailable(settings):
+    """ACC-05: Registry timeout waits then raises unavailable."""
     settings.SANDBOX_SLOW_SECONDS = 5
     settings.REGISTRY_TIMEOUT_SECONDS = 0.1  # the wait never exceeds the real timeout
     failure_set("dopa", "timeout")

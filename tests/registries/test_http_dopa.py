@@ -52,6 +52,7 @@ def test_lookup_posts_the_id_in_the_body_with_the_bearer_token(server, person):
 
 
 def test_acc_05_lookup_of_an_id_dopa_does_not_know_is_none(server, person):
+    """ACC-05: Lookup of an ID DOPA does not know is none."""
     server.expect_request(LOOKUP, method="POST").respond_with_data("", status=404)
 
     assert HttpCitizenRegistry().lookup(person["pid"]) is None
@@ -59,6 +60,7 @@ def test_acc_05_lookup_of_an_id_dopa_does_not_know_is_none(server, person):
 
 
 def test_biz_02_card_check_posts_id_and_laser_code(server, person):
+    """BIZ-02: Card check posts ID and laser code."""
     server.expect_request(
         CARDS, method="POST", json={"pid": person["pid"], "laser_code": LASER}
     ).respond_with_json({"matches": True, "current": False, "card_status": "expired"})
@@ -69,12 +71,14 @@ def test_biz_02_card_check_posts_id_and_laser_code(server, person):
 
 
 def test_biz_02_card_check_of_an_unknown_id_does_not_match(server, person):
+    """BIZ-02: Card check of an unknown ID does not match."""
     server.expect_request(CARDS, method="POST").respond_with_data("", status=404)
 
     assert HttpCitizenRegistry().check_card(person["pid"], LASER) == CardCheck(False, False, "")
 
 
 def test_acc_05_registry_timeout_raises_unavailable_after_retries(settings, person, hanging_server):
+    """ACC-05: Registry timeout raises unavailable after retries."""
     fake, calls = hanging_server
     settings.DOPA_URL = fake.url_for("/dopa")
     settings.REGISTRY_TIMEOUT_SECONDS = 0.2
@@ -100,6 +104,7 @@ def test_a_lookup_is_retried_on_503_and_then_succeeds(server, person):
 
 
 def test_acc_05_registry_down_raises_unavailable_when_retries_run_out(server, person):
+    """ACC-05: Registry down raises unavailable when retries run out."""
     server.expect_request(LOOKUP, method="POST").respond_with_data("", status=503)
 
     with pytest.raises(RegistryUnavailable) as raised:
@@ -110,6 +115,7 @@ def test_acc_05_registry_down_raises_unavailable_when_retries_run_out(server, pe
 
 
 def test_acc_05_refused_credentials_are_an_outage_not_retried(server, person):
+    """ACC-05: Refused credentials are an outage not retried."""
     server.expect_request(LOOKUP, method="POST").respond_with_data("", status=401)
 
     with pytest.raises(RegistryUnavailable) as raised:

@@ -112,6 +112,7 @@ def sent_without_id_in_url(server, *secrets: str) -> bool:
 
 
 def test_biz_04_juristic_person_with_directors_from_dbd(server, ids):
+    """BIZ-04: Juristic person with directors from DBD."""
     server.expect_request(
         JURISTIC_PERSONS,
         method="POST",
@@ -138,6 +139,7 @@ def test_biz_04_juristic_person_with_directors_from_dbd(server, ids):
 
 
 def test_biz_04_the_juristic_id_is_sent_as_digits_however_typed(server, ids):
+    """BIZ-04: The juristic ID is sent as digits however typed."""
     juristic_id = ids["company"]
     server.expect_request(
         JURISTIC_PERSONS, method="POST", json={"juristic_id": juristic_id}
@@ -149,6 +151,7 @@ def test_biz_04_the_juristic_id_is_sent_as_digits_however_typed(server, ids):
 
 
 def test_biz_05_a_company_with_only_foreign_directors(server, ids):
+    """BIZ-05: A company with only foreign directors."""
     record = company_record(
         ids["company"],
         [
@@ -168,6 +171,7 @@ def test_biz_05_a_company_with_only_foreign_directors(server, ids):
 
 
 def test_biz_03_commercial_registrations_of_a_person_active_first(server, ids):
+    """BIZ-03: Commercial registrations of a person active first."""
     pid = ids["person"]
     server.expect_request(
         COMMERCIAL,
@@ -196,6 +200,7 @@ def test_biz_03_commercial_registrations_of_a_person_active_first(server, ids):
 
 
 def test_biz_06_taxpayer_lookup_by_0994_tax_id(server, ids):
+    """BIZ-06: Taxpayer lookup by 0994 tax ID."""
     server.expect_request(
         TAXPAYER,
         method="POST",
@@ -216,6 +221,7 @@ def test_biz_06_taxpayer_lookup_by_0994_tax_id(server, ids):
 
 
 def test_biz_06_taxpayer_lookup_of_a_branch_sends_it_as_five_digits(server, ids):
+    """BIZ-06: Taxpayer lookup of a branch sends it as five digits."""
     server.expect_request(
         TAXPAYER, method="POST", json={"tax_id": ids["tax_id"], "branch": "00012"}
     ).respond_with_json(taxpayer(ids["tax_id"], "00012"))
@@ -224,6 +230,7 @@ def test_biz_06_taxpayer_lookup_of_a_branch_sends_it_as_five_digits(server, ids)
 
 
 def test_biz_06_taxpayer_branches_head_office_first(server, ids):
+    """BIZ-06: Taxpayer branches head office first."""
     tax_id = ids["tax_id"]
     server.expect_request(BRANCHES, method="POST", json={"tax_id": tax_id}).respond_with_json(
         {"branches": [taxpayer(tax_id, "00002"), taxpayer(tax_id, "00000")]}
@@ -248,6 +255,7 @@ def test_without_a_token_no_authorization_header_is_sent(server, settings, ids):
 
 
 def test_biz_07_community_enterprise_by_representative(server, ids):
+    """BIZ-07: Community enterprise by representative."""
     server.expect_request(
         ENTERPRISES,
         method="POST",
@@ -269,6 +277,7 @@ def test_biz_07_community_enterprise_by_representative(server, ids):
 
 
 def test_biz_07_community_enterprise_lookup_by_registration_no(server, ids):
+    """BIZ-07: Community enterprise lookup by registration no."""
     server.expect_request(
         ENTERPRISE, method="POST", json={"registration_no": ids["enterprise"]}
     ).respond_with_json(enterprise(ids, is_juristic=True))
@@ -282,6 +291,7 @@ def test_biz_07_community_enterprise_lookup_by_registration_no(server, ids):
 
 
 def test_fac_01_factories_of_an_operator(server, ids):
+    """FAC-01: Factories of an operator."""
     second = factory_no("7123000345640")
     server.expect_request(
         FACTORIES,
@@ -317,6 +327,7 @@ def test_fac_01_factories_of_an_operator(server, ids):
 
 
 def test_fac_01_factory_lookup_by_number(server, ids):
+    """FAC-01: Factory lookup by number."""
     server.expect_request(
         FACTORY, method="POST", json={"factory_no": ids["factory"]}
     ).respond_with_json(factory_record(ids["factory"], ids["person"], operation_started_on=None))
@@ -407,6 +418,7 @@ def test_a_search_the_registry_answers_404_or_empty_is_an_empty_list(server, ids
 def test_acc_05_registry_timeout_raises_unavailable_after_retries(
     settings, ids, hanging_server, call
 ):
+    """ACC-05: Registry timeout raises unavailable after retries."""
     registry, path, ask, _ = CALLS[call]
     fake, calls = hanging_server
     setattr(settings, f"{registry.upper()}_URL", fake.url_for(f"/{registry}"))
@@ -436,6 +448,7 @@ def test_a_call_is_retried_on_5xx_and_then_succeeds(server, ids, call):
 def test_acc_05_registry_down_raises_unavailable_with_its_name_when_retries_run_out(
     server, ids, call
 ):
+    """ACC-05: Registry down raises unavailable with its name when retries run out."""
     registry, path, ask, _ = CALLS[call]
     server.expect_request(path, method="POST").respond_with_data("", status=503)
 
@@ -448,6 +461,7 @@ def test_acc_05_registry_down_raises_unavailable_with_its_name_when_retries_run_
 
 @pytest.mark.parametrize("status", [400, 401, 403, 500])
 def test_acc_05_other_answers_are_an_outage_not_retried(server, ids, status):
+    """ACC-05: Other answers are an outage not retried."""
     server.expect_request(FACTORIES, method="POST").respond_with_data("", status=status)
 
     with pytest.raises(RegistryUnavailable) as raised:

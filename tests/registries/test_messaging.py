@@ -58,6 +58,7 @@ def sms_down():
 
 
 def test_acc_12_sms_senders_are_iids_and_i_ind(settings):
+    """ACC-12: SMS senders are iids and i ind."""
     assert tuple(settings.SMS_SENDER_NAMES) == ("iIDS", "i-ind")
     assert check_sender("iIDS") == "iIDS"
     assert check_sender("i-ind") == "i-ind"
@@ -67,18 +68,21 @@ def test_acc_12_sms_senders_are_iids_and_i_ind(settings):
 
 
 def test_acc_12_sandbox_gateway_refuses_other_sender_and_writes_nothing():
+    """ACC-12: Sandbox gateway refuses other sender and writes nothing."""
     with pytest.raises(ValueError):
         SandboxSmsGateway().send(to=MOBILE, sender="Portal", body="hello")
     assert OutboxMessage.objects.count() == 0
 
 
 def test_acc_12_queue_sms_refuses_other_sender_in_the_caller(django_capture_on_commit_callbacks):
+    """ACC-12: Queue SMS refuses other sender in the caller."""
     with django_capture_on_commit_callbacks() as callbacks, pytest.raises(ValueError):
         queue_sms(to=MOBILE, body="hello", sender="Portal")
     assert callbacks == []
 
 
 def test_acc_12_queue_sms_sends_as_i_ind_when_asked(django_capture_on_commit_callbacks):
+    """ACC-12: Queue SMS sends as i ind when asked."""
     with django_capture_on_commit_callbacks(execute=True):
         queue_sms(to=MOBILE, body="hello", sender="i-ind")
     assert OutboxMessage.objects.get().sender == "i-ind"
@@ -342,6 +346,7 @@ def test_http_sms_without_reference_is_not_retried(httpserver):
 
 @pytest.mark.usefixtures("gateway_settings")
 def test_acc_12_http_sms_refuses_other_sender_before_calling(httpserver):
+    """ACC-12: Http SMS refuses other sender before calling."""
     with pytest.raises(ValueError):
         http_gateway().send(to=MOBILE, sender="Bank", body="b")
     assert httpserver.log == []

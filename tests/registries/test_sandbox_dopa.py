@@ -95,16 +95,19 @@ def test_lookup_accepts_the_id_as_people_type_it(dopa, people):
 
 
 def test_acc_05_lookup_of_an_unknown_id_is_none(dopa, people):
+    """ACC-05: Lookup of an unknown ID is none."""
     assert dopa.lookup("1101700230705") is None
 
 
 def test_acc_02_lookup_keeps_an_unknown_day_and_month_of_birth(dopa, people):
+    """ACC-02: Lookup keeps an unknown day and month of birth."""
     citizen = dopa.lookup(people["elderly"]["pid"])
 
     assert (citizen.birth_year_be, citizen.birth_month, citizen.birth_day) == (2475, None, None)
 
 
 def test_acc_05_lookup_says_when_the_registry_lists_a_person_as_deceased(dopa, people):
+    """ACC-05: Lookup says when the registry lists a person as deceased."""
     assert dopa.lookup(people["deceased"]["pid"]).alive is False
     assert dopa.lookup(people["active"]["pid"]).alive is True
 
@@ -117,6 +120,7 @@ def test_lookup_of_an_empty_world_is_none(dopa, settings, tmp_path):
 
 @pytest.mark.parametrize("typed", [LASER, "jt0-1234567-89", "JT012345678 9", " JT0 1234567 89 "])
 def test_biz_02_a_current_card_matches_its_laser_code_however_typed(dopa, people, typed):
+    """BIZ-02: A current card matches its laser code however typed."""
     check = dopa.check_card(people["active"]["pid"], typed)
 
     assert check == CardCheck(matches=True, current=True, card_status="active")
@@ -127,6 +131,7 @@ def test_biz_02_a_current_card_matches_its_laser_code_however_typed(dopa, people
     [("expired", "expired"), ("lost", "lost"), ("revoked", "revoked"), ("past_expiry", "active")],
 )
 def test_biz_02_a_card_that_is_not_current_matches_but_is_not_current(dopa, people, who, status):
+    """BIZ-02: A card that is not current matches but is not current."""
     record = people[who]
 
     check = dopa.check_card(record["pid"], record["laser_code"])
@@ -144,12 +149,14 @@ def test_a_lifetime_card_without_expiry_is_current_while_active(dopa, people):
 
 @pytest.mark.parametrize("typed", ["JT0-1234567-88", "", "JT0-1234567"])
 def test_biz_02_a_wrong_laser_code_does_not_match_and_reveals_nothing(dopa, people, typed):
+    """BIZ-02: A wrong laser code does not match and reveals nothing."""
     check = dopa.check_card(people["revoked"]["pid"], typed)
 
     assert check == CardCheck(matches=False, current=False, card_status="")
 
 
 def test_biz_02_a_card_check_of_an_unknown_id_does_not_match(dopa, people):
+    """BIZ-02: A card check of an unknown ID does not match."""
     assert dopa.check_card("1101700230705", LASER) == CardCheck(False, False, "")
 
 
@@ -161,6 +168,7 @@ def test_a_card_without_a_laser_code_on_file_matches_nothing(dopa, people, setti
 
 
 def test_acc_05_registry_down_raises_unavailable(dopa, people):
+    """ACC-05: Registry down raises unavailable."""
     failure_set("dopa", "down")
 
     with pytest.raises(RegistryUnavailable) as lookup:
@@ -173,6 +181,7 @@ def test_acc_05_registry_down_raises_unavailable(dopa, people):
 
 
 def test_acc_05_registry_timeout_raises_unavailable(dopa, people):
+    """ACC-05: Registry timeout raises unavailable."""
     failure_set("dopa", "timeout")
 
     with pytest.raises(RegistryUnavailable) as raised:

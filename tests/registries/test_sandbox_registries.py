@@ -232,6 +232,7 @@ def test_each_port_gives_the_sandbox_adapter_in_sandbox_mode(
 
 
 def test_biz_04_juristic_person_with_directors_from_dbd(ids):
+    """BIZ-04: Juristic person with directors from DBD."""
     company = sandbox.SandboxJuristicPersonRegistry().lookup(ids["company"])
 
     assert company == JuristicPerson(
@@ -273,6 +274,7 @@ def test_biz_04_juristic_person_with_directors_from_dbd(ids):
 
 
 def test_biz_04_any_thai_director_verifies_not_only_signing_ones(ids):
+    """BIZ-04: Any thai director verifies not only signing ones."""
     company = sandbox.SandboxJuristicPersonRegistry().lookup(ids["company"])
 
     (thai,) = company.thai_directors
@@ -282,6 +284,7 @@ def test_biz_04_any_thai_director_verifies_not_only_signing_ones(ids):
 
 
 def test_biz_04_lookup_accepts_the_juristic_id_as_people_type_it(ids):
+    """BIZ-04: Lookup accepts the juristic ID as people type it."""
     juristic_id = ids["company"]
     typed = f" {juristic_id[0]}-{juristic_id[1:5]}-{juristic_id[5:10]}-{juristic_id[10:]} "
 
@@ -289,10 +292,12 @@ def test_biz_04_lookup_accepts_the_juristic_id_as_people_type_it(ids):
 
 
 def test_biz_04_lookup_of_an_unknown_juristic_id_is_none(ids):
+    """BIZ-04: Lookup of an unknown juristic ID is none."""
     assert sandbox.SandboxJuristicPersonRegistry().lookup(thirteen_digit_id("010555999999")) is None
 
 
 def test_biz_05_a_company_with_only_foreign_directors(ids):
+    """BIZ-05: A company with only foreign directors."""
     company = sandbox.SandboxJuristicPersonRegistry().lookup(ids["foreign_company"])
 
     assert company.only_foreign_directors is True
@@ -308,6 +313,7 @@ def test_biz_05_a_company_with_only_foreign_directors(ids):
 
 
 def test_biz_03_commercial_registrations_of_a_person_active_first(ids):
+    """BIZ-03: Commercial registrations of a person active first."""
     registrations = sandbox.SandboxCommercialRegistry().registrations_of(ids["person"])
 
     assert registrations == [
@@ -317,6 +323,7 @@ def test_biz_03_commercial_registrations_of_a_person_active_first(ids):
 
 
 def test_biz_03_a_person_without_commercial_registrations_has_none(ids):
+    """BIZ-03: A person without commercial registrations has none."""
     assert sandbox.SandboxCommercialRegistry().registrations_of(make_pid()) == []
 
 
@@ -324,6 +331,7 @@ def test_biz_03_a_person_without_commercial_registrations_has_none(ids):
 
 
 def test_biz_06_taxpayer_lookup_by_0994_tax_id(ids):
+    """BIZ-06: Taxpayer lookup by 0994 tax ID."""
     taxpayer = sandbox.SandboxTaxpayerRegistry().lookup(ids["tax_id"])
 
     assert taxpayer == Taxpayer(
@@ -338,6 +346,7 @@ def test_biz_06_taxpayer_lookup_by_0994_tax_id(ids):
 
 @pytest.mark.parametrize("typed", ["00001", "1", "0001", " 00001 "])
 def test_biz_06_taxpayer_lookup_of_a_branch_however_typed(ids, typed):
+    """BIZ-06: Taxpayer lookup of a branch however typed."""
     taxpayer = sandbox.SandboxTaxpayerRegistry().lookup(ids["tax_id"], typed)
 
     assert (taxpayer.branch, taxpayer.name_th, taxpayer.name_en) == (
@@ -349,6 +358,7 @@ def test_biz_06_taxpayer_lookup_of_a_branch_however_typed(ids, typed):
 
 
 def test_biz_06_taxpayer_lookup_of_an_unknown_branch_or_tax_id_is_none(ids):
+    """BIZ-06: Taxpayer lookup of an unknown branch or tax ID is none."""
     rd = sandbox.SandboxTaxpayerRegistry()
 
     assert rd.lookup(ids["tax_id"], "00009") is None
@@ -356,6 +366,7 @@ def test_biz_06_taxpayer_lookup_of_an_unknown_branch_or_tax_id_is_none(ids):
 
 
 def test_biz_06_taxpayer_branches_head_office_first(ids):
+    """BIZ-06: Taxpayer branches head office first."""
     branches = sandbox.SandboxTaxpayerRegistry().branches(ids["tax_id"])
 
     assert [(t.branch, t.name_th) for t in branches] == [
@@ -369,6 +380,7 @@ def test_biz_06_taxpayer_branches_head_office_first(ids):
 
 
 def test_biz_07_community_enterprise_by_representative(ids):
+    """BIZ-07: Community enterprise by representative."""
     enterprises = sandbox.SandboxCommunityEnterpriseRegistry().represented_by(ids["person"])
 
     assert enterprises == [
@@ -382,10 +394,12 @@ def test_biz_07_community_enterprise_by_representative(ids):
 
 
 def test_biz_07_a_citizen_who_represents_no_community_enterprise_has_none(ids):
+    """BIZ-07: A citizen who represents no community enterprise has none."""
     assert sandbox.SandboxCommunityEnterpriseRegistry().represented_by(make_pid()) == []
 
 
 def test_biz_07_community_enterprise_registered_as_a_juristic_person(ids):
+    """BIZ-07: Community enterprise registered as a juristic person."""
     doae = sandbox.SandboxCommunityEnterpriseRegistry()
 
     (enterprise,) = doae.represented_by(ids["thai_director"])
@@ -395,6 +409,7 @@ def test_biz_07_community_enterprise_registered_as_a_juristic_person(ids):
 
 
 def test_biz_07_community_enterprise_lookup_by_registration_no(ids):
+    """BIZ-07: Community enterprise lookup by registration no."""
     doae = sandbox.SandboxCommunityEnterpriseRegistry()
 
     assert doae.lookup(ids["enterprise"]).name_th == "วิสาหกิจชุมชนทอผ้าบ้านนา"
@@ -405,6 +420,7 @@ def test_biz_07_community_enterprise_lookup_by_registration_no(ids):
 
 
 def test_fac_01_factories_of_an_operator(ids):
+    """FAC-01: Factories of an operator."""
     factories = sandbox.SandboxFactoryRegistry().factories_of(ids["company"])
 
     assert [(f.factory_no, f.status, f.licence) for f in factories] == [
@@ -439,6 +455,7 @@ def test_fac_01_factories_of_an_operator(ids):
 
 
 def test_fac_01_factories_of_a_natural_person_and_of_nobody(ids):
+    """FAC-01: Factories of a natural person and of nobody."""
     diw = sandbox.SandboxFactoryRegistry()
 
     (mill,) = diw.factories_of(ids["person"])
@@ -453,6 +470,7 @@ def test_fac_01_factories_of_a_natural_person_and_of_nobody(ids):
 
 
 def test_fac_01_factory_lookup_by_number(ids):
+    """FAC-01: Factory lookup by number."""
     diw = sandbox.SandboxFactoryRegistry()
 
     factory = diw.lookup(ids["warehouse"])
@@ -503,6 +521,7 @@ CALLS = {
 
 @pytest.mark.parametrize("call", CALLS)
 def test_acc_05_registry_down_raises_unavailable_with_its_name_and_no_partial_result(ids, call):
+    """ACC-05: Registry down raises unavailable with its name and no partial result."""
     registry, ask = CALLS[call]
     failure_set(registry, "down")
     answers = []
@@ -516,6 +535,7 @@ def test_acc_05_registry_down_raises_unavailable_with_its_name_and_no_partial_re
 
 @pytest.mark.parametrize("call", CALLS)
 def test_acc_05_registry_timeout_raises_unavailable(ids, call):
+    """ACC-05: Registry timeout raises unavailable."""
     registry, ask = CALLS[call]
     failure_set(registry, "timeout")
 

@@ -36,6 +36,7 @@ def follow_to_client(client, url: str):
 
 
 def test_sso_06_the_sample_client_signs_the_member_in_for_the_chosen_business(client, system):
+    """SSO-06: The sample client signs the member in for the chosen business."""
     member = MemberFactory()
     holding = operator_services.business_add_myself(member=member)
     client.force_login(member)
@@ -49,6 +50,7 @@ def test_sso_06_the_sample_client_signs_the_member_in_for_the_chosen_business(cl
 
 
 def test_sso_07_the_sample_client_refuses_a_forged_or_replayed_logout_token(client, system):
+    """SSO-07: The sample client refuses a forged or replayed logout token."""
     member = MemberFactory()
     operator_services.business_add_myself(member=member)
     client.force_login(member)
@@ -73,6 +75,7 @@ def test_sso_07_the_sample_client_refuses_a_forged_or_replayed_logout_token(clie
 
 
 def test_sso_01_the_sample_client_refuses_another_issuer(client, system):
+    """SSO-01: The sample client refuses another issuer."""
     response = client.get(
         f"/sandbox/connected/{system.slug}/login/", {"iss": "https://evil.example"}
     )

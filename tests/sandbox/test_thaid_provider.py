@@ -71,6 +71,7 @@ def exchange(client, code, *, credentials, verifier=None, redirect_uri=CALLBACK)
 
 
 def test_acc_10_discovery_and_jwks_describe_the_provider(client):
+    """ACC-10: Discovery and JWKS describe the provider."""
     document = client.get("/sandbox/thaid/.well-known/openid-configuration").json()
     assert document["issuer"] == "http://testserver/sandbox/thaid"
     assert document["token_endpoint_auth_methods_supported"] == ["client_secret_basic"]
@@ -89,6 +90,7 @@ def test_acc_10_discovery_and_jwks_describe_the_provider(client):
 
 
 def test_acc_10_the_provider_key_is_its_own_and_made_once(settings, tmp_path):
+    """ACC-10: The provider key is its own and made once."""
     settings.THAID_SANDBOX_KEY_FILE = str(tmp_path / "var" / "thaid.pem")
     key = thaid_provider.signing_key()
     assert (tmp_path / "var" / "thaid.pem").exists()
@@ -99,6 +101,7 @@ def test_acc_10_the_provider_key_is_its_own_and_made_once(settings, tmp_path):
 
 
 def test_acc_10_authorize_refuses_unknown_clients_and_foreign_addresses(client, client_credentials):
+    """ACC-10: Authorize refuses unknown clients and foreign addresses."""
     unknown = authorize(client, client_id="someone-else")
     assert unknown.status_code == 400 and "Location" not in unknown
     foreign = authorize(client, redirect_uri="https://evil.example/callback")
@@ -116,6 +119,7 @@ def test_acc_10_authorize_refuses_unknown_clients_and_foreign_addresses(client, 
 
 
 def test_acc_10_qr_page_and_answer_belong_to_the_browser_that_asked(client, client_credentials):
+    """ACC-10: QR page and answer belong to the browser that asked."""
     request_id = request_id_of(authorize(client)["Location"])
     stranger = Client()
     assert stranger.get(f"/sandbox/thaid/qr/{request_id}/").status_code == 404
@@ -129,6 +133,7 @@ def test_acc_10_qr_page_and_answer_belong_to_the_browser_that_asked(client, clie
 def test_acc_10_phone_app_finds_citizens_and_an_expired_request_cannot_be_approved(
     client, client_credentials, world, settings
 ):
+    """ACC-10: Phone app finds citizens and an expired request cannot be approved."""
     people = [world.add_citizen(first_name_th=f"คนที่{i}") for i in range(3)]
     dead = world.add_citizen(alive=False)
     request_id = request_id_of(authorize(client)["Location"])
@@ -162,6 +167,7 @@ def test_acc_10_phone_app_finds_citizens_and_an_expired_request_cannot_be_approv
 def test_acc_10_token_endpoint_gives_a_signed_id_token_with_thaid_claims(
     client, client_credentials, citizen
 ):
+    """ACC-10: Token endpoint gives a signed ID token with thaid claims."""
     verifier = secrets.token_urlsafe(48)
     code = approved_code(
         client, citizen["pid"], code_challenge=s256(verifier), code_challenge_method="S256"
@@ -187,6 +193,7 @@ def test_acc_10_token_endpoint_gives_a_signed_id_token_with_thaid_claims(
 
 
 def test_acc_10_elderly_birthdate_is_the_year_alone(client, client_credentials, world):
+    """ACC-10: Elderly birthdate is the year alone."""
     elderly = world.add_citizen(birth_day=None, birth_month=None, birth_year_be=2483)
     code = approved_code(client, elderly["pid"])
     body = exchange(client, code, credentials=client_credentials).json()
@@ -195,6 +202,7 @@ def test_acc_10_elderly_birthdate_is_the_year_alone(client, client_credentials, 
 
 
 def test_acc_10_a_code_is_exchanged_once(client, client_credentials, citizen):
+    """ACC-10: A code is exchanged once."""
     code = approved_code(client, citizen["pid"])
     first = exchange(client, code, credentials=client_credentials)
     assert first.status_code == 200
@@ -207,6 +215,7 @@ def test_acc_10_a_code_is_exchanged_once(client, client_credentials, citizen):
 
 
 def test_acc_10_a_wrong_client_secret_is_refused(client, client_credentials, citizen):
+    """ACC-10: A wrong client secret is refused."""
     code = approved_code(client, citizen["pid"])
     wrong = exchange(client, code, credentials=(client_credentials[0], "not-the-secret"))
     assert wrong.status_code == 401 and wrong.json()["error"] == "invalid_client"
@@ -236,6 +245,7 @@ def test_acc_10_a_wrong_client_secret_is_refused(client, client_credentials, cit
 def test_acc_10_code_exchange_checks_pkce_address_and_age(
     problem, client, client_credentials, citizen
 ):
+    """ACC-10: Code exchange checks PKCE address and age."""
     verifier = secrets.token_urlsafe(48)
     code = approved_code(
         client, citizen["pid"], code_challenge=s256(verifier), code_challenge_method="S256"
@@ -257,6 +267,7 @@ def test_acc_10_code_exchange_checks_pkce_address_and_age(
 
 
 def test_acc_10_a_refused_request_gives_no_code(client, client_credentials, citizen):
+    """ACC-10: A refused request gives no code."""
     request_id = request_id_of(authorize(client)["Location"])
     client.post(f"/sandbox/thaid/app/{request_id}/", {"action": "refuse"})
     answer = client.get(f"/sandbox/thaid/qr/{request_id}/continue/")

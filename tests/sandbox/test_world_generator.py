@@ -71,6 +71,7 @@ def test_sizes_follow_the_number_of_citizens(world, default_world):
 
 
 def test_acc_01_every_generated_pid_is_valid(any_world):
+    """ACC-01: Every generated pid is valid."""
     pids = [c["pid"] for c in any_world["citizens.jsonl"]]
 
     assert all(pin.is_valid(p) for p in pids)
@@ -88,6 +89,7 @@ def test_juristic_and_tax_ids_are_valid(any_world):
 
 
 def test_fac_04_generated_numbers_have_valid_check_digit(any_world):
+    """FAC-04: Generated numbers have valid check digit."""
     numbers = [f["factory_no"] for f in any_world["factories.jsonl"]]
 
     assert len(set(numbers)) == len(numbers)
@@ -97,6 +99,7 @@ def test_fac_04_generated_numbers_have_valid_check_digit(any_world):
 
 
 def test_fac_04_generated_numbers_have_plausible_groups(any_world):
+    """FAC-04: Generated numbers have plausible groups."""
     for factory in any_world["factories.jsonl"]:
         number, address = factory["factory_no"], factory["address"]
         a, b, c, e = number[0], number[1], number[2:4], int(number[9:13])
@@ -246,6 +249,7 @@ def test_every_factory_edge_case_is_present(world):
 
 
 def test_bill_03_factories_in_the_exempt_south(world):
+    """BILL-03: Factories in the exempt south."""
     places = {
         (f["address"]["province"], f["address"]["district"]) for f in world["factories.jsonl"]
     }
@@ -258,6 +262,7 @@ def test_bill_03_factories_in_the_exempt_south(world):
 
 
 def test_fac_03_supervisor_follows_the_place(any_world):
+    """FAC-03: Supervisor follows the place."""
     for factory in any_world["factories.jsonl"]:
         address = factory["address"]
         if address["industrial_estate"]:

@@ -95,6 +95,7 @@ def test_svc_04_empty_query_gives_every_question_grouped_by_topic():
 
 
 def test_svc_04_answers_are_shown_as_paragraphs_and_lists():
+    """SVC-04: Answers are shown as paragraphs and lists."""
     blocks = answer_blocks("Intro\n1. one\n2. two\n- a\n- b\nEnd")
     assert blocks == [
         {"kind": "p", "lines": ["Intro"]},
@@ -158,6 +159,7 @@ def test_svc_04_faq_no_results_message_with_a_hint(client):
 
 
 def test_svc_04_faq_query_is_escaped(client):
+    """SVC-04: Faq query is escaped."""
     html = client.get(reverse("services:faq"), {"q": '"><script>alert(1)</script>'}).content
     assert b"<script>alert(1)" not in html
 

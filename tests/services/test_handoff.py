@@ -30,6 +30,7 @@ def juristic(member, *, status=Holding.Status.VERIFIED, name="บริษัท
 
 
 def test_svc_01_four_categories_on_the_home_page_the_member_page_and_the_menu(client):
+    """SVC-01: Four categories on the home page the member page and the menu."""
     sso.make_system()
     for page in (client.get("/").content.decode(), client.get("/services/").content.decode()):
         for category in ("Digital Survey", "Digital Payment", "Digital License", "Digital Service"):
@@ -41,6 +42,7 @@ def test_svc_01_four_categories_on_the_home_page_the_member_page_and_the_menu(cl
 
 
 def test_svc_01_only_systems_with_a_client_are_offered(client, member):
+    """SVC-01: Only systems with a client are offered."""
     unconnected = ConnectedSystem.objects.create(
         slug="not-yet", name_th="ยังไม่เชื่อม", name_en="Not yet", agency="DIW", category="license"
     )
@@ -49,6 +51,7 @@ def test_svc_01_only_systems_with_a_client_are_offered(client, member):
 
 
 def test_svc_03_readiness_says_what_is_missing_before_the_handoff(client, member):
+    """SVC-03: Readiness says what is missing before the handoff."""
     needs_business = sso.make_system("needs-business")
     needs_factory = sso.make_system("needs-factory", needs_factory=True)
     juristic_only = sso.make_system("juristic-only", business_kinds=["juristic_person"])
@@ -79,6 +82,7 @@ def test_svc_03_readiness_says_what_is_missing_before_the_handoff(client, member
 def test_svc_03_menu_costs_the_same_queries_whatever_the_profile(
     client, member, django_assert_max_num_queries
 ):
+    """SVC-03: Menu costs the same queries whatever the profile."""
     for slug in ("a", "b", "c"):
         sso.make_system(slug)
     for _ in range(3):
@@ -94,6 +98,7 @@ def test_svc_03_menu_costs_the_same_queries_whatever_the_profile(
 
 
 def test_svc_02_proceed_consent_then_open_with_the_chosen_business(client, member):
+    """SVC-02: Proceed consent then open with the chosen business."""
     system = sso.make_system()
     first, second = juristic(member, name="บริษัท หนึ่ง จำกัด"), juristic(member, name="บริษัท สอง")
     response = client.post(f"/services/{system.slug}/", {})
@@ -129,6 +134,7 @@ def test_svc_02_proceed_consent_then_open_with_the_chosen_business(client, membe
 
 
 def test_svc_02_no_consent_no_handoff(client, member):
+    """SVC-02: No consent no handoff."""
     system = sso.make_system()
     holding = juristic(member)
     client.post(f"/services/{system.slug}/", {"holding": holding.pk})
@@ -146,6 +152,7 @@ def test_svc_02_no_consent_no_handoff(client, member):
 
 
 def test_sso_10_consents_are_listed_and_withdrawing_one_ends_the_system_sign_ins(client, member):
+    """SSO-10: Consents are listed and withdrawing one ends the system sign ins."""
     system = sso.make_system()
     holding = juristic(member)
     flow = sso.Flow(system)
@@ -173,6 +180,7 @@ def test_sso_10_consents_are_listed_and_withdrawing_one_ends_the_system_sign_ins
 
 
 def test_sso_10_ending_another_session_ends_its_sign_ins(client, member):
+    """SSO-10: Ending another session ends its sign ins."""
     from django.test import Client
 
     from portal.identity.models import MemberSession

@@ -188,6 +188,7 @@ class ConsentForm(forms.Form):
 
 class RegistrationForm(IdentityMixin, NewPasswordMixin, forms.Form):
     national_id = NationalIdField()
+    # ACC-07: no middle name is asked; DOPA is checked on first and last name.
     first_name = forms.CharField(label=_("First name (Thai)"), max_length=100)
     last_name = forms.CharField(label=_("Last name (Thai)"), max_length=100)
     mobile = forms.CharField(
