@@ -17,6 +17,7 @@ from joserfc.jwk import KeySet
 
 from portal.identity.models import ConnectedSystem
 from portal.identity.services import connected_system_register_client
+from tests.factories import ConnectedSystemFactory
 
 ISSUER = "http://testserver"
 SECRET = "test-client-secret-which-is-long-and-random-0123456789"
@@ -33,12 +34,10 @@ def make_system(
     business_kinds: list[str] | None = None,
     backchannel_logout_uri: str = "",
 ) -> ConnectedSystem:
-    system = ConnectedSystem.objects.create(
+    system = ConnectedSystemFactory(
         slug=slug,
         name_th="ระบบทดสอบ",
         name_en="Test system",
-        agency="DIW",
-        category=ConnectedSystem.Category.LICENSE,
         scopes=scopes,
         needs_business=needs_business,
         needs_factory=needs_factory,

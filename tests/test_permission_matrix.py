@@ -31,15 +31,13 @@ from portal.accounts.models import MemberRequest
 from portal.backoffice.services import officer_appoint
 from portal.core.acting import TWO_FACTOR_SESSION_KEY
 from portal.operators.models import (
-    Business,
     BusinessDocument,
     Factory,
     FactoryHolding,
     HolderRemovalRequest,
-    Holding,
 )
 from portal.sandbox import connected_client
-from tests.factories import MemberFactory, make_juristic_id
+from tests.factories import BusinessFactory, HoldingFactory, MemberFactory
 from tests.operators.helpers import PDF
 from tests.sso import InProcessPortal, make_system
 
@@ -91,11 +89,8 @@ def build_world() -> dict:
     """One company (registered in CASE_PROVINCE) with a verified, a pending and a rejected
     holder, an officer of each agency and area, and an officer with cases of their own."""
     w = {}
-    business = Business.objects.create(
-        kind=Business.Kind.JURISTIC_PERSON,
-        registry_key=make_juristic_id(),
-        name_th="บริษัท เมทริกซ์ จำกัด",
-        registry_data={"address": {"province": CASE_PROVINCE}},
+    business = BusinessFactory(
+        name_th="บริษัท เมทริกซ์ จำกัด", registry_data={"address": {"province": CASE_PROVINCE}}
     )
     people = {role: MemberFactory(verified=True) for role in (*MEMBERS, "requester")}
     for role, (agency, province) in OFFICER_OF.items():
@@ -105,19 +100,13 @@ def build_world() -> dict:
                 member=people[role], agency=agency, province=province, permissions=OFFICER_RIGHTS
             )
     holdings = {}
-    for role, status in (
-        ("verified", "verified"),
-        ("pending", "not_verified"),
-        ("rejected", "rejected"),
-        ("own_case", "not_verified"),
+    for role, trait in (
+        ("verified", {}),
+        ("pending", {"pending": True}),
+        ("rejected", {"rejected": True, "rejection_reason": "ไม่ใช่เอกสารที่ถูกต้อง"}),
+        ("own_case", {"pending": True}),
     ):
-        holdings[role] = Holding.objects.create(
-            member=people[role],
-            business=business,
-            proof="director_id" if status == "verified" else "document",
-            status=status,
-            rejection_reason="ไม่ใช่เอกสารที่ถูกต้อง" if status == "rejected" else "",
-        )
+        holdings[role] = HoldingFactory(member=people[role], business=business, **trait)
     documents = {role: _document(holdings[role]) for role in ("pending", "rejected", "own_case")}
     removals = {
         role: HolderRemovalRequest.objects.create(

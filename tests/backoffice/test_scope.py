@@ -14,14 +14,14 @@ from portal.core.models import AuditEntry
 from portal.identity.models import TwoFactorDevice
 from portal.identity.services import TwoFactorError, two_factor_reset_by_officer
 from portal.operators import selectors as operator_selectors
-from portal.operators.models import Business, HolderRemovalRequest, Holding
+from portal.operators.models import HolderRemovalRequest, Holding
 from portal.operators.services import (
     OperatorError,
     holder_removal_request_decide,
     holding_decide,
 )
 from tests.backoffice.helpers import enrol_authenticator, signed_in
-from tests.factories import MemberFactory, make_juristic_id
+from tests.factories import BusinessFactory, HoldingFactory, MemberFactory
 from tests.operators.helpers import PDF, add_by_document, co_holder
 
 pytestmark = pytest.mark.django_db
@@ -47,15 +47,10 @@ def acting(member) -> Acting:
 
 def company_claim(member, province=CASE_PROVINCE) -> Holding:
     """A company with a registered province, claimed on a passport (BIZ-05): Not Verified."""
-    business = Business.objects.create(
-        kind=Business.Kind.JURISTIC_PERSON,
-        registry_key=make_juristic_id(),
-        name_th="บริษัท ทดสอบ จำกัด",
-        registry_data={"address": {"province": province}},
+    business = BusinessFactory(
+        name_th="บริษัท ทดสอบ จำกัด", registry_data={"address": {"province": province}}
     )
-    return Holding.objects.create(
-        member=member, business=business, proof="document", status="not_verified"
-    )
+    return HoldingFactory(member=member, business=business, pending=True)
 
 
 def name_change(member) -> MemberRequest:

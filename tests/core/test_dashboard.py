@@ -1,9 +1,9 @@
 import pytest
 
 from portal.operators import services
-from portal.operators.models import Business, Holding
+from portal.operators.models import Holding
 from tests.accounts.helpers import login
-from tests.factories import MemberFactory
+from tests.factories import BusinessFactory, HoldingFactory, MemberFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -19,13 +19,10 @@ def test_dashboard_lists_the_members_businesses_in_constant_queries(
         page = client.get("/")
     assert member.display_name in page.content.decode()
     for index in range(15):
-        Holding.objects.create(
+        HoldingFactory(
             member=member,
-            business=Business.objects.create(
-                kind="other", registry_key=f"d{index}", name_th=f"ธุรกิจ {index}"
-            ),
-            proof="document",
-            status="verified",
+            business=BusinessFactory(other=True, name_th=f"ธุรกิจ {index}"),
+            proof=Holding.Proof.DOCUMENT,
         )
     with django_assert_num_queries(5):
         page = client.get("/")

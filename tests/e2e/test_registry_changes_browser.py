@@ -1,7 +1,7 @@
 from portal.operators import services
 from portal.operators.models import HolderRemovalRequest, Holding
 from tests.e2e.helpers import login
-from tests.factories import DEFAULT_PASSWORD, MemberFactory
+from tests.factories import DEFAULT_PASSWORD, HoldingFactory, MemberFactory
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -20,9 +20,7 @@ def test_sso_09_adm_02_confirm_registry_changes_and_ask_to_take_a_member_off(
         member=member, juristic_id=company["juristic_id"], director_pid=member.national_id
     )
     leaver = MemberFactory()
-    Holding.objects.create(
-        member=leaver, business=holding.business, proof="document", status="verified"
-    )
+    HoldingFactory(member=leaver, business=holding.business, proof=Holding.Proof.DOCUMENT)
     world.juristic_persons[0]["name_th"] = "บริษัท ชื่อใหม่ทดสอบ จำกัด"
     world._write("juristic_persons.jsonl", world.juristic_persons)
 

@@ -10,23 +10,21 @@ import pyotp
 
 from portal.identity.models import ConnectedSystem, TwoFactorDevice
 from portal.identity.services import two_factor_confirm, two_factor_start
-from portal.operators.models import Business, Holding
 from portal.operators.services import business_add_myself
 from portal.sandbox.connected_client import register_sample_clients
-from tests.factories import DEFAULT_PASSWORD, MemberFactory, make_juristic_id
+from tests.factories import (
+    DEFAULT_PASSWORD,
+    BusinessFactory,
+    HoldingFactory,
+    MemberFactory,
+)
 
 
 def member_with_two_businesses_and_2fa():
     member = MemberFactory()
     business_add_myself(member=member)
-    company = Business.objects.create(
-        kind=Business.Kind.JURISTIC_PERSON,
-        registry_key=make_juristic_id(),
-        name_th="บริษัท ส่งต่อระบบ จำกัด",
-    )
-    Holding.objects.create(
-        member=member, business=company, proof=Holding.Proof.DIRECTOR_ID, status="verified"
-    )
+    company = BusinessFactory(name_th="บริษัท ส่งต่อระบบ จำกัด")
+    HoldingFactory(member=member, business=company)
     _device, uri = two_factor_start(member=member)
     totp = pyotp.parse_uri(uri)
     two_factor_confirm(member=member, code=totp.now())

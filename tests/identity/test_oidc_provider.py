@@ -10,10 +10,10 @@ from portal.identity.models import SignIn
 from portal.identity.oidc import code_hash, public_subject
 from portal.operators import factory_services
 from portal.operators import services as operator_services
-from portal.operators.models import Business, Holding
+from portal.operators.models import Holding
 from portal.services.models import SystemConsent
 from tests import sso
-from tests.factories import MemberFactory, make_juristic_id
+from tests.factories import BusinessFactory, HoldingFactory, MemberFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -37,17 +37,8 @@ def own_business(member):
 
 
 def juristic_holding(member, name="บริษัท ทดสอบ จำกัด") -> Holding:
-    business = Business.objects.create(
-        kind=Business.Kind.JURISTIC_PERSON,
-        registry_key=make_juristic_id(),
-        name_th=name,
-        name_en="Test Co., Ltd.",
-    )
-    return Holding.objects.create(
-        member=member,
-        business=business,
-        proof=Holding.Proof.DIRECTOR_ID,
-        status=Holding.Status.VERIFIED,
+    return HoldingFactory(
+        member=member, business=BusinessFactory(name_th=name, name_en="Test Co., Ltd.")
     )
 
 

@@ -4,7 +4,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from portal.operators import services
 from portal.operators.models import Holding
-from tests.factories import MemberFactory, make_tax_id
+from tests.factories import HoldingFactory, MemberFactory, make_tax_id
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -27,6 +27,6 @@ def add_by_document(*, member, name_th: str, kind: str = "other_law") -> Holding
 
 def co_holder(business, member=None) -> Holding:
     """Another member who holds the same business, verified (BIZ-09, BIZ-11)."""
-    return Holding.objects.create(
-        member=member or MemberFactory(), business=business, proof="document", status="verified"
+    return HoldingFactory(
+        member=member or MemberFactory(), business=business, proof=Holding.Proof.DOCUMENT
     )

@@ -4,9 +4,9 @@ from django.test import Client
 
 from portal.core.models import AuditEntry
 from portal.operators import services
-from portal.operators.models import Business, Holding
+from portal.operators.models import Holding
 from tests.accounts.helpers import login
-from tests.factories import MemberFactory
+from tests.factories import BusinessFactory, HoldingFactory, MemberFactory
 from tests.operators.helpers import add_by_document, co_holder
 
 pytestmark = pytest.mark.django_db
@@ -165,13 +165,10 @@ def test_business_list_has_a_constant_number_of_queries(client, member, django_a
     with django_assert_num_queries(5):  # session, member, officer check, count, one page
         client.get("/businesses/")
     for index in range(5):
-        Holding.objects.create(
+        HoldingFactory(
             member=member,
-            business=Business.objects.create(
-                kind="other", registry_key=f"k{index}", name_th=f"ธุรกิจ {index}"
-            ),
-            proof="document",
-            status="not_verified",
+            business=BusinessFactory(other=True, name_th=f"ธุรกิจ {index}"),
+            pending=True,
         )
     with django_assert_num_queries(5):
         client.get("/businesses/")
@@ -242,13 +239,10 @@ def test_business_detail_has_a_constant_number_of_queries(
 
 def test_business_list_is_paged_for_large_profiles(client, member):
     for index in range(60):
-        Holding.objects.create(
+        HoldingFactory(
             member=member,
-            business=Business.objects.create(
-                kind="other", registry_key=f"p{index}", name_th=f"ธุรกิจ {index:02d}"
-            ),
-            proof="document",
-            status="verified",
+            business=BusinessFactory(other=True, name_th=f"ธุรกิจ {index:02d}"),
+            proof=Holding.Proof.DOCUMENT,
         )
     first = client.get("/businesses/")
     assert len(first.context["holdings"]) == 50

@@ -17,7 +17,7 @@ from portal.operators.supervisors import offices, supervising_office_for
 from portal.registries.base import RegistryUnavailable
 from portal.registries.failures import failure_set
 from tests.accounts.helpers import login
-from tests.factories import MemberFactory, make_pid
+from tests.factories import BusinessFactory, HoldingFactory, MemberFactory, make_pid
 from tests.factories import make_tax_id as tax_id
 
 pytestmark = pytest.mark.django_db
@@ -52,14 +52,8 @@ def add(member, holding, *records) -> list[FactoryHolding]:
 
 
 def unverified_holding(member, kind=Business.Kind.OTHER_LAW) -> Holding:
-    tax = tax_id()
-    business = Business.objects.create(kind=kind, registry_key=f"{tax}:00000", name_th="สหกรณ์")
-    return Holding.objects.create(
-        member=member,
-        business=business,
-        proof=Holding.Proof.DOCUMENT,
-        status=Holding.Status.NOT_VERIFIED,
-    )
+    business = BusinessFactory(kind=kind, registry_key=f"{tax_id()}:00000", name_th="สหกรณ์")
+    return HoldingFactory(member=member, business=business, pending=True)
 
 
 # --- FAC-01 -----------------------------------------------------------------------------------

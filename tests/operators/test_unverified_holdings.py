@@ -12,7 +12,7 @@ from portal.operators import selectors, services
 from portal.operators.models import Business, Holding
 from portal.operators.services import OperatorError
 from tests.backoffice.helpers import signed_in
-from tests.factories import MemberFactory, make_juristic_id
+from tests.factories import BusinessFactory, HoldingFactory, MemberFactory
 from tests.operators.helpers import PDF, add_by_document, co_holder
 
 pytestmark = pytest.mark.django_db
@@ -21,24 +21,17 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def verified_business():
     """A business with a verified holder whose contacts are set."""
-    business = Business.objects.create(
-        kind=Business.Kind.JURISTIC_PERSON,
-        registry_key=make_juristic_id(),
+    business = BusinessFactory(
         name_th="บริษัท ร่วมกัน จำกัด",
         email="office@example.co.th",
         contact_person_name="คุณสมศรี",
     )
-    return Holding.objects.create(
-        member=MemberFactory(verified=True),
-        business=business,
-        proof="director_id",
-        status="verified",
-    )
+    return HoldingFactory(member=MemberFactory(verified=True), business=business)
 
 
 def claim(business, status):
-    return Holding.objects.create(
-        member=MemberFactory(), business=business, proof="document", status=status
+    return HoldingFactory(
+        member=MemberFactory(), business=business, proof=Holding.Proof.DOCUMENT, status=status
     )
 
 

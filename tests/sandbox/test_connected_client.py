@@ -7,12 +7,12 @@ from urllib.parse import urlparse
 import pytest
 
 from portal.identity.backchannel import logout_token
-from portal.identity.models import ConnectedSystem, SignIn
+from portal.identity.models import ConnectedSystem
 from portal.identity.oidc import public_subject
 from portal.operators import services as operator_services
 from portal.sandbox import connected_client
 from tests import sso
-from tests.factories import MemberFactory
+from tests.factories import MemberFactory, SignInFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -54,9 +54,7 @@ def test_sso_07_the_sample_client_refuses_a_forged_or_replayed_logout_token(clie
     member = MemberFactory()
     operator_services.business_add_myself(member=member)
     client.force_login(member)
-    sign_in = SignIn.objects.create(
-        member=member, system=system, session_key=client.session.session_key
-    )
+    sign_in = SignInFactory(member=member, system=system, session_key=client.session.session_key)
     url = f"/sandbox/connected/{system.slug}/backchannel-logout/"
     good = logout_token(
         issuer=sso.ISSUER,

@@ -5,10 +5,10 @@ import pytest
 
 from portal.identity.models import ConnectedSystem, SignIn
 from portal.operators import services as operator_services
-from portal.operators.models import Business, Holding
+from portal.operators.models import Holding
 from portal.services.models import SystemConsent
 from tests import sso
-from tests.factories import MemberFactory, make_juristic_id
+from tests.factories import BusinessFactory, HoldingFactory, MemberFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -21,12 +21,7 @@ def member(client):
 
 
 def juristic(member, *, status=Holding.Status.VERIFIED, name="บริษัท ทดสอบ จำกัด") -> Holding:
-    business = Business.objects.create(
-        kind=Business.Kind.JURISTIC_PERSON, registry_key=make_juristic_id(), name_th=name
-    )
-    return Holding.objects.create(
-        member=member, business=business, proof=Holding.Proof.DIRECTOR_ID, status=status
-    )
+    return HoldingFactory(member=member, business=BusinessFactory(name_th=name), status=status)
 
 
 def test_svc_01_four_categories_on_the_home_page_the_member_page_and_the_menu(client):
