@@ -587,6 +587,7 @@ EXPECTED = {
     "sandbox:outbox": {"GET": "ok", "POST": "method"},
     "sandbox:outbox_json": {"GET": "ok", "POST": "method"},
     "sandbox:registries": {"GET": "ok", "POST": "bad"},
+    "sandbox:authenticator": {"GET": "ok", "POST": "bad"},
     "sandbox:thaid_app": {"GET": "hidden", "POST": "hidden"},
     "sandbox:thaid_authorize": {"GET": "bad", "POST": "method"},
     "sandbox:thaid_continue": {"GET": "hidden", "POST": "method"},

@@ -18,6 +18,9 @@ VISITOR_PAGES = [
     "/services/guide/",
     "/services/faq/",
     "/services/faq/?q=ThaID",
+    "/sandbox/outbox/",
+    "/sandbox/registries/",
+    "/sandbox/authenticator/",
 ]
 MEMBER_PAGES = [
     "/accounts/settings/",

@@ -1,14 +1,30 @@
+import time
+
+import pyotp
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from oauth2_provider.settings import oauth2_settings
 
+from portal.core.thaiid import decrypt_text
 from portal.identity.models import ConnectedSystem, MemberSession, RecoveryCode, TwoFactorDevice
 
 
 def two_factor_enabled(*, member) -> bool:
     return TwoFactorDevice.objects.filter(member=member, confirmed_at__isnull=False).exists()
+
+
+def two_factor_current_code(*, member) -> tuple[str, int] | None:
+    """The code the member's authenticator app shows now (enrolled, or being enrolled) and the
+    seconds it has left; None without an authenticator. Only the sandbox's simulated phone
+    (/sandbox/authenticator/, like ThaID's phone-app page) reads it: no portal page does."""
+    device = TwoFactorDevice.objects.filter(member=member).first()
+    if device is None:
+        return None
+    totp = pyotp.TOTP(decrypt_text(device.secret_encrypted))
+    now = time.time()
+    return totp.at(now), int(totp.interval - now % totp.interval)
 
 
 def recovery_codes_left(*, member) -> int:

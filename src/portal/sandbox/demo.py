@@ -14,6 +14,8 @@ from portal.accounts.selectors import (
 )
 from portal.accounts.services import AccountError, member_register
 from portal.backoffice.services import officer_appoint
+from portal.identity.selectors import two_factor_current_code, two_factor_enabled
+from portal.identity.services import two_factor_confirm, two_factor_start
 from portal.registries.world import CitizenRecord, current_world
 
 DEMO_PASSWORD = "Demo#2569pass"
@@ -78,6 +80,16 @@ def _ensure_member(citizen: CitizenRecord, *, index: int):
     return member
 
 
+def _ensure_authenticator(member) -> None:
+    """Officers log in with two factors (issue 8): the demo officer's authenticator is set up
+    already, and the sandbox authenticator page plays its phone."""
+    if two_factor_enabled(member=member):
+        return
+    two_factor_start(member=member)
+    code, _seconds = two_factor_current_code(member=member)
+    two_factor_confirm(member=member, code=code)
+
+
 ADDABLE = {"operating", "temporarily_stopped"}
 
 
@@ -114,15 +126,22 @@ def demo_accounts_ensure() -> list[DemoLogin]:
         member = _ensure_member(citizen, index=index)
         if member is None:
             continue
+        note = ""
         if role == "officer":
             with transaction.atomic():
                 officer_appoint(
                     member=member,
                     agency="OPS",
-                    permissions=["accounts.review_member_request", "operators.verify_holding"],
+                    permissions=[
+                        "accounts.review_member_request",
+                        "operators.verify_holding",
+                        "identity.reset_two_factor",
+                    ],
                 )
+            _ensure_authenticator(member)
+            note = "second factor: the code at /sandbox/authenticator/"
         logins.append(
-            DemoLogin(role, citizen.pid, f"{citizen.first_name_th} {citizen.last_name_th}")
+            DemoLogin(role, citizen.pid, f"{citizen.first_name_th} {citizen.last_name_th}", note)
         )
     director = _director_with_factories(taken)
     if director is not None:

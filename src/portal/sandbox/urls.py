@@ -7,6 +7,7 @@ urlpatterns = [
     path("outbox/", views.outbox, name="outbox"),
     path("outbox.json", views.outbox_json, name="outbox_json"),
     path("registries/", views.registries, name="registries"),
+    path("authenticator/", views.authenticator, name="authenticator"),
     # The sandbox ThaID provider (ACC-10), issuer /sandbox/thaid.
     path(
         "thaid/.well-known/openid-configuration",

@@ -14,6 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from portal.accounts.selectors import member_by_national_id
+from portal.core.forms import NationalIdField
+from portal.identity.selectors import two_factor_current_code
 from portal.registries.failures import failure_set, failures_all
 from portal.sandbox.models import OutboxMessage
 
@@ -129,4 +132,32 @@ def registries(request: HttpRequest) -> HttpResponse:
         "sandbox/registries.html",
         {"rows": rows, "modes": list(FAILURE_MODES.items())},
         status=status,
+    )
+
+
+class AuthenticatorForm(forms.Form):
+    national_id = NationalIdField(label=_("National ID of the member whose phone this is"))
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def authenticator(request: HttpRequest) -> HttpResponse:
+    """The simulated authenticator app (SSO-04): the code a member's phone would show now, for
+    demos and tests, like the outbox for SMS. The ID goes by POST, never in the address."""
+    form = AuthenticatorForm(request.POST if request.method == "POST" else None)
+    shown = None
+    if request.method == "POST" and form.is_valid():
+        member = member_by_national_id(pid=form.cleaned_data["national_id"])
+        current = two_factor_current_code(member=member) if member is not None else None
+        if current is None:
+            form.add_error(
+                "national_id", _("No member with this ID has set up an authenticator app.")
+            )
+        else:
+            shown = {"name": member.display_name, "code": current[0], "seconds": current[1]}
+    return render(
+        request,
+        "sandbox/authenticator.html",
+        {"form": form, "shown": shown},
+        status=400 if form.errors else 200,
     )
