@@ -80,6 +80,16 @@ def member_requests_for_officer(*, acting: Acting) -> QuerySet[MemberRequest]:
     return MemberRequest.objects.all()
 
 
+def member_request_for_officer(*, acting: Acting, request_id: int) -> MemberRequest | None:
+    """One request the officer's agency answers for (ADM-01), with its member."""
+    return (
+        member_requests_for_officer(acting=acting)
+        .select_related("member")
+        .filter(pk=request_id)
+        .first()
+    )
+
+
 def pending_member_requests(*, acting: Acting, kind: str | None = None) -> QuerySet[MemberRequest]:
     requests = (
         member_requests_for_officer(acting=acting)

@@ -155,16 +155,20 @@ def _decision_saved(request, form, decide, *, refused) -> bool:
     return True
 
 
-def _member_request(request, request_id: int):
-    filed = (
-        account_selectors.member_requests_for_officer(acting=acting_of(request))
-        .select_related("member")
-        .filter(pk=request_id)
-        .first()
-    )
-    if filed is None:
+def _found(row):
+    """What a scoped selector found for this officer, or a 404: a case outside the officer's
+    agency or area does not exist for them (ADM-01)."""
+    if row is None:
         raise Http404
-    return filed
+    return row
+
+
+def _member_request(request, request_id: int):
+    return _found(
+        account_selectors.member_request_for_officer(
+            acting=acting_of(request), request_id=request_id
+        )
+    )
 
 
 @officer_required(REVIEW_PERMISSION, Queue.MEMBER_REQUESTS)
@@ -238,12 +242,9 @@ class VerificationForm(forms.Form):
 
 
 def _holding(request, holding_id: int):
-    holding = operator_selectors.holding_for_officer(
-        acting=acting_of(request), holding_id=holding_id
+    return _found(
+        operator_selectors.holding_for_officer(acting=acting_of(request), holding_id=holding_id)
     )
-    if holding is None:
-        raise Http404
-    return holding
 
 
 @officer_required(VERIFY_PERMISSION, Queue.BUSINESS_VERIFICATIONS)
@@ -291,12 +292,11 @@ def removals(request):
 
 
 def _removal(request, request_id: int):
-    filed = operator_selectors.holder_removal_for_officer(
-        acting=acting_of(request), request_id=request_id
+    return _found(
+        operator_selectors.holder_removal_for_officer(
+            acting=acting_of(request), request_id=request_id
+        )
     )
-    if filed is None:
-        raise Http404
-    return filed
 
 
 @officer_required(VERIFY_PERMISSION, Queue.HOLDER_REMOVALS)
