@@ -17,6 +17,13 @@ from portal.backoffice.services import officer_appoint
 from portal.registries.world import CitizenRecord, current_world
 
 DEMO_PASSWORD = "Demo#2569pass"
+# The demo officer (OPS, nationwide) holds every back-office queue's right, so that each
+# queue can be tried on `make run`, the two-factor reset included (SSO-04, ADM-01).
+DEMO_OFFICER_PERMISSIONS = [
+    "accounts.review_member_request",
+    "operators.verify_holding",
+    "identity.reset_two_factor",
+]
 
 
 @dataclass
@@ -119,7 +126,7 @@ def demo_accounts_ensure() -> list[DemoLogin]:
                 officer_appoint(
                     member=member,
                     agency="OPS",
-                    permissions=["accounts.review_member_request", "operators.verify_holding"],
+                    permissions=DEMO_OFFICER_PERMISSIONS,
                 )
         logins.append(
             DemoLogin(role, citizen.pid, f"{citizen.first_name_th} {citizen.last_name_th}")
