@@ -165,12 +165,17 @@ if REDIS_URL:
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
 else:
-    # A database cache is shared by every process (web and worker), so rate limits and
-    # sandbox failure switches hold across them; the table is created by a migration.
+    # A database cache is shared by every process (web and worker), so the robot check's
+    # used solutions, the schedule's guards and the sandbox failure switches hold across
+    # them; the table is created by a migration. Django culls a third of the table once it
+    # holds MAX_ENTRIES (default 300) rows, live ones included: a used robot-check solution
+    # could then be replayed and a switched-off SMS gateway come back on. Expired rows are
+    # culled first, so a high ceiling only bounds the table.
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "portal_cache",
+            "OPTIONS": {"MAX_ENTRIES": env.int("DATABASE_CACHE_MAX_ENTRIES", default=1_000_000)},
         }
     }
 
@@ -211,6 +216,8 @@ PERIODIC_JOBS = {
     "outbound-sweep": ("portal.registries.schedule.outbound_sweep", 60),
     "task-results-purge": ("portal.registries.schedule.task_results_purge", 3600),
     "sign-ins-sweep": ("manage:sign_ins_sweep", 300),
+    # Ended windows of the database rate limiter (on Redis they expire by themselves).
+    "rate-counters-purge": ("portal.core.ratelimit.ratelimit_purge_expired", 3600),
 }
 # Outbound SMS and email: attempts before a message is given up, and the first retry's wait,
 # doubled after each failed attempt (30 s, 60 s, 120 s ...).
