@@ -223,6 +223,12 @@ PERIODIC_JOBS = {
 # doubled after each failed attempt (30 s, 60 s, 120 s ...).
 OUTBOUND_MAX_ATTEMPTS = env.int("OUTBOUND_MAX_ATTEMPTS", default=4)
 OUTBOUND_RETRY_SECONDS = env.int("OUTBOUND_RETRY_SECONDS", default=30)
+# A message left "sending" for longer than this belongs to a dead worker and the sweep sends it
+# again (the gateway deduplicates by the record's reference). A send is bounded by the
+# gateway's timeout and retries (well under a minute) and by the SMTP timeout, so this is far
+# shorter than the task claim (TASKS_CLAIM_TIMEOUT_SECONDS, the smaller of the two wins): a
+# code whose worker was killed mid-send still arrives within its 5 minutes.
+OUTBOUND_CLAIM_TIMEOUT_SECONDS = env.int("OUTBOUND_CLAIM_TIMEOUT_SECONDS", default=90)
 
 AUTH_USER_MODEL = "accounts.Member"
 AUTHENTICATION_BACKENDS = [

@@ -6,7 +6,8 @@ message exists exactly when the change does; after the commit, `deliver_message`
 with the record's id and nothing else, so no code, number or text sits in the task table.
 
 `deliver_message` claims the record (queued and due, or left "sending" by a worker that died
-longer than TASKS_CLAIM_TIMEOUT_SECONDS ago) and hands it to the gateway:
+longer than OUTBOUND_CLAIM_TIMEOUT_SECONDS ago, 90 s, well within a code's 5 minutes; a
+message past its `expires_at` is failed instead) and hands it to the gateway:
 - accepted: "sent", with the gateway's message id; subject and body erased;
 - the gateway cannot take it now (RegistryUnavailable, an SMTP or network error): back to
   "queued" with the next attempt after OUTBOUND_RETRY_SECONDS, doubled after each attempt, and
@@ -54,10 +55,15 @@ def _email_message_id(message: OutboundMessage) -> str:
     return f"<outbound-{message.pk}@{domain}>"
 
 
+def outbound_claim_seconds() -> int:
+    """How long a message may stay "sending" before it counts as left by a dead worker."""
+    return min(settings.OUTBOUND_CLAIM_TIMEOUT_SECONDS, settings.TASKS_CLAIM_TIMEOUT_SECONDS)
+
+
 def _claim(message_id: int) -> OutboundMessage | None:
     """Mark the message "sending" for this worker, or None when there is nothing to do."""
     now = timezone.now()
-    stale = now - timedelta(seconds=settings.TASKS_CLAIM_TIMEOUT_SECONDS)
+    stale = now - timedelta(seconds=outbound_claim_seconds())
     with transaction.atomic():
         message = (
             OutboundMessage.objects.select_for_update(skip_locked=True)
