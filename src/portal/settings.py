@@ -165,12 +165,17 @@ if REDIS_URL:
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
 else:
-    # A database cache is shared by every process (web and worker), so rate limits and
-    # sandbox failure switches hold across them; the table is created by a migration.
+    # A database cache is shared by every process (web and worker), so the robot check's
+    # used solutions, the schedule's guards and the sandbox failure switches hold across
+    # them; the table is created by a migration. Django culls a third of the table once it
+    # holds MAX_ENTRIES (default 300) rows, live ones included: a used robot-check solution
+    # could then be replayed and a switched-off SMS gateway come back on. Expired rows are
+    # culled first, so a high ceiling only bounds the table.
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "portal_cache",
+            "OPTIONS": {"MAX_ENTRIES": env.int("DATABASE_CACHE_MAX_ENTRIES", default=1_000_000)},
         }
     }
 
@@ -211,11 +216,19 @@ PERIODIC_JOBS = {
     "outbound-sweep": ("portal.registries.schedule.outbound_sweep", 60),
     "task-results-purge": ("portal.registries.schedule.task_results_purge", 3600),
     "sign-ins-sweep": ("manage:sign_ins_sweep", 300),
+    # Ended windows of the database rate limiter (on Redis they expire by themselves).
+    "rate-counters-purge": ("portal.core.ratelimit.ratelimit_purge_expired", 3600),
 }
 # Outbound SMS and email: attempts before a message is given up, and the first retry's wait,
 # doubled after each failed attempt (30 s, 60 s, 120 s ...).
 OUTBOUND_MAX_ATTEMPTS = env.int("OUTBOUND_MAX_ATTEMPTS", default=4)
 OUTBOUND_RETRY_SECONDS = env.int("OUTBOUND_RETRY_SECONDS", default=30)
+# A message left "sending" for longer than this belongs to a dead worker and the sweep sends it
+# again (the gateway deduplicates by the record's reference). A send is bounded by the
+# gateway's timeout and retries (well under a minute) and by the SMTP timeout, so this is far
+# shorter than the task claim (TASKS_CLAIM_TIMEOUT_SECONDS, the smaller of the two wins): a
+# code whose worker was killed mid-send still arrives within its 5 minutes.
+OUTBOUND_CLAIM_TIMEOUT_SECONDS = env.int("OUTBOUND_CLAIM_TIMEOUT_SECONDS", default=90)
 
 AUTH_USER_MODEL = "accounts.Member"
 AUTHENTICATION_BACKENDS = [

@@ -165,3 +165,31 @@ def test_acc_13_contact_page_says_sending_then_failed_then_sent(
     page = client.get(url).content.decode()
     assert "ไม่สามารถ" not in page and "กำลังส่งรหัส" not in page
     assert outbox.last_code("0891112222")
+
+
+@pytest.mark.usefixtures("queue_without_worker")
+def test_acc_12_a_code_held_up_past_its_expiry_is_never_sent_and_the_page_offers_send_again(
+    client, robot, member_factory, outbox
+):
+    """ACC-12: the message of a code expires with the code. A worker killed mid-send
+    leaves it until the claim timeout, as long as the code lives: it is then failed, not
+    sent useless, and the page says so with "Send again"."""
+    member = member_factory(verified=True)
+    start_reset(client, robot, member.national_id)
+    choose(client, "sms")
+    otp = OneTimePassword.objects.get()
+    message = OutboundMessage.objects.get()
+    assert message.expires_at == otp.expires_at
+
+    OutboundMessage.objects.filter(pk=message.pk).update(
+        status="sending", attempts=1, sending_since=timezone.now() - timedelta(seconds=301)
+    )
+    OneTimePassword.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    OutboundMessage.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    assert deliver_message.call(message.pk) == "skipped"
+
+    message.refresh_from_db()
+    assert (message.status, message.last_error) == ("failed", "expired")
+    assert outbox.messages(to=member.mobile) == []
+    page = client.get(VERIFY).content.decode()
+    assert FAILED in page and SEND_AGAIN in page

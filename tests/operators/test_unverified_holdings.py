@@ -127,3 +127,35 @@ def test_biz_06_sso_02_a_typed_name_stays_on_the_claim_until_an_officer_decides(
     services.holding_decide(officer=officer, holding_id=first.pk, approve=True)
     business.refresh_from_db()
     assert business.name_th == "ชื่อที่คนที่สองพิมพ์"  # a later verification renames nothing
+
+
+@pytest.mark.parametrize("status", ["not_verified", "rejected"])
+def test_biz_08_sso_09_an_unverified_claim_neither_sees_nor_confirms_registry_changes(
+    verified_business, status, world
+):
+    """BIZ-08, SSO-09: a pending or rejected claimant is not shown the business's registry
+    changes and cannot make the business follow DBD; the verified holder can."""
+    from portal.operators.models import RegistryChange
+
+    business = verified_business.business
+    world.add_juristic_person(
+        directors=[], juristic_id=business.registry_key, name_th="บริษัท ชื่อใหม่ จำกัด"
+    )
+    claimant = claim(business, status).member
+    assert services.registry_changes_find(member_id=claimant.pk) == 0
+    assert services.registry_changes_find(member_id=verified_business.member_id) == 3
+    assert set(RegistryChange.objects.values_list("field", flat=True)) == {
+        "name_th",
+        "name_en",
+        "address",
+    }
+    assert list(selectors.registry_changes_for(member=claimant)) == []
+    with pytest.raises(OperatorError) as refused:
+        services.business_registry_refresh(member=claimant, business_id=business.pk)
+    assert refused.value.code == "not_held"
+    business.refresh_from_db()
+    assert business.name_th == "บริษัท ร่วมกัน จำกัด"
+    assert RegistryChange.objects.filter(business=business).count() == 3
+    services.business_registry_refresh(member=verified_business.member, business_id=business.pk)
+    business.refresh_from_db()
+    assert business.name_th == "บริษัท ชื่อใหม่ จำกัด"

@@ -258,3 +258,103 @@ def test_retry_and_failure_logs_name_the_record_never_the_number_or_code(
     assert f"outbound message {message.pk} failed after 1 attempts: sms:down" in caplog.text
     assert MOBILE not in caplog.text
     assert CODE not in caplog.text
+
+
+def test_acc_12_a_code_whose_worker_died_is_not_sent_after_it_expired(settings):
+    """ACC-12: a worker killed mid-send leaves the message for the claim timeout (300 s), as
+    long as a code lives (5 minutes): once its claim expires, the code has too, and it is
+    failed ("Send again" on the page) instead of arriving useless."""
+    settings.TASKS_CLAIM_TIMEOUT_SECONDS = 300
+    message = queue_sms(
+        to=MOBILE,
+        body=f"OTP {CODE}",
+        topic="otp-test-1",
+        expires_at=timezone.now() + timedelta(seconds=300),
+    )
+    OutboundMessage.objects.filter(pk=message.pk).update(
+        status="sending",
+        attempts=1,
+        sending_since=timezone.now() - timedelta(seconds=301),
+        expires_at=timezone.now() - timedelta(seconds=1),
+    )
+
+    assert outbound_sweep() == 1  # the sweep's task runs at once (immediate backend)
+
+    message.refresh_from_db()
+    assert (message.status, message.attempts, message.last_error) == ("failed", 1, "expired")
+    assert (message.subject_encrypted, message.body_encrypted) == ("", "")
+    assert OutboxMessage.objects.count() == 0
+
+
+def test_acc_12_a_code_still_valid_after_a_crash_is_sent_once(settings):
+    settings.TASKS_CLAIM_TIMEOUT_SECONDS = 300
+    message = queue_sms(
+        to=MOBILE, body=f"OTP {CODE}", expires_at=timezone.now() + timedelta(seconds=60)
+    )
+    OutboundMessage.objects.filter(pk=message.pk).update(
+        status="sending", attempts=1, sending_since=timezone.now() - timedelta(seconds=301)
+    )
+
+    assert outbound_sweep() == 1
+
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == ("sent", 2)
+    assert OutboxMessage.objects.count() == 1
+
+
+def test_acc_12_no_retry_is_planned_past_the_codes_expiry(sms_down, settings):
+    """The gateway is down and the next wait would end after the code's expiry: the message
+    fails now, so the page says "Send again" while the code could still be replaced."""
+    settings.OUTBOUND_RETRY_SECONDS = 30
+    message = queue_sms(
+        to=MOBILE, body=f"OTP {CODE}", expires_at=timezone.now() + timedelta(seconds=20)
+    )
+
+    assert deliver_message.call(message.pk) == "failed"
+
+    message.refresh_from_db()
+    assert (message.status, message.attempts, message.last_error) == ("failed", 1, "sms:down")
+    assert OutboxMessage.objects.count() == 0
+
+
+def test_acc_12_a_code_left_sending_by_a_killed_worker_arrives_within_its_lifetime(settings):
+    """ACC-12: the message's claim (90 s) is far shorter than the task's (300 s) and than a
+    code's life (5 minutes): the sweep sends it again, once, while the code still works.
+    The dead worker's task, made ready after 300 s, then finds it sent."""
+    settings.TASKS_CLAIM_TIMEOUT_SECONDS = 300
+    settings.OUTBOUND_CLAIM_TIMEOUT_SECONDS = 90
+    message = queue_sms(
+        to=MOBILE, body=f"OTP {CODE}", expires_at=timezone.now() + timedelta(seconds=200)
+    )
+    OutboundMessage.objects.filter(pk=message.pk).update(
+        status="sending", attempts=1, sending_since=timezone.now() - timedelta(seconds=89)
+    )
+    assert outbound_sweep() == 0  # that worker may still be alive
+
+    OutboundMessage.objects.filter(pk=message.pk).update(
+        sending_since=timezone.now() - timedelta(seconds=91)
+    )
+    assert outbound_sweep() == 1  # the sweep's task runs at once (immediate backend)
+
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == ("sent", 2)
+    assert deliver_message.call(message.pk) == "skipped"  # the dead worker's task, later
+    assert OutboxMessage.objects.count() == 1
+
+
+def test_the_message_claim_is_never_longer_than_the_task_claim(settings):
+    settings.TASKS_CLAIM_TIMEOUT_SECONDS = 5
+    settings.OUTBOUND_CLAIM_TIMEOUT_SECONDS = 90
+    message = queue_sms(to=MOBILE, body="after a crash")
+    OutboundMessage.objects.filter(pk=message.pk).update(
+        status="sending", attempts=1, sending_since=timezone.now() - timedelta(seconds=6)
+    )
+
+    assert deliver_message.call(message.pk) == "sent"
+    assert OutboxMessage.objects.count() == 1
+
+
+def test_the_message_claim_defaults_to_90_seconds():
+    from django.conf import settings as project_settings
+
+    assert project_settings.OUTBOUND_CLAIM_TIMEOUT_SECONDS == 90

@@ -156,6 +156,36 @@ def test_the_default_schedule_purges_sweeps_and_ends_timed_out_sign_ins(settings
         "outbound-sweep": ("portal.registries.schedule.outbound_sweep", 60),
         "task-results-purge": ("portal.registries.schedule.task_results_purge", 3600),
         "sign-ins-sweep": ("manage:sign_ins_sweep", 300),
+        "rate-counters-purge": ("portal.core.ratelimit.ratelimit_purge_expired", 3600),
     }
     cache.delete_many([f"schedule:{name}" for name in settings.PERIODIC_JOBS])
-    assert run_schedule() == ["outbound-sweep", "task-results-purge", "sign-ins-sweep"]
+    assert run_schedule() == [
+        "outbound-sweep",
+        "task-results-purge",
+        "sign-ins-sweep",
+        "rate-counters-purge",
+    ]
+
+
+def test_the_schedule_purges_ended_rate_limit_windows_and_keeps_running_ones(settings):
+    """ACC-11: the database limiter's ended windows go hourly (the table stayed forever);
+    a window still running, such as an hour-long block on reset guesses, is kept whole."""
+    from portal.core import ratelimit
+    from portal.core.models import RateCounter
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "portal_cache",
+        }
+    }
+    now = ratelimit.now_ms()
+    RateCounter.objects.create(bucket="rl:reset-dob:ended", count=5, window_ends_ms=now - 1)
+    RateCounter.objects.create(
+        bucket="rl:reset-dob:running", count=5, window_ends_ms=now + 3_300_000
+    )
+    cache.delete("schedule:rate-counters-purge")
+    assert "rate-counters-purge" in run_schedule()
+    assert list(RateCounter.objects.values_list("bucket", "count", "window_ends_ms")) == [
+        ("rl:reset-dob:running", 5, now + 3_300_000)
+    ]

@@ -379,10 +379,18 @@ def otp_issue(
         # The topic lets the code's page say whether it was sent, and a new code cancel an
         # older one still waiting to be sent.
         topic = otp_message_topic(member_id=member.pk, purpose=purpose)
+        # A code that arrives after its expiry is useless: the message is failed instead,
+        # and the page offers "Send again".
         if channel == OneTimePassword.Channel.SMS:
-            queue_sms(to=destination, body=body, topic=topic)
+            queue_sms(to=destination, body=body, topic=topic, expires_at=otp.expires_at)
         else:
-            queue_email(to=destination, subject=subject, body=body, topic=topic)
+            queue_email(
+                to=destination,
+                subject=subject,
+                body=body,
+                topic=topic,
+                expires_at=otp.expires_at,
+            )
     return otp
 
 

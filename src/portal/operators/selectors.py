@@ -140,7 +140,10 @@ def registry_changes_for(*, member) -> QuerySet[RegistryChange]:
     """SSO-09: the changes to confirm that the background comparison (operators.tasks) found
     for the member's businesses. Reads only the portal's own table: no registry is asked here,
     so neither the login nor this page waits for DBD."""
-    held = Holding.objects.filter(member=member, removed_at__isnull=True).values("business_id")
+    # A pending or rejected claim sees nothing of the business's shared data (issue 8).
+    held = Holding.objects.filter(
+        member=member, removed_at__isnull=True, status=Holding.Status.VERIFIED
+    ).values("business_id")
     return (
         RegistryChange.objects.filter(business_id__in=held)
         .select_related("business")

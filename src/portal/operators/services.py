@@ -498,9 +498,9 @@ def registry_changes_find(*, member_id: int) -> int:
     businesses = list(
         Business.objects.filter(
             kind=Business.Kind.JURISTIC_PERSON,
-            pk__in=Holding.objects.filter(member_id=member_id, removed_at__isnull=True).values(
-                "business_id"
-            ),
+            pk__in=Holding.objects.filter(
+                member_id=member_id, removed_at__isnull=True, status=Holding.Status.VERIFIED
+            ).values("business_id"),
         ).order_by("pk")
     )
     if not businesses:
@@ -525,12 +525,14 @@ def registry_changes_find(*, member_id: int) -> int:
 
 
 def business_registry_refresh(*, member, business_id: int, request=None) -> Business:
-    """The member confirms what DBD says now: the stored names, address and data follow it."""
+    """The member confirms what DBD says now: the stored names, address and data follow it.
+    Only a verified holder changes the business's shared data (issue 8, BIZ-08)."""
     business = Business.objects.filter(
         pk=business_id,
         kind=Business.Kind.JURISTIC_PERSON,
         holdings__member=member,
         holdings__removed_at__isnull=True,
+        holdings__status=Holding.Status.VERIFIED,
     ).first()
     if business is None:
         raise OperatorError(_("This business is not in your profile."), code="not_held")

@@ -42,6 +42,9 @@ class OutboundMessage(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # A message not handed to the gateway by then is useless (a one-time password that has
+    # expired): it is failed ("expired"), never sent late.
+    expires_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [

@@ -36,7 +36,7 @@ from django_tasks_redis.backends import RedisTaskBackend
 from django_tasks_redis.executor import purge_completed_tasks
 
 from portal.registries.models import OutboundMessage
-from portal.registries.tasks import message_enqueue
+from portal.registries.tasks import message_enqueue, outbound_claim_seconds
 
 __all__ = [
     "ScheduleThread",
@@ -104,7 +104,7 @@ def outbound_sweep() -> int:
     ).exclude(subject_encrypted="", body_encrypted="").update(
         subject_encrypted="", body_encrypted=""
     )
-    claim_cutoff = now - timedelta(seconds=settings.TASKS_CLAIM_TIMEOUT_SECONDS)
+    claim_cutoff = now - timedelta(seconds=outbound_claim_seconds())
     lost = list(
         OutboundMessage.objects.filter(
             Q(status=Status.QUEUED, next_attempt_at__lte=now - _SWEEP_GRACE)

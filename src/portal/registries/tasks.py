@@ -6,7 +6,8 @@ message exists exactly when the change does; after the commit, `deliver_message`
 with the record's id and nothing else, so no code, number or text sits in the task table.
 
 `deliver_message` claims the record (queued and due, or left "sending" by a worker that died
-longer than TASKS_CLAIM_TIMEOUT_SECONDS ago) and hands it to the gateway:
+longer than OUTBOUND_CLAIM_TIMEOUT_SECONDS ago, 90 s, well within a code's 5 minutes; a
+message past its `expires_at` is failed instead) and hands it to the gateway:
 - accepted: "sent", with the gateway's message id; subject and body erased;
 - the gateway cannot take it now (RegistryUnavailable, an SMTP or network error): back to
   "queued" with the next attempt after OUTBOUND_RETRY_SECONDS, doubled after each attempt, and
@@ -26,7 +27,7 @@ being sent, sent, or not sent with a "send again".
 
 import logging
 import smtplib
-from datetime import timedelta
+from datetime import datetime, timedelta
 from email.utils import parseaddr
 
 from django.conf import settings
@@ -54,10 +55,15 @@ def _email_message_id(message: OutboundMessage) -> str:
     return f"<outbound-{message.pk}@{domain}>"
 
 
+def outbound_claim_seconds() -> int:
+    """How long a message may stay "sending" before it counts as left by a dead worker."""
+    return min(settings.OUTBOUND_CLAIM_TIMEOUT_SECONDS, settings.TASKS_CLAIM_TIMEOUT_SECONDS)
+
+
 def _claim(message_id: int) -> OutboundMessage | None:
     """Mark the message "sending" for this worker, or None when there is nothing to do."""
     now = timezone.now()
-    stale = now - timedelta(seconds=settings.TASKS_CLAIM_TIMEOUT_SECONDS)
+    stale = now - timedelta(seconds=outbound_claim_seconds())
     with transaction.atomic():
         message = (
             OutboundMessage.objects.select_for_update(skip_locked=True)
@@ -73,6 +79,11 @@ def _claim(message_id: int) -> OutboundMessage | None:
             and message.sending_since <= stale
         )
         if not (due or abandoned):
+            return None
+        if message.expires_at is not None and message.expires_at <= now:
+            # Held up past its use (the gateway down, or a worker that died mid-send and
+            # whose claim expired only now): a code that no longer works is not sent.
+            _finish(message, OutboundMessage.Status.FAILED, last_error="expired")
             return None
         if abandoned and message.attempts >= settings.OUTBOUND_MAX_ATTEMPTS:
             # Its workers keep dying on it: give up visibly rather than kill the next one.
@@ -135,7 +146,11 @@ def deliver_message(message_id: int) -> str:
             if isinstance(error, RegistryUnavailable)
             else type(error).__name__
         )
-        if message.attempts >= settings.OUTBOUND_MAX_ATTEMPTS:
+        wait = settings.OUTBOUND_RETRY_SECONDS * 2 ** (message.attempts - 1)
+        next_attempt_at = timezone.now() + timedelta(seconds=wait)
+        # No attempt left before the message is useless (a code expiring): fail it now.
+        out_of_time = message.expires_at is not None and next_attempt_at >= message.expires_at
+        if message.attempts >= settings.OUTBOUND_MAX_ATTEMPTS or out_of_time:
             logger.warning(
                 "outbound message %s failed after %s attempts: %s",
                 message.pk,
@@ -144,11 +159,10 @@ def deliver_message(message_id: int) -> str:
             )
             _finish(message, OutboundMessage.Status.FAILED, last_error=code[:120])
             return message.status
-        wait = settings.OUTBOUND_RETRY_SECONDS * 2 ** (message.attempts - 1)
         message.status = OutboundMessage.Status.QUEUED
         message.sending_since = None
         message.last_error = code[:120]
-        message.next_attempt_at = timezone.now() + timedelta(seconds=wait)
+        message.next_attempt_at = next_attempt_at
         message.save(update_fields=["status", "sending_since", "last_error", "next_attempt_at"])
         message_enqueue(message=message, deferred=True)
         return message.status
@@ -187,15 +201,37 @@ def message_enqueue(*, message: OutboundMessage, deferred: bool = False) -> None
 
 
 def _queue(
-    *, channel: str, to: str, sender: str = "", subject: str = "", body: str, topic: str
+    *,
+    channel: str,
+    to: str,
+    sender: str = "",
+    subject: str = "",
+    body: str,
+    topic: str,
+    expires_at: datetime | None = None,
 ) -> OutboundMessage:
     with transaction.atomic():
         return _record(
-            channel=channel, to=to, sender=sender, subject=subject, body=body, topic=topic
+            channel=channel,
+            to=to,
+            sender=sender,
+            subject=subject,
+            body=body,
+            topic=topic,
+            expires_at=expires_at,
         )
 
 
-def _record(*, channel: str, to: str, sender: str, subject: str, body: str, topic: str):
+def _record(
+    *,
+    channel: str,
+    to: str,
+    sender: str,
+    subject: str,
+    body: str,
+    topic: str,
+    expires_at: datetime | None,
+):
     if topic:
         # An older message on the same topic (a code since replaced) must not arrive late.
         OutboundMessage.objects.filter(topic=topic, status=OutboundMessage.Status.QUEUED).update(
@@ -204,7 +240,7 @@ def _record(*, channel: str, to: str, sender: str, subject: str, body: str, topi
             subject_encrypted="",
             body_encrypted="",
         )
-    message = OutboundMessage(channel=channel, topic=topic, sender=sender)
+    message = OutboundMessage(channel=channel, topic=topic, sender=sender, expires_at=expires_at)
     # str(): a lazy translation is not text to encrypt.
     message.recipient = str(to)
     message.subject = str(subject)
@@ -214,23 +250,45 @@ def _record(*, channel: str, to: str, sender: str, subject: str, body: str, topi
     return message
 
 
-def queue_sms(*, to: str, body: str, sender: str = "iIDS", topic: str = "") -> OutboundMessage:
+def queue_sms(
+    *,
+    to: str,
+    body: str,
+    sender: str = "iIDS",
+    topic: str = "",
+    expires_at: datetime | None = None,
+) -> OutboundMessage:
     """Record an SMS in the current transaction and send it after the commit.
 
     A sender outside SMS_SENDER_NAMES (ACC-12) is refused here, in the caller, rather than
     later in a worker where nobody would see the mistake. `topic` names what the message is
     about for a page that waits on it; a newer message on a topic cancels a queued older one.
+    `expires_at`: when the message stops being of use (a code's expiry); not sent after it.
     """
     check_sender(sender)
     if not to:
         raise ValueError("an SMS needs a recipient number")
-    return _queue(channel=OutboundMessage.Channel.SMS, to=to, sender=sender, body=body, topic=topic)
+    return _queue(
+        channel=OutboundMessage.Channel.SMS,
+        to=to,
+        sender=sender,
+        body=body,
+        topic=topic,
+        expires_at=expires_at,
+    )
 
 
-def queue_email(*, to: str, subject: str, body: str, topic: str = "") -> OutboundMessage:
+def queue_email(
+    *, to: str, subject: str, body: str, topic: str = "", expires_at: datetime | None = None
+) -> OutboundMessage:
     """Record a plain-text email in the current transaction and send it after the commit."""
     if not to:
         raise ValueError("an email needs a recipient address")
     return _queue(
-        channel=OutboundMessage.Channel.EMAIL, to=to, subject=subject, body=body, topic=topic
+        channel=OutboundMessage.Channel.EMAIL,
+        to=to,
+        subject=subject,
+        body=body,
+        topic=topic,
+        expires_at=expires_at,
     )

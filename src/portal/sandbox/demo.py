@@ -19,6 +19,13 @@ from portal.identity.services import two_factor_confirm, two_factor_start
 from portal.registries.world import CitizenRecord, current_world
 
 DEMO_PASSWORD = "Demo#2569pass"
+# The demo officer (OPS, nationwide) holds every back-office queue's right, so that each
+# queue can be tried on `make run`, the two-factor reset included (SSO-04, ADM-01).
+DEMO_OFFICER_PERMISSIONS = [
+    "accounts.review_member_request",
+    "operators.verify_holding",
+    "identity.reset_two_factor",
+]
 
 
 @dataclass
@@ -132,11 +139,7 @@ def demo_accounts_ensure() -> list[DemoLogin]:
                 officer_appoint(
                     member=member,
                     agency="OPS",
-                    permissions=[
-                        "accounts.review_member_request",
-                        "operators.verify_holding",
-                        "identity.reset_two_factor",
-                    ],
+                    permissions=DEMO_OFFICER_PERMISSIONS,
                 )
             _ensure_authenticator(member)
             note = "second factor: the code at /sandbox/authenticator/"
