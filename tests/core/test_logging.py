@@ -54,6 +54,13 @@ def log_line():
         ),
         ("client_secret=s3cr3t password: hunter2", (), "client_secret=[secret] password: [secret]"),
         ("Task id=7 path=x state=RUNNING", (), "Task id=7 path=x state=RUNNING"),
+        # A task's UUID keeps its digits: they run into hex letters, a code does not.
+        (
+            "Task 0c4fa77b-2f41-4c3e-9d1a-5e0fa123456b finished",
+            (),
+            "Task 0c4fa77b-2f41-4c3e-9d1a-5e0fa123456b finished",
+        ),
+        ("รหัส 123456 ใช้ได้ 5 นาที", (), "รหัส [code] ใช้ได้ 5 นาที"),
         (
             "outbound message 1234 failed after 4 attempts: sms:down",
             (),

@@ -2,8 +2,9 @@ import logging
 import re
 
 _THIRTEEN_DIGITS = re.compile(r"(?<!\d)\d{13}(?!\d)")
-# One-time codes are 6 digits (ACC-12), in an SMS body or an error message alike.
-_SIX_DIGITS = re.compile(r"(?<!\d)\d{6}(?!\d)")
+# One-time codes are 6 digits (ACC-12), in an SMS body or an error message alike; digits run
+# into hex letters are part of an id (a task's UUID), not a code, and stay readable.
+_SIX_DIGITS = re.compile(r"(?<![0-9A-Fa-f])\d{6}(?![0-9A-Fa-f])")
 # A Thai mobile number: 10 digits beginning with 0 (spaces or dashes inside are not expected
 # in what the portal logs, which is the normalised number).
 _MOBILE = re.compile(r"(?<!\d)0\d{9}(?!\d)")
