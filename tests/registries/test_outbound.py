@@ -287,6 +287,7 @@ def test_acc_12_a_code_whose_worker_died_is_not_sent_after_it_expired(settings):
 
 
 def test_acc_12_a_code_still_valid_after_a_crash_is_sent_once(settings):
+    """ACC-12: A code still valid after a crash is sent once."""
     settings.TASKS_CLAIM_TIMEOUT_SECONDS = 300
     message = queue_sms(
         to=MOBILE, body=f"OTP {CODE}", expires_at=timezone.now() + timedelta(seconds=60)
@@ -303,7 +304,7 @@ def test_acc_12_a_code_still_valid_after_a_crash_is_sent_once(settings):
 
 
 def test_acc_12_no_retry_is_planned_past_the_codes_expiry(sms_down, settings):
-    """The gateway is down and the next wait would end after the code's expiry: the message
+    """ACC-12: The gateway is down and the next wait would end after the code's expiry: the message
     fails now, so the page says "Send again" while the code could still be replaced."""
     settings.OUTBOUND_RETRY_SECONDS = 30
     message = queue_sms(
