@@ -126,7 +126,16 @@ def _contact_taken_message(kind: str) -> str:
 
 
 def _refuse_if_taken(*, pid_key: str, mobile: str, email: str) -> None:
-    if Member.objects.filter(pid_hash=pid_key).exists():
+    status = Member.objects.filter(pid_hash=pid_key).values_list("status", flat=True).first()
+    if status == Member.Status.CLOSED:
+        # ACC-15: a closed ID never registers again; the page leads to the reopen request,
+        # not to a password reset that could not work.
+        raise AccountError(
+            _("This national ID belongs to a closed account and cannot be registered again."),
+            field="national_id",
+            code="closed",
+        )
+    if status is not None:
         raise AccountError(
             _(
                 "This national ID already has an account. Use “Forgot password” or log in "

@@ -32,6 +32,8 @@ from portal.registries.base import RegistryUnavailable
 REGISTRATION = "registration"
 RESET = "password_reset"
 RESET_MAX_AGE = 15 * 60
+# Set where a door other than the login form (ThaID) meets a closed account (ACC-15).
+CLOSED_NOTICE = "closed_account_notice"
 REGISTRATION_STEPS = lambda: [  # noqa: E731 (translated at render time)
     _("Terms"),
     _("Consent"),
@@ -95,6 +97,7 @@ def register_details(request):
     form = forms.RegistrationForm(
         posted_data(request), proven=proven.registration_initial() if proven else None
     )
+    closed_account = False
     if request.method == "POST" and form.is_valid():
         if rate_limit_hit(
             scope="register-ip",
@@ -118,6 +121,7 @@ def register_details(request):
                 form.add_error(None, _registry_down_message())
             except AccountError as error:
                 form_add_service_error(form, error)
+                closed_account = error.code == "closed"
             else:
                 del request.session[REGISTRATION]
                 thaid.forget_identity(request)
@@ -126,7 +130,13 @@ def register_details(request):
     return render(
         request,
         "accounts/register_details.html",
-        {"form": form, "steps": REGISTRATION_STEPS(), "current": 3, "thaid": proven},
+        {
+            "form": form,
+            "steps": REGISTRATION_STEPS(),
+            "current": 3,
+            "thaid": proven,
+            "closed_account": closed_account,
+        },
     )
 
 
@@ -172,13 +182,15 @@ def login_view(request):
     if request.user.is_authenticated and not request.session.get(REAUTHENTICATE):
         return redirect(_safe_next(request, reverse("core:home")))
     form = forms.LoginForm(posted_data(request), request=request)
+    # ACC-15: a ThaID login of a closed account comes back here to be told so.
+    closed_account = request.session.pop(CLOSED_NOTICE, False)
     if request.method == "POST" and form.is_valid():
         pid = form.cleaned_data["national_id"]
         member = authenticate(request, national_id=pid, password=form.cleaned_data["password"])
         if getattr(request, "axes_locked_out", False):
             return login_locked_out(request, None)
         if member is None and getattr(request, "closed_account", False):
-            form.add_error(None, _("This username has been closed."))
+            closed_account = True
         elif member is None and getattr(request, "account_capped", False):
             form.add_error(
                 None,
@@ -199,6 +211,7 @@ def login_view(request):
             "form": form,
             "next": request.POST.get("next") or request.GET.get("next", ""),
             "thaid_enabled": thaid.configured(),
+            "closed_account": closed_account,
         },
     )
 
@@ -277,6 +290,14 @@ def reset_start(request):
     form = forms.ResetStartForm(posted_data(request), request=request)
     if request.method == "POST" and form.is_valid():
         member = selectors.member_by_national_id(pid=form.cleaned_data["national_id"])
+        if member and member.status == Member.Status.CLOSED:
+            # ACC-15: a reset cannot open a closed account; say so and lead to the request,
+            # rather than let every channel fail later as if the answer were wrong.
+            return render(
+                request,
+                "accounts/reset_start.html",
+                {"form": form, "steps": _reset_steps(), "current": 1, "closed_account": True},
+            )
         active = member if member and member.is_active else None
         request.session[RESET] = {
             "member": active.pk if active else None,
