@@ -364,9 +364,12 @@ def test_acc_10_no_account_offers_registration_with_the_registry_data(client, ci
     assert (member.first_name_en, member.last_name_en) == ("Somchai", "Jaidee")
     assert (member.birth_year_be, member.birth_month, member.birth_day) == (2527, 6, 19)
     assert thaid.SESSION_IDENTITY not in client.session
-    # The new member logs in with ThaID next time.
+    # ACC-10: the new member is signed in at once, and logs in with ThaID next time.
+    assert logged_in_member_id(client) == str(member.pk)
     failure_set("dopa", None)
-    client.get("/accounts/register/done/")
+    assert client.get("/accounts/register/done/").status_code == 200
+    client.post("/accounts/logout/")
+    assert logged_in_member_id(client) is None
     response = thaid_login(client, citizen["pid"])
     assert logged_in_member_id(client) == str(member.pk)
 

@@ -108,7 +108,7 @@ def register_details(request):
             form.add_error(None, _("Too many registrations from this network. Try again later."))
         else:
             try:
-                services.member_register(
+                member = services.member_register(
                     **form.identity(),
                     line_id=form.cleaned_data["line_id"],
                     password=form.cleaned_data["password1"],
@@ -126,7 +126,9 @@ def register_details(request):
                 del request.session[REGISTRATION]
                 thaid.forget_identity(request)
                 request.session["registration_done"] = True
-                return redirect("accounts:register_done")
+                # Signed in at once, through the second factor where there is one (a new
+                # member has none yet): no second trip through the login page.
+                return continue_login(request, member, next_url=reverse("accounts:register_done"))
     return render(
         request,
         "accounts/register_details.html",
