@@ -336,8 +336,9 @@ def otp_issue(
         # Only a verification code goes to a contact that is not verified (issue 8, ACC-11).
         raise AccountError(_("This contact is not verified."), code="unverified")
     now = timezone.now()
+    # The wait before resending is per channel: a slow SMS does not hold back the email.
     last = (
-        OneTimePassword.objects.filter(member=member, purpose=purpose)
+        OneTimePassword.objects.filter(member=member, purpose=purpose, channel=channel)
         .order_by("-created_at")
         .first()
     )

@@ -263,12 +263,23 @@ def _reset_member(state) -> Member | None:
 
 
 def _mask_mobile(mobile: str) -> str:
-    return f"{mobile[:2]}x-xxx-{mobile[-4:]}"
+    """0812345678 -> 08x-xxx-x678: enough for the member to know their phone, too little to
+    learn someone else's number from the reset pages."""
+    return f"{mobile[:2]}x-xxx-x{mobile[-3:]}"
 
 
 def _mask_email(email: str) -> str:
+    """somchai@example.com -> s***@example.com (the length of the name is not shown)."""
     local, _at, domain = email.partition("@")
-    return f"{local[:2]}{'*' * max(len(local) - 2, 1)}@{domain}"
+    return f"{local[:1]}***@{domain}"
+
+
+def _masked_destination(otp: OneTimePassword | None) -> str:
+    if otp is None:
+        return ""
+    if otp.channel == "sms":
+        return _mask_mobile(otp.destination)
+    return _mask_email(otp.destination)
 
 
 def _reset_channels(member: Member | None) -> list[tuple[str, str]]:
@@ -397,6 +408,7 @@ def reset_verify(request):
             "form": form,
             "otp": otp,
             "delivery": selectors.otp_delivery(otp=otp) if otp else None,
+            "destination": _masked_destination(otp),
             "steps": _reset_steps(),
             "current": 2,
             "title": _("Enter the code we sent you"),
