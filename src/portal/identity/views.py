@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from portal.accounts.login_steps import TWO_FACTOR_PENDING, finish_login
 from portal.accounts.selectors import member_active
 from portal.core.acting import TWO_FACTOR_SESSION_KEY
+from portal.core.network import client_ip
 from portal.core.views import posted_data
 from portal.identity import forms, selectors, services
 from portal.identity.services import TwoFactorError
@@ -201,6 +202,7 @@ def sessions(request):
         {
             "sessions": selectors.member_active_sessions(member=request.user),
             "current_key": request.session.session_key,
+            "current_ip": client_ip(request),
             "consents": [
                 (consent, service_selectors.system_name(consent.system))
                 for consent in service_selectors.member_system_consents(member=request.user)
