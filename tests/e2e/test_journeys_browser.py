@@ -1,6 +1,6 @@
 """Issue 9 in the browser: what only a browser shows (layout, sizes)."""
 
-from tests.e2e.helpers import login
+from tests.e2e.helpers import login, officer_login
 from tests.factories import DEFAULT_PASSWORD, BusinessFactory, HoldingFactory, MemberFactory
 
 SMALL_TARGETS = """() => Array.from(document.querySelectorAll(
@@ -45,3 +45,32 @@ def test_touch_targets_on_the_login_page_are_44_px(page):
     page.goto("/accounts/login/")
     assert page.evaluate(SMALL_TARGETS) == []
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_adm_02_back_office_header_is_one_line_at_1280_px(
+    browser, live_server, solve_robot_check, officer_factory
+):
+    """ADM-02 (issue 9): at 1280 px an officer's header, with its longest menu (the back
+    office link and the officer's name), stays on one line."""
+    officer = officer_factory(
+        permissions=["operators.verify_holding", "accounts.review_member_request"],
+        first_name="ประภาพรรณ",
+        last_name="ศรีสวัสดิ์วงศ์ไพบูลย์",
+    )
+    context = browser.new_context(
+        base_url=live_server.url, locale="th-TH", viewport={"width": 1280, "height": 800}
+    )
+    page = context.new_page()
+    try:
+        officer_login(page, solve_robot_check, officer, DEFAULT_PASSWORD)
+        page.goto("/backoffice/")
+        tops = page.evaluate(
+            """() => Array.from(document.querySelectorAll('.header-row > *, .header-nav > *'))
+                 .map(el => Math.round(el.getBoundingClientRect().top
+                                       + el.getBoundingClientRect().height / 2))"""
+        )
+        assert len(tops) >= 9
+        assert max(tops) - min(tops) <= 4, tops  # one line: every item on the same middle
+        assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+    finally:
+        context.close()
