@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.accounts import forms, selectors, services
 from portal.accounts.login_steps import REAUTHENTICATE, continue_login
-from portal.accounts.middleware import CONSENT_PENDING
+from portal.accounts.middleware import CLOSED_NOTICE, CONSENT_PENDING
 from portal.accounts.models import Member, OneTimePassword
 from portal.accounts.services import AccountError
 from portal.core.forms import form_add_service_error
@@ -32,8 +32,6 @@ from portal.registries.base import RegistryUnavailable
 REGISTRATION = "registration"
 RESET = "password_reset"
 RESET_MAX_AGE = 15 * 60
-# Set where a door other than the login form (ThaID) meets a closed account (ACC-15).
-CLOSED_NOTICE = "closed_account_notice"
 REGISTRATION_STEPS = lambda: [  # noqa: E731 (translated at render time)
     _("Terms"),
     _("Consent"),

@@ -16,8 +16,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from portal.accounts.login_steps import continue_login
+from portal.accounts.middleware import CLOSED_NOTICE
 from portal.accounts.selectors import member_by_national_id
-from portal.accounts.views import CLOSED_NOTICE
 from portal.core.network import client_ip
 from portal.core.ratelimit import rate_limit_hit
 from portal.identity import thaid
