@@ -485,6 +485,10 @@ EXPECTED = {
         "GET": {"anonymous": "login", "*": "redirect"},
         "POST": {"anonymous": "login", "*": "redirect"},
     },
+    "identity:recovery_codes_download": {
+        "GET": {"anonymous": "login", "*": "redirect"},
+        "POST": {"anonymous": "login", "*": "method"},
+    },
     "identity:sessions": {
         "GET": {"anonymous": "login", "*": "ok"},
         "POST": {"anonymous": "login", "*": "hidden"},

@@ -106,6 +106,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portal.identity.middleware.SessionActivityMiddleware",  # SSO-10: last active
     "portal.core.middleware.ActingContextMiddleware",
     "portal.core.middleware.LanguageMiddleware",
     "portal.accounts.middleware.ConsentRequiredMiddleware",

@@ -1,8 +1,10 @@
 import pytest
+from django.utils import translation
 
 from portal.accounts.models import Member
 from portal.core.models import AuditEntry
 from tests.accounts.helpers import login, register
+from tests.factories import MemberFactory, make_pid
 
 pytestmark = pytest.mark.django_db
 
@@ -51,9 +53,7 @@ def test_acc_15_closing_erases_personal_data_and_blocks_the_id(client, robot, wo
     assert Member.objects.count() == 1
     # And the login says the username was closed.
     response = login(client, robot, citizen["pid"])
-    assert "closed" in " ".join(response.context["form"].non_field_errors()) or "ปิด" in " ".join(
-        response.context["form"].non_field_errors()
-    )
+    assert response.context["closed_account"] is True
 
 
 def test_acc_15_closing_ends_every_session(client, robot, member_factory):
@@ -67,3 +67,76 @@ def test_acc_15_closing_ends_every_session(client, robot, member_factory):
     close(client)
     assert other.get("/accounts/settings/").status_code == 302
     assert client.get("/accounts/settings/").status_code == 302
+
+
+# --- a closed account is told so at every door (ACC-15) ---------------------------------------
+
+
+def closed_notice(response) -> str:
+    """The closed-account notice of a page, or "" when the page has none."""
+    page = response.content.decode()
+    if 'data-testid="closed-account"' not in page:
+        return ""
+    return page.split('data-testid="closed-account"')[1].split("</div>")[0]
+
+
+def test_acc_15_registration_of_a_closed_id_says_closed_and_links_to_reopen(client, world):
+    """ACC-15: registering a closed ID says the account is closed and leads to the reopen
+    request, not to "forgot password"; nothing is created."""
+    citizen = world.add_citizen()
+    member = MemberFactory(pid=citizen["pid"], closed=True)
+    response = register(client, citizen)
+    assert response.status_code == 200
+    with translation.override("th"):
+        expected = translation.gettext(
+            "This national ID belongs to a closed account and cannot be registered again."
+        )
+    assert (
+        expected != "This national ID belongs to a closed account and cannot be registered again."
+    )
+    assert response.context["form"].errors["national_id"] == [expected]
+    notice = closed_notice(response)
+    assert 'href="/accounts/reopen/"' in notice
+    assert "/accounts/reset/" not in notice
+    assert list(Member.objects.values_list("pk", "status")) == [(member.pk, "closed")]
+
+
+def test_acc_15_reset_of_a_closed_id_says_closed_and_links_to_reopen(client, robot):
+    """ACC-15: a reset for a closed ID stops at the first step with the closed notice and a
+    link to the reopen request; no reset is started."""
+    member = MemberFactory(closed=True)
+    response = client.post(
+        "/accounts/reset/", {"national_id": member.national_id, "robot": robot(client)}
+    )
+    assert response.status_code == 200
+    assert 'href="/accounts/reopen/"' in closed_notice(response)
+    assert "password_reset" not in client.session
+    assert client.get("/accounts/reset/channel/")["Location"] == "/accounts/reset/"
+
+
+def test_acc_15_reset_of_an_active_or_unknown_id_has_no_closed_notice(client, robot):
+    """ACC-15: the notice is only for closed IDs; an unknown ID goes on as before."""
+    response = client.post("/accounts/reset/", {"national_id": make_pid(), "robot": robot(client)})
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/reset/channel/"
+
+
+def test_acc_15_login_of_a_closed_id_says_closed_and_links_to_reopen(client, robot):
+    """ACC-15: the password login of a closed ID shows the notice with the reopen link, and
+    nobody is logged in."""
+    member = MemberFactory(closed=True)
+    response = login(client, robot, member.national_id)
+    assert response.status_code == 200
+    notice = closed_notice(response)
+    with translation.override("th"):
+        assert translation.gettext("This username has been closed.") in notice
+    assert 'href="/accounts/reopen/"' in notice
+    assert "_auth_user_id" not in client.session
+
+
+def test_acc_15_wrong_password_of_an_active_id_has_no_closed_notice(client, robot):
+    """ACC-15: the closed notice never shows for an active account."""
+    member = MemberFactory()
+    response = login(client, robot, member.national_id, password="Wrong@2024x")
+    assert closed_notice(response) == ""
+    assert response.context["closed_account"] is False

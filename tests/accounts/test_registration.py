@@ -243,6 +243,7 @@ def test_acc_06_mobile_and_email_are_unique_among_members(client, world):
     a mobile or email another member has verified."""
     first, second, third = world.add_citizen(), world.add_citizen(), world.add_citizen()
     register(client, first, mobile="0812345678", email="Same@Example.com")
+    client.logout()  # registering signed the first member in
     Member.objects.update(mobile_verified_at=timezone.now(), email_verified_at=timezone.now())
     response = register(client, second, mobile="081-234-5678")
     assert response.context["form"].errors["mobile"]
@@ -286,3 +287,21 @@ def test_registration_writes_an_audit_row_without_the_national_id(client, world)
     register(client, citizen)
     entry = AuditEntry.objects.get(action="member.register")
     assert citizen["pid"] not in str(entry.before) + str(entry.after)
+
+
+def test_acc_01_registering_signs_the_member_in_and_leads_to_add_business(client, world):
+    """ACC-01, BIZ-01: after registering the member is signed in (no second trip through the
+    login page); the done page leads to "add business", and the next login does not push it."""
+    citizen = world.add_citizen()
+    response = register(client, citizen)
+    assert response.status_code == 302 and response["Location"] == "/accounts/register/done/"
+    member = Member.objects.get()
+    assert client.session["_auth_user_id"] == str(member.pk)
+    member.refresh_from_db()
+    assert member.last_login is not None
+    done = client.get("/accounts/register/done/")
+    assert done.status_code == 200
+    page = done.content.decode()
+    assert 'data-testid="registered-signed-in"' in page
+    assert 'href="/businesses/add/"' in page
+    assert client.get("/accounts/settings/").status_code == 200

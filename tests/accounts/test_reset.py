@@ -236,3 +236,35 @@ def test_sso_03_email_code_lives_at_most_ten_minutes(member_factory, settings):
         member=member, purpose="reset_password", channel="email", destination=member.email
     )
     assert otp.expires_at - otp.created_at <= timedelta(minutes=10)
+
+
+def test_acc_11_the_code_page_says_where_the_code_went_masked(client, robot, member_factory):
+    """ACC-11: the reset code page shows the destination, masked (08x-xxx-x678,
+    s***@example.com), never in full."""
+    member = member_factory(verified=True, mobile="0812345678", email="somchai@example.com")
+    start_reset(client, robot, member.national_id)
+    choose(client, "sms")
+    page = client.get("/accounts/reset/verify/")
+    assert page.context["destination"] == "08x-xxx-x678"
+    assert "<strong>08x-xxx-x678</strong>" in page.content.decode()
+    assert "0812345678" not in page.content.decode()
+    choose(client, "email")
+    page = client.get("/accounts/reset/verify/")
+    assert page.context["destination"] == "s***@example.com"
+    assert "somchai@" not in page.content.decode()
+
+
+def test_acc_12_the_resend_wait_is_per_channel(client, robot, member_factory, outbox):
+    """ACC-12: a code just sent by SMS does not hold back a code by email; the same channel
+    still waits for its cool-down."""
+    member = member_factory(verified=True)
+    start_reset(client, robot, member.national_id)
+    assert choose(client, "sms")["Location"] == "/accounts/reset/verify/"
+    assert choose(client, "email")["Location"] == "/accounts/reset/verify/"
+    assert len(outbox.messages(to=member.mobile)) == 1
+    assert len(outbox.messages(to=member.email)) == 1
+    again = choose(client, "sms")
+    assert again.status_code == 200
+    assert again.context["form"].non_field_errors()
+    assert len(outbox.messages(to=member.mobile)) == 1
+    assert OneTimePassword.objects.filter(member=member, channel="sms").count() == 1

@@ -1,5 +1,8 @@
+from datetime import timedelta
+
 import pytest
 from django.test import Client
+from django.utils import timezone, translation
 
 from portal.core.models import AuditEntry
 from portal.identity.models import MemberSession
@@ -64,3 +67,75 @@ def test_sso_10_logout_and_expired_sessions_leave_the_list(robot):
     second = signed_in(robot, member)
     second.post("/accounts/logout/")
     assert len(first.get("/accounts/sessions/").context["sessions"]) == 1
+
+
+IPHONE = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 "
+    "(KHTML, like Gecko) Version/17.1 Mobile/15E148 Safari/604.1"
+)
+WINDOWS_EDGE = (
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/131.0.0.0 Safari/537.36 Edg/131.0.0.0"
+)
+LINE_ANDROID = (
+    "Mozilla/5.0 (Linux; Android 13; SM-A536E) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/120.0 Mobile Safari/537.36 Line/13.21.0"
+)
+
+
+@pytest.mark.parametrize(
+    ("agent", "kind", "browser", "system"),
+    [
+        (PHONE, "phone", "Chrome 130", "Android"),
+        (IPHONE, "phone", "Safari 17", "iPhone"),
+        (WINDOWS_EDGE, "computer", "Edge 131", "Windows"),
+        (LINE_ANDROID, "phone", "LINE 13", "Android"),
+        (
+            "Mozilla/5.0 (Linux; Android 14; Tab) Chrome/130.0 Safari/537.36",
+            "tablet",
+            "Chrome 130",
+            "Android",
+        ),
+        ("", "", "", ""),
+    ],
+)
+def test_sso_10_device_kind_browser_and_system_from_the_user_agent(agent, kind, browser, system):
+    """SSO-10: sessions are told apart by device kind, browser with version and system."""
+    session = MemberSession(user_agent=agent)
+    assert (session.device_kind, session.browser, session.system) == (kind, browser, system)
+
+
+def test_sso_10_sessions_page_tells_sessions_apart(robot):
+    """SSO-10: each session shows device kind, browser, network address, login time and last
+    activity; a session on the same network is marked so."""
+    member = MemberFactory()
+    desk = signed_in(robot, member, WINDOWS_EDGE)
+    signed_in(robot, member, IPHONE)
+    page = desk.get("/accounts/sessions/")
+    html = page.content.decode()
+    assert html.count('data-testid="session"') == 2
+    assert "Edge 131" in html and "Safari 17" in html
+    assert html.count("127.0.0.1") == 2
+    with translation.override("th"):
+        assert translation.gettext("the same network as this session") in html
+        assert translation.gettext("Last active") in html
+    rows = {row.user_agent: row for row in page.context["sessions"]}
+    assert rows[IPHONE].last_active_at is not None
+
+
+def test_sso_10_last_activity_is_written_at_most_every_five_minutes(robot):
+    """SSO-10: using a session moves its "last active" time, with one UPDATE per session at
+    most every five minutes, not on every request."""
+    member = MemberFactory()
+    client = signed_in(robot, member)
+    row = MemberSession.objects.get(member=member)
+    earlier = timezone.now() - timedelta(hours=3)
+    MemberSession.objects.filter(pk=row.pk).update(last_active_at=earlier)
+    client.get("/accounts/settings/")
+    # The login itself wrote "active now"; within five minutes nothing more is written.
+    assert MemberSession.objects.get(pk=row.pk).last_active_at == earlier
+    session = client.session
+    session["session_seen_at"] -= 301
+    session.save()
+    client.get("/accounts/settings/")
+    assert MemberSession.objects.get(pk=row.pk).last_active_at > earlier

@@ -278,14 +278,20 @@ def test_acc_10_unsigned_or_symmetric_id_tokens_are_refused(settings):
 # --- who logs in ---------------------------------------------------------------------------
 
 
-def test_acc_10_closed_account_gets_the_password_login_message(client, citizen):
-    """ACC-10: Closed account gets the password login message."""
+def test_acc_10_acc_15_closed_account_gets_the_password_login_notice(client, citizen):
+    """ACC-10, ACC-15: a closed account's ThaID login lands on the login page, which says the
+    account is closed and links to the reopen request, once."""
     MemberFactory(pid=citizen["pid"], closed=True)
     response = thaid_login(client, citizen["pid"])
-    shown = follow_to_login_page(client, response)
+    assert response.status_code == 302 and response["Location"] == "/accounts/login/"
+    page = client.get("/accounts/login/")
     assert logged_in_member_id(client) is None
+    assert page.context["closed_account"] is True
+    notice = page.content.decode().split('data-testid="closed-account"')[1].split("</div>")[0]
     with translation.override("th"):
-        assert shown == [translation.gettext("This username has been closed.")]
+        assert translation.gettext("This username has been closed.") in notice
+    assert 'href="/accounts/reopen/"' in notice
+    assert client.get("/accounts/login/").context["closed_account"] is False
 
 
 def test_acc_10_two_factor_member_still_gives_the_code(client, citizen):
@@ -358,9 +364,12 @@ def test_acc_10_no_account_offers_registration_with_the_registry_data(client, ci
     assert (member.first_name_en, member.last_name_en) == ("Somchai", "Jaidee")
     assert (member.birth_year_be, member.birth_month, member.birth_day) == (2527, 6, 19)
     assert thaid.SESSION_IDENTITY not in client.session
-    # The new member logs in with ThaID next time.
+    # ACC-10: the new member is signed in at once, and logs in with ThaID next time.
+    assert logged_in_member_id(client) == str(member.pk)
     failure_set("dopa", None)
-    client.get("/accounts/register/done/")
+    assert client.get("/accounts/register/done/").status_code == 200
+    client.post("/accounts/logout/")
+    assert logged_in_member_id(client) is None
     response = thaid_login(client, citizen["pid"])
     assert logged_in_member_id(client) == str(member.pk)
 

@@ -3,6 +3,7 @@ import time
 import pyotp
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from portal.core.models import AuditEntry
 from portal.core.thaiid import decrypt_text
@@ -153,3 +154,79 @@ def test_sso_04_officer_reset_needs_the_permission(enrolled, robot, officer_fact
         )
         assert response.status_code == 404
     assert TwoFactorDevice.objects.filter(member=member).exists()
+
+
+# --- keeping the recovery codes (SSO-04, issue 9) ----------------------------------------------
+
+
+def test_sso_04_recovery_codes_download_as_a_text_file_not_cached(client, robot):
+    """SSO-04: the new recovery codes download as a text attachment that no cache keeps, and
+    the page offers a print button (with its script, no inline JS)."""
+    member = MemberFactory()
+    login(client, robot, member.national_id)
+    codes = enrol(client, member)
+    page = client.get("/accounts/two-factor/recovery-codes/")
+    html = page.content.decode()
+    assert page["Cache-Control"] == "no-store, private"
+    assert 'href="/accounts/two-factor/recovery-codes/download/"' in html
+    assert "data-print" in html and "core/js/print" in html
+    response = client.get("/accounts/two-factor/recovery-codes/download/")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert response["Content-Disposition"] == (
+        'attachment; filename="i-industry-recovery-codes.txt"'
+    )
+    assert response["Cache-Control"] == "no-store, private"
+    body = response.content.decode()
+    assert [line for line in body.split("\r\n") if line.isdigit()] == codes
+    assert len(codes) == 8
+
+
+def test_sso_04_recovery_codes_leave_the_session_once_kept(client, robot):
+    """SSO-04: "I have kept them" removes the codes from the session: neither the page nor
+    the download shows them again; another member never gets them."""
+    member = MemberFactory()
+    login(client, robot, member.national_id)
+    enrol(client, member)
+    other = Client()
+    login(other, robot, MemberFactory().national_id)
+    assert other.get("/accounts/two-factor/recovery-codes/download/")["Location"] == (
+        "/accounts/two-factor/"
+    )
+    kept = client.post("/accounts/two-factor/recovery-codes/")
+    assert kept.status_code == 302 and kept["Location"] == "/accounts/settings/"
+    assert "two_factor_recovery_codes" not in client.session
+    assert client.get("/accounts/two-factor/recovery-codes/")["Location"] == "/accounts/two-factor/"
+    download = client.get("/accounts/two-factor/recovery-codes/download/")
+    assert download.status_code == 302 and download["Location"] == "/accounts/two-factor/"
+
+
+def test_sso_04_recovery_codes_are_not_shown_after_ten_minutes(client, robot):
+    """SSO-04: the codes stay in the session only ten minutes."""
+    member = MemberFactory()
+    login(client, robot, member.national_id)
+    enrol(client, member)
+    session = client.session
+    session["two_factor_recovery_codes"]["at"] -= 601
+    session.save()
+    response = client.get("/accounts/two-factor/recovery-codes/download/")
+    assert response["Location"] == "/accounts/two-factor/"
+    assert "two_factor_recovery_codes" not in client.session
+
+
+def test_sso_04_the_member_is_told_how_many_recovery_codes_remain(client, robot, enrolled):
+    """SSO-04: logging in with a recovery code says how many are left; the 2FA page counts
+    the unused ones."""
+    member, codes = enrolled
+    login(client, robot, member.national_id)
+    response = client.post("/accounts/login/code/", {"code": codes[0]}, follow=True)
+    shown = [str(m) for m in response.context["messages"]]
+    with translation.override("th"):
+        expected = translation.ngettext(
+            "You logged in with a recovery code. %(n)d recovery code is left.",
+            "You logged in with a recovery code. %(n)d recovery codes are left.",
+            7,
+        ) % {"n": 7}
+    assert shown == [expected]
+    page = client.get("/accounts/two-factor/")
+    assert page.context["codes_left"] == 7

@@ -5,6 +5,7 @@ from django.test import Client
 from portal.core.models import AuditEntry
 from portal.operators import services
 from portal.operators.models import Holding
+from portal.operators.selectors import member_has_business
 from tests.accounts.helpers import login
 from tests.factories import BusinessFactory, HoldingFactory, MemberFactory
 from tests.operators.helpers import add_by_document, co_holder
@@ -27,6 +28,17 @@ def test_biz_01_first_login_without_business_opens_add_business(client, robot):
     services.business_add_myself(member=member)
     client.post("/accounts/logout/")
     assert login(client, robot, member.national_id)["Location"] == "/"
+
+
+def test_biz_01_a_member_who_skipped_adding_a_business_is_not_sent_there_again(client, robot):
+    """BIZ-01: only the first login opens "add business"; a member who skipped it lands on
+    the dashboard at the next login, and the dashboard offers "add business"."""
+    member = MemberFactory()
+    assert login(client, robot, member.national_id)["Location"] == "/businesses/add/"
+    client.post("/accounts/logout/")
+    assert login(client, robot, member.national_id)["Location"] == "/"
+    assert not member_has_business(member=member)
+    assert 'href="/businesses/add/"' in client.get("/").content.decode()
 
 
 def test_biz_02_add_myself_through_the_pages(client, member):

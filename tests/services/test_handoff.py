@@ -2,6 +2,7 @@
 consent, open), SVC-03 (profile readiness), SSO-10 (consents listed and withdrawable)."""
 
 import pytest
+from django.utils import translation
 
 from portal.identity.models import ConnectedSystem, SignIn
 from portal.operators import services as operator_services
@@ -193,3 +194,51 @@ def test_sso_10_ending_another_session_ends_its_sign_ins(client, member):
     client.post("/accounts/sessions/", {"end": "others"})
     row.refresh_from_db()
     assert row.ended_at is not None
+
+
+def readiness_marks(client, system) -> list[tuple[str, str]]:
+    checklist = client.get(f"/services/{system.slug}/").context["readiness"].checklist
+    return [(check.code, check.state) for check in checklist]
+
+
+def test_svc_03_readiness_marks_what_is_done_as_well_as_what_is_missing(client, member):
+    """SVC-03: the readiness list marks each requirement done, missing (the first one not met,
+    with its link) or waiting for the one above, and the page shows the marks in words."""
+    system = sso.make_system(
+        "juristic-factory", business_kinds=["juristic_person"], needs_factory=True
+    )
+    assert readiness_marks(client, system) == [
+        ("business", "missing"),
+        ("business_kind", "later"),
+        ("verification", "later"),
+        ("factory", "later"),
+    ]
+    holding = juristic(member, status=Holding.Status.NOT_VERIFIED)
+    assert readiness_marks(client, system) == [
+        ("business", "done"),
+        ("business_kind", "done"),
+        ("verification", "missing"),
+        ("factory", "later"),
+    ]
+    Holding.objects.filter(pk=holding.pk).update(status=Holding.Status.VERIFIED)
+    assert readiness_marks(client, system) == [
+        ("business", "done"),
+        ("business_kind", "done"),
+        ("verification", "done"),
+        ("factory", "missing"),
+    ]
+    page = client.get(f"/services/{system.slug}/").content.decode()
+    listed = page.split('data-testid="readiness"')[1].split("</ul>")[0]
+    assert listed.count("check-done") == 3 and listed.count("check-missing") == 1
+    with translation.override("th"):
+        assert translation.gettext("Done") in listed and translation.gettext("Missing") in listed
+
+
+def test_svc_03_a_service_needing_nothing_is_all_done(client, member):
+    """SVC-03: a service that needs no business has no requirement left and says so."""
+    system = sso.make_system("anyone", needs_business=False)
+    assert readiness_marks(client, system) == []
+    page = client.get(f"/services/{system.slug}/")
+    assert page.context["readiness"].ready is True
+    with translation.override("th"):
+        assert translation.gettext("No business is needed.") in page.content.decode()

@@ -43,6 +43,7 @@ def finish_login(request, member, *, next_url: str = "", second_factor: bool = F
     # Logging in again (a connected system asked for it, prompt=login) keeps the session but
     # gives it a new key: what hangs on the old key follows.
     again = request.user.is_authenticated and request.user.pk == member.pk
+    first_login = member.last_login is None  # BIZ-01: login() fills it in
     old_key = request.session.session_key
     login(request, member, backend="portal.accounts.backends.NationalIdBackend")
     request.session.pop(REAUTHENTICATE, None)
@@ -59,13 +60,18 @@ def finish_login(request, member, *, next_url: str = "", second_factor: bool = F
     # (a consultant with 150 companies waited for 150 registry calls); the changes it finds
     # wait on the dashboard.
     queue_registry_changes_find(member_id=member.pk)
-    return redirect(safe_next_url(request, next_url, default="") or _landing_page(member))
+    return redirect(
+        safe_next_url(request, next_url, default="")
+        or _landing_page(member, first_login=first_login)
+    )
 
 
-def _landing_page(member) -> str:
-    """BIZ-01: a member with no business yet starts at "add business". SSO-09: a member with
-    registry changes already found (by an earlier comparison) confirms them first."""
-    if not member.is_officer and not member_has_business(member=member):
+def _landing_page(member, *, first_login: bool) -> str:
+    """BIZ-01: at their first login a member with no business yet starts at "add business";
+    one who skipped it then lands on the dashboard, which offers it (docs/decisions.md).
+    SSO-09: a member with registry changes already found (by an earlier comparison) confirms
+    them first."""
+    if first_login and not member.is_officer and not member_has_business(member=member):
         return reverse("operators:business_add")
     if registry_changes_waiting(member=member):
         return reverse("operators:registry_changes")

@@ -4,6 +4,9 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 CONSENT_PENDING = "consent_pending"
+# Set where a door other than the login form (ThaID) meets a closed account (ACC-15); the
+# login page then says it is closed and links to the reopen request.
+CLOSED_NOTICE = "closed_account_notice"
 
 
 class ConsentRequiredMiddleware:

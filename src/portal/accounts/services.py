@@ -126,7 +126,16 @@ def _contact_taken_message(kind: str) -> str:
 
 
 def _refuse_if_taken(*, pid_key: str, mobile: str, email: str) -> None:
-    if Member.objects.filter(pid_hash=pid_key).exists():
+    status = Member.objects.filter(pid_hash=pid_key).values_list("status", flat=True).first()
+    if status == Member.Status.CLOSED:
+        # ACC-15: a closed ID never registers again; the page leads to the reopen request,
+        # not to a password reset that could not work.
+        raise AccountError(
+            _("This national ID belongs to a closed account and cannot be registered again."),
+            field="national_id",
+            code="closed",
+        )
+    if status is not None:
         raise AccountError(
             _(
                 "This national ID already has an account. Use “Forgot password” or log in "
@@ -327,8 +336,9 @@ def otp_issue(
         # Only a verification code goes to a contact that is not verified (issue 8, ACC-11).
         raise AccountError(_("This contact is not verified."), code="unverified")
     now = timezone.now()
+    # The wait before resending is per channel: a slow SMS does not hold back the email.
     last = (
-        OneTimePassword.objects.filter(member=member, purpose=purpose)
+        OneTimePassword.objects.filter(member=member, purpose=purpose, channel=channel)
         .order_by("-created_at")
         .first()
     )

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.accounts import forms, selectors, services
 from portal.accounts.login_steps import REAUTHENTICATE, continue_login
-from portal.accounts.middleware import CONSENT_PENDING
+from portal.accounts.middleware import CLOSED_NOTICE, CONSENT_PENDING
 from portal.accounts.models import Member, OneTimePassword
 from portal.accounts.services import AccountError
 from portal.core.forms import form_add_service_error
@@ -95,6 +95,7 @@ def register_details(request):
     form = forms.RegistrationForm(
         posted_data(request), proven=proven.registration_initial() if proven else None
     )
+    closed_account = False
     if request.method == "POST" and form.is_valid():
         if rate_limit_hit(
             scope="register-ip",
@@ -105,7 +106,7 @@ def register_details(request):
             form.add_error(None, _("Too many registrations from this network. Try again later."))
         else:
             try:
-                services.member_register(
+                member = services.member_register(
                     **form.identity(),
                     line_id=form.cleaned_data["line_id"],
                     password=form.cleaned_data["password1"],
@@ -118,15 +119,24 @@ def register_details(request):
                 form.add_error(None, _registry_down_message())
             except AccountError as error:
                 form_add_service_error(form, error)
+                closed_account = error.code == "closed"
             else:
                 del request.session[REGISTRATION]
                 thaid.forget_identity(request)
                 request.session["registration_done"] = True
-                return redirect("accounts:register_done")
+                # Signed in at once, through the second factor where there is one (a new
+                # member has none yet): no second trip through the login page.
+                return continue_login(request, member, next_url=reverse("accounts:register_done"))
     return render(
         request,
         "accounts/register_details.html",
-        {"form": form, "steps": REGISTRATION_STEPS(), "current": 3, "thaid": proven},
+        {
+            "form": form,
+            "steps": REGISTRATION_STEPS(),
+            "current": 3,
+            "thaid": proven,
+            "closed_account": closed_account,
+        },
     )
 
 
@@ -172,13 +182,15 @@ def login_view(request):
     if request.user.is_authenticated and not request.session.get(REAUTHENTICATE):
         return redirect(_safe_next(request, reverse("core:home")))
     form = forms.LoginForm(posted_data(request), request=request)
+    # ACC-15: a ThaID login of a closed account comes back here to be told so.
+    closed_account = request.session.pop(CLOSED_NOTICE, False)
     if request.method == "POST" and form.is_valid():
         pid = form.cleaned_data["national_id"]
         member = authenticate(request, national_id=pid, password=form.cleaned_data["password"])
         if getattr(request, "axes_locked_out", False):
             return login_locked_out(request, None)
         if member is None and getattr(request, "closed_account", False):
-            form.add_error(None, _("This username has been closed."))
+            closed_account = True
         elif member is None and getattr(request, "account_capped", False):
             form.add_error(
                 None,
@@ -199,6 +211,7 @@ def login_view(request):
             "form": form,
             "next": request.POST.get("next") or request.GET.get("next", ""),
             "thaid_enabled": thaid.configured(),
+            "closed_account": closed_account,
         },
     )
 
@@ -248,12 +261,23 @@ def _reset_member(state) -> Member | None:
 
 
 def _mask_mobile(mobile: str) -> str:
-    return f"{mobile[:2]}x-xxx-{mobile[-4:]}"
+    """0812345678 -> 08x-xxx-x678: enough for the member to know their phone, too little to
+    learn someone else's number from the reset pages."""
+    return f"{mobile[:2]}x-xxx-x{mobile[-3:]}"
 
 
 def _mask_email(email: str) -> str:
+    """somchai@example.com -> s***@example.com (the length of the name is not shown)."""
     local, _at, domain = email.partition("@")
-    return f"{local[:2]}{'*' * max(len(local) - 2, 1)}@{domain}"
+    return f"{local[:1]}***@{domain}"
+
+
+def _masked_destination(otp: OneTimePassword | None) -> str:
+    if otp is None:
+        return ""
+    if otp.channel == "sms":
+        return _mask_mobile(otp.destination)
+    return _mask_email(otp.destination)
 
 
 def _reset_channels(member: Member | None) -> list[tuple[str, str]]:
@@ -277,6 +301,14 @@ def reset_start(request):
     form = forms.ResetStartForm(posted_data(request), request=request)
     if request.method == "POST" and form.is_valid():
         member = selectors.member_by_national_id(pid=form.cleaned_data["national_id"])
+        if member and member.status == Member.Status.CLOSED:
+            # ACC-15: a reset cannot open a closed account; say so and lead to the request,
+            # rather than let every channel fail later as if the answer were wrong.
+            return render(
+                request,
+                "accounts/reset_start.html",
+                {"form": form, "steps": _reset_steps(), "current": 1, "closed_account": True},
+            )
         active = member if member and member.is_active else None
         request.session[RESET] = {
             "member": active.pk if active else None,
@@ -374,6 +406,7 @@ def reset_verify(request):
             "form": form,
             "otp": otp,
             "delivery": selectors.otp_delivery(otp=otp) if otp else None,
+            "destination": _masked_destination(otp),
             "steps": _reset_steps(),
             "current": 2,
             "title": _("Enter the code we sent you"),

@@ -88,6 +88,9 @@ def home(request):
         counts["holdings"] = operator_selectors.holdings_awaiting_verification(
             acting=acting
         ).count()
+        counts["removals"] = operator_selectors.holder_removals_awaiting_decision(
+            acting=acting
+        ).count()
     return render(
         request,
         "backoffice/home.html",

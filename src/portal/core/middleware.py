@@ -11,18 +11,23 @@ from oauth2_provider.models import get_application_model
 from portal.core.acting import acting_for_request
 
 SUPPORTED = {code for code, _ in settings.LANGUAGES}
+# The language switched to in this visit (this session); it outlives the login, which keeps
+# the session's data, and ends with the session.
+LANGUAGE_CHOSEN_IN_VISIT = "language_chosen"
 
 
 class LanguageMiddleware:
-    """Thai first; a member's saved choice wins, then the visitor's cookie (kept per visitor)."""
+    """Thai first. A choice made in this visit wins (so the language picked before logging in
+    stays after it); without one, a member's saved choice; then the visitor's cookie."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        language = None
+        session = getattr(request, "session", None)
+        language = session.get(LANGUAGE_CHOSEN_IN_VISIT) if session is not None else None
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
+        if language not in SUPPORTED and user is not None and user.is_authenticated:
             language = getattr(user, "language", None)
         if language not in SUPPORTED:
             language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)

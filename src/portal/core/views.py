@@ -10,7 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from portal.core.middleware import SUPPORTED
+from portal.core.middleware import LANGUAGE_CHOSEN_IN_VISIT, SUPPORTED
 from portal.core.signals import language_chosen
 from portal.core.uploads import DOCUMENT_TYPES
 
@@ -46,6 +46,7 @@ def set_language(request):
     if language not in SUPPORTED:
         return HttpResponseNotAllowed(["POST"])
     response = redirect(safe_next_url(request, request.POST.get("next", ""), default="/"))
+    request.session[LANGUAGE_CHOSEN_IN_VISIT] = language
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,
         language,

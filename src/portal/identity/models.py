@@ -1,3 +1,4 @@
+import re
 import uuid
 
 from django.conf import settings
@@ -51,6 +52,9 @@ class MemberSession(models.Model):
     user_agent = models.CharField(max_length=300, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Updated at most every few minutes (identity.middleware), so sessions can be told apart
+    # by when they were last used without a write on every request.
+    last_active_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["member", "created_at"])]
@@ -66,8 +70,39 @@ class MemberSession(models.Model):
         system = next((name for key, name in SYSTEMS if key in agent), "")
         return " · ".join(part for part in (browser, system) if part) or agent[:40]
 
+    @property
+    def browser(self) -> str:
+        """The browser and its major version ("Chrome 130"), "" when it cannot be told."""
+        agent = self.user_agent
+        for key, name in BROWSERS:
+            if key in agent:
+                # Safari writes its own version after "Version/", not after "Safari/".
+                token = "Version/" if key == "Safari/" else key
+                version = re.search(re.escape(token) + r"(\d+)", agent)
+                return f"{name} {version.group(1)}" if version else name
+        return ""
+
+    @property
+    def system(self) -> str:
+        return next((name for key, name in SYSTEMS if key in self.user_agent), "")
+
+    @property
+    def device_kind(self) -> str:
+        """phone, tablet or computer; "" for an empty user agent."""
+        agent = self.user_agent
+        if not agent:
+            return ""
+        if "iPad" in agent or ("Android" in agent and "Mobile" not in agent):
+            return "tablet"
+        if "Mobile" in agent or "iPhone" in agent:
+            return "phone"
+        return "computer"
+
 
 BROWSERS = (
+    ("Line/", "LINE"),  # LINE's in-app browser, common in Thailand
+    ("SamsungBrowser/", "Samsung Internet"),
+    ("OPR/", "Opera"),
     ("Edg/", "Edge"),
     ("Firefox/", "Firefox"),
     ("Chrome/", "Chrome"),

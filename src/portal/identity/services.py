@@ -209,8 +209,13 @@ def _tell_member_of_reset(member) -> None:
 # --- sessions (SSO-10) ----------------------------------------------------------------------
 
 
+# When this session last told its MemberSession row it was used (identity.middleware).
+SESSION_SEEN_AT = "session_seen_at"
+
+
 def member_session_record(*, request) -> None:
     """Called right after login: remember this session so the member can see and end it."""
+    request.session[SESSION_SEEN_AT] = time.time()  # its row says "active now" already
     if request.session.session_key is None:
         request.session.save()
     # One INSERT on the login path (login() has just given the session a fresh key).
@@ -221,10 +226,16 @@ def member_session_record(*, request) -> None:
                 session_key=request.session.session_key,
                 user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
                 ip_address=client_ip(request),
+                last_active_at=timezone.now(),
             )
         ],
         ignore_conflicts=True,
     )
+
+
+def member_session_touch(*, session_key: str) -> None:
+    """SSO-10: the session was used now (called at most every few minutes per session)."""
+    MemberSession.objects.filter(session_key=session_key).update(last_active_at=timezone.now())
 
 
 def member_session_forget(*, session_key: str) -> None:

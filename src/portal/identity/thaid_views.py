@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from portal.accounts.login_steps import continue_login
+from portal.accounts.middleware import CLOSED_NOTICE
 from portal.accounts.selectors import member_by_national_id
 from portal.core.network import client_ip
 from portal.core.ratelimit import rate_limit_hit
@@ -95,8 +96,9 @@ def callback(request):
     if member is None:
         return _offer_registration(request, identity)
     if not member.is_active:
-        # ACC-15: the same words as the password login.
-        messages.error(request, _("This username has been closed."))
+        # ACC-15: the login page says it with the same words as the password login, and
+        # leads to the reopen request.
+        request.session[CLOSED_NOTICE] = True
         return redirect("accounts:login")
     logger.info("ThaID proved member %s", member.pk)
     # SSO-04: ThaID stands in for the password, not for the second factor.

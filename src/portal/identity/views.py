@@ -3,14 +3,16 @@ import time
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods
 
 from portal.accounts.login_steps import TWO_FACTOR_PENDING, finish_login
 from portal.accounts.selectors import member_active
 from portal.core.acting import TWO_FACTOR_SESSION_KEY
+from portal.core.network import client_ip
 from portal.core.views import posted_data
 from portal.identity import forms, selectors, services
 from portal.identity.services import TwoFactorError
@@ -19,6 +21,9 @@ from portal.services import services as service_services
 
 PENDING_MAX_AGE = 5 * 60
 NEW_CODES = "two_factor_recovery_codes"
+# New recovery codes stay in the session only this long, for the page, its download and its
+# print, and go at "I have kept them": a short window, not the session's life.
+NEW_CODES_MAX_AGE = 10 * 60
 
 
 @login_required
@@ -51,7 +56,7 @@ def two_factor(request):
             request.session.pop("two_factor_uri", None)
             # The first code just proved the device: this session passed a second factor.
             request.session[TWO_FACTOR_SESSION_KEY] = time.time()
-            request.session[NEW_CODES] = codes
+            request.session[NEW_CODES] = {"codes": codes, "at": time.time()}
             return redirect("identity:recovery_codes")
     if uri:
         qr_svg = segno.make(uri, error="m").svg_inline(
@@ -71,13 +76,48 @@ def two_factor(request):
     )
 
 
+def _new_recovery_codes(request) -> list[str] | None:
+    new = request.session.get(NEW_CODES)
+    if not isinstance(new, dict) or time.time() - new.get("at", 0) > NEW_CODES_MAX_AGE:
+        request.session.pop(NEW_CODES, None)
+        return None
+    return new["codes"]
+
+
 @login_required
+@require_http_methods(["GET", "POST"])
 def recovery_codes(request):
-    """Shown once, right after switching on."""
-    codes = request.session.pop(NEW_CODES, None)
+    """Shown right after switching on, to be kept (downloaded, printed or written down);
+    "I have kept them" (POST) removes them from the session for good."""
+    codes = _new_recovery_codes(request)
+    if request.method == "POST":
+        request.session.pop(NEW_CODES, None)
+        return redirect("accounts:settings")
     if not codes:
         return redirect("identity:two_factor")
-    return render(request, "identity/recovery_codes.html", {"codes": codes})
+    response = render(request, "identity/recovery_codes.html", {"codes": codes})
+    response["Cache-Control"] = "no-store, private"
+    return response
+
+
+@login_required
+@require_GET
+def recovery_codes_download(request):
+    """SSO-04: the new recovery codes as a text file, never kept by a cache."""
+    codes = _new_recovery_codes(request)
+    if not codes:
+        return redirect("identity:two_factor")
+    lines = [
+        _("i-Industry recovery codes"),
+        _("Each code works once, instead of the authenticator app's code."),
+        "",
+        *codes,
+        "",
+    ]
+    response = HttpResponse("\r\n".join(lines), content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="i-industry-recovery-codes.txt"'
+    response["Cache-Control"] = "no-store, private"
+    return response
 
 
 @require_http_methods(["GET", "POST"])
@@ -92,11 +132,22 @@ def login_code(request):
     form = forms.LoginCodeForm(posted_data(request))
     if request.method == "POST" and form.is_valid():
         try:
-            services.two_factor_verify(member=member, code=form.cleaned_data["code"])
+            used = services.two_factor_verify(member=member, code=form.cleaned_data["code"])
         except TwoFactorError as error:
             form.add_error("code", error.message)
         else:
             request.session.pop(TWO_FACTOR_PENDING, None)
+            if used == "recovery":
+                left = selectors.recovery_codes_left(member=member)
+                messages.warning(
+                    request,
+                    ngettext(
+                        "You logged in with a recovery code. %(n)d recovery code is left.",
+                        "You logged in with a recovery code. %(n)d recovery codes are left.",
+                        left,
+                    )
+                    % {"n": left},
+                )
             return finish_login(
                 request, member, next_url=pending.get("next", ""), second_factor=True
             )
@@ -151,6 +202,7 @@ def sessions(request):
         {
             "sessions": selectors.member_active_sessions(member=request.user),
             "current_key": request.session.session_key,
+            "current_ip": client_ip(request),
             "consents": [
                 (consent, service_selectors.system_name(consent.system))
                 for consent in service_selectors.member_system_consents(member=request.user)

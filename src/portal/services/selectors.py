@@ -90,6 +90,52 @@ class Readiness:
     def ready(self) -> bool:
         return not self.missing
 
+    @property
+    def checklist(self) -> list[Check]:
+        """SVC-03: every requirement of the service with its mark for this member: done,
+        missing (the first one not met, with how to meet it) or later (not checked until the
+        one before it is met), so the member sees what is done as well as what is not."""
+        codes = []
+        if self.system.needs_business:
+            codes.append("business")
+            if self.system.business_kinds:
+                codes.append("business_kind")
+            codes.append("verification")
+            if self.system.needs_factory:
+                codes.append("factory")
+        missing = {item.code: item for item in self.missing}
+        checks, state = [], Check.DONE
+        for code in codes:
+            if code in missing:
+                state = Check.MISSING
+            checks.append(Check(code=code, label=_check_label(code, self.system), state=state))
+            if state == Check.MISSING:
+                checks[-1].missing = missing[code]
+                state = Check.LATER
+        return checks
+
+
+@dataclass
+class Check:
+    DONE, MISSING, LATER = "done", "missing", "later"
+
+    code: str
+    label: str
+    state: str
+    missing: Missing | None = None
+
+
+def _check_label(code: str, system: ConnectedSystem) -> str:
+    if code == "business":
+        return _("A business in your profile")
+    if code == "business_kind":
+        return _("A business of a kind this service serves: %(kinds)s") % {
+            "kinds": _kind_labels(system.business_kinds)
+        }
+    if code == "verification":
+        return _("The business verified")
+    return _("The business's factories in your profile")
+
 
 def _kind_labels(kinds: list[str]) -> str:
     labels = dict(business_kinds())
