@@ -119,7 +119,7 @@ class Flow:
 
     def approve(self, browser, *, holding=None, allow=True, **overrides):
         """POST the authorization page's form (consent and business choice)."""
-        data = self.params(**overrides)
+        data = self.params(**overrides) | {"step": "consent"}
         if allow:
             data["allow"] = "on"
         if holding is not None:

@@ -11,18 +11,24 @@ from oauth2_provider.models import get_application_model
 from portal.core.acting import acting_for_request
 
 SUPPORTED = {code for code, _ in settings.LANGUAGES}
+# The language a connected system asked for (OIDC `ui_locales`), for the pages of that sign-in
+# only (identity.oidc_views), and the mark of a visitor who chose one with the switch.
+UI_LOCALE = "ui_locale"
+LANGUAGE_CHOSEN = "language_chosen"
 
 
 class LanguageMiddleware:
-    """Thai first; a member's saved choice wins, then the visitor's cookie (kept per visitor)."""
+    """Thai first; a member's saved choice wins, then the visitor's cookie (kept per visitor).
+    A connected system's `ui_locales` comes before both during its sign-in."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        language = None
+        session = getattr(request, "session", None)
+        language = session.get(UI_LOCALE) if session is not None else None
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
+        if language not in SUPPORTED and user is not None and user.is_authenticated:
             language = getattr(user, "language", None)
         if language not in SUPPORTED:
             language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)

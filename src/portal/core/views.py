@@ -10,7 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from portal.core.middleware import SUPPORTED
+from portal.core.middleware import LANGUAGE_CHOSEN, SUPPORTED, UI_LOCALE
 from portal.core.signals import language_chosen
 from portal.core.uploads import DOCUMENT_TYPES
 
@@ -53,6 +53,9 @@ def set_language(request):
         samesite="Lax",
         secure=settings.SESSION_COOKIE_SECURE,
     )
+    # A choice made now wins over a connected system's `ui_locales` for the rest of the visit.
+    request.session.pop(UI_LOCALE, None)
+    request.session[LANGUAGE_CHOSEN] = True
     if request.user.is_authenticated:
         # The accounts app keeps the member's choice (it listens; core imports no app).
         language_chosen.send(
