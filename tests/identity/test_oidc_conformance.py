@@ -271,6 +271,9 @@ def test_sso_01_a_bad_client_or_redirect_uri_is_refused_before_the_login_page(cl
     assert response.status_code == 302 and response["Location"].startswith(sso.REDIRECT_URI)
     assert sso.error_of(response) == "invalid_request"
     assert next_of(client.get(flow.authorize_url())) == flow.authorize_url()
+    # Back from the login without what the login satisfies; `prompt=consent` still applies.
+    response = client.get(flow.authorize_url(prompt="login consent", max_age="0"))
+    assert next_of(response) == flow.authorize_url(prompt="consent")
 
 
 # --- ui_locales ----------------------------------------------------------------------------

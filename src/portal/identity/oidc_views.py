@@ -7,7 +7,6 @@ import json
 import time
 import uuid
 from datetime import UTC, datetime
-from urllib.parse import urlencode
 
 from django import forms
 from django.contrib.auth.decorators import login_not_required
@@ -211,10 +210,12 @@ class HandOffForm(AllowForm):
     holding = forms.IntegerField(required=False, widget=forms.RadioSelect)
     # Marks the consent page's own submission, which stays CSRF-protected, as against an
     # authorization request that a system sends by POST (OIDC Core 3.1.2.1).
-    step = forms.CharField(required=False, widget=forms.HiddenInput, initial="consent")
+    step = forms.CharField(
+        required=False, max_length=7, widget=forms.HiddenInput, initial="consent"
+    )
 
 
-def refusal(error_class, credentials, application, **kwargs):
+def refusal(error_class, credentials, **kwargs):
     return OAuthToolkitError(
         error=error_class(state=credentials.get("state"), **kwargs),
         redirect_uri=credentials["redirect_uri"],
@@ -277,23 +278,21 @@ class PortalAuthorizationView(AuthorizationView):
         application = system.client
         error = None
         if "request" in request.GET:
-            error = refusal(RequestNotSupported, credentials, application)
+            error = refusal(RequestNotSupported, credentials)
         elif "request_uri" in request.GET:
-            error = refusal(RequestURINotSupported, credentials, application)
+            error = refusal(RequestURINotSupported, credentials)
         elif credentials.get("code_challenge_method") != "S256":
             # PKCE with S256 only (RFC 9700): "plain" would show the verifier to anyone
             # who sees the authorization request.
             error = refusal(
                 InvalidRequestError,
                 credentials,
-                application,
                 description="PKCE with S256 is required.",
             )
         elif self._max_age(request) is False:
             error = refusal(
                 InvalidRequestError,
                 credentials,
-                application,
                 description="max_age must be a whole number of seconds.",
             )
         if error is not None:
@@ -329,12 +328,14 @@ class PortalAuthorizationView(AuthorizationView):
         request.LANGUAGE_CODE = language
 
     def _login_again(self):
-        """To the login page, coming back without `prompt` and `max_age`: the login just made
-        satisfies both, and `auth_time` in the ID token says when it was."""
+        """To the login page, coming back without `prompt=login` and `max_age`: the login just
+        made satisfies both, and `auth_time` in the ID token says when it was."""
         query = self.request.GET.copy()
-        for name in ("prompt", "max_age"):
-            query.pop(name, None)
-        path = self.request.path + ("?" + urlencode(query, doseq=True) if query else "")
+        query.pop("max_age", None)
+        others = [value for value in query.pop("prompt", [""])[-1].split() if value != "login"]
+        if others:  # `consent` still applies after the login
+            query["prompt"] = " ".join(others)
+        path = self.request.path + ("?" + query.urlencode() if query else "")
         return redirect_to_login(path, self.get_login_url(), self.get_redirect_field_name())
 
     def redirect(self, redirect_to, application):
@@ -353,7 +354,7 @@ class PortalAuthorizationView(AuthorizationView):
         application = system.client
         prompt = set(request.GET.get("prompt", "").split())
         if "none" in prompt and self._authenticated_too_long_ago(request):
-            error = refusal(LoginRequired, credentials, application)
+            error = refusal(LoginRequired, credentials)
             return self.error_response(error, application)
         if "login" in prompt or self._authenticated_too_long_ago(request):
             # The login page asks again (password, then the second factor when the member
@@ -430,7 +431,7 @@ class PortalAuthorizationView(AuthorizationView):
             return checked
         _scopes, credentials, system = checked
         if "none" in self.request.GET.get("prompt", "").split():
-            error = refusal(LoginRequired, credentials, system.client)
+            error = refusal(LoginRequired, credentials)
             return self.error_response(error, system.client)
         return self._login_again()
 
