@@ -10,12 +10,13 @@ from django.test import Client
 from oauth2_provider.models import Grant
 
 from portal.accounts.login_steps import AUTH_TIME
-from portal.identity.models import SignIn
+from portal.identity.models import SignIn, TwoFactorDevice
 from portal.identity.oidc import code_hash
 from portal.operators import services as operator_services
 from tests import sso
 from tests.accounts.helpers import login
 from tests.factories import BusinessFactory, HoldingFactory, MemberFactory
+from tests.identity.test_two_factor import code_now, enrol
 
 pytestmark = pytest.mark.django_db
 
@@ -345,3 +346,30 @@ def test_sso_06_silent_renewal_keeps_the_business_already_chosen_for_the_system(
     HoldingFactory(member=member, business=BusinessFactory(name_th="บริษัท สาม จำกัด"))
     response = client.get(renewal.authorize_url(prompt="none"))
     assert sso.error_of(response) == "consent_required"
+
+
+def test_sso_01_sso_04_max_age_asks_the_second_factor_too(client, robot, transport):
+    """SSO-01, SSO-04, OIDC Core 3.1.2.1: for a member with a second factor, the login that
+    max_age forces is the password and then the code; auth_time moves only after the code."""
+    member = MemberFactory()
+    operator_services.business_add_myself(member=member)
+    login(client, robot, member.national_id)
+    enrol(client, member)
+    flow = sso.Flow(sso.make_system())
+    sign_in(client, flow, max_age="600")
+    session = client.session
+    session[AUTH_TIME] -= 1200
+    session.save()
+    old = session[AUTH_TIME]
+
+    next_url = next_of(client.get(flow.authorize_url(max_age="600")))
+    assert login(client, robot, member.national_id, next=next_url)["Location"] == (
+        "/accounts/login/code/"
+    )
+    assert client.session[AUTH_TIME] == old  # the password alone is not the login
+    assert client.get(flow.authorize_url(max_age="600"))["Location"].startswith("/accounts/login/")
+    TwoFactorDevice.objects.filter(member=member).update(last_used_step=0)
+    back = client.post("/accounts/login/code/", {"code": code_now(member)})
+    assert back["Location"] == next_url and client.session[AUTH_TIME] > old
+    token = flow.exchange(transport, flow.code_from(client.get(next_url)))
+    assert sso.id_token_claims(transport, token, flow)["auth_time"] == client.session[AUTH_TIME]
