@@ -6,6 +6,7 @@ from contextlib import contextmanager
 from urllib.parse import parse_qs, urlencode, urlparse
 
 import httpx
+import requests
 from authlib.common.security import generate_token
 from authlib.integrations.httpx_client import OAuth2Client
 from authlib.oauth2.rfc7636 import create_s256_code_challenge
@@ -87,6 +88,48 @@ def portal_transport(remote_addr: str = "127.0.0.1"):
     yield httpx.WSGITransport(app=InProcessPortal(), remote_addr=remote_addr)
 
 
+class PortalAdapter(requests.adapters.BaseAdapter):
+    """A `requests` transport that hands each request to the portal in-process (through
+    httpx's WSGI transport), for relying-party libraries that call `requests` themselves
+    (mozilla-django-oidc, authlib's Django client): the same bytes as over a socket."""
+
+    def __init__(self, transport: httpx.BaseTransport):
+        super().__init__()
+        self.transport = transport
+
+    def send(self, request, **kwargs):
+        outgoing = httpx.Request(
+            request.method, request.url, headers=dict(request.headers), content=request.body or b""
+        )
+        incoming = self.transport.handle_request(outgoing)
+        incoming.read()
+        response = requests.Response()
+        response.status_code = incoming.status_code
+        response.headers = requests.structures.CaseInsensitiveDict(incoming.headers)
+        response._content = incoming.content
+        response.url = request.url
+        response.request = request
+        response.encoding = incoming.encoding
+        return response
+
+    def close(self):
+        pass
+
+
+@contextmanager
+def requests_into_portal(monkeypatch, transport):
+    """Every `requests` call to the issuer goes to the portal in-process; nothing else is
+    allowed out."""
+    adapter = PortalAdapter(transport)
+
+    def get_adapter(session, url):
+        assert url.startswith(ISSUER + "/"), url
+        return adapter
+
+    monkeypatch.setattr(requests.Session, "get_adapter", get_adapter)
+    yield adapter
+
+
 class Flow:
     """One authorization code flow with PKCE, as a connected system runs it."""
 
@@ -119,7 +162,7 @@ class Flow:
 
     def approve(self, browser, *, holding=None, allow=True, **overrides):
         """POST the authorization page's form (consent and business choice)."""
-        data = self.params(**overrides)
+        data = self.params(**overrides) | {"step": "consent"}
         if allow:
             data["allow"] = "on"
         if holding is not None:

@@ -499,10 +499,9 @@ EXPECTED = {
         "GET": {"anonymous": "login", "*": "ok"},
         "POST": {"anonymous": "login", "*": "ok"},
     },
-    "oauth2_provider:authorize": {
-        "GET": {"anonymous": "login", "*": "bad"},
-        "POST": {"anonymous": "login", "*": "ok"},
-    },
+    # SSO-01: a request with no client is refused before any login page (issue 9); a POST
+    # without the consent form's marker is an authorization request (OIDC Core 3.1.2.1).
+    "oauth2_provider:authorize": {"GET": "bad", "POST": "bad"},
     "oauth2_provider:jwks-info": {"GET": "ok", "POST": "method"},
     "oauth2_provider:oidc-connect-discovery-info": {"GET": "ok", "POST": "method"},
     "oauth2_provider:revoke-token": {"GET": "method", "POST": "bad"},

@@ -17,10 +17,14 @@ from portal.identity.services import member_session_record, session_key_moved
 from portal.operators.selectors import member_has_business, registry_changes_waiting
 from portal.operators.tasks import queue_registry_changes_find
 
-__all__ = ["REAUTHENTICATE", "TWO_FACTOR_PENDING", "continue_login", "finish_login"]
+__all__ = ["AUTH_TIME", "REAUTHENTICATE", "TWO_FACTOR_PENDING", "continue_login", "finish_login"]
 
 TWO_FACTOR_PENDING = "two_factor_pending"
 REAUTHENTICATE = "reauthenticate"
+# When the member last proved who they are in this session (every factor passed): what an
+# OpenID Connect `max_age` is measured against and the ID token's `auth_time` (OIDC Core
+# 3.1.2.1). force_login and sessions from before it have none, so they count as too old.
+AUTH_TIME = "auth_time"
 
 
 def continue_login(request, member, *, next_url: str = ""):
@@ -47,6 +51,7 @@ def finish_login(request, member, *, next_url: str = "", second_factor: bool = F
     old_key = request.session.session_key
     login(request, member, backend="portal.accounts.backends.NationalIdBackend")
     request.session.pop(REAUTHENTICATE, None)
+    request.session[AUTH_TIME] = int(time.time())
     if second_factor:
         request.session[TWO_FACTOR_SESSION_KEY] = time.time()
     else:

@@ -14,18 +14,24 @@ SUPPORTED = {code for code, _ in settings.LANGUAGES}
 # The language switched to in this visit (this session); it outlives the login, which keeps
 # the session's data, and ends with the session.
 LANGUAGE_CHOSEN_IN_VISIT = "language_chosen"
+# The language a connected system asked for (OIDC `ui_locales`), for the pages of that sign-in
+# only (identity.oidc_views); the switch drops it.
+UI_LOCALE = "ui_locale"
 
 
 class LanguageMiddleware:
-    """Thai first. A choice made in this visit wins (so the language picked before logging in
-    stays after it); without one, a member's saved choice; then the visitor's cookie."""
+    """Thai first. A connected system's `ui_locales` during its sign-in; then a choice made in
+    this visit (so the language picked before logging in stays after it); without one, a
+    member's saved choice; then the visitor's cookie."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         session = getattr(request, "session", None)
-        language = session.get(LANGUAGE_CHOSEN_IN_VISIT) if session is not None else None
+        language = None
+        if session is not None:
+            language = session.get(UI_LOCALE) or session.get(LANGUAGE_CHOSEN_IN_VISIT)
         user = getattr(request, "user", None)
         if language not in SUPPORTED and user is not None and user.is_authenticated:
             language = getattr(user, "language", None)

@@ -10,7 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from portal.core.middleware import LANGUAGE_CHOSEN_IN_VISIT, SUPPORTED
+from portal.core.middleware import LANGUAGE_CHOSEN_IN_VISIT, SUPPORTED, UI_LOCALE
 from portal.core.signals import language_chosen
 from portal.core.uploads import DOCUMENT_TYPES
 
@@ -54,6 +54,8 @@ def set_language(request):
         samesite="Lax",
         secure=settings.SESSION_COOKIE_SECURE,
     )
+    # A choice made now wins over a connected system's `ui_locales` for the rest of the visit.
+    request.session.pop(UI_LOCALE, None)
     if request.user.is_authenticated:
         # The accounts app keeps the member's choice (it listens; core imports no app).
         language_chosen.send(

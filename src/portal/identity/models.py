@@ -212,6 +212,9 @@ class SignIn(models.Model):
     # exchange, and a second exchange of the same code must still find what the first one
     # gave, to revoke it (RFC 6749 4.1.2).
     code_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    # When the member last authenticated in the portal session before this sign-in: the ID
+    # token's `auth_time` (OIDC Core 2, 3.1.2.1), the same on every refreshed ID token.
+    auth_time = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     ended_at = models.DateTimeField(null=True, blank=True)
     logout_sent_at = models.DateTimeField(null=True, blank=True)

@@ -212,8 +212,21 @@ class PortalValidator(OAuth2Validator):
         system = self._system(client)
         if system is None:
             return False
-        allowed = set(system.scopes.split()) & set(settings.OAUTH2_PROVIDER["SCOPES"])
+        known = settings.OAUTH2_PROVIDER["SCOPES"]
+        allowed = set(system.scopes.split()) & set(known)
+        # OIDC Core 3.1.2.1: scope values the portal does not understand are ignored (a
+        # library's default `offline_access`, say); a known scope the system may not have is
+        # still refused (SSO-06).
+        if isinstance(scopes, list):
+            scopes[:] = [scope for scope in scopes if scope in known]
         return set(scopes) <= allowed
+
+    def validate_response_type(self, client_id, response_type, client, request, *args, **kwargs):
+        # RFC 6749 4.1.2.1: the code flow only; any other response type (implicit, hybrid) is
+        # `unsupported_response_type`, sent back to the (already checked) redirect URI.
+        if response_type != "code":
+            raise errors.UnsupportedResponseTypeError(request=request)
+        return super().validate_response_type(client_id, response_type, client, request)
 
     def get_default_scopes(self, client_id, request, *args, **kwargs):
         return ["openid"]
@@ -235,6 +248,7 @@ class PortalValidator(OAuth2Validator):
             system=self._system(request.client),
             session_key=getattr(request, "portal_session_key", "") or "",
             business_id=getattr(request, "portal_business_id", None),
+            auth_time=getattr(request, "portal_auth_time", None),
             grant=grant,
             code_hash=code_hash(code["code"]),
         )
@@ -308,11 +322,16 @@ class PortalValidator(OAuth2Validator):
 
     def confirm_redirect_uri(self, client_id, code, redirect_uri, client, request, *args, **kwargs):
         grant = self._grant(code, request)
-        return (
-            grant is not None
-            and grant.application_id == client.pk
-            and (grant.redirect_uri_allowed(redirect_uri))
-        )
+        if grant is None or grant.application_id != client.pk:
+            return False
+        if not grant.redirect_uri_allowed(redirect_uri):
+            # RFC 6749 5.2: a redirect URI that is not the authorization request's makes the
+            # grant invalid (`invalid_grant`), not the request malformed.
+            raise errors.InvalidGrantError(
+                description="The redirect URI is not the one of the authorization request.",
+                request=request,
+            )
+        return True
 
     def validate_code(self, client_id, code, client, request, *args, **kwargs):
         grant = self._grant(code, request)
@@ -422,10 +441,14 @@ class PortalValidator(OAuth2Validator):
         return signing_keys_by_kid().get(unverified.jose_header.get("kid"))
 
     def get_discovery_claims(self, request):
-        return ["sub", "sid", *self.oidc_claim_scope]
+        return ["sub", "sid", "auth_time", *self.oidc_claim_scope]
 
     def finalize_id_token(self, id_token, token, token_handler, request):
         sign_in = self._sign_in_of(request)
         if sign_in is not None:
             id_token["sid"] = str(sign_in.pk)
+            if sign_in.auth_time is not None:
+                # The time of the member's authentication in the portal session, not the
+                # toolkit's `last_login` (moved by a login on any other device): OIDC Core 2.
+                id_token["auth_time"] = int(sign_in.auth_time.timestamp())
         return super().finalize_id_token(id_token, token, token_handler, request)

@@ -17,8 +17,8 @@ urlpatterns = [
     ),
     path("oidc/jwks/", dot.JwksInfoView.as_view(), name="jwks-info"),
     path("oidc/authorize/", oidc_views.PortalAuthorizationView.as_view(), name="authorize"),
-    path("oidc/token/", dot.TokenView.as_view(), name="token"),
+    path("oidc/token/", oidc_views.PortalTokenView.as_view(), name="token"),
     path("oidc/userinfo/", oidc_views.PortalUserInfoView.as_view(), name="user-info"),
     path("oidc/logout/", oidc_views.PortalLogoutView.as_view(), name="rp-initiated-logout"),
-    path("oidc/revoke/", dot.RevokeTokenView.as_view(), name="revoke-token"),
+    path("oidc/revoke/", oidc_views.PortalRevokeTokenView.as_view(), name="revoke-token"),
 ]

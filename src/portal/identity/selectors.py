@@ -8,7 +8,13 @@ from django.utils import timezone
 from oauth2_provider.settings import oauth2_settings
 
 from portal.core.thaiid import decrypt_text
-from portal.identity.models import ConnectedSystem, MemberSession, RecoveryCode, TwoFactorDevice
+from portal.identity.models import (
+    ConnectedSystem,
+    MemberSession,
+    RecoveryCode,
+    SignIn,
+    TwoFactorDevice,
+)
 
 
 def two_factor_enabled(*, member) -> bool:
@@ -81,3 +87,13 @@ def connected_system_for_client(*, client_id: str) -> ConnectedSystem | None:
 def connected_systems_described(*, fields: tuple[str, ...]) -> list[ConnectedSystem]:
     """Every system of the catalogue with only these fields, by position (one query)."""
     return list(ConnectedSystem.objects.only("slug", *fields).order_by("position", "slug"))
+
+
+def last_sign_in_business(*, member, system) -> int | None:
+    """The business of the member's latest sign-in to the system that had one."""
+    return (
+        SignIn.objects.filter(member=member, system=system, business__isnull=False)
+        .order_by("-created_at")
+        .values_list("business_id", flat=True)
+        .first()
+    )
