@@ -30,7 +30,7 @@ def two_factor_current_code(*, member) -> tuple[str, int] | None:
         return None
     totp = pyotp.TOTP(decrypt_text(device.secret_encrypted))
     now = time.time()
-    return totp.at(now), int(totp.interval - now % totp.interval)
+    return totp.at(now), totp.interval - int(now) % totp.interval  # 1 to 30
 
 
 def recovery_codes_left(*, member) -> int:
