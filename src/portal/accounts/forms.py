@@ -12,7 +12,12 @@ from portal.accounts.services import PROFILE_FIELDS
 from portal.core import thaidate
 
 # Shared with the other apps' forms (core is the kernel every app may import).
-from portal.core.forms import NationalIdField, clean_mobile, clean_national_id  # noqa: F401
+from portal.core.forms import (  # noqa: F401
+    MobileField,
+    NationalIdField,
+    clean_mobile,
+    clean_national_id,
+)
 from portal.core.uploads import validate_document_upload, validate_image_upload
 
 NONE_CHOICE = "0"  # "ไม่มี": the day or month of birth is unknown (ACC-02)
@@ -191,12 +196,7 @@ class RegistrationForm(IdentityMixin, NewPasswordMixin, forms.Form):
     # ACC-07: no middle name is asked; DOPA is checked on first and last name.
     first_name = forms.CharField(label=_("First name (Thai)"), max_length=100)
     last_name = forms.CharField(label=_("Last name (Thai)"), max_length=100)
-    mobile = forms.CharField(
-        label=_("Mobile phone"),
-        required=False,
-        max_length=15,
-        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
-    )
+    mobile = MobileField(required=False)
     email = forms.EmailField(
         label=_("Email"), required=False, widget=forms.EmailInput(attrs={"autocomplete": "email"})
     )
@@ -326,11 +326,7 @@ class AvatarForm(forms.Form):
 
 
 class MobileForm(forms.Form):
-    mobile = forms.CharField(
-        label=_("Mobile phone"),
-        max_length=15,
-        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
-    )
+    mobile = MobileField()
 
     def clean_mobile(self):
         return clean_required_mobile(self.cleaned_data["mobile"])
@@ -388,7 +384,7 @@ class ReopenRequestForm(AltchaMixin, IdentityMixin, EvidenceMixin, forms.Form):
     national_id = NationalIdField()
     first_name = forms.CharField(label=_("First name (Thai)"), max_length=100)
     last_name = forms.CharField(label=_("Last name (Thai)"), max_length=100)
-    mobile = forms.CharField(label=_("Mobile phone"), max_length=15)
+    mobile = MobileField()
     email = forms.EmailField(label=_("Email"), required=False)
     reason = forms.CharField(
         label=_("Why do you want the account back?"), widget=forms.Textarea, max_length=2000

@@ -32,15 +32,37 @@ def clean_national_id(raw: str) -> str:
 
 
 def clean_mobile(raw: str) -> str:
-    mobile = re.sub(r"[\s\-]", "", raw or "")
-    if mobile.startswith("+66"):
-        mobile = "0" + mobile[3:]
+    """A Thai mobile number as people write it (`081-234-5678`, `+66 81 234 5678`,
+    `+66 (0)81 234 5678`, `0066 81...`), as its 10 digits (issue 9: nothing typed is cut short
+    or refused for its punctuation)."""
+    mobile = re.sub(r"[\s\-.()]", "", raw or "")
+    for country in ("+66", "0066"):
+        if mobile.startswith(country):
+            national = mobile[len(country) :]
+            # The "(0)" of "+66 (0)81..." is the trunk prefix written for callers at home.
+            mobile = national if national.startswith("0") else "0" + national
+            break
     if mobile and not MOBILE_RE.fullmatch(mobile):
         raise ValidationError(
             _("Enter a Thai mobile number of 10 digits starting with 06, 08 or 09."),
             code="mobile",
         )
     return mobile
+
+
+class MobileField(forms.CharField):
+    """A mobile number field long enough for the ways people write one (clean_mobile);
+    what it gives is the 10 digits."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Mobile phone"))
+        kwargs.setdefault("max_length", 25)
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"inputmode": "tel", "autocomplete": "tel"})
+
+    def clean(self, value):
+        value = super().clean(value)
+        return clean_mobile(value) if value else ""
 
 
 class NationalIdField(forms.CharField):

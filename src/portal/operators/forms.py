@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from portal.core.forms import NationalIdField, clean_mobile
+from portal.core.forms import MobileField, NationalIdField, clean_mobile
 from portal.core.thaiid import is_valid_thirteen_digit_id
 from portal.core.uploads import validate_document_upload
 from portal.operators.models import Business, BusinessDocument
@@ -202,6 +202,9 @@ class ContactsForm(forms.ModelForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=1000,
     )
+
+    # Longer than the 10 digits it stores: "+66 (0)81 234 5678" is typed, then normalised.
+    contact_person_mobile = MobileField()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -10,19 +10,9 @@
       button.querySelector(".eye-hide").hidden = !show;
     });
   });
-  // Date of birth: choosing "none" for the day or month clears and disables the other.
-  var day = document.getElementById("id_birth_day");
-  var month = document.getElementById("id_birth_month");
-  if (day && month) {
-    var sync = function (source, other) {
-      return function () {
-        if (source.value === "0") { other.value = "0"; }
-        else if (other.value === "0") { other.value = ""; }
-      };
-    };
-    day.addEventListener("change", sync(day, month));
-    month.addEventListener("change", sync(month, day));
-  }
+  // Date of birth: no field changes another (issue 9: choosing "none" for the day and then a
+  // month silently cleared the day). A day and month that do not go together get the
+  // server's message beside the fields, with both kept as chosen.
   // Countdown for one-time passwords: the server decides; this only shows the time left.
   document.querySelectorAll("[data-expires-in]").forEach(function (el) {
     var left = parseInt(el.getAttribute("data-expires-in"), 10);
