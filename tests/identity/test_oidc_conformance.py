@@ -21,24 +21,6 @@ from tests.identity.test_two_factor import code_now, enrol
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def transport():
-    with sso.portal_transport() as transport:
-        yield transport
-
-
-@pytest.fixture
-def member(client):
-    member = MemberFactory()
-    client.force_login(member)
-    return member
-
-
-@pytest.fixture
-def own_business(member):
-    return operator_services.business_add_myself(member=member)
-
-
 def sign_in(client, flow, holding=None, **params) -> str:
     page = client.get(flow.authorize_url(**params))
     if page.status_code == 302:

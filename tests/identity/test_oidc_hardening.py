@@ -9,29 +9,10 @@ from django.core.management.base import SystemCheckError
 
 from portal.identity.checks import oidc_signing_key_and_issuer
 from portal.identity.oidc import code_hash
-from portal.operators import services as operator_services
 from tests import sso
 from tests.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def transport():
-    with sso.portal_transport() as transport:
-        yield transport
-
-
-@pytest.fixture
-def member(client):
-    member = MemberFactory()
-    client.force_login(member)
-    return member
-
-
-@pytest.fixture
-def own_business(member):
-    return operator_services.business_add_myself(member=member)
 
 
 def sign_in(client, flow, holding=None) -> str:

@@ -9,31 +9,12 @@ from oauth2_provider.models import AccessToken, Application, Grant
 from portal.identity.models import SignIn
 from portal.identity.oidc import code_hash, public_subject
 from portal.operators import factory_services
-from portal.operators import services as operator_services
 from portal.operators.models import Holding
 from portal.services.models import SystemConsent
 from tests import sso
 from tests.factories import BusinessFactory, HoldingFactory, MemberFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def transport():
-    with sso.portal_transport() as transport:
-        yield transport
-
-
-@pytest.fixture
-def member(client):
-    member = MemberFactory()
-    client.force_login(member)
-    return member
-
-
-@pytest.fixture
-def own_business(member):
-    return operator_services.business_add_myself(member=member)
 
 
 def juristic_holding(member, name="บริษัท ทดสอบ จำกัด") -> Holding:
