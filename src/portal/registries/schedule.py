@@ -20,6 +20,7 @@ own, so scheduled work needs no process beyond the workers (docs/decisions.md). 
 import io
 import logging
 import threading
+from contextlib import contextmanager
 from datetime import timedelta
 
 from django.conf import settings
@@ -42,6 +43,8 @@ __all__ = [
     "ScheduleThread",
     "outbound_sweep",
     "run_schedule",
+    "schedule_interval_argument",
+    "schedule_running",
     "task_claims_expire",
     "task_results_purge",
 ]
@@ -190,3 +193,26 @@ class ScheduleThread(threading.Thread):
     def stop(self) -> None:
         self.stopped.set()
         self.join(timeout=self.interval + 30)
+
+
+def schedule_interval_argument(parser) -> None:
+    """The worker commands' --schedule-interval option."""
+    parser.add_argument(
+        "--schedule-interval",
+        type=float,
+        default=settings.TASKS_SCHEDULE_SECONDS,
+        help="Seconds between two runs of the portal's schedule (default: %(default)r)",
+    )
+
+
+@contextmanager
+def schedule_running(interval: float):
+    """The schedule while a worker runs: once at once (a restarted worker first recovers what
+    its dead predecessor left), then every `interval` seconds in a thread, stopped on exit."""
+    run_schedule()
+    thread = ScheduleThread(interval)
+    thread.start()
+    try:
+        yield
+    finally:
+        thread.stop()

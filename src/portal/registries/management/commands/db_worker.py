@@ -8,11 +8,10 @@ RUNNING) and then every --schedule-interval seconds in a thread of the worker's 
 
 import os
 
-from django.conf import settings
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 from django_tasks_db.management.commands import db_worker
 
-from portal.registries.schedule import ScheduleThread, run_schedule
+from portal.registries.schedule import schedule_interval_argument, schedule_running
 
 
 class Command(db_worker.Command):
@@ -20,12 +19,7 @@ class Command(db_worker.Command):
 
     def add_arguments(self, parser) -> None:
         super().add_arguments(parser)
-        parser.add_argument(
-            "--schedule-interval",
-            type=float,
-            default=settings.TASKS_SCHEDULE_SECONDS,
-            help="Seconds between two runs of the schedule (default: %(default)r)",
-        )
+        schedule_interval_argument(parser)
 
     def handle(self, *args, schedule_interval: float, **options) -> None:
         # With --reload the parent process only watches files; the child runs the worker.
@@ -36,10 +30,5 @@ class Command(db_worker.Command):
         )
         if reloading_parent:
             return super().handle(*args, **options)
-        run_schedule()
-        thread = ScheduleThread(schedule_interval)
-        thread.start()
-        try:
+        with schedule_running(schedule_interval):
             return super().handle(*args, **options)
-        finally:
-            thread.stop()

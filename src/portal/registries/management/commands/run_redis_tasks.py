@@ -5,27 +5,16 @@ again after REDIS_CLAIM_TIMEOUT, swept every --claim-interval seconds), plus the
 schedule: once at the start and then every --schedule-interval seconds in a thread.
 """
 
-from django.conf import settings
 from django_tasks_redis.management.commands import run_redis_tasks
 
-from portal.registries.schedule import ScheduleThread, run_schedule
+from portal.registries.schedule import schedule_interval_argument, schedule_running
 
 
 class Command(run_redis_tasks.Command):
     def add_arguments(self, parser) -> None:
         super().add_arguments(parser)
-        parser.add_argument(
-            "--schedule-interval",
-            type=float,
-            default=settings.TASKS_SCHEDULE_SECONDS,
-            help="Seconds between two runs of the portal's schedule (default: %(default)r)",
-        )
+        schedule_interval_argument(parser)
 
     def handle(self, *args, schedule_interval: float, **options) -> None:
-        run_schedule()
-        thread = ScheduleThread(schedule_interval)
-        thread.start()
-        try:
+        with schedule_running(schedule_interval):
             return super().handle(*args, **options)
-        finally:
-            thread.stop()
