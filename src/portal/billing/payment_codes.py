@@ -39,11 +39,14 @@ MAX_AMOUNT_SATANG = 999_999_999_999
 REF_MAX_LENGTH = 20  # what banks commonly accept for Ref1 and Ref2
 REF3_MAX_LENGTH = 25  # EMVCo's limit for the terminal label (tag 62, sub-tag 07)
 
-_REF = re.compile(r"^[0-9A-Z]*$")
+# Patterns spell digits [0-9]: \d would also take Thai and other Unicode digits.
+_REF = re.compile(r"[0-9A-Z]*")
 # A biller ID is the biller's 13-digit tax ID and a 2-digit suffix (one per account); a bare
 # 13-digit tax ID is accepted too, because the first known-good vector carries one.
-_BILLER_ID = re.compile(r"^(?:\d{13}|\d{15})$")
-_EMV_AMOUNT = re.compile(r"^(\d{1,10})(?:\.(\d{1,2}))?$")
+_BILLER_ID = re.compile(r"[0-9]{13}(?:[0-9]{2})?")
+_TAX_ID = re.compile(r"[0-9]{13}")
+_SUFFIX = re.compile(r"[0-9]{2}")
+_EMV_AMOUNT = re.compile(r"([0-9]{1,10})(?:\.([0-9]{1,2}))?")
 _CRC_FIELD = "6304"
 
 
@@ -78,15 +81,15 @@ class BillPayment:
 def make_biller_id(tax_id: str, suffix: str = "00") -> str:
     """The biller ID of the bill payment account: the 13-digit tax ID and the 2-digit suffix
     the bank gave the account ("00" for a biller's first account)."""
-    if not (isinstance(tax_id, str) and re.fullmatch(r"\d{13}", tax_id)):
+    if not (isinstance(tax_id, str) and _TAX_ID.fullmatch(tax_id)):
         raise PaymentCodeError(_("The tax ID must be 13 digits."), code="tax_id")
-    if not (isinstance(suffix, str) and re.fullmatch(r"\d{2}", suffix)):
+    if not (isinstance(suffix, str) and _SUFFIX.fullmatch(suffix)):
         raise PaymentCodeError(_("The biller suffix must be 2 digits."), code="suffix")
     return tax_id + suffix
 
 
 def _check_biller_id(biller_id: object) -> None:
-    if not (isinstance(biller_id, str) and _BILLER_ID.match(biller_id)):
+    if not (isinstance(biller_id, str) and _BILLER_ID.fullmatch(biller_id)):
         raise PaymentCodeError(
             _("The biller ID must be the 13-digit tax ID and a 2-digit suffix (15 digits)."),
             code="biller_id",
@@ -103,7 +106,7 @@ def _check_ref(value: object, code: str, label: str, *, required: bool, max_leng
             _("%(ref)s is longer than %(max)d characters.") % {"ref": label, "max": max_length},
             code=code,
         )
-    if not _REF.match(value):
+    if not _REF.fullmatch(value):
         raise PaymentCodeError(
             _("%(ref)s may hold only digits and upper-case letters A-Z.") % {"ref": label},
             code=code,
@@ -177,7 +180,7 @@ def _format_emv_amount(amount_satang: int) -> str:
 
 
 def _parse_emv_amount(text: str) -> int:
-    match = _EMV_AMOUNT.match(text)
+    match = _EMV_AMOUNT.fullmatch(text)
     if match is None:
         raise PaymentCodeError(_("The QR code's amount is not a valid amount."), code="amount")
     return int(match[1]) * 100 + int((match[2] or "0").ljust(2, "0"))
