@@ -8,6 +8,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 import zxingcpp
+from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image, ImageDraw
@@ -54,6 +55,14 @@ BARCODE_VECTORS = [
     ("|099999999999990\r111222333444\r\r0", BillPayment("099999999999990", "111222333444")),
 ]
 BILLER = "099400016550100"
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    # The portal's default language is Thai; the messages are matched in English here (and in
+    # Thai in the test that says so).
+    with translation.override("en"):
+        yield
 
 
 def _build_qr(bill: BillPayment) -> str:
@@ -233,6 +242,17 @@ def test_bill_07_invalid_inputs_are_refused_with_clear_errors(fields, code, mess
     if "ref3" not in fields:
         with pytest.raises(PaymentCodeError, match=message):
             cross_bank_barcode_data(**barcode_values)
+
+
+def test_bill_07_refusals_are_said_in_thai_with_the_thai_interface():
+    """BILL-07: the refusals are for people (the sandbox bank shows the parser's): in Thai when
+    the interface is Thai, the reference and limit filled in."""
+    with translation.override("th"), pytest.raises(PaymentCodeError) as refused:
+        thai_qr_payload(biller_id=BILLER, ref1="1" * 21)
+    assert refused.value.message == "Ref1 ยาวเกิน 20 ตัวอักษร"
+    with translation.override("th"), pytest.raises(PaymentCodeError) as refused:
+        parse_thai_qr_payload(QR_VECTORS[0][0][:-1] + "F")
+    assert refused.value.message == "ค่าตรวจสอบของ QR Code ไม่ถูกต้อง: QR Code เสียหาย"
 
 
 @pytest.mark.parametrize("amount", [100.0, "100", True])

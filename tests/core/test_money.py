@@ -2,13 +2,17 @@
 (BILL-10). The words are read back by a small reader written here, independent of the
 library, so that a property test can say the words mean the amount."""
 
+import ast
 import re
+import sys
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from portal.core import money as money_module
 from portal.core.money import Money
 
 # A reader of Thai number words, for the tests only: the portal spells amounts with num2words.
@@ -299,3 +303,19 @@ def test_bill_10_arithmetic_is_integer_arithmetic(a, b, times):
     assert Money(a).baht * 100 + Money(a).satang_part == abs(a)
     with pytest.raises(AttributeError):
         Money(a).satang = b
+
+
+def test_bill_10_money_imports_only_the_standard_library_and_the_words_library():
+    """BILL-10: money sits in core, beneath every app: it imports the standard library and
+    num2words, nothing of Django or of the portal."""
+    tree = ast.parse(Path(money_module.__file__).read_text(encoding="utf-8"))
+    imported = {
+        alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import)
+        for alias in node.names
+    }
+    imported |= {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    tops = {name.split(".")[0] for name in imported}
+    assert "num2words" in tops
+    assert tops - {"num2words", "__future__"} <= set(sys.stdlib_module_names)

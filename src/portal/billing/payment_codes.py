@@ -147,7 +147,7 @@ def _tlv(tag: str, value: str) -> str:
     return f"{tag}{len(value):02d}{value}"
 
 
-def _read_tlv(text: str, where: str) -> dict[str, str]:
+def _read_tlv(text: str) -> dict[str, str]:
     """The fields of an EMVCo TLV string (2-digit ID, 2-digit length, value), in order."""
     fields: dict[str, str] = {}
     position = 0
@@ -155,14 +155,14 @@ def _read_tlv(text: str, where: str) -> dict[str, str]:
         head = text[position : position + 4]
         if len(head) < 4 or not head.isascii() or not head.isdigit():
             raise PaymentCodeError(
-                _("The QR code is damaged: a field of %(where)s is cut off.") % {"where": where},
+                _("The QR code is damaged: a field is cut off."),
                 code="tlv",
             )
         tag, length = head[:2], int(head[2:])
         value = text[position + 4 : position + 4 + length]
         if len(value) < length:
             raise PaymentCodeError(
-                _("The QR code is damaged: a field of %(where)s is cut off.") % {"where": where},
+                _("The QR code is damaged: a field is cut off."),
                 code="tlv",
             )
         if tag in fields:
@@ -229,19 +229,19 @@ def parse_thai_qr_payload(payload: str) -> BillPayment:
         raise PaymentCodeError(_("The QR code has no checksum at its end."), code="crc")
     if text[-4:].upper() != crc16_ccitt_false(text[:-4]):
         raise PaymentCodeError(_("The QR code's checksum is wrong: it is damaged."), code="crc")
-    fields = _read_tlv(text[:-8], _("the code"))
+    fields = _read_tlv(text[:-8])
     if fields.get("01", STATIC) not in (STATIC, DYNAMIC):
         raise PaymentCodeError(_("This is not a Thai QR bill payment code."), code="format")
     if "30" not in fields:
         raise PaymentCodeError(_("This QR code is not a bill payment (no tag 30)."), code="tag30")
-    merchant = _read_tlv(fields["30"], _("the bill payment"))
+    merchant = _read_tlv(fields["30"])
     if merchant.get("00") != AID_BILL_PAYMENT:
         raise PaymentCodeError(_("This QR code is not a bill payment (no tag 30)."), code="tag30")
     if fields.get("53") != CURRENCY_BAHT:
         raise PaymentCodeError(_("The QR code is not in Thai baht."), code="currency")
     if fields.get("58") != COUNTRY_THAILAND:
         raise PaymentCodeError(_("The QR code is not a Thai one."), code="country")
-    additional = _read_tlv(fields["62"], _("the additional data")) if "62" in fields else {}
+    additional = _read_tlv(fields["62"]) if "62" in fields else {}
     amount = _parse_emv_amount(fields["54"]) if "54" in fields else None
     return BillPayment(
         biller_id=merchant.get("01", ""),
