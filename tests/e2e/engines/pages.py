@@ -11,12 +11,14 @@ a person could not reach fails the test.
 import re
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 
 from tests.e2e.engines.bidi import BidiError, Firefox
 
 TIMEOUT = 15
+AXE = Path(__file__).resolve().parents[3] / "node_modules" / "axe-core" / "axe.min.js"
 
 # Every element matching `selector` (in the document and in open shadow roots) whose text
 # contains `text`.
@@ -81,6 +83,11 @@ class EnginePage:
     def reload(self) -> None:
         raise NotImplementedError
 
+    def load_script(self, source: str) -> None:
+        """Run a script's source in the page, as the browser's tools do: no <script> element,
+        so the portal's CSP, which refuses inline script, stays as it is."""
+        raise NotImplementedError
+
     def click_to_open_tab(self, selector: str) -> "EnginePage":
         """Click a link that opens a new tab, and return that tab once it has loaded."""
         raise NotImplementedError
@@ -95,6 +102,15 @@ class EnginePage:
             f"(s, t) => ({FIND})(s, t).some({IS_VISIBLE})",
             selector,
             text,
+        )
+
+    def axe_violations(self) -> list[dict]:
+        """axe-core's violations on the page, as the Chromium tests' `assert_accessible`."""
+        if not self.call("() => typeof axe === 'object'"):
+            self.load_script(AXE.read_text())
+        return self.call(
+            """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
+              .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 5).map((n) => n.target)}`)"""
         )
 
     def text(self, selector: str) -> str:
@@ -215,6 +231,17 @@ class BidiPage(EnginePage):
     def reload(self) -> None:
         self.firefox.command("browsingContext.reload", context=self.context, wait="complete")
 
+    def load_script(self, source: str) -> None:
+        result = self.firefox.command(
+            "script.evaluate",
+            expression=source,
+            target={"context": self.context},
+            awaitPromise=False,
+            resultOwnership="none",
+        )
+        if result["type"] == "exception":
+            raise BidiError(result["exceptionDetails"]["text"])
+
     def click_to_open_tab(self, selector: str) -> "BidiPage":
         before = self._tabs()
         self.click(selector)
@@ -291,6 +318,9 @@ class WebDriverPage(EnginePage):
 
     def reload(self) -> None:
         self._select().refresh()
+
+    def load_script(self, source: str) -> None:
+        self._select().execute_script(source)
 
     def click_to_open_tab(self, selector: str) -> "WebDriverPage":
         before = set(self._select().window_handles)

@@ -23,6 +23,13 @@ HOME = re.compile(r"https?://[^/]+/")
 LOG_IN = "form:has(#id_national_id) button[type=submit]"
 
 
+def assert_accessible(page: EnginePage):
+    # axe-core on a few pages only: the Chromium tests check every page of these journeys, and
+    # each run costs a second.
+    violations = page.axe_violations()
+    assert violations == [], f"{page.engine}: " + "\n".join(violations)
+
+
 def solve_robot_check(page: EnginePage):
     """Tick "I am not a robot" by its label, as a person does, and wait for the proof of work."""
     page.click("altcha-widget label")
@@ -40,6 +47,7 @@ def log_in(page: EnginePage, member, totp=None):
     page.click(LOG_IN)
     if totp is not None:
         page.wait_for_url("/accounts/login/code/")
+        assert_accessible(page)
         page.fill("#id_code", totp.now())
         page.click("form:has(#id_code) button[type=submit]")
 
@@ -60,6 +68,7 @@ def test_sso_08_log_in_with_two_factor_hand_off_to_a_system_and_log_out_everywhe
     log_in(page, member, totp)
     page.wait_for_url(HOME)
     assert member.display_name in page.text("[data-testid=who]")
+    assert page.call("() => document.documentElement.lang") == "th"  # Thai first
 
     page.goto("/services/")
     page.click(f"a[href='/services/{system.slug}/']")
@@ -67,6 +76,7 @@ def test_sso_08_log_in_with_two_factor_hand_off_to_a_system_and_log_out_everywhe
     page.click("label", text=company.name_th)
     page.click("main form button.button")
     page.wait_for_url(f"/services/{system.slug}/consent/")
+    assert_accessible(page)
     page.click("button[name=answer][value=accept]")
     page.wait_for_url(f"/services/{system.slug}/open/")
 
@@ -76,6 +86,7 @@ def test_sso_08_log_in_with_two_factor_hand_off_to_a_system_and_log_out_everywhe
     assert member.first_name in connected.text("[data-testid=signed-in-name]")
     assert connected.text("[data-testid=signed-in-business]") == company.name_th
     assert company.registry_key in connected.text("[data-testid=userinfo-claims]")
+    assert_accessible(connected)
 
     page.goto("/accounts/sessions/")
     assert page.count("button[name=withdraw]") == 1
@@ -104,8 +115,10 @@ def test_sso_08_a_system_starts_the_login_and_its_logout_ends_the_portal_session
     page.goto(f"/sandbox/connected/{system.slug}/")
     page.click("main a.button")
     page.wait_for_url("/accounts/login/")
+    assert_accessible(page)
     log_in(page, member)
     page.wait_for_url("/oidc/authorize/")
+    assert_accessible(page)
     page.click("button[name=allow]")
     page.wait_for_url(f"/sandbox/connected/{system.slug}/")
     assert page.is_visible("[data-testid=signed-in]")
