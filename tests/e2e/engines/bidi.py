@@ -42,7 +42,7 @@ class BidiError(AssertionError):
 class Firefox:
     """One headless Firefox process with its own throw-away profile, and its BiDi session."""
 
-    def __init__(self, executable: str, timeout: float = 15):
+    def __init__(self, executable: str, timeout: float = 30):
         self.timeout = timeout
         self._profile = tempfile.TemporaryDirectory(prefix="firefox-profile-")
         profile = Path(self._profile.name)
