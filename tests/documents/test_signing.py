@@ -2,6 +2,7 @@
 trust root and fails it once a byte changes; the sandbox keys are made once and kept
 encrypted in private files; a production PKCS#12 file signs just the same."""
 
+import asyncio
 import datetime as dt
 import io
 import stat
@@ -161,3 +162,14 @@ def test_production_without_a_key_refuses_to_sign(settings, plain_pdf):
     settings.DOCUMENT_SANDBOX_KEYS = False
     with pytest.raises(signing.ImproperlyConfigured):
         signing.sign_pdf(plain_pdf, "x", "y")
+
+
+def test_signing_and_checking_work_where_an_event_loop_runs(plain_pdf):
+    """pyHanko's synchronous API starts its own loop; inside a running one (an async view)
+    it runs in a thread of its own."""
+
+    async def inside_a_loop():
+        signed = signing.sign_pdf(plain_pdf, "ใบเสร็จรับเงิน", "กรุงเทพมหานคร")
+        return signing.check_signed_pdf(signed)
+
+    assert asyncio.run(inside_a_loop()).valid

@@ -16,6 +16,7 @@ Nothing here reaches the network: validation never fetches revocation data or ce
 (the portal checks its own signatures against roots it holds).
 """
 
+import asyncio
 import datetime as dt
 import functools
 import io
@@ -23,6 +24,7 @@ import logging
 import os
 import shutil
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -277,6 +279,18 @@ def trust_roots() -> tuple[asn1_x509.Certificate, ...]:
 # --- signing and checking --------------------------------------------------------------------
 
 
+def _outside_event_loop(function, *args, **kwargs):
+    """pyHanko's synchronous API starts an event loop of its own (asyncio.run), which cannot
+    start in a thread that already runs one (an async view; Playwright's sync API in the
+    browser tests): there it runs in a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function(*args, **kwargs)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(function, *args, **kwargs).result()
+
+
 def sign_pdf(pdf_bytes: bytes, reason: str, location: str) -> bytes:
     """The PDF with the portal's PAdES signature over the whole file (an incremental update)."""
     material = _material()
@@ -288,7 +302,8 @@ def sign_pdf(pdf_bytes: bytes, reason: str, location: str) -> bytes:
         md_algorithm="sha256",
     )
     signer = signers.PdfSigner(metadata, signer=material.signer, timestamper=material.timestamper)
-    output = signer.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf_bytes), strict=False))
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf_bytes), strict=False)
+    output = _outside_event_loop(signer.sign_pdf, writer)
     return output.getvalue()
 
 
@@ -310,7 +325,7 @@ def check_signed_pdf(data: bytes) -> SignatureCheck:
         signatures = reader.embedded_signatures
         if len(signatures) != 1:
             return SignatureCheck(valid=False, problem=f"{len(signatures)} signatures")
-        status = validate_pdf_signature(signatures[0], context)
+        status = _outside_event_loop(validate_pdf_signature, signatures[0], context)
     except Exception as error:  # a damaged or hostile file: it is simply not valid
         logger.info("signed PDF check failed: %s", type(error).__name__)
         return SignatureCheck(valid=False, problem=type(error).__name__)
