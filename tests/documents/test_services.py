@@ -8,7 +8,9 @@ from django.core.files.storage import default_storage
 
 from portal.core.acting import system_acting
 from portal.core.models import AuditEntry
+from portal.documents.helpers import signed_document_response
 from portal.documents.models import DocumentKind, DocumentSeries, SignedDocument
+from portal.documents.selectors import documents_of_subject
 from portal.documents.services import (
     CODE_ALPHABET,
     CODE_LENGTH,
@@ -139,3 +141,21 @@ def test_codes_are_random_and_typed_codes_normalize():
     code = next(iter(series_codes))
     assert normalize_code(f"  {format_code(code).lower()} ") == code
     assert normalize_code("ab cd–ef") == "ABCDEF"
+
+
+def test_the_owner_lists_its_documents_and_hands_one_out_as_a_private_download():
+    series = _receipt_series("pay-7")
+    original = document_issue_original(series=series, content=letter_content())
+    copy = document_issue_copy(series=series, content=letter_content())
+    listed = list(documents_of_subject(subject_app="billing", subject_id="pay-7"))
+    assert listed == [copy, original]
+    assert list(documents_of_subject(subject_app="billing", subject_id="pay-8")) == []
+    response = signed_document_response(copy)
+    body = b"".join(response.streaming_content)
+    assert hashlib.sha256(body).hexdigest() == copy.sha256
+    assert response["Content-Type"] == "application/pdf"
+    assert (
+        response["Content-Disposition"] == 'attachment; filename="receipt_copy-r-0001-copy-1.pdf"'
+    )
+    assert response["Cache-Control"] == "no-store, private"
+    assert response["Content-Security-Policy"] == "sandbox; default-src 'none'"
