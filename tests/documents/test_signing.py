@@ -7,8 +7,10 @@ import datetime as dt
 import io
 import stat
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
+from asn1crypto import tsp
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
@@ -16,6 +18,7 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
+from werkzeug import Response
 
 from portal.documents import signing
 from portal.documents.rendering import render_pdf
@@ -178,3 +181,42 @@ def test_signing_and_checking_work_where_an_event_loop_runs(plain_pdf):
 
     with ThreadPoolExecutor(max_workers=1) as pool:  # a thread surely without a loop
         assert pool.submit(asyncio.run, inside_a_loop()).result().valid
+
+
+def test_a_timestamp_authority_by_url_makes_production_signatures_pades_b_t(
+    settings, tmp_path, plain_pdf, httpserver
+):
+    """DOCUMENT_TSA_URL: an RFC 3161 authority over HTTP (here a local one answering with the
+    sandbox's timestamping key) timestamps each signature."""
+    authority = signing._sandbox_material(
+        str(settings.DOCUMENT_SANDBOX_KEYS_DIR), settings.DOCUMENT_SANDBOX_PASSPHRASE
+    ).timestamper
+    asked = []
+
+    def answer(request):
+        asked.append(request.headers["Content-Type"])
+        query = tsp.TimeStampReq.load(request.get_data())
+        reply = authority.request_tsa_response(query)
+        return Response(reply.dump(), content_type="application/timestamp-reply")
+
+    httpserver.expect_request("/tsa", method="POST").respond_with_handler(answer)
+    keys = Path(settings.DOCUMENT_SANDBOX_KEYS_DIR)
+    key, certificate, chain = pkcs12.load_key_and_certificates(
+        (keys / "signer.p12").read_bytes(), settings.DOCUMENT_SANDBOX_PASSPHRASE.encode()
+    )
+    production = tmp_path / "production.p12"
+    production.write_bytes(
+        pkcs12.serialize_key_and_certificates(
+            b"portal", key, certificate, chain, serialization.BestAvailableEncryption(b"s3cret")
+        )
+    )
+    settings.DOCUMENT_SIGNING_PKCS12 = str(production)
+    settings.DOCUMENT_SIGNING_PASSPHRASE = "s3cret"
+    settings.DOCUMENT_TRUST_ROOTS = [str(keys / "ca.pem")]
+    settings.DOCUMENT_TSA_URL = httpserver.url_for("/tsa")
+    signed = signing.sign_pdf(plain_pdf, "ใบเสร็จรับเงิน", "กรุงเทพมหานคร")
+    # pyHanko asks once for a stand-in (to size the signature's room), then for the real one.
+    assert asked and set(asked) == {"application/timestamp-query"}
+    assert signing.signature_level() == "PAdES-B-T"
+    check = signing.check_signed_pdf(signed)
+    assert check.valid and check.timestamped
