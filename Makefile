@@ -7,9 +7,9 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(abspath $(VENV))
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run dev test install messages lint format migrations-check browser-deps worker bench seed
+.PHONY: run dev test install messages pdf-deps lint format migrations-check browser-deps worker bench seed
 
-install: $(VENV)/.synced messages
+install: $(VENV)/.synced messages pdf-deps
 
 $(VENV)/.synced: pyproject.toml uv.lock
 	@test -x $(PY) || $$(scripts/find-python) -m venv $(VENV)
@@ -21,6 +21,10 @@ $(VENV)/.synced: pyproject.toml uv.lock
 messages:
 	@command -v msgfmt >/dev/null || (apt-get update -qq && apt-get install -y -qq gettext >/dev/null)
 	@for po in $$(find src -name django.po); do msgfmt --check -o "$${po%.po}.mo" "$$po" || exit 1; done
+
+# WeasyPrint's system libraries (Pango with libthai, HarfBuzz's subsetter) for the signed PDFs.
+pdf-deps:
+	@scripts/install-pdf-deps
 
 # As production serves (DEBUG off, gunicorn, whitenoise), with the sandbox on plain HTTP.
 run: install

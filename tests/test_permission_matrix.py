@@ -30,6 +30,7 @@ from django.utils import timezone
 from portal.accounts.models import MemberRequest
 from portal.backoffice.services import officer_appoint
 from portal.core.acting import TWO_FACTOR_SESSION_KEY
+from portal.documents.models import DocumentKind, SignedDocument
 from portal.operators.models import (
     BusinessDocument,
     Factory,
@@ -152,6 +153,19 @@ def build_world() -> dict:
             member=people["verified"], factory=factory, holding=holdings["verified"]
         ),
         system=make_system("matrix-system"),
+        # A record as issued (the verification page reads the record; its file is not read).
+        signed_document=SignedDocument.objects.create(
+            kind=DocumentKind.LETTER,
+            number="อก 0301/1",
+            code="MATRXCDE2345MATRXCDE",
+            sha256="0" * 64,
+            file="documents/matrix.pdf",
+            signature_level="PAdES-B-T",
+            issuer_agency_th="กรมโรงงานอุตสาหกรรม",
+            issuer_agency_en="Department of Industrial Works",
+            subject_app="permits",
+            subject_id="1",
+        ),
     )
     return w
 
@@ -184,6 +198,8 @@ def url_kwargs(route: str, role: str, w: dict) -> dict:
         kwargs["slug"] = w["system"].slug
     if "<str:kind>" in route:
         kwargs["kind"] = "mobile"
+    if "<str:code>" in route:
+        kwargs["code"] = w["signed_document"].code
     if "<uuid:request_id>" in route:
         kwargs["request_id"] = uuid.uuid4()  # a QR code nobody started
     return kwargs
@@ -440,6 +456,9 @@ EXPECTED = {
     "core:healthz": {"GET": "ok", "POST": "ok"},
     "core:home": {"GET": "ok", "POST": "ok"},
     "core:set_language": {"GET": "method", "POST": "method"},
+    # The public verification page of signed documents: anyone, logged in or not.
+    "documents:verify": {"GET": "ok", "POST": "ok"},
+    "documents:verify_lookup": {"GET": "ok", "POST": "method"},
     "factories:add": {
         "GET": {"anonymous": "login", "*": "ok"},
         "POST": {"anonymous": "login", "*": "ok"},

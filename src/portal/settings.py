@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "portal.operators",
     "portal.backoffice",
     "portal.services",
+    "portal.documents",
     # After portal.registries: its db_worker and run_redis_tasks (the libraries' workers with
     # the portal's schedule) take precedence over the libraries' own commands of those names.
     "django_tasks_db",
@@ -428,6 +429,24 @@ MAILERS = {
 }
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="i-Industry <no-reply@industry.go.th>")
 
+# Signed documents (portal.documents; docs/decisions.md, "Signed documents"). Production signs
+# with the key and certificate of a PKCS#12 file; DOCUMENT_TRUST_ROOTS (PEM files) are the roots
+# the verification page trusts (default: the self-signed certificates of the file's chain);
+# DOCUMENT_TSA_URL adds an RFC 3161 timestamp (PAdES B-T). Without a PKCS#12 file, development,
+# sandbox and tests make a sandbox CA and keys once in DOCUMENT_SANDBOX_KEYS_DIR, encrypted
+# with a passphrase derived from SECRET_KEY; production without one cannot sign.
+DOCUMENT_SIGNING_PKCS12 = env.str("DOCUMENT_SIGNING_PKCS12", default="")
+DOCUMENT_SIGNING_PASSPHRASE = env.str("DOCUMENT_SIGNING_PASSPHRASE", default="")
+DOCUMENT_TRUST_ROOTS = env.list("DOCUMENT_TRUST_ROOTS", default=[])
+DOCUMENT_TSA_URL = env.str("DOCUMENT_TSA_URL", default="")
+DOCUMENT_SANDBOX_KEYS = DEVELOPMENT_KEYS and not DOCUMENT_SIGNING_PKCS12
+DOCUMENT_SANDBOX_KEYS_DIR = Path(
+    env.str("DOCUMENT_SANDBOX_KEYS_DIR", default=str(BASE_DIR / "var" / "document-signing"))
+)
+DOCUMENT_SANDBOX_PASSPHRASE = _development_key("document-signing-sandbox")
+# Checks of uploaded files on the public verification page, per network and hour.
+DOCUMENT_VERIFY_UPLOADS_PER_HOUR = env.int("DOCUMENT_VERIFY_UPLOADS_PER_HOUR", default=30)
+
 # Registration checks the civil registry, an oracle for personal data: limit it per network.
 REGISTRATION_MAX_PER_IP_HOUR = env.int("REGISTRATION_MAX_PER_IP_HOUR", default=30)
 
@@ -451,6 +470,9 @@ LOGGING = {
         # httpx's own INFO line shows the whole URL, query string included; core.http_client
         # logs each call itself without it.
         "httpx": {"level": "WARNING"},
+        # WeasyPrint reports each rendering step, fontTools each font subset, at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 

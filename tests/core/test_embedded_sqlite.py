@@ -34,6 +34,7 @@ def test_portal_starts_on_sqlite_with_a_world_it_did_not_make(tmp_path):
         DATABASE_URL=f"sqlite:///{tmp_path / 'portal.sqlite3'}",
         TASKS_BACKEND="db",
         PRIVATE_MEDIA_ROOT=str(tmp_path / "private"),
+        DOCUMENT_SANDBOX_KEYS_DIR=str(tmp_path / "document-signing"),
     )
     if SHARED_SAMPLE.is_dir():
         env["SANDBOX_WORLD"] = str(SHARED_SAMPLE)
@@ -43,6 +44,13 @@ def test_portal_starts_on_sqlite_with_a_world_it_did_not_make(tmp_path):
     run(["migrate", "--noinput"], env)
     first = run(["sandbox_setup"], env).stdout
     assert "officer" in first and "member" in first
+    # The sandbox's document-signing CA and keys are made at set-up (issue 10).
+    assert "Signed documents: PAdES-B-T" in first
+    assert sorted(p.name for p in (tmp_path / "document-signing").iterdir()) == [
+        "ca.pem",
+        "signer.p12",
+        "tsa.p12",
+    ]
     # Running it again (the next `make run`) changes nothing and still prints the logins.
     second = run(["sandbox_setup"], env).stdout
     assert second.count("\n") == first.count("\n")

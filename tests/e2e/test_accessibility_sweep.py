@@ -18,6 +18,7 @@ VISITOR_PAGES = [
     "/services/guide/",
     "/services/faq/",
     "/services/faq/?q=ThaID",
+    "/verify/",
     "/sandbox/outbox/",
     "/sandbox/registries/",
     "/sandbox/authenticator/",

@@ -41,6 +41,7 @@ AUDIT_ACTION_NAMES = {
     "request.approved": _("Request approved"),
     "request.rejected": _("Request rejected"),
     "officer.appoint": _("Officer appointed"),
+    "document.issue": _("Signed document issued"),
     "service.consent_give": _("Data-sharing consent given"),
     "service.consent_withdraw": _("Data-sharing consent withdrawn"),
     "two_factor.on": _("Two-factor authentication switched on"),
