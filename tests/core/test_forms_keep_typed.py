@@ -43,8 +43,8 @@ def test_acc_03_passwords_that_do_not_match_are_both_typed_again(client, world):
     assert _value_of(html, "id_password2") is None
 
 
-def test_acc_05_login_clears_the_password_and_says_why(client, robot, member_factory):
-    """ACC-05: a wrong password: the national ID stays, the password field is empty and the
+def test_acc_09_login_clears_the_password_and_says_why(client, robot, member_factory):
+    """ACC-09: a wrong password: the national ID stays, the password field is empty and the
     page says it was cleared for safety."""
     member = member_factory()
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
@@ -55,7 +55,8 @@ def test_acc_05_login_clears_the_password_and_says_why(client, robot, member_fac
     assert "For your safety the password was cleared: type it again." in html
 
 
-def test_acc_05_login_says_so_in_thai(client, robot, member_factory):
+def test_acc_09_login_says_so_in_thai(client, robot, member_factory):
+    """ACC-09: the same, in Thai."""
     member = member_factory()
     html = login(client, robot, member.national_id, password="Wrong-pass1!").content.decode()
     assert "ระบบได้ลบรหัสผ่านที่กรอกไว้แล้ว" in html

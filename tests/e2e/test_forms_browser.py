@@ -49,10 +49,10 @@ def test_acc_02_a_wrong_birth_date_keeps_everything_typed(page, world, assert_ac
     assert_accessible(page)
 
 
-def test_acc_05_a_wrong_password_is_cleared_and_the_page_says_why(
+def test_acc_09_a_wrong_password_is_cleared_and_the_page_says_why(
     page, solve_robot_check, assert_accessible
 ):
-    """ACC-05: the national ID stays; the password is empty and the page says why."""
+    """ACC-09: the national ID stays; the password is empty and the page says why."""
     member = MemberFactory()
     page.goto("/accounts/login/")
     page.locator("#id_national_id").fill(member.national_id)
