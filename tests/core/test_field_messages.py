@@ -164,13 +164,15 @@ def test_the_messages_name_their_field():
         form = _form_with("national_id", "first_name")
         assert form.errors["national_id"] == ["กรุณากรอกเลขประจำตัวประชาชน"]
         assert form.errors["first_name"] == ["กรุณากรอกชื่อ"]
+        assert form.errors["password2"] == ["กรุณากรอกรหัสผ่านอีกครั้ง"]
     with translation.override("en"):
         form = _form_with("national_id", "first_name")
         assert form.errors["national_id"] == ["Enter your national ID number"]
-        assert form.errors["first_name"] == ["Enter first name"]
+        assert form.errors["first_name"] == ["Enter your first name"]
+        assert form.errors["password2"] == ["Enter the password again"]
 
 
 def _form_with(*names):
     form = RegistrationForm({})
-    assert set(names) <= set(form.errors)
+    assert {*names, "password2"} <= set(form.errors)
     return form

@@ -59,6 +59,11 @@ def clean_required_mobile(raw: str) -> str:
     return mobile
 
 
+# The person's own names (GOV.UK: "Enter your first name"); Thai says the same either way.
+NAME_REQUIRED = {"required": _("Enter your first name")}
+SURNAME_REQUIRED = {"required": _("Enter your last name")}
+
+
 class PasswordField(forms.CharField):
     def __init__(self, *, autocomplete="current-password", **kwargs):
         kwargs.setdefault("strip", False)
@@ -78,7 +83,11 @@ class NewPasswordMixin(PortalForm):
             "special character, for example iindustrY@2024."
         ),
     )
-    password2 = PasswordField(label=_("Password again"), autocomplete="new-password")
+    password2 = PasswordField(
+        label=_("Password again"),
+        autocomplete="new-password",
+        error_messages={"required": _("Enter the password again")},
+    )
 
     def clean_password1(self):
         password = self.cleaned_data["password1"]
@@ -222,8 +231,12 @@ class ConsentForm(PortalForm):
 class RegistrationForm(IdentityMixin, NewPasswordMixin, PortalForm):
     national_id = NationalIdField()
     # ACC-07: no middle name is asked; DOPA is checked on first and last name.
-    first_name = forms.CharField(label=_("First name (Thai)"), max_length=100)
-    last_name = forms.CharField(label=_("Last name (Thai)"), max_length=100)
+    first_name = forms.CharField(
+        label=_("First name (Thai)"), max_length=100, error_messages=NAME_REQUIRED
+    )
+    last_name = forms.CharField(
+        label=_("Last name (Thai)"), max_length=100, error_messages=SURNAME_REQUIRED
+    )
     mobile = MobileField(required=False)
     email = forms.EmailField(
         label=_("Email"), required=False, widget=forms.EmailInput(attrs={"autocomplete": "email"})
@@ -256,7 +269,9 @@ class LoginForm(AltchaMixin, PortalForm):
     keep_passwords = False
 
     national_id = NationalIdField()
-    password = PasswordField(label=_("Password"))
+    password = PasswordField(
+        label=_("Password"), error_messages={"required": _("Enter your password")}
+    )
     robot = robot_check_field()
 
 
@@ -414,8 +429,12 @@ class ReopenRequestForm(AltchaMixin, IdentityMixin, EvidenceMixin, PortalForm):
     """ACC-15: a closed account is reopened only by an officer, on a request with evidence."""
 
     national_id = NationalIdField()
-    first_name = forms.CharField(label=_("First name (Thai)"), max_length=100)
-    last_name = forms.CharField(label=_("Last name (Thai)"), max_length=100)
+    first_name = forms.CharField(
+        label=_("First name (Thai)"), max_length=100, error_messages=NAME_REQUIRED
+    )
+    last_name = forms.CharField(
+        label=_("Last name (Thai)"), max_length=100, error_messages=SURNAME_REQUIRED
+    )
     mobile = MobileField()
     email = forms.EmailField(label=_("Email"), required=False)
     reason = forms.CharField(
