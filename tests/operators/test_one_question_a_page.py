@@ -89,6 +89,7 @@ def test_biz_05_a_wrong_date_keeps_what_was_typed(client, member, world):
             "expires_on_0": "31",
             "expires_on_1": "2",
             "expires_on_2": "2575",
+            "document": SimpleUploadedFile("passport.pdf", PDF),
         },
     )
     form = response.context["form"]
@@ -97,6 +98,8 @@ def test_biz_05_a_wrong_date_keeps_what_was_typed(client, member, world):
     assert re.search(r'name="expires_on_2"[^>]*value="2575"', page)
     assert re.search(r'<option value="31" selected>', page)
     assert 'href="#id_expires_on_0"' in page  # the summary leads to the date's first part
+    # A browser cannot be given the file back: the page asks for it again and says why.
+    assert "กรุณาเลือกไฟล์อีกครั้ง" in page
 
 
 def test_biz_10_removing_a_business_is_confirmed_with_a_warning(client, robot):

@@ -184,6 +184,20 @@ class PortalFormMixin:
             and self.data.get(self.add_prefix(name))
         ]
 
+    @property
+    def cleared_files(self) -> list[str]:
+        """The file fields whose file came with a page that has errors elsewhere: a browser
+        cannot be given a file back, so the page asks for it again and says why."""
+        if not self.is_bound or not self.errors:
+            return []
+        return [
+            name
+            for name, field in self.fields.items()
+            if isinstance(field, forms.FileField)
+            and name not in self.errors
+            and self.files.get(self.add_prefix(name))
+        ]
+
     def add_error(self, field, error):
         super().add_error(field, error)
         names = [field] if field else []
