@@ -82,6 +82,7 @@ def test_biz_05_a_date_that_does_not_exist_and_no_document(
     page.get_by_role("button", name="ถัดไป").click()
     page.get_by_role("radio", name="กรรมการทุกท่านเป็นชาวต่างชาติ").check()
     page.get_by_role("button", name="ถัดไป").click()
+    page.wait_for_selector(".file-upload.file-enhanced")  # core/js/files.js has run
     assert page.locator(".file-button").inner_text() == "เลือกไฟล์"
     assert page.locator(".file-name").inner_text() == "ยังไม่ได้เลือกไฟล์"
     page.locator("#id_juristic_id").fill(company["juristic_id"])
@@ -116,8 +117,9 @@ def test_the_file_input_speaks_english_in_a_thai_browser(
     login(page, solve_robot_check, member.national_id, DEFAULT_PASSWORD)
     page.goto("/accounts/settings/")
     switch_language(page, "en")
+    page.wait_for_selector(".file-upload.file-enhanced")  # core/js/files.js has run
     button = page.locator(".file-button")
-    assert button.inner_text() == "Choose file"
+    assert button.is_visible() and button.inner_text() == "Choose file"
     assert page.locator(".file-name").inner_text() == "No file chosen"
     # The native input lies over the button: a click on the button opens the file chooser.
     box = button.bounding_box()
