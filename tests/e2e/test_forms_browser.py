@@ -50,20 +50,27 @@ def test_acc_02_a_wrong_birth_date_keeps_everything_typed(page, world, assert_ac
 
 
 def test_acc_09_a_wrong_password_is_cleared_and_the_page_says_why(
-    page, solve_robot_check, assert_accessible
+    page, solve_robot_check, assert_accessible, switch_language
 ):
-    """ACC-09: the national ID stays; the password is empty and the page says why."""
+    """ACC-09: the national ID stays; the password is empty and the page says why, in Thai
+    and in English."""
     member = MemberFactory()
     page.goto("/accounts/login/")
-    page.locator("#id_national_id").fill(member.national_id)
-    page.locator("#id_password").fill("Not-the-one1!")
-    solve_robot_check(page)
-    page.get_by_role("button", name="เข้าสู่ระบบ").click()
-    page.wait_for_selector("[data-error-summary]")
-    assert page.locator("#id_national_id").input_value() == member.national_id
-    assert page.locator("#id_password").input_value() == ""
-    assert "ระบบได้ลบรหัสผ่านที่กรอกไว้แล้ว" in page.locator("#id_password_cleared").inner_text()
-    assert_accessible(page)
+    for language, button, note in [
+        ("th", "เข้าสู่ระบบ", "ระบบได้ลบรหัสผ่านที่กรอกไว้แล้ว"),
+        ("en", "Log in", "For your safety the password was cleared: type it again."),
+    ]:
+        if language == "en":
+            switch_language(page, "en")
+        page.locator("#id_national_id").fill(member.national_id)
+        page.locator("#id_password").fill("Not-the-one1!")
+        solve_robot_check(page)
+        page.get_by_role("button", name=button, exact=True).click()
+        page.wait_for_selector("[data-error-summary]")
+        assert page.locator("#id_national_id").input_value() == member.national_id
+        assert page.locator("#id_password").input_value() == ""
+        assert note in page.locator("#id_password_cleared").inner_text()
+        assert_accessible(page)
 
 
 def test_biz_05_a_date_that_does_not_exist_and_no_document(
