@@ -580,7 +580,13 @@ EXPECTED = {
         },
     },
     "operators:business_remove": {
-        "GET": {"anonymous": "login", "*": "method"},
+        "GET": {
+            "anonymous": "login",
+            "members": "ok",
+            "stranger": "hidden",
+            "own_case": "ok",
+            "*": "hidden",
+        },
         "POST": {
             "anonymous": "login",
             "members": "redirect",

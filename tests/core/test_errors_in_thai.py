@@ -50,7 +50,7 @@ def test_the_robot_check_speaks_thai(client):
     assert "/static/altcha_django/i18n/all.js" in page  # the widget's own Thai strings
     response = client.post("/accounts/login/", {"national_id": "1", "password": "x"})
     assert response.context["form"].errors["robot"] == [
-        "กรุณายืนยันว่าท่านไม่ใช่โปรแกรมอัตโนมัติ (ติ๊กช่อง “ฉันไม่ใช่โปรแกรมอัตโนมัติ”)"
+        "กรุณาติ๊กช่อง “ฉันไม่ใช่โปรแกรมอัตโนมัติ” เพื่อยืนยันว่าท่านไม่ใช่โปรแกรมอัตโนมัติ"
     ]
 
 

@@ -75,19 +75,28 @@ def test_biz_01_to_biz_07_add_a_business_of_every_kind(
     page.locator("#id_laser_code").fill("AB1-2345678-90")
     page.get_by_role("button", name="เพิ่มกิจการ").click()
     assert "ประยูร" in page.locator("main").inner_text()
-    # Juristic person by a Thai director's ID.
+    # Juristic person by a Thai director's ID: which directors it has is a question of its own.
     choose_kind(page, "นิติบุคคล (กรมพัฒนาธุรกิจการค้า)")
+    assert page.locator("#id_juristic_id").count() == 0
+    assert_accessible(page)
+    page.get_by_role("radio", name="มีกรรมการสัญชาติไทยอย่างน้อย 1 ท่าน").check()
+    page.get_by_role("button", name="ถัดไป").click()
     page.locator("#id_juristic_id").fill(company["juristic_id"])
     page.locator("#id_director_pid").fill(director)
     page.get_by_role("button", name="เพิ่มกิจการ").click()
     assert page.locator(".badge-ok").is_visible()
     # Juristic person with only foreign directors, by passport.
     choose_kind(page, "นิติบุคคล (กรมพัฒนาธุรกิจการค้า)")
-    page.locator("#id_foreign-juristic_id").fill(foreign["juristic_id"])
-    page.locator("#id_foreign-expires_on").fill(
-        (dt.date.today() + dt.timedelta(days=200)).isoformat()
-    )
-    page.locator("#id_foreign-document").set_input_files(str(document))
+    page.get_by_role("radio", name="กรรมการทุกท่านเป็นชาวต่างชาติ").check()
+    page.get_by_role("button", name="ถัดไป").click()
+    page.locator("#id_juristic_id").fill(foreign["juristic_id"])
+    # The date as everywhere: day and month chosen, the year typed in the Buddhist era.
+    valid_until = dt.date.today() + dt.timedelta(days=200)
+    page.locator("#id_expires_on_0").select_option(str(valid_until.day))
+    page.locator("#id_expires_on_1").select_option(str(valid_until.month))
+    page.locator("#id_expires_on_2").fill(str(valid_until.year + 543))
+    page.locator("#id_document").set_input_files(str(document))
+    assert_accessible(page)
     page.get_by_role("button", name="ส่งให้เจ้าหน้าที่ตรวจสอบ").click()
     assert page.locator(".alert-warning").is_visible()
     # Juristic person under other laws (0994), group of persons, other: by document.

@@ -555,6 +555,7 @@ def test_fac_05_removing_leaves_the_factory_and_other_members_rows(client, membe
 
     confirm = client.get(f"/factories/{row.pk}/remove/")
     assert "ไม่ใช่การแจ้งเลิกหรือหยุดประกอบกิจการ" in confirm.content.decode()
+    assert 'class="warning-text"' in confirm.content.decode()  # issue 9: it looks a warning
     response = client.post(f"/factories/{row.pk}/remove/")
     assert response["Location"] == "/factories/"
     row.refresh_from_db()

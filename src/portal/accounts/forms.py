@@ -15,6 +15,9 @@ from portal.core import thaidate
 from portal.core.forms import (  # noqa: F401
     MobileField,
     NationalIdField,
+    PortalFileInput,
+    PortalForm,
+    PortalModelForm,
     clean_mobile,
     clean_national_id,
 )
@@ -27,8 +30,26 @@ def robot_check_field():
     # Self-hosted proof of work (altcha): the visitor ticks "I am not a robot" and the
     # browser solves a small puzzle; no third-party service sees the visitor (ACC-09).
     return AltchaField(
-        label=_("I am not a robot"), challenge_url="/altcha/challenge/", display="standard"
+        label=_("I am not a robot"),
+        challenge_url="/altcha/challenge/",
+        display="standard",
+        error_messages=ROBOT_CHECK_MESSAGES,
     )
+
+
+# The library's own messages name it ("Please complete the ALTCHA verification."): people
+# know the box by its label.
+_ROBOT_AGAIN = _("The check that you are not a robot did not work: tick “I am not a robot” again")
+ROBOT_CHECK_MESSAGES = {
+    "required": _("Tick “I am not a robot” to show you are not an automated program"),
+    "malformed": _ROBOT_AGAIN,
+    "invalid_signature": _ROBOT_AGAIN,
+    "invalid_solution": _ROBOT_AGAIN,
+    "replayed": _ROBOT_AGAIN,
+    "unverified": _ROBOT_AGAIN,
+    "misconfigured": _ROBOT_AGAIN,
+    "expired": _("The check that you are not a robot expired: tick “I am not a robot” again"),
+}
 
 
 def clean_required_mobile(raw: str) -> str:
@@ -36,6 +57,11 @@ def clean_required_mobile(raw: str) -> str:
     if not mobile:  # e.g. only spaces and dashes were typed
         raise ValidationError(_("Enter a mobile number."))
     return mobile
+
+
+# The person's own names (GOV.UK: "Enter your first name"); Thai says the same either way.
+NAME_REQUIRED = {"required": _("Enter your first name")}
+SURNAME_REQUIRED = {"required": _("Enter your last name")}
 
 
 class PasswordField(forms.CharField):
@@ -46,7 +72,7 @@ class PasswordField(forms.CharField):
         super().__init__(widget=forms.PasswordInput(attrs={"autocomplete": autocomplete}), **kwargs)
 
 
-class NewPasswordMixin(forms.Form):
+class NewPasswordMixin(PortalForm):
     """ACC-03: the new password typed twice, checked against the portal's one policy."""
 
     password1 = PasswordField(
@@ -57,7 +83,11 @@ class NewPasswordMixin(forms.Form):
             "special character, for example iindustrY@2024."
         ),
     )
-    password2 = PasswordField(label=_("Password again"), autocomplete="new-password")
+    password2 = PasswordField(
+        label=_("Password again"),
+        autocomplete="new-password",
+        error_messages={"required": _("Enter the password again")},
+    )
 
     def clean_password1(self):
         password = self.cleaned_data["password1"]
@@ -69,6 +99,13 @@ class NewPasswordMixin(forms.Form):
         if cleaned.get("password1") and cleaned.get("password2") != cleaned.get("password1"):
             self.add_error("password2", _("The two passwords are not the same."))
         return cleaned
+
+    def add_error(self, field, error):
+        super().add_error(field, error)
+        # The two go together: when one is wrong both are typed again.
+        if field in ("password1", "password2"):
+            for name in ("password1", "password2"):
+                self.fields[name].widget.render_value = False
 
 
 def _day_choices():
@@ -82,7 +119,7 @@ def _month_choices():
     ]
 
 
-class BirthDateMixin(forms.Form):
+class BirthDateMixin(PortalForm):
     """ACC-02: day and month may be "none" (elderly people); then only the BE year counts."""
 
     birth_day = forms.ChoiceField(label=_("Day of birth"), choices=_day_choices)
@@ -162,14 +199,14 @@ class IdentityMixin(BirthDateMixin):
         }
 
 
-class TermsForm(forms.Form):
+class TermsForm(PortalForm):
     accept = forms.BooleanField(
         label=_("I have read and accept the terms, conditions and consent"),
         error_messages={"required": _("Tick the box to accept the terms before you continue.")},
     )
 
 
-class ConsentForm(forms.Form):
+class ConsentForm(PortalForm):
     """ACC-04: each PDPA purpose is consented or declined on its own."""
 
     def __init__(self, *args, documents, language, **kwargs):
@@ -191,11 +228,15 @@ class ConsentForm(forms.Form):
         return [(document, self[f"consent_{document.pk}"]) for document in self.documents]
 
 
-class RegistrationForm(IdentityMixin, NewPasswordMixin, forms.Form):
+class RegistrationForm(IdentityMixin, NewPasswordMixin, PortalForm):
     national_id = NationalIdField()
     # ACC-07: no middle name is asked; DOPA is checked on first and last name.
-    first_name = forms.CharField(label=_("First name (Thai)"), max_length=100)
-    last_name = forms.CharField(label=_("Last name (Thai)"), max_length=100)
+    first_name = forms.CharField(
+        label=_("First name (Thai)"), max_length=100, error_messages=NAME_REQUIRED
+    )
+    last_name = forms.CharField(
+        label=_("Last name (Thai)"), max_length=100, error_messages=SURNAME_REQUIRED
+    )
     mobile = MobileField(required=False)
     email = forms.EmailField(
         label=_("Email"), required=False, widget=forms.EmailInput(attrs={"autocomplete": "email"})
@@ -222,18 +263,24 @@ class RegistrationForm(IdentityMixin, NewPasswordMixin, forms.Form):
         return clean_mobile(self.cleaned_data["mobile"])
 
 
-class LoginForm(AltchaMixin, forms.Form):
+class LoginForm(AltchaMixin, PortalForm):
+    # Whatever went wrong, the password is typed again: a wrong national ID or password is one
+    # refusal (which of the two is not said), and the page says why it is empty.
+    keep_passwords = False
+
     national_id = NationalIdField()
-    password = PasswordField(label=_("Password"))
+    password = PasswordField(
+        label=_("Password"), error_messages={"required": _("Enter your password")}
+    )
     robot = robot_check_field()
 
 
-class ResetStartForm(AltchaMixin, forms.Form):
+class ResetStartForm(AltchaMixin, PortalForm):
     national_id = NationalIdField()
     robot = robot_check_field()
 
 
-class ResetChannelForm(forms.Form):
+class ResetChannelForm(PortalForm):
     def __init__(self, *args, channels, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["channel"] = forms.ChoiceField(
@@ -244,7 +291,7 @@ class ResetChannelForm(forms.Form):
         )
 
 
-class OtpForm(forms.Form):
+class OtpForm(PortalForm):
     code = forms.CharField(
         label=_("One-time password (6 digits)"),
         max_length=6,
@@ -265,7 +312,7 @@ class OtpForm(forms.Form):
         return code
 
 
-class BirthDateCheckForm(forms.Form):
+class BirthDateCheckForm(PortalForm):
     """ACC-11: date of birth as DDMMYYYY in the Buddhist era; 00002483 when unknown."""
 
     birth_date = forms.CharField(
@@ -284,18 +331,18 @@ class BirthDateCheckForm(forms.Form):
         return value
 
 
-class SetPasswordForm(NewPasswordMixin, forms.Form):
+class SetPasswordForm(NewPasswordMixin, PortalForm):
     pass
 
 
-class ChangePasswordForm(NewPasswordMixin, forms.Form):
+class ChangePasswordForm(NewPasswordMixin, PortalForm):
     """ACC-14: the current password and the new one twice."""
 
     current_password = PasswordField(label=_("Current password"))
     field_order = ["current_password", "password1", "password2"]
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(PortalModelForm):
     class Meta:
         model = Member
         fields = list(PROFILE_FIELDS)
@@ -312,11 +359,11 @@ class ProfileForm(forms.ModelForm):
         }
 
 
-class AvatarForm(forms.Form):
+class AvatarForm(PortalForm):
     avatar = forms.FileField(
         label=_("Profile picture"),
         help_text=_("A JPEG or PNG image of at most 5 MB."),
-        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png"}),
+        widget=PortalFileInput(accept="image/jpeg,image/png"),
     )
 
     def clean_avatar(self):
@@ -325,14 +372,14 @@ class AvatarForm(forms.Form):
         return upload
 
 
-class MobileForm(forms.Form):
+class MobileForm(PortalForm):
     mobile = MobileField()
 
     def clean_mobile(self):
         return clean_required_mobile(self.cleaned_data["mobile"])
 
 
-class EmailForm(forms.Form):
+class EmailForm(PortalForm):
     email = forms.EmailField(label=_("Email"))
 
     def clean_email(self):
@@ -349,7 +396,7 @@ CLOSURE_REASONS = [
 ]
 
 
-class CloseAccountForm(forms.Form):
+class CloseAccountForm(PortalForm):
     reason = forms.ChoiceField(label=_("Reason for closing"), choices=CLOSURE_REASONS)
     password = PasswordField(label=_("Password"))
     confirm = forms.BooleanField(
@@ -358,10 +405,10 @@ class CloseAccountForm(forms.Form):
     )
 
 
-class EvidenceMixin(forms.Form):
+class EvidenceMixin(PortalForm):
     evidence = forms.FileField(
         label=_("Evidence (PDF, JPEG or PNG, at most 15 MB)"),
-        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),
+        widget=PortalFileInput(),
     )
 
     def clean_evidence(self):
@@ -370,7 +417,7 @@ class EvidenceMixin(forms.Form):
         return upload
 
 
-class NameChangeRequestForm(EvidenceMixin, forms.Form):
+class NameChangeRequestForm(EvidenceMixin, PortalForm):
     """ACC-16: a new name, proven by a document such as the name-change certificate."""
 
     first_name = forms.CharField(label=_("New first name (Thai)"), max_length=100)
@@ -378,16 +425,23 @@ class NameChangeRequestForm(EvidenceMixin, forms.Form):
     field_order = ["first_name", "last_name", "evidence"]
 
 
-class ReopenRequestForm(AltchaMixin, IdentityMixin, EvidenceMixin, forms.Form):
+class ReopenRequestForm(AltchaMixin, IdentityMixin, EvidenceMixin, PortalForm):
     """ACC-15: a closed account is reopened only by an officer, on a request with evidence."""
 
     national_id = NationalIdField()
-    first_name = forms.CharField(label=_("First name (Thai)"), max_length=100)
-    last_name = forms.CharField(label=_("Last name (Thai)"), max_length=100)
+    first_name = forms.CharField(
+        label=_("First name (Thai)"), max_length=100, error_messages=NAME_REQUIRED
+    )
+    last_name = forms.CharField(
+        label=_("Last name (Thai)"), max_length=100, error_messages=SURNAME_REQUIRED
+    )
     mobile = MobileField()
     email = forms.EmailField(label=_("Email"), required=False)
     reason = forms.CharField(
-        label=_("Why do you want the account back?"), widget=forms.Textarea, max_length=2000
+        label=_("Why do you want the account back?"),
+        widget=forms.Textarea,
+        max_length=2000,
+        error_messages={"required": _("Enter why you want the account back")},
     )
     robot = robot_check_field()
     field_order = [*IdentityMixin.IDENTITY_FIELDS, "reason", "evidence", "robot"]

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.accounts import forms, selectors, services
@@ -86,6 +87,9 @@ def register_consent(request):
     )
 
 
+# The passwords typed are given back on an error elsewhere (core.forms.PortalFormMixin): no
+# cache keeps that page.
+@never_cache
 @require_http_methods(["GET", "POST"])
 def register_details(request):
     state = request.session.get(REGISTRATION)
@@ -440,6 +444,7 @@ def reset_birth_date(request):
     )
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def reset_password(request):
     state = _reset_state(request)

@@ -3,8 +3,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal.core.forms import PortalForm
 
-class OfficerResetForm(forms.Form):
+
+class OfficerResetForm(PortalForm):
     national_id = forms.CharField(label=_("National ID of the member"), max_length=17)
     identity_checked = forms.CharField(
         label=_("How the member's identity was checked"),

@@ -24,7 +24,7 @@ from portal.accounts.selectors import member_by_national_id
 from portal.accounts.services import AccountError, member_request_decide, request_details
 from portal.backoffice.forms import OfficerResetForm
 from portal.core.acting import acting_of
-from portal.core.forms import clean_national_id
+from portal.core.forms import PortalForm, clean_national_id
 from portal.core.scope import Queue, sees_queue
 from portal.core.selectors import audit_entries_for
 from portal.core.views import posted_data, private_file_response
@@ -120,7 +120,7 @@ def member_requests(request):
     )
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(PortalForm):
     # The text field's name is also the decide service's argument and the field its errors
     # name ("note" here, "reason" for holdings): see _decision_saved.
     note_field = "note"
@@ -228,7 +228,7 @@ def holdings(request):
     )
 
 
-class VerificationForm(forms.Form):
+class VerificationForm(PortalForm):
     note_field = "reason"
 
     decision = forms.ChoiceField(

@@ -1,8 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal.core.forms import PortalForm
 
-class CodeForm(forms.Form):
+
+class CodeForm(PortalForm):
     code = forms.CharField(
         label=_("Code from the authenticator app"),
         max_length=9,
@@ -13,7 +15,7 @@ class CodeForm(forms.Form):
     )
 
 
-class LoginCodeForm(forms.Form):
+class LoginCodeForm(PortalForm):
     code = forms.CharField(
         label=_("Code from the authenticator app, or a recovery code"),
         max_length=12,

@@ -33,6 +33,7 @@ from oauthlib.oauth2.rfc6749.errors import ConsentRequired, InvalidRequestError,
 from oauthlib.openid.connect.core.exceptions import RequestNotSupported, RequestURINotSupported
 
 from portal.accounts.login_steps import AUTH_TIME, REAUTHENTICATE
+from portal.core.forms import PortalFormMixin
 from portal.core.middleware import LANGUAGE_CHOSEN_IN_VISIT, SUPPORTED, UI_LOCALE
 from portal.identity import selectors as identity_selectors
 from portal.identity.models import SignIn
@@ -206,7 +207,7 @@ class PortalLogoutView(RPInitiatedLogoutView):
         return context
 
 
-class HandOffForm(AllowForm):
+class HandOffForm(PortalFormMixin, AllowForm):
     holding = forms.IntegerField(required=False, widget=forms.RadioSelect)
     # Marks the consent page's own submission, which stays CSRF-protected, as against an
     # authorization request that a system sends by POST (OIDC Core 3.1.2.1).

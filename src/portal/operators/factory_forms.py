@@ -4,6 +4,8 @@ rendered from what DIW lists (factory_views.factory_add_choose), not a form clas
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal.core.forms import PortalForm
+
 
 def _holding_label(holding) -> str:
     if holding.status == "verified":
@@ -11,7 +13,7 @@ def _holding_label(holding) -> str:
     return f"{holding.business_name} ({holding.get_status_display()})"
 
 
-class BusinessChoiceForm(forms.Form):
+class BusinessChoiceForm(PortalForm):
     """FAC-01 step 1: which of the member's businesses operates the factories."""
 
     def __init__(self, *args, holdings, **kwargs):
@@ -27,7 +29,7 @@ class BusinessChoiceForm(forms.Form):
         )
 
 
-class FactorySearchForm(forms.Form):
+class FactorySearchForm(PortalForm):
     q = forms.CharField(
         label=_("Factory registration number, old number, factory name or operator name"),
         help_text=_(

@@ -4,7 +4,15 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from portal.core.forms import MobileField, NationalIdField, clean_mobile
+from portal.core.forms import (
+    MobileField,
+    NationalIdField,
+    PortalFileInput,
+    PortalForm,
+    PortalModelForm,
+    ThaiDateField,
+    clean_mobile,
+)
 from portal.core.thaiid import is_valid_thirteen_digit_id
 from portal.core.uploads import validate_document_upload
 from portal.operators.models import Business, BusinessDocument
@@ -13,7 +21,7 @@ from portal.operators.services import CONTACT_FIELDS, OperatorError, refuse_expi
 LASER_RE = re.compile(r"[A-Z]{2}\d{10}")
 
 
-class KindForm(forms.Form):
+class KindForm(PortalForm):
     kind = forms.ChoiceField(
         label=_("What kind of business is it?"),
         choices=Business.Kind.choices,
@@ -22,10 +30,36 @@ class KindForm(forms.Form):
     )
 
 
-class DocumentMixin(forms.Form):
+class DirectorsForm(PortalForm):
+    """BIZ-04 or BIZ-05: a company is added by a Thai director's national ID, or, when all its
+    directors are foreign, by a director's passport or work permit. Asked on its own page
+    (one question a page), before the form of the path chosen."""
+
+    CHOICES = [
+        ("thai", _("At least one director is Thai")),
+        ("foreign", _("All the directors are foreign")),
+    ]
+    HINTS = {
+        "thai": _("You type the national ID of one Thai director."),
+        "foreign": _(
+            "You upload the passport or the Thai work permit of a director; an officer checks it."
+        ),
+    }
+    directors = forms.ChoiceField(
+        label=_("Does the company have a Thai director?"),
+        choices=CHOICES,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose whether at least one director is Thai")},
+    )
+
+    def options(self):
+        return [(radio, self.HINTS[radio.data["value"]]) for radio in self["directors"]]
+
+
+class DocumentMixin(PortalForm):
     document = forms.FileField(
         label=_("Document (PDF, JPEG or PNG, at most 15 MB)"),
-        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),
+        widget=PortalFileInput(),
     )
 
     def clean_document(self):
@@ -34,7 +68,7 @@ class DocumentMixin(forms.Form):
         return upload
 
 
-class NaturalPersonForm(forms.Form):
+class NaturalPersonForm(PortalForm):
     """BIZ-02: myself (nothing to type) or another person (ID and the card's laser code)."""
 
     who = forms.ChoiceField(
@@ -42,6 +76,7 @@ class NaturalPersonForm(forms.Form):
         choices=[("myself", _("Myself")), ("other", _("Another person"))],
         widget=forms.RadioSelect,
         initial="myself",
+        error_messages={"required": _("Choose who owns the business")},
     )
     pid = NationalIdField(label=_("National ID of the owner"), required=False)
     laser_code = forms.CharField(
@@ -67,7 +102,7 @@ class NaturalPersonForm(forms.Form):
         return cleaned
 
 
-class TradeNameForm(forms.Form):
+class TradeNameForm(PortalForm):
     """BIZ-03: the person's name or the trade name of a commercial registration."""
 
     def __init__(self, *args, choices, **kwargs):
@@ -76,10 +111,11 @@ class TradeNameForm(forms.Form):
             label=_("Which name should the business carry?"),
             choices=choices,
             widget=forms.RadioSelect,
+            error_messages={"required": _("Choose the name the business should carry")},
         )
 
 
-class JuristicPersonForm(forms.Form):
+class JuristicPersonForm(PortalForm):
     juristic_id = forms.CharField(
         label=_("Juristic person registration number (13 digits)"),
         max_length=17,
@@ -94,7 +130,7 @@ class JuristicPersonForm(forms.Form):
         return clean_thirteen_digits(self.cleaned_data["juristic_id"])
 
 
-class ForeignDirectedCompanyForm(DocumentMixin, forms.Form):
+class ForeignDirectedCompanyForm(DocumentMixin, PortalForm):
     juristic_id = forms.CharField(
         label=_("Juristic person registration number (13 digits)"),
         max_length=17,
@@ -107,8 +143,9 @@ class ForeignDirectedCompanyForm(DocumentMixin, forms.Form):
             (BusinessDocument.Kind.WORK_PERMIT, _("Thai work permit of a director")),
         ],
     )
-    expires_on = forms.DateField(
-        label=_("Valid until"), widget=forms.DateInput(attrs={"type": "date"})
+    expires_on = ThaiDateField(
+        label=_("Valid until"),
+        error_messages={"required": _("Enter the date the document is valid until")},
     )
 
     def clean_juristic_id(self):
@@ -123,7 +160,7 @@ class ForeignDirectedCompanyForm(DocumentMixin, forms.Form):
         return value
 
 
-class CommunityEnterpriseForm(forms.Form):
+class CommunityEnterpriseForm(PortalForm):
     registration_no = forms.CharField(
         label=_("Community enterprise registration code"),
         help_text=_("As on the certificate of the Department of Agricultural Extension"),
@@ -132,7 +169,7 @@ class CommunityEnterpriseForm(forms.Form):
     representative_pid = NationalIdField(label=_("National ID of the registered representative"))
 
 
-class TaxIdDocumentForm(DocumentMixin, forms.Form):
+class TaxIdDocumentForm(DocumentMixin, PortalForm):
     """BIZ-06 and SSO-02: tax ID, names, branch and a document, checked by an officer."""
 
     tax_id = forms.CharField(
@@ -166,7 +203,7 @@ def clean_thirteen_digits(raw: str) -> str:
     return number
 
 
-class ContactsForm(forms.ModelForm):
+class ContactsForm(PortalModelForm):
     """BIZ-08 and SSO-02: what the member may edit; registry data stays read-only."""
 
     class Meta:
@@ -204,20 +241,26 @@ class ContactsForm(forms.ModelForm):
     )
 
     # Longer than the 10 digits it stores: "+66 (0)81 234 5678" is typed, then normalised.
-    contact_person_mobile = MobileField()
+    contact_person_mobile = MobileField(
+        label=_("Mobile phone"),
+        error_messages={"required": _("Enter the contact person's mobile number")},
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # SSO-02: the contact person's mobile and email are required.
         self.fields["contact_person_mobile"].required = True
         self.fields["contact_person_email"].required = True
+        self.fields["contact_person_email"].error_messages["required"] = _(
+            "Enter the contact person's email address"
+        )
         if self.instance and self.instance.contact_address:
             self.fields["contact_address"].initial = self.instance.contact_address.get("text", "")
 
     def clean_contact_person_mobile(self):
         mobile = clean_mobile(self.cleaned_data["contact_person_mobile"])
         if not mobile:
-            raise ValidationError(_("Enter a mobile number."))
+            raise ValidationError(_("Enter the contact person's mobile number"))
         return mobile
 
     def clean(self):
@@ -236,15 +279,16 @@ class ContactsForm(forms.ModelForm):
         return cleaned
 
 
-class HolderRemovalForm(forms.Form):
+class HolderRemovalForm(PortalForm):
     reason = forms.CharField(
         label=_("Why should this member no longer act for the business?"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
+        error_messages={"required": _("Enter why this member should no longer act for it")},
     )
     letter = forms.FileField(
         label=_("Letter signed by a director (PDF, JPEG or PNG, at most 15 MB)"),
-        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),
+        widget=PortalFileInput(),
     )
 
     def clean_letter(self):

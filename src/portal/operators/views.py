@@ -8,7 +8,7 @@ from django.core.files.storage import default_storage
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from portal.core.forms import form_add_service_error
 from portal.core.thaiid import decrypt_text, encrypt_text
@@ -71,20 +71,18 @@ def business_add_details(request):
     if not state:
         return redirect("operators:business_add")
     kind = state["kind"]
-    form = FORMS[kind](posted_data(request), posted_files(request))
-    foreign_form = None
+    form_class = FORMS[kind]
     if kind == Business.Kind.JURISTIC_PERSON:
-        # BIZ-05 is a second form on the same page; its button posts "foreign". Only the
-        # form that was sent is bound, so only it shows errors.
-        foreign = "foreign" in request.POST
-        foreign_form = forms.ForeignDirectedCompanyForm(
-            posted_data(request) if foreign else None,
-            posted_files(request) if foreign else None,
-            prefix="foreign",
-        )
-        if foreign:
-            form = FORMS[kind]()
-    sent = foreign_form if foreign_form is not None and foreign_form.is_bound else form
+        # One question a page: which directors the company has, then that path's form
+        # (BIZ-04 by a Thai director's ID, BIZ-05 by a foreign director's document).
+        if request.GET.get("change") == "directors":
+            state.pop("directors", None)
+            request.session[ADDING] = state
+        if state.get("directors") is None:
+            return _business_add_directors(request, state)
+        if state["directors"] == "foreign":
+            form_class = forms.ForeignDirectedCompanyForm
+    form = sent = form_class(posted_data(request), posted_files(request))
     if request.method == "POST":
         try:
             holding = _add(request, kind, sent, state)
@@ -102,9 +100,28 @@ def business_add_details(request):
         "operators/business_add_details.html",
         {
             "form": form,
-            "foreign_form": foreign_form,
             "kind": kind,
+            "directors": state.get("directors"),
             "kind_label": Business.Kind(kind).label,
+            "steps": _steps(),
+            "current": 2,
+        },
+    )
+
+
+def _business_add_directors(request, state):
+    """The question of step 2 for a company: its answer chooses the form that follows."""
+    form = forms.DirectorsForm(posted_data(request))
+    if request.method == "POST" and form.is_valid():
+        state["directors"] = form.cleaned_data["directors"]
+        request.session[ADDING] = state
+        return redirect("operators:business_add_details")
+    return render(
+        request,
+        "operators/business_add_directors.html",
+        {
+            "form": form,
+            "kind_label": Business.Kind(state["kind"]).label,
             "steps": _steps(),
             "current": 2,
         },
@@ -301,8 +318,15 @@ def _contacts_of(business: Business) -> dict:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def business_remove(request, holding_id):
+    """A confirmation page that says what is lost, then the removal (issue 9: destructive
+    actions look like warnings)."""
+    if request.method == "GET":
+        holding = selectors.member_holding(member=request.user, holding_id=holding_id)
+        if holding is None:
+            raise Http404
+        return render(request, "operators/business_remove.html", {"holding": holding})
     try:
         holding = services.holding_remove(
             member=request.user, holding_id=holding_id, request=request

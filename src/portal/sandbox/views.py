@@ -15,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from portal.accounts.selectors import member_by_national_id
-from portal.core.forms import NationalIdField
+from portal.core.forms import NationalIdField, PortalForm
 from portal.identity.selectors import two_factor_current_code
 from portal.registries.failures import failure_set, failures_all
 from portal.sandbox.models import OutboxMessage
@@ -94,7 +94,7 @@ FAILURE_MODES = {
 }
 
 
-class FailureModeForm(forms.Form):
+class FailureModeForm(PortalForm):
     registry = forms.ChoiceField(choices=list(REGISTRIES.items()))
     mode = forms.ChoiceField(choices=list(FAILURE_MODES.items()))
 
@@ -135,7 +135,7 @@ def registries(request: HttpRequest) -> HttpResponse:
     )
 
 
-class AuthenticatorForm(forms.Form):
+class AuthenticatorForm(PortalForm):
     national_id = NationalIdField(label=_("National ID of the member whose phone this is"))
 
 

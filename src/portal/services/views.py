@@ -11,16 +11,17 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from portal.core.forms import PortalForm
 from portal.core.views import posted_data
 from portal.identity.selectors import issuer_for
 from portal.services import selectors, services
 
 
-class ProceedForm(forms.Form):
+class ProceedForm(PortalForm):
     holding = forms.IntegerField(required=False)
 
 
-class ConsentForm(forms.Form):
+class ConsentForm(PortalForm):
     answer = forms.ChoiceField(choices=[("accept", "accept"), ("refuse", "refuse")])
 
 
