@@ -2,10 +2,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from portal.core.forms import PortalFileInput, PortalForm
 from portal.core.uploads import MB, validate_document_upload
 
 
-class CodeForm(forms.Form):
+class CodeForm(PortalForm):
     code = forms.CharField(
         label=_("Verification code"),
         max_length=40,
@@ -18,11 +19,11 @@ class CodeForm(forms.Form):
     )
 
 
-class UploadForm(forms.Form):
+class UploadForm(PortalForm):
     document = forms.FileField(
         label=_("The PDF file you received"),
         help_text=_("A PDF of at most 15 MB. It is checked and not kept."),
-        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
+        widget=PortalFileInput(accept="application/pdf,.pdf"),
     )
 
     def clean_document(self):
