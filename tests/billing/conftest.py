@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from portal.billing.fees import anniversary_of
-from portal.billing.models import DiwFactory
+from portal.billing.models import DiwFactory, FeeTable
 from portal.core.acting import system_acting
 
 _numbers = itertools.count(1)
@@ -61,3 +61,9 @@ def billing_officer(officer_factory):
         return member, replace(system_acting(actor=member, channel="web"), two_factor=True)
 
     return make
+
+
+def drop_illustrative_tables() -> None:
+    """As production: the sandbox's illustrative tables gone, the incomplete ones in force."""
+    FeeTable.objects.update(superseded_by=None)
+    FeeTable.objects.filter(illustrative=True).delete()
