@@ -171,14 +171,14 @@ def test_bill_01_a_run_from_an_incomplete_table_is_refused_and_bills_nothing(mir
     with pytest.raises(BillingError) as caught:
         run()
     assert caught.value.code == "fee_table_incomplete"
-    assert "incomplete" in caught.value.message
+    assert "2563-known-ends" in caught.value.message
     assert not Bill.objects.exists()
     failed = BillRun.objects.get()
     assert (failed.state, failed.error) == ("failed", "fee_table_incomplete")
     assert AuditEntry.objects.get(action="bill_run.failed").after["error"] == (
         "fee_table_incomplete"
     )
-    with pytest.raises(CommandError, match="incomplete"):
+    with pytest.raises(CommandError, match="2563-known-ends"):
         call_command("bill_run", "--date", "2026-11-01")
 
 
@@ -255,3 +255,14 @@ def test_bill_06_bills_past_their_expiry_expire(mirror_factory):
     assert bills_expire() == 1
     assert Bill.objects.get(pk=past.pk).state == Bill.State.EXPIRED
     assert Bill.objects.get(pk=future.pk).state == Bill.State.AWAITING_PAYMENT
+
+
+@pytest.mark.django_db
+def test_bill_11_a_bill_collects_the_fee_and_its_surcharge_and_no_service_fee(mirror_factory):
+    """BILL-11: the database refuses an amount other than fee plus surcharge."""
+    mirror_factory()
+    run()
+    bill = Bill.objects.get()
+    assert bill.amount_satang == bill.fee_satang + bill.surcharge_satang
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Bill.objects.filter(pk=bill.pk).update(amount_satang=bill.amount_satang + 1_000)

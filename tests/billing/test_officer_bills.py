@@ -187,7 +187,8 @@ def test_bill_01_bill_05_a_licence_fee_from_its_incomplete_table_is_refused(
 @pytest.mark.django_db
 def test_bill_02_bill_03_bill_05_who_may_be_billed_by_an_officer(mirror_factory, billing_officer):
     """BILL-02: only factories a provincial office supervises; BILL-03: no licence or annual
-    fee in the exempt places (other fees still are); ADM-01: only in the officer's area."""
+    fee in the exempt places (other fees still are); BILL-05 officers issue the others;
+    ADM-01: only in the officer's area."""
     _, pio = billing_officer()
     _, ops = billing_officer(agency="OPS", province="")
     _, pio_yala = billing_officer(province="ยะลา")

@@ -240,6 +240,8 @@ class Bill(models.Model):
                 condition=Q(kind="annual", reissue_of__isnull=True),
                 name="bill_one_annual_per_factory_year",
             ),
+            # BILL-11: what the bank collects is the fee and its surcharge, nothing else: the
+            # portal adds no service fee of its own.
             models.CheckConstraint(
                 condition=Q(amount_satang=models.F("fee_satang") + models.F("surcharge_satang")),
                 name="bill_amount_is_fee_plus_surcharge",

@@ -751,7 +751,9 @@ def bill_reissue_with_surcharge(*, bill_id: int, acting: Acting, now: dt.datetim
     return reissue
 
 
-# Kinds whose amount comes from a fee table, by table code (PRM-06); the others are typed in.
+# Kinds whose amount comes from a fee table, by table code (PRM-06: the notice of restarting
+# operation of PRM-03 and the machinery relocation of PRM-04 have complete tables); the others
+# are typed in by the officer.
 TABLE_PRICED = {"annual", "licence", "restart_notice", "machinery_relocation"}
 
 
