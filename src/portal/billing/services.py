@@ -421,10 +421,6 @@ def _annual_exempt_q(prefix: str = "") -> Q:
     return exempt
 
 
-def annual_fee_exempt(factory: DiwFactory) -> bool:
-    return DiwFactory.objects.filter(_annual_exempt_q(), pk=factory.pk).exists()
-
-
 def _end_of_day(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=BANGKOK)
 
