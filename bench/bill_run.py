@@ -8,7 +8,7 @@ at least half the bare insert's speed).
    their operation start dates spread over the 31 days the run bills, horsepower over the
    illustrative table's tiers; the sandbox's illustrative annual fee table.
 2. The run: `bill_run_execute` as the task and the command call it (chunks of
-   BILL_RUN_CHUNK_SIZE, the sequence's Ref1 numbers, the cursor committed with each chunk,
+   BILL_RUN_CHUNK_SIZE, Ref1 numbers drawn from the counter, the cursor committed with each chunk,
    one audit row).
 3. A second run of the same day: adds nothing (the unique constraint), timed too.
 4. The baseline: the bills the run made, read back as model instances, deleted, and inserted

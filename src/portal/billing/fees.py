@@ -184,7 +184,7 @@ RUNNING_DIGITS = 11
 
 def ref1_for(kind: str, running_number: int) -> str:
     """Ref1: the kind's two digits, the running number in 11 digits, a Luhn check digit: 14
-    digits, unique because the running number is (a database sequence)."""
+    digits, unique because the running number is (drawn from models.RefCounter)."""
     if not 0 < running_number < 10**RUNNING_DIGITS:
         raise ValueError("running number out of range")
     body = KIND_CODES[kind] + f"{running_number:0{RUNNING_DIGITS}d}"

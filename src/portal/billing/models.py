@@ -175,6 +175,18 @@ class BillRun(models.Model):
         return f"bill run #{self.pk} {self.run_on} {self.state}"
 
 
+class RefCounter(models.Model):
+    """The running numbers of bill references (docs/decisions.md "Bill references"): drawn by
+    one UPDATE ... RETURNING, which PostgreSQL and the embedded SQLite both run, so that
+    concurrent runs and officers never draw the same number."""
+
+    name = models.CharField(max_length=20, unique=True)
+    value = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.name}={self.value}"
+
+
 class Bill(models.Model):
     """A bill [ใบแจ้งชำระเงิน] for one factory (BILL-02 to BILL-06, BILL-10)."""
 
@@ -209,8 +221,9 @@ class Bill(models.Model):
     issued_on = models.DateField()
     expires_at = models.DateTimeField()
     state = models.CharField(max_length=20, choices=State.choices, default=State.AWAITING_PAYMENT)
-    # docs/decisions.md "Bill references": Ref1 the bill's number (kind, running number, check
-    # digit), Ref2 the factory's 14-digit number; digits only, as bank barcodes take them.
+    # docs/decisions.md "Bill references": Ref1 the bill's number (kind, running number from
+    # RefCounter, check digit), Ref2 the factory's 14-digit number; digits only, as bank
+    # barcodes take them.
     ref1 = models.CharField(max_length=18, unique=True)
     ref2 = models.CharField(max_length=18)
     fee_table = models.ForeignKey(
