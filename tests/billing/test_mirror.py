@@ -4,8 +4,11 @@ and failures, resumes and goes on incrementally."""
 
 import datetime as dt
 
+import hypothesis
 import pytest
 from django.core.management import CommandError, call_command
+from hypothesis import HealthCheck
+from hypothesis import strategies as st
 
 from portal.billing.models import DiwFactory, FactorySyncRun
 from portal.billing.selectors import factory_sync_status
@@ -125,3 +128,29 @@ def test_the_command_syncs_and_reports(diw_world, capsys):
     diw_world.add_factory()
     call_command("diw_factories_sync")
     assert "finished: 1 received, 1 new, 0 updated, 1 pages" in capsys.readouterr().out
+
+
+@hypothesis.settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@hypothesis.given(
+    minutes=st.lists(st.integers(min_value=0, max_value=5), min_size=0, max_size=30),
+    page_size=st.integers(min_value=1, max_value=7),
+)
+def test_following_the_cursor_lists_every_factory_once_in_order(diw_world, minutes, page_size):
+    """Whatever the change times (many equal) and the page size, the pages followed from
+    cursor to cursor list each factory exactly once, in (change time, number) order."""
+    diw_world.factories.clear()
+    for minute in minutes:
+        diw_world.add_factory(updated_at=stamp(minute))
+    diw_world._write("factories.jsonl", diw_world.factories)
+    registry = factory_registry()
+    seen, since, after = [], None, ""
+    while True:
+        page = registry.changes(since=since, after_factory_no=after, limit=page_size)
+        seen.extend((f.changed_at, f.factory_no) for f in page.factories)
+        if not page.more:
+            break
+        since, after = page.factories[-1].changed_at, page.factories[-1].factory_no
+    assert seen == sorted(seen)
+    assert sorted(no for _, no in seen) == sorted(f["factory_no"] for f in diw_world.factories)
