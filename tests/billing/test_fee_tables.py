@@ -132,6 +132,8 @@ def test_bill_01_the_command_loads_and_stops_at_a_bad_file_with_nothing_stored(t
     assert FeeTable.objects.count() == before
     call_command("fee_tables_load", str(good))
     assert "other v1: loaded" in capsys.readouterr().out
+    entry = AuditEntry.objects.get(action="fee_table.load")
+    assert entry.after["version"] == "v1" and entry.actor is None
 
 
 @pytest.mark.django_db

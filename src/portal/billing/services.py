@@ -143,14 +143,16 @@ def fee_tables_load(
     *,
     include_illustrative: bool | None = None,
     using: str = "default",
+    audited: bool = True,
 ) -> list[tuple[FeeTable, bool]]:
     """Load fee table files (default: the ones shipped in billing/fee_tables), all or nothing.
 
     A version already loaded is left as it is when the file says the same, and refused when it
     says something else (bills point at that version: a change is a new version). Illustrative
     tables are skipped unless include_illustrative (default: settings, on in the sandbox).
-    Returns (table, newly loaded) for each file loaded. Raises FeeTableFileError naming the
-    file and the field."""
+    Each table newly loaded is audited unless `audited` is false (the shipped tables loaded by
+    migrate: a deployment, not somebody's act). Returns (table, newly loaded) for each file
+    loaded. Raises FeeTableFileError naming the file and the field."""
     if include_illustrative is None:
         include_illustrative = settings.BILL_LOAD_ILLUSTRATIVE_FEE_TABLES
     files = sorted(Path(p) for p in (paths if paths is not None else SHIPPED.glob("*.json")))
@@ -178,7 +180,7 @@ def fee_tables_load(
             table = _store_table(data, source_file=path.name, using=using)
             if data.supersedes:
                 _supersede(table, data.supersedes, path=path, using=using)
-            if using == "default":
+            if audited:
                 audit_record(
                     action="fee_table.load",
                     target=table,
@@ -191,7 +193,7 @@ def fee_tables_load(
 
 def fee_tables_load_shipped(*, using: str = "default") -> None:
     """After migrate: the tables shipped with the code."""
-    fee_tables_load(using=using)
+    fee_tables_load(using=using, audited=False)
 
 
 def fee_table_revise(
