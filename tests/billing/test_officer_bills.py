@@ -229,3 +229,25 @@ def test_bill_02_an_officer_issued_annual_bill_is_still_one_per_year(
         bill_issue(acting=acting, factory_no=factory.factory_no, kind="annual", due_on=bill.due_on)
     assert caught.value.code == "duplicate"
     assert Bill.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_bill_06_adm_01_bill_lists_by_factory_and_by_officer_area(mirror_factory, billing_officer):
+    """BILL-06: a paid bill leaves the factory's open bills but stays in its list; ADM-01:
+    a provincial office sees its province's bills, OPS every province's, others none."""
+    from portal.billing.selectors import bills_of_factory, bills_of_officer
+
+    chonburi = mirror_factory(operation_started_on=dt.date(2005, 11, 30))
+    chiangmai = mirror_factory(province="เชียงใหม่", operation_started_on=dt.date(2005, 11, 20))
+    bill_run_execute(bill_run_start(run_on=dt.date(2026, 11, 1)).pk)
+    Bill.objects.filter(factory=chonburi).update(state=Bill.State.PAID)
+    assert list(bills_of_factory(chonburi.factory_no, open_only=True)) == []
+    assert bills_of_factory(chonburi.factory_no).count() == 1
+    assert bills_of_factory(chiangmai.factory_no, open_only=True).count() == 1
+    _, pio = billing_officer()
+    _, ops = billing_officer(agency="OPS", province="")
+    _, tisi = billing_officer(agency="TISI", province="")
+    assert [b.factory for b in bills_of_officer(acting=pio)] == [chonburi]
+    assert [b.factory for b in bills_of_officer(acting=ops)] == [chiangmai, chonburi]
+    assert [b.factory for b in bills_of_officer(acting=ops, state="paid")] == [chonburi]
+    assert list(bills_of_officer(acting=tisi)) == []
