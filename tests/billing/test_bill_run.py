@@ -266,3 +266,22 @@ def test_bill_11_a_bill_collects_the_fee_and_its_surcharge_and_no_service_fee(mi
     assert bill.amount_satang == bill.fee_satang + bill.surcharge_satang
     with pytest.raises(IntegrityError), transaction.atomic():
         Bill.objects.filter(pk=bill.pk).update(amount_satang=bill.amount_satang + 1_000)
+
+
+@pytest.mark.django_db
+def test_bill_02_the_orm_insert_other_databases_use_bills_the_same(mirror_factory, monkeypatch):
+    """BILL-02: the ORM's bulk insert (the embedded SQLite's path) makes the same bills as
+    PostgreSQL's INSERT ... SELECT, and also adds nothing the second time."""
+    from portal.billing import services
+
+    factories = [mirror_factory(horsepower=Decimal(n * 1000)) for n in range(5)]
+    run()
+    expected = sorted(
+        Bill.objects.values_list("factory", "fee_satang", "due_on", "expires_at", "ref2")
+    )
+    Bill.objects.all().delete()
+    monkeypatch.setattr(services, "_insert_bills_postgresql", services._insert_bills)
+    assert run(dt.date(2026, 11, 1)).created == 5
+    assert run(dt.date(2026, 11, 2)).created == 0
+    got = sorted(Bill.objects.values_list("factory", "fee_satang", "due_on", "expires_at", "ref2"))
+    assert got == expected and len(got) == len(factories)

@@ -607,44 +607,22 @@ def _bill_run_execute(run_id: int, pause_seconds: float, chunk_size: int) -> Bil
 
 def _bill_chunk(run: BillRun, chunk: list, due: dict, pricing: dict) -> None:
     now = timezone.now()
-    run_on = run.run_on
     # Drawn before the chunk's transaction, so that a concurrent run or officer waits for one
     # statement, not for the chunk (a chunk rolled back leaves a gap in the numbers: harmless).
     refs = _next_ref1s("annual", len(chunk))
+    rows = []
+    for (pk, anniversary, horsepower, province, factory_no), ref1 in zip(chunk, refs, strict=True):
+        due_on = due[anniversary]
+        price = pricing[due_on]
+        amount = fees.tier_amount(price.tiers, horsepower)
+        if amount is None:  # a complete table holds every horsepower; this is a bug
+            raise RuntimeError(f"fee table {price.table.pk} has no line for {horsepower}")
+        rows.append((pk, province, due_on, amount, ref1, factory_no, price.table))
     with transaction.atomic():
-        bills = []
-        for (pk, anniversary, horsepower, province, factory_no), ref1 in zip(
-            chunk, refs, strict=True
-        ):
-            due_on = due[anniversary]
-            price = pricing[due_on]
-            amount = fees.tier_amount(price.tiers, horsepower)
-            if amount is None:  # a complete table holds every horsepower; this is a bug
-                raise RuntimeError(f"fee table {price.table.pk} has no line for {horsepower}")
-            bills.append(
-                Bill(
-                    kind=Bill.Kind.ANNUAL,
-                    factory_id=pk,
-                    province=province,
-                    fee_year=due_on.year,
-                    fee_satang=amount,
-                    amount_satang=amount,
-                    due_on=due_on,
-                    issued_on=run_on,
-                    expires_at=_end_of_day(due_on),
-                    ref1=ref1,
-                    ref2=factory_no,
-                    fee_table=price.table,
-                    fee_table_version=f"{price.table.code} {price.table.version}",
-                    illustrative=price.table.illustrative,
-                    bill_run=run,
-                    created_at=now,
-                )
-            )
-        Bill.objects.bulk_create(bills, ignore_conflicts=True)
-        created = Bill.objects.filter(
-            bill_run=run, factory_id__gte=chunk[0][0], factory_id__lte=chunk[-1][0]
-        ).count()
+        if connection.vendor == "postgresql":
+            created = _insert_bills_postgresql(run, rows, now)
+        else:
+            created = _insert_bills(run, rows, now)
         BillRun.objects.filter(pk=run.pk).update(
             cursor=chunk[-1][0],
             processed=run.processed + len(chunk),
@@ -655,6 +633,82 @@ def _bill_chunk(run: BillRun, chunk: list, due: dict, pricing: dict) -> None:
     run.processed += len(chunk)
     run.created += created
     run.updated_at = now
+
+
+def _insert_bills(run: BillRun, rows: list, now: dt.datetime) -> int:
+    """Any database: the ORM's bulk insert; returns how many bills it added."""
+    Bill.objects.bulk_create(
+        [
+            Bill(
+                kind=Bill.Kind.ANNUAL,
+                factory_id=pk,
+                province=province,
+                fee_year=due_on.year,
+                fee_satang=amount,
+                amount_satang=amount,
+                due_on=due_on,
+                issued_on=run.run_on,
+                expires_at=_end_of_day(due_on),
+                ref1=ref1,
+                ref2=factory_no,
+                fee_table=table,
+                fee_table_version=f"{table.code} {table.version}",
+                illustrative=table.illustrative,
+                bill_run=run,
+                created_at=now,
+            )
+            for pk, province, due_on, amount, ref1, factory_no, table in rows
+        ],
+        ignore_conflicts=True,
+    )
+    return Bill.objects.filter(
+        bill_run=run, factory_id__gte=rows[0][0], factory_id__lte=rows[-1][0]
+    ).count()
+
+
+_INSERT_BILLS = """
+INSERT INTO {bill} (kind, factory_id, province, fee_year, period, fee_satang, surcharge_satang,
+    surcharge_months, amount_satang, due_on, issued_on, expires_at, state, ref1, ref2,
+    fee_table_id, fee_table_version, illustrative, bill_run_id, note, created_at)
+SELECT %(kind)s, u.factory_id, u.province, u.fee_year, '', u.fee, 0, 0, u.fee, u.due_on,
+    %(issued_on)s, u.expires_at, %(state)s, u.ref1, u.ref2, u.table_id, u.version,
+    u.illustrative, %(run)s, '', %(now)s
+FROM unnest(%(factory)s::bigint[], %(province)s::text[], %(year)s::int[], %(fee)s::bigint[],
+    %(due)s::date[], %(expires)s::timestamptz[], %(ref1)s::text[], %(ref2)s::text[],
+    %(table)s::bigint[], %(version)s::text[], %(illustrative)s::bool[])
+    AS u(factory_id, province, fee_year, fee, due_on, expires_at, ref1, ref2, table_id,
+         version, illustrative)
+ON CONFLICT DO NOTHING
+"""
+
+
+def _insert_bills_postgresql(run: BillRun, rows: list, now: dt.datetime) -> int:
+    """PostgreSQL: one INSERT ... SELECT FROM unnest(arrays) ON CONFLICT DO NOTHING per chunk,
+    with no model instance built (the ORM's bulk insert spends most of a chunk compiling
+    2,000 rows); its row count is the number of bills added."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _INSERT_BILLS.format(bill=Bill._meta.db_table),
+            {
+                "kind": Bill.Kind.ANNUAL.value,
+                "issued_on": run.run_on,
+                "state": Bill.State.AWAITING_PAYMENT.value,
+                "run": run.pk,
+                "now": now,
+                "factory": [r[0] for r in rows],
+                "province": [r[1] for r in rows],
+                "year": [r[2].year for r in rows],
+                "fee": [r[3] for r in rows],
+                "due": [r[2] for r in rows],
+                "expires": [_end_of_day(r[2]) for r in rows],
+                "ref1": [r[4] for r in rows],
+                "ref2": [r[5] for r in rows],
+                "table": [r[6].pk for r in rows],
+                "version": [f"{r[6].code} {r[6].version}" for r in rows],
+                "illustrative": [r[6].illustrative for r in rows],
+            },
+        )
+        return cursor.rowcount
 
 
 def _bill_run_end(run: BillRun, *, state: str, error: str = "") -> BillRun:
