@@ -143,14 +143,17 @@ def main() -> None:
 
     fields = [f for f in Bill._meta.concrete_fields if f.attname != "id"]
     columns = ", ".join(f.column for f in fields)
-    rows = [tuple(f.get_db_prep_save(getattr(b, f.attname), connection) for f in fields) for b in bills]
+    rows = [
+        tuple(f.get_db_prep_save(getattr(b, f.attname), connection) for f in fields) for b in bills
+    ]
     with connection.cursor() as cursor:
         cursor.execute("TRUNCATE billing_bill")
 
     def copy():
-        with connection.cursor() as cursor, cursor.copy(
-            f"COPY billing_bill ({columns}) FROM STDIN"
-        ) as stream:
+        with (
+            connection.cursor() as cursor,
+            cursor.copy(f"COPY billing_bill ({columns}) FROM STDIN") as stream,
+        ):
             for row in rows:
                 stream.write_row(row)
 
