@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "portal.operators",
     "portal.backoffice",
     "portal.services",
+    "portal.billing",
     "portal.documents",
     # After portal.registries: its db_worker and run_redis_tasks (the libraries' workers with
     # the portal's schedule) take precedence over the libraries' own commands of those names.
@@ -220,6 +221,12 @@ PERIODIC_JOBS = {
     "sign-ins-sweep": ("manage:sign_ins_sweep", 300),
     # Ended windows of the database rate limiter (on Redis they expire by themselves).
     "rate-counters-purge": ("portal.core.ratelimit.ratelimit_purge_expired", 3600),
+    # The DIW factory mirror, incrementally (billing.services.factories_sync).
+    "diw-factories-sync": ("manage:diw_factories_sync", 3600),
+    # The annual bill run (BILL-02), once a day; a run killed in the middle is resumed.
+    "bill-run": ("manage:bill_run", 86400),
+    # Bills past their expiry stop being payable (BILL-06).
+    "bills-expire": ("portal.billing.services.bills_expire", 900),
 }
 # Outbound SMS and email: attempts before a message is given up, and the first retry's wait,
 # doubled after each failed attempt (30 s, 60 s, 120 s ...).
@@ -582,3 +589,31 @@ THAID_STARTS_PER_IP_HOUR = env.int("THAID_STARTS_PER_IP_HOUR", default=60)
 THAID_SANDBOX_KEY_FILE = env.str("THAID_SANDBOX_KEY_FILE", default="") or str(
     BASE_DIR / "var" / "sandbox-thaid-key.pem"
 )
+
+# Billing (BILL-01 to BILL-06; docs/decisions.md "Billing").
+# The annual bill is issued about a month before its due date (BILL-02): each day's run bills
+# the factories whose due date falls within this many days from that day.
+BILL_ISSUE_DAYS_BEFORE_DUE = env.int("BILL_ISSUE_DAYS_BEFORE_DUE", default=30)
+# BILL-04: how a started month of lateness counts: "whole" (the usual Thai rule, the default)
+# or "ignored" (only whole months count). The Act does not say.
+BILL_SURCHARGE_PART_MONTH = env.str("BILL_SURCHARGE_PART_MONTH", default="whole")
+BILL_SURCHARGE_PERCENT_PER_MONTH = 5  # Factory Act B.E. 2535 s.43
+# A bill re-issued with its surcharge must be paid the same day before this hour (Bangkok).
+BILL_SURCHARGE_PAY_BEFORE_HOUR = 23
+# BILL-03: places exempt from the licence and annual fees: province -> its exempt districts,
+# or [] for the whole province (names as the DIW registry writes them, in Thai).
+BILL_EXEMPT_AREAS = {
+    "นราธิวาส": [],
+    "ปัตตานี": [],
+    "ยะลา": [],
+    "สงขลา": ["จะนะ", "เทพา", "นาทวี", "สะบ้าย้อย"],
+}
+# BILL-03: factories inside an industrial estate under the IEAT Act pay no annual fee.
+BILL_ANNUAL_FEE_EXEMPT_IN_INDUSTRIAL_ESTATE = True
+# Factories of these DIW statuses owe the annual fee (a factory not started, closed or whose
+# licence was revoked does not).
+BILL_ANNUAL_FEE_STATUSES = ["operating", "temporarily_stopped"]
+# Rows one transaction of the bill run writes: its progress is committed with each chunk.
+BILL_RUN_CHUNK_SIZE = env.int("BILL_RUN_CHUNK_SIZE", default=2000)
+# The illustrative annual fee table (labelled on every bill) is loaded only in the sandbox.
+BILL_LOAD_ILLUSTRATIVE_FEE_TABLES = SANDBOX

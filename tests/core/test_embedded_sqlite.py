@@ -54,5 +54,9 @@ def test_portal_starts_on_sqlite_with_a_world_it_did_not_make(tmp_path):
     # Running it again (the next `make run`) changes nothing and still prints the logins.
     second = run(["sandbox_setup"], env).stdout
     assert second.count("\n") == first.count("\n")
+    # Billing on SQLite: the DIW factory mirror synced from the world and the day's bill run
+    # (the references' counter, the constraint and the upserts are not PostgreSQL's alone).
+    assert "finished" in run(["diw_factories_sync"], env).stdout
+    assert "finished" in run(["bill_run", "--date", "2026-10-31"], env).stdout
     # The embedded task worker drains the queue on SQLite.
     run(["db_worker", "--batch", "--no-reload", "--no-startup-delay"], env)

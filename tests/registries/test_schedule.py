@@ -151,12 +151,16 @@ def test_each_periodic_job_runs_once_per_period_and_a_broken_one_stops_nothing(s
     assert JOB_RUNS == ["counted", "counted"]
 
 
-def test_the_default_schedule_purges_sweeps_and_ends_timed_out_sign_ins(settings):
+def test_the_default_schedule_purges_sweeps_and_ends_timed_out_sign_ins(settings, tmp_path):
+    settings.SANDBOX_WORLD = str(tmp_path)  # an empty world for the DIW factory sync
     assert settings.PERIODIC_JOBS == {
         "outbound-sweep": ("portal.registries.schedule.outbound_sweep", 60),
         "task-results-purge": ("portal.registries.schedule.task_results_purge", 3600),
         "sign-ins-sweep": ("manage:sign_ins_sweep", 300),
         "rate-counters-purge": ("portal.core.ratelimit.ratelimit_purge_expired", 3600),
+        "diw-factories-sync": ("manage:diw_factories_sync", 3600),
+        "bill-run": ("manage:bill_run", 86400),
+        "bills-expire": ("portal.billing.services.bills_expire", 900),
     }
     cache.delete_many([f"schedule:{name}" for name in settings.PERIODIC_JOBS])
     assert run_schedule() == [
@@ -164,6 +168,9 @@ def test_the_default_schedule_purges_sweeps_and_ends_timed_out_sign_ins(settings
         "task-results-purge",
         "sign-ins-sweep",
         "rate-counters-purge",
+        "diw-factories-sync",
+        "bill-run",
+        "bills-expire",
     ]
 
 

@@ -9,7 +9,12 @@ Which agency owns which queue (docs/decisions.md, "Officer scope"):
   one added by document, is OPS's alone);
 - member requests (reopen, name change) and 2FA resets: OPS, nationwide (a person has no
   area the portal knows).
-DIW, IEAT and TISI officers own none of these queues today.
+- bills (BILL-05, ADM-01, ADM-02): the provincial industry office of the factory's province,
+  which issues and collects the fees of the factories it supervises (BILL-02), and OPS,
+  nationwide, which runs the portal's billing;
+- fee tables (BILL-01): DIW, which keeps the Factory Act's fee regulations, and OPS; both
+  nationwide (a fee table has no area).
+IEAT and TISI officers own none of these queues today.
 """
 
 from __future__ import annotations
@@ -36,6 +41,8 @@ class Queue(StrEnum):
     HOLDER_REMOVALS = "holder_removals"
     MEMBER_REQUESTS = "member_requests"
     TWO_FACTOR_RESETS = "two_factor_resets"
+    BILLS = "bills"
+    FEE_TABLES = "fee_tables"
 
 
 NATIONWIDE = "*"
@@ -45,6 +52,8 @@ QUEUE_OWNERS: dict[Queue, dict[str, str]] = {
     Queue.HOLDER_REMOVALS: {"OPS": NATIONWIDE, "PIO": "province"},
     Queue.MEMBER_REQUESTS: {"OPS": NATIONWIDE},
     Queue.TWO_FACTOR_RESETS: {"OPS": NATIONWIDE},
+    Queue.BILLS: {"OPS": NATIONWIDE, "PIO": "province"},
+    Queue.FEE_TABLES: {"DIW": NATIONWIDE, "OPS": NATIONWIDE},
 }
 
 

@@ -8,7 +8,16 @@ from typing import Protocol, Self
 
 from portal.registries.base import RegistryUnavailable, adapter_for
 
-__all__ = ["Factory", "FactoryRegistry", "RegistryUnavailable", "factory_registry"]
+__all__ = [
+    "Factory",
+    "FactoryChanges",
+    "FactoryRegistry",
+    "RegistryUnavailable",
+    "factory_registry",
+]
+
+# The most factories one page of changes holds, whatever a caller asks.
+CHANGES_PAGE_MAX = 5000
 
 
 @dataclass(frozen=True)
@@ -32,6 +41,7 @@ class Factory:
     supervisor: str = ""  # DIW (Bangkok), PIO (provincial industry office), IEAT
     latitude: float | None = None
     longitude: float | None = None
+    changed_at: dt.datetime | None = None  # when DIW last changed it (bulk listing only)
 
     @classmethod
     def from_record(cls, record) -> Self:
@@ -53,7 +63,19 @@ class Factory:
             supervisor=record.supervisor,
             latitude=record.latitude,
             longitude=record.longitude,
+            changed_at=record.updated_at,
         )
+
+
+@dataclass(frozen=True)
+class FactoryChanges:
+    """One page of the registry's factories in order of last change, then factory number.
+
+    Every factory carries `changed_at`. `more` is true when factories follow this page: ask
+    again after the last one's (changed_at, factory_no)."""
+
+    factories: list[Factory]
+    more: bool
 
 
 class FactoryRegistry(Protocol):
@@ -62,6 +84,14 @@ class FactoryRegistry(Protocol):
 
     def lookup(self, factory_no: str) -> Factory | None:
         """The factory with this number, or None when DIW knows none."""
+
+    def changes(
+        self, *, since: dt.datetime | None, after_factory_no: str = "", limit: int = 1000
+    ) -> FactoryChanges:
+        """The bulk listing the mirror is kept by: at most `limit` factories (whatever their
+        status) changed after the position (since, after_factory_no), in order of (changed_at,
+        factory_no); since None starts from the beginning. Incremental by last change and
+        paged: a caller resumes from the last factory it stored."""
 
 
 def factory_registry() -> FactoryRegistry:

@@ -70,6 +70,14 @@ DIW factories (settings.DIW_URL, DIW_TOKEN).
       200  {"factories": [lines of factories.jsonl, every factory of this operator]}
       404  the same as an empty list
 
+    POST {DIW_URL}/factories/changes
+        {"since": "2026-12-01T08:00:00+07:00" or null, "after": "20300000125671", "limit": 1000}
+      200  {"factories": [lines of factories.jsonl, each with "updated_at" (ISO date-time with
+           its offset), at most `limit`, changed after the position (since, after) in order of
+           (updated_at, factory_no)], "more": true when more follow}
+           A page out of order, longer than asked or with a record before the position asked
+           is a bad response.
+
 Any other answer, a timeout, a refused connection or an open circuit raises
 RegistryUnavailable(registry, reason) with registry "dopa", "dbd", "rd", "doae" or "diw" and
 reason "timeout", "down", "circuit_open", or "bad_response" when a 200 answer is not in the
@@ -77,6 +85,7 @@ format above: not a JSON object, a record with a bad field, or a record about an
 one asked. A list with one such record is a bad response as a whole, never a shorter list.
 """
 
+import datetime as dt
 import json
 import logging
 from collections.abc import Callable
@@ -89,7 +98,7 @@ from portal.core.http_client import HttpClient
 from portal.core.thaiid import normalize_pid
 from portal.registries.base import RegistryUnavailable
 from portal.registries.dbd import CommercialRegistration, JuristicPerson, active_first
-from portal.registries.diw import Factory
+from portal.registries.diw import CHANGES_PAGE_MAX, Factory, FactoryChanges
 from portal.registries.doae import CommunityEnterprise
 from portal.registries.dopa import CardCheck, Citizen
 from portal.registries.rd import HEAD_OFFICE, Taxpayer, normalize_branch
@@ -339,3 +348,34 @@ class HttpFactoryRegistry(_HttpRegistry):
             lambda r: r.factory_no == factory_no,
         )
         return Factory.from_record(record) if record else None
+
+    def changes(
+        self, *, since: dt.datetime | None, after_factory_no: str = "", limit: int = 1000
+    ) -> FactoryChanges:
+        path = "factories/changes"
+        limit = max(1, min(limit, CHANGES_PAGE_MAX))
+        answer = self._post(
+            path,
+            {
+                "since": since.isoformat() if since is not None else None,
+                "after": after_factory_no,
+                "limit": limit,
+            },
+        )
+        if answer is None:
+            return FactoryChanges(factories=[], more=False)
+        items, more = answer.get("factories"), answer.get("more")
+        if not isinstance(items, list) or not isinstance(more, bool) or len(items) > limit:
+            raise self._bad_response(path, "a page of changes not in the format")
+        records = [self._parse(path, item, _parse_factory) for item in items]
+        position = (since, after_factory_no) if since is not None else None
+        for record in records:
+            if record.updated_at is None:
+                raise self._bad_response(path, "a record without 'updated_at'")
+            key = (record.updated_at, record.factory_no)
+            # In order, and after the position asked: a page that goes back would make the
+            # mirror's cursor go back too, or loop.
+            if position is not None and key <= position:
+                raise self._bad_response(path, "records out of order")
+            position = key
+        return FactoryChanges(factories=[Factory.from_record(r) for r in records], more=more)

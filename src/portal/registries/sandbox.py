@@ -4,18 +4,23 @@ Each adapter first acts out its registry's failure switch (failures.py), so that
 tests see outages and timeouts exactly where the HTTP adapters would raise them.
 """
 
+import bisect
+import datetime as dt
 import re
+import threading
+from dataclasses import replace
+from pathlib import Path
 
 from django.utils import timezone
 
 from portal.core.thaiid import normalize_pid
 from portal.registries.dbd import CommercialRegistration, JuristicPerson, active_first
-from portal.registries.diw import Factory
+from portal.registries.diw import CHANGES_PAGE_MAX, Factory, FactoryChanges
 from portal.registries.doae import CommunityEnterprise
 from portal.registries.dopa import CardCheck, Citizen
 from portal.registries.failures import failure_apply
 from portal.registries.rd import HEAD_OFFICE, Taxpayer, normalize_branch
-from portal.registries.world import CitizenRecord, World, current_world
+from portal.registries.world import FACTORIES, CitizenRecord, World, current_world
 
 __all__ = [
     "SandboxCitizenRegistry",
@@ -139,3 +144,43 @@ class SandboxFactoryRegistry(_SandboxRegistry):
     def lookup(self, factory_no: str) -> Factory | None:
         record = self._world().factory(normalize_pid(factory_no))
         return Factory.from_record(record) if record else None
+
+    def changes(
+        self, *, since: dt.datetime | None, after_factory_no: str = "", limit: int = 1000
+    ) -> FactoryChanges:
+        keys, records = _factories_by_change(self._world())
+        start = 0 if since is None else bisect.bisect_right(keys, (since, after_factory_no))
+        limit = max(1, min(limit, CHANGES_PAGE_MAX))
+        page = records[start : start + limit]
+        return FactoryChanges(
+            factories=[
+                replace(Factory.from_record(record), changed_at=key[0])
+                for key, record in zip(keys[start : start + limit], page, strict=True)
+            ],
+            more=start + limit < len(records),
+        )
+
+
+_by_change_lock = threading.Lock()
+_by_change: tuple[World, list, list] | None = None
+
+
+def _factories_by_change(world: World) -> tuple[list, list]:
+    """The world's factories sorted by (change time, number), with those keys; sorted once per
+    loaded world. A record without `updated_at` changed when its file was last written."""
+    global _by_change
+    cached = _by_change
+    if cached is not None and cached[0] is world:
+        return cached[1], cached[2]
+    with _by_change_lock:
+        try:
+            mtime = (Path(world.directory) / FACTORIES).stat().st_mtime
+        except FileNotFoundError:
+            mtime = 0.0
+        written = dt.datetime.fromtimestamp(mtime, tz=dt.UTC)
+        pairs = sorted(
+            ((r.updated_at or written, r.factory_no), r) for r in world.factories.values()
+        )
+        keys, records = [p[0] for p in pairs], [p[1] for p in pairs]
+        _by_change = (world, keys, records)
+        return keys, records

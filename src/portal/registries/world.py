@@ -214,6 +214,9 @@ class FactoryRecord:
     supervisor: str = ""
     latitude: float | None = None
     longitude: float | None = None
+    # When DIW last changed the record (optional: worlds made without it leave it None; the
+    # sandbox adapter then takes the file's modification time).
+    updated_at: dt.datetime | None = None
 
 
 # Field readers: each takes the record and the key, and says what is wrong in words.
@@ -282,6 +285,23 @@ def _date(obj: dict, key: str) -> dt.date | None:
         except ValueError:
             pass
     raise RecordFormatError(f"field {key!r} must be a date YYYY-MM-DD, not {value!r}", field=key)
+
+
+def _datetime(obj: dict, key: str) -> dt.datetime | None:
+    """An ISO date-time with its offset (a time without one is UTC)."""
+    value = obj.get(key)
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        try:
+            moment = dt.datetime.fromisoformat(value)
+        except ValueError:
+            pass
+        else:
+            return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+    raise RecordFormatError(
+        f"field {key!r} must be a date-time YYYY-MM-DDTHH:MM:SS+07:00, not {value!r}", field=key
+    )
 
 
 def _list(obj: dict, key: str) -> list:
@@ -433,6 +453,7 @@ def _parse_factory(obj: dict) -> FactoryRecord:
         supervisor=_text(obj, "supervisor"),
         latitude=_float(obj, "latitude"),
         longitude=_float(obj, "longitude"),
+        updated_at=_datetime(obj, "updated_at"),
     )
 
 

@@ -47,6 +47,13 @@ AUDIT_ACTION_NAMES = {
     "two_factor.on": _("Two-factor authentication switched on"),
     "two_factor.off": _("Two-factor authentication switched off"),
     "two_factor.reset": _("Two-factor authentication reset by an officer"),
+    "fee_table.load": _("Fee table loaded from a file"),
+    "fee_table.revise": _("Fee table revised by an officer"),
+    "bill_run.request": _("Annual bill run started by an officer"),
+    "bill_run.finished": _("Annual bill run finished"),
+    "bill_run.failed": _("Annual bill run failed"),
+    "bill.issue": _("Bill issued by an officer"),
+    "bill.reissue_with_surcharge": _("Bill re-issued with the surcharge"),
 }
 
 

@@ -1,0 +1,94 @@
+"""Billing's reads: fee tables in force, a bill run's progress, bill lists by factory and by
+province (ADM-01)."""
+
+import datetime as dt
+
+from django.db.models import QuerySet
+
+from portal.billing.fees import Tier
+from portal.billing.models import Bill, BillRun, DiwFactory, FactorySyncRun, FeeTable
+from portal.core.acting import Acting
+from portal.core.scope import Queue, area_of, sees_queue
+
+__all__ = [
+    "bill_run_progress",
+    "bills_of_factory",
+    "bills_of_officer",
+    "factory_sync_status",
+    "fee_table_in_force",
+    "fee_table_tiers",
+    "mirror_factory",
+]
+
+
+def fee_table_in_force(code: str, on: dt.date) -> FeeTable | None:
+    """BILL-01: the table of this code in force on that day: the latest to take effect by
+    then that no later version replaced; None when there is none."""
+    return (
+        FeeTable.objects.filter(code=code, effective_from__lte=on, superseded_by__isnull=True)
+        .order_by("-effective_from", "-pk")
+        .first()
+    )
+
+
+def fee_table_tiers(table: FeeTable) -> list[Tier]:
+    return [
+        Tier(
+            amount_satang=t.amount_satang,
+            from_hp=t.from_hp,
+            below_hp=t.below_hp,
+            no_machinery=t.no_machinery,
+        )
+        for t in table.tiers.order_by("position")
+    ]
+
+
+def mirror_factory(factory_no: str) -> DiwFactory | None:
+    return DiwFactory.objects.filter(factory_no=factory_no).first()
+
+
+def bill_run_progress(*, acting: Acting, run_id: int) -> dict | None:
+    """The progress of a run, for the officer who started it (None for anybody else)."""
+    run = BillRun.objects.filter(pk=run_id).first()
+    if run is None or acting.actor_id is None or run.started_by_id != acting.actor_id:
+        return None
+    return {
+        "state": run.state,
+        "run_on": run.run_on,
+        "due_from": run.first_due_on,
+        "due_until": run.last_due_on,
+        "total": run.total,
+        "processed": run.processed,
+        "created": run.created,
+        "percent": 100 if run.total == 0 else min(100, run.processed * 100 // run.total),
+        "error": run.error,
+        "finished_at": run.finished_at,
+    }
+
+
+def factory_sync_status() -> FactorySyncRun | None:
+    """The latest sync of the mirror: its state, counts, cursor and error."""
+    return FactorySyncRun.objects.order_by("-pk").first()
+
+
+def bills_of_factory(factory_no: str, *, open_only: bool = False) -> QuerySet[Bill]:
+    """A factory's bills, newest due first; open_only: the bill tab (BILL-06)."""
+    rows = Bill.objects.filter(factory__factory_no=factory_no)
+    if open_only:
+        rows = rows.filter(state=Bill.State.AWAITING_PAYMENT)
+    return rows.order_by("-due_on", "-pk")
+
+
+def bills_of_officer(*, acting: Acting, state: str | None = None) -> QuerySet[Bill]:
+    """ADM-01: the bills an officer sees: their province's for a provincial office,
+    every province's for OPS, none for anybody else; by due date."""
+    officer = acting.officer
+    if not sees_queue(officer, Queue.BILLS):
+        return Bill.objects.none()
+    rows = Bill.objects.all()
+    province = area_of(officer, Queue.BILLS)
+    if province is not None:
+        rows = rows.filter(province=province)
+    if state:
+        rows = rows.filter(state=state)
+    return rows.order_by("due_on", "pk")

@@ -1,0 +1,925 @@
+"""Billing's writes: fee tables (BILL-01), the DIW factory mirror, the annual bill run
+(BILL-02, BILL-03), surcharge re-issues (BILL-04) and officer-issued bills (BILL-05).
+
+Set-based throughout: the mirror is upserted a page at a time in one statement, the bill run
+inserts a chunk of bills in one statement and relies on the database's unique constraint for
+"exactly one annual bill per factory and year", never on a check before the insert.
+"""
+
+import datetime as dt
+import logging
+import time
+import zoneinfo
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.billing import fees
+from portal.billing.fee_tables import SHIPPED, FeeTableData, parse_fee_table, read_fee_table_file
+from portal.billing.models import (
+    Bill,
+    BillRun,
+    DiwFactory,
+    FactorySyncRun,
+    FeeTable,
+    FeeTier,
+    RefCounter,
+)
+from portal.billing.selectors import fee_table_in_force, fee_table_tiers
+from portal.core.acting import Acting, system_acting
+from portal.core.errors import PortalError, RegistryUnavailable
+from portal.core.scope import Queue, officer_refusal, refusal_message
+from portal.core.services import audit_record
+from portal.registries.diw import Factory, factory_registry
+
+__all__ = [
+    "BillingError",
+    "bill_issue",
+    "bill_reissue_with_surcharge",
+    "bill_run_execute",
+    "bill_run_request",
+    "bill_run_start",
+    "bills_expire",
+    "factories_sync",
+    "fee_table_revise",
+    "fee_tables_load",
+    "fee_tables_load_shipped",
+]
+
+logger = logging.getLogger(__name__)
+BANGKOK = zoneinfo.ZoneInfo("Asia/Bangkok")
+REF1_COUNTER = "ref1"
+PIO = "PIO"
+
+
+class BillingError(PortalError):
+    """A billing service refuses; `code` says why."""
+
+
+# --- fee tables (BILL-01) ---------------------------------------------------------------------
+
+
+def _table_snapshot(table: FeeTable) -> dict:
+    """A fee table as an audit row keeps it (before and after, ADM-03)."""
+    return {
+        "code": table.code,
+        "version": table.version,
+        "effective_from": table.effective_from.isoformat(),
+        "basis": table.basis,
+        "is_complete": table.is_complete,
+        "illustrative": table.illustrative,
+        "tiers": [
+            {
+                "no_machinery": t.no_machinery,
+                "from_hp": None if t.from_hp is None else str(t.from_hp),
+                "below_hp": None if t.below_hp is None else str(t.below_hp),
+                "amount_satang": t.amount_satang,
+            }
+            for t in table.tiers.all()
+        ],
+    }
+
+
+def _same_content(table: FeeTable, data: FeeTableData) -> bool:
+    stored = fee_table_tiers(table)
+    return (
+        table.basis == data.basis
+        and table.effective_from == data.effective_from
+        and table.is_complete == data.is_complete
+        and table.illustrative == data.illustrative
+        and tuple(stored) == data.tiers
+    )
+
+
+def _store_table(data: FeeTableData, *, source_file: str, created_by=None, using="default"):
+    table = FeeTable.objects.using(using).create(
+        code=data.code,
+        version=data.version,
+        title_th=data.title_th,
+        title_en=data.title_en,
+        basis=data.basis,
+        effective_from=data.effective_from,
+        is_complete=data.is_complete,
+        illustrative=data.illustrative,
+        source=data.source,
+        source_file=source_file,
+        created_by=created_by,
+    )
+    FeeTier.objects.using(using).bulk_create(
+        FeeTier(
+            table=table,
+            position=position,
+            no_machinery=tier.no_machinery,
+            from_hp=tier.from_hp,
+            below_hp=tier.below_hp,
+            amount_satang=tier.amount_satang,
+        )
+        for position, tier in enumerate(data.tiers)
+    )
+    return table
+
+
+def _supersede(table: FeeTable, version: str, *, path, using="default") -> None:
+    old = FeeTable.objects.using(using).filter(code=table.code, version=version).first()
+    if old is None:
+        raise BillingError(
+            f"{path}: supersedes: no {table.code} table of version {version!r} is loaded",
+            field="supersedes",
+            code="fee_table_file",
+        )
+    old.superseded_by = table
+    old.save(update_fields=["superseded_by"])
+
+
+def fee_tables_load(
+    paths: Iterable[Path | str] | None = None,
+    *,
+    include_illustrative: bool | None = None,
+    using: str = "default",
+    audited: bool = True,
+) -> list[tuple[FeeTable, bool]]:
+    """Load fee table files (default: the ones shipped in billing/fee_tables), all or nothing.
+
+    A version already loaded is left as it is when the file says the same, and refused when it
+    says something else (bills point at that version: a change is a new version). Illustrative
+    tables are skipped unless include_illustrative (default: settings, on in the sandbox).
+    Each table newly loaded is audited unless `audited` is false (the shipped tables loaded by
+    migrate: a deployment, not somebody's act). Returns (table, newly loaded) for each file
+    loaded. Raises FeeTableFileError naming the file and the field."""
+    if include_illustrative is None:
+        include_illustrative = settings.BILL_LOAD_ILLUSTRATIVE_FEE_TABLES
+    files = sorted(Path(p) for p in (paths if paths is not None else SHIPPED.glob("*.json")))
+    parsed = [(path, read_fee_table_file(path)) for path in files]
+    # Plain tables first, so that an illustrative one may supersede a plain one of the same load.
+    parsed.sort(key=lambda item: (item[1].illustrative, str(item[0])))
+    loaded = []
+    with transaction.atomic(using=using):
+        for path, data in parsed:
+            if data.illustrative and not include_illustrative:
+                continue
+            existing = (
+                FeeTable.objects.using(using).filter(code=data.code, version=data.version).first()
+            )
+            if existing is not None:
+                if not _same_content(existing, data):
+                    raise BillingError(
+                        f"{path}: version: {data.code} {data.version!r} is loaded with other "
+                        "content; a changed table needs a new version",
+                        field="version",
+                        code="fee_table_file",
+                    )
+                loaded.append((existing, False))
+                continue
+            table = _store_table(data, source_file=path.name, using=using)
+            if data.supersedes:
+                _supersede(table, data.supersedes, path=path, using=using)
+            if audited:
+                audit_record(
+                    action="fee_table.load",
+                    target=table,
+                    after=_table_snapshot(table),
+                    acting=system_acting(channel="system"),
+                )
+            loaded.append((table, True))
+    return loaded
+
+
+def fee_tables_load_shipped(*, using: str = "default") -> None:
+    """After migrate: the tables shipped with the code."""
+    fee_tables_load(using=using, audited=False)
+
+
+def fee_table_revise(
+    *,
+    acting: Acting,
+    table: FeeTable,
+    version: str,
+    effective_from: dt.date,
+    is_complete: bool,
+    tiers: list[dict],
+    source: str = "",
+) -> FeeTable:
+    """An authorized officer (DIW or OPS, with billing.edit_fee_table) loads a new version of a
+    table, e.g. the official annual fee table in place of the incomplete one (BILL-01). The
+    old version stays for the bills made from it; it is superseded when the new one takes
+    effect no later than it did. Audited with the table before and after (ADM-03)."""
+    refusal = officer_refusal(acting, Queue.FEE_TABLES)
+    if refusal is not None:
+        raise BillingError(refusal_message(refusal), code=refusal)
+    if not acting.actor.has_perm("billing.edit_fee_table"):
+        raise BillingError(_("You may not revise fee tables."), code="permission")
+    data = parse_fee_table(
+        f"{table.code} {version}",
+        {
+            "code": table.code,
+            "version": version,
+            "title_th": table.title_th,
+            "title_en": table.title_en,
+            "basis": table.basis,
+            "effective_from": effective_from.isoformat(),
+            "is_complete": is_complete,
+            "illustrative": False,
+            "source": source,
+            "tiers": tiers,
+        },
+    )
+    with transaction.atomic():
+        old = FeeTable.objects.select_for_update().get(pk=table.pk)
+        if old.superseded_by_id is not None:
+            raise BillingError(_("This fee table was already replaced."), code="superseded")
+        if FeeTable.objects.filter(code=old.code, version=version).exists():
+            raise BillingError(
+                _("This version already exists."), field="version", code="version_taken"
+            )
+        new = _store_table(data, source_file="", created_by=acting.actor)
+        if new.effective_from <= old.effective_from:
+            old.superseded_by = new
+            old.save(update_fields=["superseded_by"])
+        audit_record(
+            action="fee_table.revise",
+            target=new,
+            before=_table_snapshot(old),
+            after=_table_snapshot(new),
+            acting=acting,
+        )
+    return new
+
+
+# --- the DIW factory mirror -------------------------------------------------------------------
+
+
+def _canonical_place(name: str | None, prefixes: tuple[str, ...]) -> str:
+    text = " ".join(str(name or "").split())
+    for prefix in prefixes:
+        if text.startswith(prefix) and text != prefix:
+            return text.removeprefix(prefix).strip()
+    return text
+
+
+def _mirror_row(factory: Factory, now: dt.datetime) -> DiwFactory:
+    address = factory.address or {}
+    started = factory.operation_started_on
+    return DiwFactory(
+        factory_no=factory.factory_no,
+        factory_no_old=(factory.factory_no_old or "")[:60],
+        name_th=(factory.name_th or "")[:300],
+        licence=(factory.licence or "")[:20],
+        factory_class=factory.factory_class,
+        category=(factory.category or "")[:20],
+        horsepower=factory.horsepower,
+        status=(factory.status or "")[:30],
+        operation_started_on=started,
+        anniversary=fees.anniversary_of(started) if started else None,
+        licensed_on=factory.licensed_on,
+        province=_canonical_place(address.get("province"), ("จังหวัด", "จ."))[:60],
+        district=_canonical_place(address.get("district"), ("อำเภอ", "อ."))[:80],
+        industrial_estate=(address.get("industrial_estate") or "").strip()[:200],
+        supervisor=(factory.supervisor or "").upper()[:10],
+        registry_changed_at=factory.changed_at,
+        synced_at=now,
+    )
+
+
+_MIRROR_FIELDS = [
+    "factory_no_old",
+    "name_th",
+    "licence",
+    "factory_class",
+    "category",
+    "horsepower",
+    "status",
+    "operation_started_on",
+    "anniversary",
+    "licensed_on",
+    "province",
+    "district",
+    "industrial_estate",
+    "supervisor",
+    "registry_changed_at",
+    "synced_at",
+]
+
+
+def _advisory_lock(name: str) -> bool:
+    """A session lock on the database: one sync or bill run at a time across every worker.
+    Released when the connection closes, so a killed process never holds it. The embedded
+    SQLite has no such lock and one writer at a time anyway (the constraint still holds)."""
+    if connection.vendor != "postgresql":
+        return True
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(hashtext(%s))", [name])
+        return bool(cursor.fetchone()[0])
+
+
+def _advisory_unlock(name: str) -> None:
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_unlock(hashtext(%s))", [name])
+
+
+def factories_sync(*, page_size: int = 1000, max_pages: int | None = None) -> FactorySyncRun | None:
+    """Bring the mirror up to date with DIW's registry, incrementally by last change.
+
+    Resumes a run left running by a process that died; otherwise starts a new run from where
+    the last one stopped (finished or failed). Each page is upserted in one statement and the
+    run's counts and cursor are committed with it. A registry failure ends the run as failed
+    with the reason; the next run continues from the cursor. Returns None when another
+    process is syncing."""
+    if not _advisory_lock("billing.factories_sync"):
+        return None
+    try:
+        return _factories_sync(page_size=page_size, max_pages=max_pages)
+    finally:
+        _advisory_unlock("billing.factories_sync")
+
+
+def _factories_sync(*, page_size: int, max_pages: int | None) -> FactorySyncRun:
+    now = timezone.now()
+    run = FactorySyncRun.objects.filter(state=FactorySyncRun.State.RUNNING).order_by("-pk").first()
+    if run is None:
+        last = (
+            FactorySyncRun.objects.filter(cursor_changed_at__isnull=False).order_by("-pk").first()
+        )
+        run = FactorySyncRun.objects.create(
+            since_changed_at=last.cursor_changed_at if last else None,
+            cursor_changed_at=last.cursor_changed_at if last else None,
+            cursor_factory_no=last.cursor_factory_no if last else "",
+            started_at=now,
+            updated_at=now,
+        )
+    registry = factory_registry()
+    pages = 0
+    while max_pages is None or pages < max_pages:
+        try:
+            page = registry.changes(
+                since=run.cursor_changed_at, after_factory_no=run.cursor_factory_no, limit=page_size
+            )
+        except RegistryUnavailable as exc:
+            run.state = FactorySyncRun.State.FAILED
+            run.error = f"diw:{exc.reason}"
+            run.updated_at = run.finished_at = timezone.now()
+            run.save(update_fields=["state", "error", "updated_at", "finished_at"])
+            logger.warning("DIW factory sync #%s failed: %s", run.pk, run.error)
+            return run
+        pages += 1
+        if page.factories:
+            _mirror_page(run, page.factories)
+        if not page.more:
+            break
+    else:
+        return run  # stopped by max_pages: still running, the next call goes on
+    run.state = FactorySyncRun.State.FINISHED
+    run.updated_at = run.finished_at = timezone.now()
+    run.save(update_fields=["state", "updated_at", "finished_at"])
+    return run
+
+
+def _mirror_page(run: FactorySyncRun, factories: list[Factory]) -> None:
+    now = timezone.now()
+    rows = [_mirror_row(f, now) for f in factories]
+    numbers = [r.factory_no for r in rows]
+    with transaction.atomic():
+        known = DiwFactory.objects.filter(factory_no__in=numbers).count()
+        DiwFactory.objects.bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=["factory_no"],
+            update_fields=_MIRROR_FIELDS,
+        )
+        last = factories[-1]
+        run.cursor_changed_at = last.changed_at
+        run.cursor_factory_no = last.factory_no
+        run.pages += 1
+        run.received += len(rows)
+        run.created += len(rows) - known
+        run.updated += known
+        run.updated_at = now
+        run.save(
+            update_fields=[
+                "cursor_changed_at",
+                "cursor_factory_no",
+                "pages",
+                "received",
+                "created",
+                "updated",
+                "updated_at",
+            ]
+        )
+
+
+# --- places and horizons (BILL-02, BILL-03) ---------------------------------------------------
+
+
+def _exempt_area_q(prefix: str = "") -> Q:
+    """BILL-03: factories in the places exempt from licence and annual fees (settings)."""
+    exempt = Q(pk__in=[])
+    for province, districts in settings.BILL_EXEMPT_AREAS.items():
+        place = Q(**{f"{prefix}province": province})
+        if districts:
+            place &= Q(**{f"{prefix}district__in": districts})
+        exempt |= place
+    return exempt
+
+
+def _annual_exempt_q(prefix: str = "") -> Q:
+    exempt = _exempt_area_q(prefix)
+    if settings.BILL_ANNUAL_FEE_EXEMPT_IN_INDUSTRIAL_ESTATE:
+        exempt |= ~Q(**{f"{prefix}industrial_estate": ""})
+    return exempt
+
+
+def _end_of_day(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=BANGKOK)
+
+
+def due_window(run_on: dt.date) -> tuple[dt.date, dt.date]:
+    """BILL-02: the due dates a run on `run_on` bills: from that day to the horizon."""
+    days = settings.BILL_ISSUE_DAYS_BEFORE_DUE
+    if not 0 <= days < 365:
+        raise ValueError("BILL_ISSUE_DAYS_BEFORE_DUE must be between 0 and 364")
+    return run_on, run_on + dt.timedelta(days=days)
+
+
+def _due_by_anniversary(first: dt.date, last: dt.date) -> dict[int, dt.date]:
+    due = {}
+    day = first
+    while day <= last:
+        for anniversary in fees.anniversaries_due_on(day):
+            due[anniversary] = day
+        day += dt.timedelta(days=1)
+    return due
+
+
+def _next_ref1s(kind: str, count: int) -> list[str]:
+    """`count` new Ref1s: running numbers drawn in one statement. Outside a transaction the
+    counter's row is locked only for that statement; inside one, until it commits."""
+    if count == 0:
+        return []
+    # The row exists after migrate; a test flush empties the table, so make sure of it.
+    RefCounter.objects.bulk_create([RefCounter(name=REF1_COUNTER)], ignore_conflicts=True)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {RefCounter._meta.db_table} SET value = value + %s"  # noqa: S608
+            " WHERE name = %s RETURNING value",
+            [count, REF1_COUNTER],
+        )
+        last = cursor.fetchone()[0]
+    return [fees.ref1_for(kind, number) for number in range(last - count + 1, last + 1)]
+
+
+# --- the annual bill run (BILL-02) ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Pricing:
+    table: FeeTable
+    tiers: list[fees.Tier]
+
+
+def _annual_pricing(due_days: Iterable[dt.date]) -> dict[dt.date, _Pricing]:
+    """The annual fee table in force on each due date; refuses a missing or incomplete one
+    (BILL-01: never bill from an incomplete table rather than guess)."""
+    pricing: dict[dt.date, _Pricing] = {}
+    by_table: dict[int, _Pricing] = {}
+    for day in sorted(set(due_days)):
+        table = fee_table_in_force("annual", day)
+        if table is None:
+            raise BillingError(
+                _("No annual fee table is in force on %(day)s.") % {"day": day.isoformat()},
+                code="no_fee_table",
+            )
+        if not table.is_complete:
+            raise BillingError(
+                _(
+                    "The annual fee table %(version)s is incomplete: load the official table "
+                    "before billing."
+                )
+                % {"version": table.version},
+                code="fee_table_incomplete",
+            )
+        if table.pk not in by_table:
+            by_table[table.pk] = _Pricing(table, fee_table_tiers(table))
+        pricing[day] = by_table[table.pk]
+    return pricing
+
+
+def _annual_candidates(run: BillRun):
+    due = _due_by_anniversary(run.first_due_on, run.last_due_on)
+    rows = (
+        DiwFactory.objects.filter(
+            supervisor=PIO,
+            status__in=settings.BILL_ANNUAL_FEE_STATUSES,
+            anniversary__in=list(due),
+            operation_started_on__isnull=False,
+        )
+        .exclude(_annual_exempt_q())
+        .order_by("pk")
+    )
+    return rows, due
+
+
+def bill_run_start(*, run_on: dt.date | None = None, started_by=None) -> BillRun:
+    """The day's run: the unfinished one of that day when there is one (a run killed in the
+    middle goes on from its cursor), else a new one."""
+    run_on = run_on or timezone.localdate()
+    unfinished = (
+        BillRun.objects.filter(
+            run_on=run_on, state__in=[BillRun.State.QUEUED, BillRun.State.RUNNING]
+        )
+        .order_by("pk")
+        .first()
+    )
+    if unfinished is not None:
+        return unfinished
+    first, last = due_window(run_on)
+    return BillRun.objects.create(
+        run_on=run_on, first_due_on=first, last_due_on=last, started_by=started_by
+    )
+
+
+def bill_run_request(*, acting: Acting, run_on: dt.date | None = None) -> BillRun:
+    """An OPS officer starts the bill run now (it also runs daily by itself); the caller
+    queues it (tasks.bill_run_request_queued) and the officer follows its progress
+    (selectors.bill_run_progress)."""
+    refusal = officer_refusal(acting, Queue.BILLS)
+    if refusal is None and acting.officer.agency != "OPS":
+        refusal = "queue"  # a nationwide run is OPS's; a provincial office issues bills itself
+    if refusal is not None:
+        raise BillingError(refusal_message(refusal), code=refusal)
+    with transaction.atomic():
+        run = bill_run_start(run_on=run_on, started_by=acting.actor)
+        audit_record(
+            action="bill_run.request", target=run, after={"run_on": str(run.run_on)}, acting=acting
+        )
+    return run
+
+
+def bill_run_execute(run_id: int, *, pause_seconds: float = 0.0, chunk_size: int | None = None):
+    """Bill every PIO-supervised, non-exempt factory whose due date is in the run's window,
+    exactly once (BILL-02, BILL-03), in chunks ordered by mirror id, each chunk committed with
+    the run's cursor. A second run of the same window adds nothing: the database's unique
+    constraint refuses the duplicates. Ends with one audit row for the whole run."""
+    lock = f"billing.bill_run.{run_id}"
+    if not _advisory_lock(lock):
+        return BillRun.objects.get(pk=run_id)  # another process is on it
+    try:
+        return _bill_run_execute(run_id, pause_seconds, chunk_size or settings.BILL_RUN_CHUNK_SIZE)
+    finally:
+        _advisory_unlock(lock)
+
+
+def _bill_run_execute(run_id: int, pause_seconds: float, chunk_size: int) -> BillRun:
+    run = BillRun.objects.get(pk=run_id)
+    if run.state in (BillRun.State.FINISHED, BillRun.State.FAILED):
+        return run
+    candidates, due = _annual_candidates(run)
+    try:
+        pricing = _annual_pricing(due.values())
+    except BillingError as exc:
+        _bill_run_end(run, state=BillRun.State.FAILED, error=exc.code)
+        raise
+    if run.state == BillRun.State.QUEUED:
+        run.total = candidates.count()
+        run.state = BillRun.State.RUNNING
+        run.started_at = run.updated_at = timezone.now()
+        run.save(update_fields=["total", "state", "started_at", "updated_at"])
+    while True:
+        chunk = list(
+            candidates.filter(pk__gt=run.cursor).values_list(
+                "pk", "anniversary", "horsepower", "province", "factory_no"
+            )[:chunk_size]
+        )
+        if not chunk:
+            break
+        _bill_chunk(run, chunk, due, pricing)
+        if pause_seconds:
+            time.sleep(pause_seconds)
+    return _bill_run_end(run, state=BillRun.State.FINISHED)
+
+
+def _bill_chunk(run: BillRun, chunk: list, due: dict, pricing: dict) -> None:
+    now = timezone.now()
+    # Drawn before the chunk's transaction, so that a concurrent run or officer waits for one
+    # statement, not for the chunk (a chunk rolled back leaves a gap in the numbers: harmless).
+    refs = _next_ref1s("annual", len(chunk))
+    rows = []
+    for (pk, anniversary, horsepower, province, factory_no), ref1 in zip(chunk, refs, strict=True):
+        due_on = due[anniversary]
+        price = pricing[due_on]
+        amount = fees.tier_amount(price.tiers, horsepower)
+        if amount is None:  # a complete table holds every horsepower; this is a bug
+            raise RuntimeError(f"fee table {price.table.pk} has no line for {horsepower}")
+        rows.append((pk, province, due_on, amount, ref1, factory_no, price.table))
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            created = _insert_bills_postgresql(run, rows, now)
+        else:
+            created = _insert_bills(run, rows, now)
+        BillRun.objects.filter(pk=run.pk).update(
+            cursor=chunk[-1][0],
+            processed=run.processed + len(chunk),
+            created=run.created + created,
+            updated_at=now,
+        )
+    run.cursor = chunk[-1][0]
+    run.processed += len(chunk)
+    run.created += created
+    run.updated_at = now
+
+
+def _insert_bills(run: BillRun, rows: list, now: dt.datetime) -> int:
+    """Any database: the ORM's bulk insert; returns how many bills it added."""
+    Bill.objects.bulk_create(
+        [
+            Bill(
+                kind=Bill.Kind.ANNUAL,
+                factory_id=pk,
+                province=province,
+                fee_year=due_on.year,
+                fee_satang=amount,
+                amount_satang=amount,
+                due_on=due_on,
+                issued_on=run.run_on,
+                expires_at=_end_of_day(due_on),
+                ref1=ref1,
+                ref2=factory_no,
+                fee_table=table,
+                fee_table_version=f"{table.code} {table.version}",
+                illustrative=table.illustrative,
+                bill_run=run,
+                created_at=now,
+            )
+            for pk, province, due_on, amount, ref1, factory_no, table in rows
+        ],
+        ignore_conflicts=True,
+    )
+    return Bill.objects.filter(
+        bill_run=run, factory_id__gte=rows[0][0], factory_id__lte=rows[-1][0]
+    ).count()
+
+
+_INSERT_BILLS = """
+INSERT INTO {bill} (kind, factory_id, province, fee_year, period, fee_satang, surcharge_satang,
+    surcharge_months, amount_satang, due_on, issued_on, expires_at, state, ref1, ref2,
+    fee_table_id, fee_table_version, illustrative, bill_run_id, note, created_at)
+SELECT %(kind)s, u.factory_id, u.province, u.fee_year, '', u.fee, 0, 0, u.fee, u.due_on,
+    %(issued_on)s, u.expires_at, %(state)s, u.ref1, u.ref2, u.table_id, u.version,
+    u.illustrative, %(run)s, '', %(now)s
+FROM unnest(%(factory)s::bigint[], %(province)s::text[], %(year)s::int[], %(fee)s::bigint[],
+    %(due)s::date[], %(expires)s::timestamptz[], %(ref1)s::text[], %(ref2)s::text[],
+    %(table)s::bigint[], %(version)s::text[], %(illustrative)s::bool[])
+    AS u(factory_id, province, fee_year, fee, due_on, expires_at, ref1, ref2, table_id,
+         version, illustrative)
+ON CONFLICT DO NOTHING
+"""
+
+
+def _insert_bills_postgresql(run: BillRun, rows: list, now: dt.datetime) -> int:
+    """PostgreSQL: one INSERT ... SELECT FROM unnest(arrays) ON CONFLICT DO NOTHING per chunk,
+    with no model instance built (the ORM's bulk insert spends most of a chunk compiling
+    2,000 rows); its row count is the number of bills added."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _INSERT_BILLS.format(bill=Bill._meta.db_table),
+            {
+                "kind": Bill.Kind.ANNUAL.value,
+                "issued_on": run.run_on,
+                "state": Bill.State.AWAITING_PAYMENT.value,
+                "run": run.pk,
+                "now": now,
+                "factory": [r[0] for r in rows],
+                "province": [r[1] for r in rows],
+                "year": [r[2].year for r in rows],
+                "fee": [r[3] for r in rows],
+                "due": [r[2] for r in rows],
+                "expires": [_end_of_day(r[2]) for r in rows],
+                "ref1": [r[4] for r in rows],
+                "ref2": [r[5] for r in rows],
+                "table": [r[6].pk for r in rows],
+                "version": [f"{r[6].code} {r[6].version}" for r in rows],
+                "illustrative": [r[6].illustrative for r in rows],
+            },
+        )
+        return cursor.rowcount
+
+
+def _bill_run_end(run: BillRun, *, state: str, error: str = "") -> BillRun:
+    with transaction.atomic():
+        run = BillRun.objects.select_for_update().get(pk=run.pk)
+        run.state = state
+        run.error = error
+        run.finished_at = run.updated_at = timezone.now()
+        run.save(update_fields=["state", "error", "finished_at", "updated_at"])
+        audit_record(
+            action=f"bill_run.{state}",
+            target=run,
+            after={
+                "run_on": str(run.run_on),
+                "due_from": str(run.first_due_on),
+                "due_until": str(run.last_due_on),
+                "factories": run.total,
+                "processed": run.processed,
+                "bills_created": run.created,
+                "error": error,
+            },
+            acting=system_acting(channel="task"),
+        )
+    return run
+
+
+def bills_expire() -> int:
+    """BILL-06: bills past their expiry stop being payable; returns how many expired."""
+    now = timezone.now()
+    return Bill.objects.filter(state=Bill.State.AWAITING_PAYMENT, expires_at__lte=now).update(
+        state=Bill.State.EXPIRED, state_changed_at=now
+    )
+
+
+# --- surcharge (BILL-04) and officer-issued bills (BILL-05) -----------------------------------
+
+
+def _refuse_out_of_scope(acting: Acting, province: str) -> None:
+    refusal = officer_refusal(acting, Queue.BILLS, province=province)
+    if refusal is not None:
+        raise BillingError(refusal_message(refusal), code=refusal)
+
+
+def bill_reissue_with_surcharge(*, bill_id: int, acting: Acting, now: dt.datetime | None = None):
+    """BILL-04: a new bill for an unpaid annual fee with its surcharge (5 % of the fee per
+    month late, a started month counting whole unless settings say otherwise), due the same
+    day before 23:00 Bangkok time (the next day's when asked at or after 23:00). The bill it
+    replaces is cancelled. Issued by an officer of the factory's province or OPS."""
+    now = now or timezone.now()
+    local = now.astimezone(BANGKOK)
+    pay_on = local.date()
+    if local.hour >= settings.BILL_SURCHARGE_PAY_BEFORE_HOUR:
+        pay_on += dt.timedelta(days=1)
+    with transaction.atomic():
+        current = Bill.objects.select_for_update().select_related("factory").get(pk=bill_id)
+        _refuse_out_of_scope(acting, current.province)
+        base = current.reissue_of or current
+        if base.kind != Bill.Kind.ANNUAL:
+            raise BillingError(_("Only an annual fee accrues a surcharge."), code="not_annual")
+        if current.state not in (Bill.State.AWAITING_PAYMENT, Bill.State.EXPIRED):
+            raise BillingError(_("This bill is paid or cancelled."), code="closed")
+        months = fees.late_months(base.due_on, pay_on, settings.BILL_SURCHARGE_PART_MONTH)
+        if months == 0:
+            raise BillingError(_("This fee is not late: pay the bill as it is."), code="not_late")
+        surcharge = fees.surcharge_satang(
+            base.fee_satang, months, Decimal(settings.BILL_SURCHARGE_PERCENT_PER_MONTH)
+        )
+        (ref1,) = _next_ref1s(base.kind, 1)
+        expires_at = dt.datetime.combine(
+            pay_on, dt.time(settings.BILL_SURCHARGE_PAY_BEFORE_HOUR), tzinfo=BANGKOK
+        )
+        reissue = Bill.objects.create(
+            kind=base.kind,
+            factory=base.factory,
+            province=base.province,
+            fee_year=base.fee_year,
+            fee_satang=base.fee_satang,
+            surcharge_satang=surcharge,
+            surcharge_months=months,
+            amount_satang=base.fee_satang + surcharge,
+            due_on=pay_on,
+            issued_on=local.date(),
+            expires_at=expires_at,
+            ref1=ref1,
+            ref2=base.ref2,
+            fee_table=base.fee_table,
+            fee_table_version=base.fee_table_version,
+            illustrative=base.illustrative,
+            reissue_of=base,
+            issued_by=acting.actor,
+            created_at=now,
+        )
+        before = {"ref1": current.ref1, "state": current.state}
+        current.state = Bill.State.CANCELLED
+        current.state_changed_at = now
+        current.note = f"superseded by {reissue.ref1}"
+        current.save(update_fields=["state", "state_changed_at", "note"])
+        audit_record(
+            action="bill.reissue_with_surcharge",
+            target=reissue,
+            before=before,
+            after={
+                "ref1": reissue.ref1,
+                "fee_satang": reissue.fee_satang,
+                "surcharge_months": months,
+                "surcharge_satang": surcharge,
+                "amount_satang": reissue.amount_satang,
+                "due_on": str(pay_on),
+                "cancelled": current.ref1,
+            },
+            acting=acting,
+        )
+    return reissue
+
+
+# Kinds whose amount comes from a fee table, by table code (PRM-06: the notice of restarting
+# operation of PRM-03 and the machinery relocation of PRM-04 have complete tables); the others
+# are typed in by the officer.
+TABLE_PRICED = {"annual", "licence", "restart_notice", "machinery_relocation"}
+
+
+def bill_issue(
+    *,
+    acting: Acting,
+    factory_no: str,
+    kind: str,
+    due_on: dt.date,
+    amount_satang: int | None = None,
+    horsepower: Decimal | None = None,
+    period: str = "",
+    note: str = "",
+) -> Bill:
+    """BILL-05: an officer (the provincial industry office of the factory's province, or OPS)
+    issues a bill of another kind: factory expansion, licence transfer, operation notice,
+    replacement licence, a procedure's fee or another fee under the Act. Kinds with a fee table
+    are priced by it (by the given horsepower, else the factory's); the others take the
+    amount the officer types. Only factories a provincial office supervises (BILL-02); none
+    in the exempt places for licence and annual fees (BILL-03). Audited (ADM-03)."""
+    if kind not in Bill.Kind.values:
+        raise BillingError(_("Choose a kind of fee."), field="kind", code="kind")
+    factory = DiwFactory.objects.filter(factory_no=factory_no).first()
+    if factory is None:
+        raise BillingError(_("No factory has this number."), field="factory_no", code="unknown")
+    _refuse_out_of_scope(acting, factory.province)
+    if not acting.actor.has_perm("billing.add_bill"):
+        raise BillingError(_("You may not issue bills."), code="permission")
+    if factory.supervisor != PIO:
+        raise BillingError(
+            _("This factory pays its fees to the agency that supervises it, not here."),
+            code="not_pio",
+        )
+    exempt = DiwFactory.objects.filter(
+        _annual_exempt_q() if kind == "annual" else _exempt_area_q(), pk=factory.pk
+    ).exists()
+    if kind in ("annual", "licence") and exempt:
+        raise BillingError(_("This factory is exempt from this fee."), code="exempt")
+    table = None
+    if kind in TABLE_PRICED:
+        table = fee_table_in_force(kind, due_on)
+        if table is None or not table.is_complete:
+            raise BillingError(
+                _("The fee table for this kind is missing or incomplete: it cannot be billed."),
+                code="fee_table_incomplete",
+            )
+        amount_satang = fees.tier_amount(
+            fee_table_tiers(table), horsepower if horsepower is not None else factory.horsepower
+        )
+    if amount_satang is None or amount_satang <= 0:
+        raise BillingError(_("Enter the amount."), field="amount_satang", code="amount")
+    now = timezone.now()
+    today = timezone.localdate()
+    if due_on < today:
+        raise BillingError(_("The due date has passed."), field="due_on", code="due_on")
+    try:
+        with transaction.atomic():
+            (ref1,) = _next_ref1s(kind, 1)
+            bill = Bill.objects.create(
+                kind=kind,
+                factory=factory,
+                province=factory.province,
+                fee_year=due_on.year if kind == "annual" else None,
+                period=period[:100],
+                fee_satang=amount_satang,
+                amount_satang=amount_satang,
+                due_on=due_on,
+                issued_on=today,
+                expires_at=_end_of_day(due_on),
+                ref1=ref1,
+                ref2=factory.factory_no,
+                fee_table=table,
+                fee_table_version=f"{table.code} {table.version}" if table else "",
+                illustrative=bool(table and table.illustrative),
+                issued_by=acting.actor,
+                note=note,
+                created_at=now,
+            )
+            audit_record(
+                action="bill.issue",
+                target=bill,
+                after={
+                    "kind": kind,
+                    "factory_no": factory.factory_no,
+                    "amount_satang": amount_satang,
+                    "due_on": str(due_on),
+                    "ref1": ref1,
+                    "fee_table": bill.fee_table_version,
+                },
+                acting=acting,
+            )
+    except IntegrityError:
+        raise BillingError(
+            _("This factory already has an annual bill for that year."), code="duplicate"
+        ) from None
+    return bill
