@@ -102,6 +102,10 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "portal.core.middleware.FormActionMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages compressed on the fly (static files are compressed ahead of time by whitenoise,
+    # which answers before this). Inside every middleware that writes the body; BREACH:
+    # docs/decisions.md.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -342,7 +346,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "var" / "static")))
 import fontpkg_sarabun  # noqa: E402  (the Sarabun TTFs ship in this package, OFL)
 
 STATICFILES_DIRS = [("fonts", str(Path(fontpkg_sarabun.__file__).parent / "files"))]
@@ -354,13 +358,19 @@ STORAGES = {
             "location": env.str("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "var" / "private"))
         },
     },
+    # Production: collectstatic names each file by its content's hash (and rewrites the
+    # stylesheets' url()s to those names) and writes Brotli and gzip copies beside it;
+    # whitenoise serves the copy the browser accepts and marks hashed files immutable for a
+    # year. Debug and tests serve the source files as they are.
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not (DEBUG or TESTING)
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
-WHITENOISE_USE_FINDERS = True
+# Production serves only what collectstatic wrote (the hashed and compressed copies); reading
+# the apps' folders as well would serve the uncompressed originals in their place.
+WHITENOISE_USE_FINDERS = DEBUG or TESTING
 WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # A request's body without its files: the longest form is a few kilobytes; 8,000,000 characters
