@@ -29,22 +29,26 @@ const browser = await puppeteer.connect({ browserURL: `http://127.0.0.1:${port}`
 const cdp = await browser.target().createCDPSession();
 const results = [];
 for (const page of pages) {
-  await cdp.send("Storage.clearCookies");
-  if (page.cookies?.length) {
-    const cookies = page.cookies.map((c) => ({ ...c, url: new URL("/", page.url).href }));
-    await cdp.send("Storage.setCookies", { cookies });
+  // A busy machine now and then loses the page load's trace (NO_NAVSTART): that run has no
+  // result at all, so it is run again, up to three times.
+  let lhr;
+  for (let attempt = 0; attempt < 3 && (!lhr || lhr.runtimeError); attempt++) {
+    await cdp.send("Storage.clearCookies");
+    if (page.cookies?.length) {
+      const cookies = page.cookies.map((c) => ({ ...c, url: new URL("/", page.url).href }));
+      await cdp.send("Storage.setCookies", { cookies });
+    }
+    const runner = await lighthouse(page.url, {
+      port: Number(port),
+      output: "json",
+      logLevel: "error",
+      onlyCategories: categories,
+      // Neither counts in a score; both take seconds per page.
+      disableFullPageScreenshot: true,
+      skipAudits: ["bf-cache", "screenshot-thumbnails", "final-screenshot"],
+    });
+    lhr = runner.lhr;
   }
-  const runner = await lighthouse(page.url, {
-    port: Number(port),
-    output: "json",
-    logLevel: "error",
-    onlyCategories: categories,
-    // Neither counts in a score; both take seconds per page.
-    disableFullPageScreenshot: true,
-    skipAudits: ["bf-cache", "screenshot-thumbnails", "final-screenshot"],
-  });
-  const lhr = runner.lhr;
-  if (process.env.LH_TIMING) console.error(page.url, Math.round(lhr.timing.total), lhr.timing.entries.filter((e) => e.duration > 400).map((e) => `${e.name}=${Math.round(e.duration)}`).join(" "));
   const shortfalls = [];
   for (const id of categories) {
     for (const ref of lhr.categories[id].auditRefs) {
