@@ -12,7 +12,9 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from django.templatetags.static import static
 from django.utils.csp import CSP
+from django.utils.functional import lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
@@ -289,6 +291,9 @@ ALTCHA_HMAC_SECRET = _required_key(
 )
 ALTCHA_CHALLENGE = {"cost": env.int("ALTCHA_COST", default=5000)}
 ALTCHA_WIDGET_I18N = True
+# Only the widget's Thai strings (English is built in), not altcha's file of every language;
+# named when a page is drawn, by its hashed name in production.
+ALTCHA_WIDGET_I18N_JS_URL = lazy(static, str)("core/js/altcha-th.js")
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 8)
