@@ -107,7 +107,7 @@ MIDDLEWARE = [
     # Pages compressed on the fly (static files are compressed ahead of time by whitenoise,
     # which answers before this). Inside every middleware that writes the body; BREACH:
     # docs/decisions.md.
-    "django.middleware.gzip.GZipMiddleware",
+    "portal.core.compression.TextGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
