@@ -255,6 +255,9 @@ def test_key_pages_are_fast_on_a_phone_and_clean(
 ):
     assert LIGHTHOUSE.exists(), "npm ci (scripts/install-browser-deps) installs Lighthouse"
     _assert_served_like_production(production_server)
+    cookie = member_pages[0][1]
+    dashboard = httpx.get(production_server + "/", cookies={cookie["name"]: cookie["value"]})
+    assert 'data-testid="who"' in dashboard.text  # the session is the member's on this server
     pages = [{"url": production_server + page} for page in PUBLIC_PAGES] + [
         {"url": production_server + page, "cookies": [cookie]} for page, cookie in member_pages
     ]
