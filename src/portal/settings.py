@@ -104,9 +104,9 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "portal.core.middleware.FormActionMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Pages compressed on the fly (static files are compressed ahead of time by whitenoise,
-    # which answers before this). Inside every middleware that writes the body; BREACH:
-    # docs/decisions.md.
+    # Pages compressed on the fly (static files are compressed ahead of time; whitenoise
+    # answers them before this). Every middleware below writes the answer before this
+    # compresses it; those above only add headers. BREACH: docs/decisions.md.
     "portal.core.compression.TextGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
