@@ -27,6 +27,9 @@ def bench_env(database_url: str, **overrides: str) -> dict:
             "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14"),
             "LOG_LEVEL": "WARNING",
             "SANDBOX_WORLD": str(ROOT / "var" / "bench-world"),
+            # DEBUG off serves collectstatic's hashed files (collect_static), apart from
+            # `make run`'s var/static.
+            "STATIC_ROOT": str(ROOT / "var" / "bench-static"),
             "PYTHONPATH": str(ROOT / "src"),
             "DJANGO_SETTINGS_MODULE": "portal.settings",
             **overrides,
@@ -41,11 +44,22 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def collect_static(env: dict) -> None:
+    """The hashed static files and their manifest, which pages need with DEBUG off."""
+    subprocess.run(
+        [PYTHON, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+
+
 def start_server(env: dict, workers: int, *, app: str = "portal.wsgi:application", extra=()):
     """gunicorn on a free loopback port (workers x 2 threads), once it answers /healthz.
     Returns (process, base URL); the process leads its own group (os.killpg ends it)."""
     import httpx
 
+    collect_static(env)
     port = free_port()
     server = subprocess.Popen(
         [

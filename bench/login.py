@@ -25,7 +25,11 @@ import threading
 import time
 from pathlib import Path
 
-from common import bench_env, free_port  # bench/ is on the path: scripts run as bench/<name>.py
+from common import (  # bench/ is on the path: scripts run as bench/<name>.py
+    bench_env,
+    collect_static,
+    free_port,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
@@ -192,6 +196,7 @@ def portal_login_rate(variant: dict, *, workers: int, clients: int, seconds: flo
 
     env = _env(variant, db)
     pids = _prepare(env, members=200)
+    collect_static(env)
     port = free_port()
     server = subprocess.Popen(
         [

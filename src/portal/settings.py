@@ -12,7 +12,9 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from django.templatetags.static import static
 from django.utils.csp import CSP
+from django.utils.functional import lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
@@ -104,6 +106,10 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "portal.core.middleware.FormActionMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages compressed on the fly (static files are compressed ahead of time; whitenoise
+    # answers them before this). Every middleware below writes the answer before this
+    # compresses it; those above only add headers. BREACH: docs/decisions.md.
+    "portal.core.compression.TextGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -293,6 +299,9 @@ ALTCHA_HMAC_SECRET = _required_key(
 )
 ALTCHA_CHALLENGE = {"cost": env.int("ALTCHA_COST", default=5000)}
 ALTCHA_WIDGET_I18N = True
+# Only the widget's Thai strings (English is built in), not altcha's file of every language;
+# named when a page is drawn, by its hashed name in production.
+ALTCHA_WIDGET_I18N_JS_URL = lazy(static, str)("core/js/altcha-th.js")
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 8)
@@ -350,7 +359,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "var" / "static")))
 import fontpkg_sarabun  # noqa: E402  (the Sarabun TTFs ship in this package, OFL)
 
 STATICFILES_DIRS = [("fonts", str(Path(fontpkg_sarabun.__file__).parent / "files"))]
@@ -362,13 +371,19 @@ STORAGES = {
             "location": env.str("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "var" / "private"))
         },
     },
+    # Production: collectstatic names each file by its content's hash (and rewrites the
+    # stylesheets' url()s to those names) and writes Brotli and gzip copies beside it;
+    # whitenoise serves the copy the browser accepts and marks hashed files immutable for a
+    # year. Debug and tests serve the source files as they are.
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not (DEBUG or TESTING)
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
-WHITENOISE_USE_FINDERS = True
+# Production serves only what collectstatic wrote (the hashed and compressed copies); reading
+# the apps' folders as well would serve the uncompressed originals in their place.
+WHITENOISE_USE_FINDERS = DEBUG or TESTING
 WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # A request's body without its files: the longest form is a few kilobytes; 8,000,000 characters

@@ -47,7 +47,7 @@ def test_the_robot_check_speaks_thai(client):
     page = client.get("/accounts/login/").content.decode()
     widget = re.search(r"<altcha-widget[^>]*>", page)[0]
     assert 'language="th"' in widget
-    assert "/static/altcha_django/i18n/all.js" in page  # the widget's own Thai strings
+    assert "/static/core/js/altcha-th.js" in page  # the widget's own Thai strings
     response = client.post("/accounts/login/", {"national_id": "1", "password": "x"})
     assert response.context["form"].errors["robot"] == [
         "กรุณาติ๊กช่อง “ฉันไม่ใช่โปรแกรมอัตโนมัติ” เพื่อยืนยันว่าท่านไม่ใช่โปรแกรมอัตโนมัติ"
