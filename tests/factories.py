@@ -1,5 +1,6 @@
 """Test data built through the same rules as production: valid IDs, real password hashes."""
 
+import datetime as dt
 import json
 import random
 from pathlib import Path
@@ -8,6 +9,7 @@ import factory
 from django.utils import timezone
 
 from portal.accounts.models import Member
+from portal.billing.models import Bill, DiwFactory
 from portal.core.thaiid import encrypt_text, pid_hash
 from portal.identity.models import ConnectedSystem, SignIn
 from portal.operators.models import Business, Holding
@@ -309,3 +311,55 @@ class SignInFactory(factory.django.DjangoModelFactory):
     member = factory.SubFactory(MemberFactory)
     system = factory.SubFactory(ConnectedSystemFactory)
     session_key = factory.Sequence(lambda n: f"session{n:032d}")
+
+
+# --- billing (issue 10): the DIW mirror's factories and their bills ----------------------------
+
+
+class DiwFactoryFactory(factory.django.DjangoModelFactory):
+    """A factory of the DIW mirror, supervised by a provincial office, operating."""
+
+    class Meta:
+        model = DiwFactory
+        django_get_or_create = ("factory_no",)
+
+    factory_no = factory.Sequence(lambda n: f"3020{n:010d}")
+    name_th = factory.Sequence(lambda n: f"โรงงานบิล {n}")
+    licence = "ror_ngor_4"
+    factory_class = 3
+    category = "53(5)"
+    status = "operating"
+    operation_started_on = dt.date(2005, 11, 30)
+    anniversary = 1130
+    province = "ชลบุรี"
+    district = "เมืองชลบุรี"
+    supervisor = "PIO"
+    registry_changed_at = factory.LazyFunction(timezone.now)
+    synced_at = factory.LazyFunction(timezone.now)
+
+
+# The bill's field `factory` hides the module inside the class body.
+fb = factory
+
+
+class BillFactory(fb.django.DjangoModelFactory):
+    """An annual bill awaiting payment, Ref2 the factory's number (docs/decisions.md "Bill
+    references"); amount = fee + surcharge, as the database requires (BILL-11)."""
+
+    class Meta:
+        model = Bill
+
+    kind = Bill.Kind.ANNUAL
+    factory = fb.SubFactory(DiwFactoryFactory)
+    province = fb.LazyAttribute(lambda o: o.factory.province)
+    fee_year = fb.Sequence(lambda n: 2026 + n)
+    fee_satang = 123_450
+    surcharge_satang = 0
+    amount_satang = fb.LazyAttribute(lambda o: o.fee_satang + o.surcharge_satang)
+    due_on = fb.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=30))
+    issued_on = fb.LazyFunction(timezone.localdate)
+    expires_at = fb.LazyFunction(lambda: timezone.now() + dt.timedelta(days=60))
+    state = Bill.State.AWAITING_PAYMENT
+    ref1 = fb.Sequence(lambda n: f"10{n:011d}7")
+    ref2 = fb.LazyAttribute(lambda o: o.factory.factory_no)
+    created_at = fb.LazyFunction(timezone.now)

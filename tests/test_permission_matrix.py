@@ -38,7 +38,7 @@ from portal.operators.models import (
     HolderRemovalRequest,
 )
 from portal.sandbox import connected_client
-from tests.factories import BusinessFactory, HoldingFactory, MemberFactory
+from tests.factories import BillFactory, BusinessFactory, HoldingFactory, MemberFactory
 from tests.operators.helpers import PDF
 from tests.sso import InProcessPortal, make_system
 
@@ -153,6 +153,9 @@ def build_world() -> dict:
             member=people["verified"], factory=factory, holding=holdings["verified"]
         ),
         system=make_system("matrix-system"),
+        # A bill of the factory (the DIW mirror's row of the same number): only the verified
+        # holder of its business sees it; a pending or rejected claim and everyone else: 404.
+        bill=BillFactory(factory__factory_no=factory.factory_no, factory__province=CASE_PROVINCE),
         # A record as issued (the verification page reads the record; its file is not read).
         signed_document=SignedDocument.objects.create(
             kind=DocumentKind.LETTER,
@@ -194,6 +197,8 @@ def url_kwargs(route: str, role: str, w: dict) -> dict:
             kwargs["request_id"] = w["member_requests"][mine].pk
     if "<int:factory_holding_id>" in route:
         kwargs["factory_holding_id"] = w["factory_holding"].pk
+    if "<int:bill_id>" in route:
+        kwargs["bill_id"] = w["bill"].pk
     if "<slug:slug>" in route:
         kwargs["slug"] = w["system"].slug
     if "<str:kind>" in route:
@@ -452,6 +457,39 @@ EXPECTED = {
     "backoffice:two_factor_reset": {
         "GET": {"anonymous": "login", "ops": "ok", "own_case": "ok", "*": "hidden"},
         "POST": {"anonymous": "login", "ops": "ok", "own_case": "ok", "*": "hidden"},
+    },
+    # The member's bill pages (issue 10): GET only.
+    "billing:bill_barcode": {
+        "GET": {"anonymous": "login", "verified": "ok", "*": "hidden"},
+        "POST": {"anonymous": "login", "*": "method"},
+    },
+    "billing:bill_detail": {
+        "GET": {"anonymous": "login", "verified": "ok", "*": "hidden"},
+        "POST": {"anonymous": "login", "*": "method"},
+    },
+    "billing:bill_pay": {
+        "GET": {"anonymous": "login", "verified": "ok", "*": "hidden"},
+        "POST": {"anonymous": "login", "*": "method"},
+    },
+    "billing:bill_pdf": {
+        "GET": {"anonymous": "login", "verified": "ok", "*": "hidden"},
+        "POST": {"anonymous": "login", "*": "method"},
+    },
+    "billing:bill_qr": {
+        "GET": {"anonymous": "login", "verified": "ok", "*": "hidden"},
+        "POST": {"anonymous": "login", "*": "method"},
+    },
+    "billing:bill_status": {
+        "GET": {"anonymous": "login", "verified": "ok", "*": "hidden"},
+        "POST": {"anonymous": "login", "*": "method"},
+    },
+    "billing:factory_bills": {
+        "GET": {"anonymous": "login", "verified": "ok", "*": "hidden"},
+        "POST": {"anonymous": "login", "*": "method"},
+    },
+    "billing:bill_list": {
+        "GET": {"anonymous": "login", "*": "ok"},
+        "POST": {"anonymous": "login", "*": "method"},
     },
     "core:healthz": {"GET": "ok", "POST": "ok"},
     "core:home": {"GET": "ok", "POST": "ok"},

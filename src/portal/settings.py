@@ -632,3 +632,12 @@ BILL_ANNUAL_FEE_STATUSES = ["operating", "temporarily_stopped"]
 BILL_RUN_CHUNK_SIZE = env.int("BILL_RUN_CHUNK_SIZE", default=2000)
 # The illustrative annual fee table (labelled on every bill) is loaded only in the sandbox.
 BILL_LOAD_ILLUSTRATIVE_FEE_TABLES = SANDBOX
+# BILL-07: the biller ID of DIW's bill payment account (13-digit tax ID and the bank's 2-digit
+# suffix) that the Thai QR code and the cross-bank barcode name. Production must set it: a
+# made-up one would send members' money nowhere. Development uses a sandbox one.
+BILL_PAYMENT_BILLER_ID = _required_key(
+    "BILL_PAYMENT_BILLER_ID",
+    env.str("BILL_PAYMENT_BILLER_ID", default="099400016325500" if DEVELOPMENT_KEYS else ""),
+)
+# How often the payment page asks whether the bill is paid (its script; seconds).
+BILL_STATUS_POLL_SECONDS = 5

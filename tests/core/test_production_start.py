@@ -21,6 +21,7 @@ REQUIRED_KEYS = [
     "FIELD_ENCRYPTION_KEYS",
     "ALTCHA_HMAC_SECRET",
     "OIDC_SUBJECT_KEY",
+    "BILL_PAYMENT_BILLER_ID",
 ]
 
 
@@ -46,6 +47,7 @@ def production_env(tmp_path_factory) -> dict[str, str]:
         "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
         "ALTCHA_HMAC_SECRET": secrets.token_hex(32),
         "OIDC_SUBJECT_KEY": secrets.token_hex(32),
+        "BILL_PAYMENT_BILLER_ID": "099400016325500",
     }
 
 

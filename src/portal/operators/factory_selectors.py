@@ -38,6 +38,8 @@ __all__ = [
     "licence_label",
     "member_factories",
     "member_factory",
+    "member_verified_factory_choices",
+    "member_verified_factory_nos",
     "not_addable_reason",
     "status_label",
 ]
@@ -339,4 +341,25 @@ def member_factories_of_business(*, member_id: int, business_id: int) -> list[tu
             "factory__licence",
             "factory__status",
         )
+    )
+
+
+def member_verified_factory_nos(*, member) -> QuerySet:
+    """The registration numbers of the factories in the member's profile held through a
+    verified holding (a subquery): whose bills the member sees (issue 10). A pending or
+    rejected claim sees nothing of the business's factories' bills."""
+    return (
+        member_factories(member=member)
+        .filter(holding__status=Holding.Status.VERIFIED)
+        .order_by()
+        .values("factory__factory_no")
+    )
+
+
+def member_verified_factory_choices(*, member) -> list[tuple[str, str]]:
+    """(registration number, name) of those factories, by name: the bill list's filter."""
+    return list(
+        member_factories(member=member)
+        .filter(holding__status=Holding.Status.VERIFIED)
+        .values_list("factory__factory_no", "factory__name_th")
     )

@@ -1,0 +1,188 @@
+"""The member's bill pages' reads (BILL-02, BILL-03, BILL-06, BILL-07, BILL-11): which bills a
+member may see, and what a bill's pages show.
+
+Permission lives here, not in the views: a member sees the bills of the factories in their
+profile held through a verified holding of the factory's business (operators' selectors say
+which); a pending or rejected claim, or a holder of another business, sees none: the views
+answer 404 for anything these return None or nothing for. Every read is a constant number of
+queries (the factory numbers are a subquery, never a Python list).
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from portal.billing import payment_codes
+from portal.billing.models import Bill
+from portal.core.money import Money
+from portal.operators import factory_selectors, selectors
+
+__all__ = [
+    "BILL_STATES",
+    "BillCodes",
+    "FactoryBillTab",
+    "bill_amounts",
+    "bill_codes",
+    "bill_is_payable",
+    "factory_bill_tab",
+    "fee_exemption",
+    "member_bill",
+    "member_bill_filter_choices",
+    "member_bills",
+    "where_it_pays",
+]
+
+BILL_STATES = tuple(value for value, _label in Bill.State.choices)
+
+
+def member_bills(
+    *, member, factory_no: str | None = None, state: str | None = None
+) -> QuerySet[Bill]:
+    """Every bill of the member's factories, any state (BILL-06: the list of all bills keeps
+    paid, cancelled and expired ones), newest due first; optionally of one factory and state."""
+    rows = Bill.objects.filter(
+        factory__factory_no__in=factory_selectors.member_verified_factory_nos(member=member)
+    )
+    if factory_no:
+        rows = rows.filter(factory__factory_no=factory_no)
+    if state:
+        rows = rows.filter(state=state)
+    return rows.select_related("factory").order_by("-due_on", "-pk")
+
+
+def member_bill_filter_choices(*, member) -> list[tuple[str, str]]:
+    """(registration number, factory name) of the factories whose bills the member sees."""
+    return factory_selectors.member_verified_factory_choices(member=member)
+
+
+def member_bill(*, member, bill_id: int) -> Bill | None:
+    """A bill of one of the member's factories, or None (404): another business's bill is
+    never found."""
+    return member_bills(member=member).filter(pk=bill_id).first()
+
+
+# --- the factory's bill tab ------------------------------------------------------------------
+
+
+def where_it_pays(supervisor: str) -> str:
+    """BILL-02: the portal bills only factories a provincial industry office supervises; the
+    others are told where they pay. "" for those the portal bills."""
+    if supervisor == "DIW":
+        return _(
+            "This factory is supervised by the Department of Industrial Works in Bangkok: the "
+            "portal does not issue its bills. Pay its fees to the Department of Industrial Works."
+        )
+    if supervisor == "IEAT":
+        return _(
+            "This factory is in an industrial estate supervised by the Industrial Estate "
+            "Authority of Thailand: the portal does not issue its bills. Pay its fees as the "
+            "Industrial Estate Authority of Thailand tells you."
+        )
+    if supervisor != "PIO":
+        return _(
+            "The portal does not issue this factory's bills. Ask the office that supervises it "
+            "where to pay."
+        )
+    return ""
+
+
+def fee_exemption(*, province: str, district: str, industrial_estate: str) -> str:
+    """BILL-03: why a factory in this place pays no annual fee (and, in the exempt provinces
+    and districts, no licence fee either); "" when it pays."""
+    if province in settings.BILL_EXEMPT_AREAS:
+        districts = settings.BILL_EXEMPT_AREAS[province]
+        if not districts or district in districts:
+            return _(
+                "Factories in Narathiwat, Pattani, Yala and the Songkhla districts of Chana, "
+                "Thepha, Na Thawi and Saba Yoi are exempt from the licence fee and the annual "
+                "fee."
+            )
+    if industrial_estate and settings.BILL_ANNUAL_FEE_EXEMPT_IN_INDUSTRIAL_ESTATE:
+        return _(
+            "Factories inside an industrial estate under the Industrial Estate Authority of "
+            "Thailand Act are exempt from the annual fee."
+        )
+    return ""
+
+
+@dataclass(frozen=True)
+class FactoryBillTab:
+    row: object  # the member's FactoryHolding (with its factory and business)
+    verified: bool  # the holding is verified: only then are bills shown
+    bills: list[Bill]
+    where_it_pays: str  # BILL-02
+    exemption: str  # BILL-03
+
+
+def factory_bill_tab(*, member, factory_holding_id: int) -> FactoryBillTab | None:
+    """BILL-06: the open bills (awaiting payment) of a factory in the member's profile; None
+    when it is not in their profile (404). Two queries whatever the number of bills."""
+    row = factory_selectors.member_factory(member=member, factory_holding_id=factory_holding_id)
+    if row is None:
+        return None
+    factory = row.factory
+    verified = selectors.holding_is_verified(row.holding)
+    bills = (
+        list(
+            Bill.objects.filter(
+                factory__factory_no=factory.factory_no, state=Bill.State.AWAITING_PAYMENT
+            )
+            .select_related("factory")
+            .order_by("-due_on", "-pk")
+        )
+        if verified
+        else []
+    )
+    return FactoryBillTab(
+        row=row,
+        verified=verified,
+        bills=bills,
+        where_it_pays=where_it_pays(factory.supervisor),
+        exemption=fee_exemption(
+            province=factory.province,
+            district=factory.district,
+            industrial_estate=factory.industrial_estate,
+        ),
+    )
+
+
+# --- the payment channels (BILL-07) ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BillCodes:
+    biller_id: str
+    qr_payload: str  # Thai QR bill payment, tag 30, with the amount
+    barcode_data: str  # the cross-bank bill payment barcode
+
+
+def bill_codes(bill: Bill) -> BillCodes:
+    """The Thai QR payload and the barcode text of a bill: the biller ID from the settings,
+    Ref1, Ref2 and the amount to pay, in satang (BILL-10)."""
+    biller_id = settings.BILL_PAYMENT_BILLER_ID
+    return BillCodes(
+        biller_id=biller_id,
+        qr_payload=payment_codes.thai_qr_payload(
+            biller_id=biller_id, ref1=bill.ref1, ref2=bill.ref2, amount_satang=bill.amount_satang
+        ),
+        barcode_data=payment_codes.cross_bank_barcode_data(
+            biller_id=biller_id, ref1=bill.ref1, ref2=bill.ref2, amount_satang=bill.amount_satang
+        ),
+    )
+
+
+def bill_is_payable(bill: Bill, *, now: dt.datetime) -> bool:
+    """Only a bill awaiting payment and not past its expiry shows payment codes (BILL-06):
+    paid, cancelled and expired ones show none."""
+    return bill.state == Bill.State.AWAITING_PAYMENT and bill.expires_at > now
+
+
+def bill_amounts(bill: Bill) -> dict[str, Money]:
+    return {
+        "fee": Money(bill.fee_satang),
+        "surcharge": Money(bill.surcharge_satang),
+        "total": Money(bill.amount_satang),
+    }
