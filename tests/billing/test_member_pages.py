@@ -6,6 +6,7 @@ import io
 
 import pytest
 import zxingcpp
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -49,9 +50,14 @@ def hold_factory(member, *, holding=None, **fields) -> FactoryHolding:
 
 
 def client_of(member, language="th") -> Client:
+    """A logged-in client reading the portal in this language (the member's own setting
+    decides it once they are logged in)."""
+    if member.language != language:
+        member.language = language
+        member.save(update_fields=["language"])
     client = Client()
     client.force_login(member)
-    client.cookies["django_language"] = language
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     return client
 
 
