@@ -14,7 +14,8 @@ from PIL import Image
 
 from portal.billing import payment_codes
 from portal.billing.models import Bill
-from portal.operators.models import Factory, FactoryHolding
+from portal.operators.models import FactoryHolding
+from tests.billing.helpers import hold_factory
 from tests.documents.helpers import embedded_fonts, pdf_text
 from tests.factories import BillFactory, DiwFactoryFactory, HoldingFactory, MemberFactory
 
@@ -26,27 +27,6 @@ BILLER = "099400016325500"
 @pytest.fixture(autouse=True)
 def _biller(settings):
     settings.BILL_PAYMENT_BILLER_ID = BILLER
-
-
-def hold_factory(member, *, holding=None, **fields) -> FactoryHolding:
-    """A factory in the member's profile (operators) and its DIW mirror row (billing)."""
-    holding = holding or HoldingFactory(member=member)
-    mirror = DiwFactoryFactory(**{k: v for k, v in fields.items() if k != "name_th"})
-    factory = Factory.objects.create(
-        factory_no=mirror.factory_no,
-        name_th=fields.get("name_th", mirror.name_th),
-        business=holding.business,
-        licence="ror_ngor_4",
-        factory_class=3,
-        category="53(5)",
-        status="operating",
-        province=mirror.province,
-        district=mirror.district,
-        industrial_estate=mirror.industrial_estate,
-        supervisor=mirror.supervisor,
-        registry_read_at=timezone.now(),
-    )
-    return FactoryHolding.objects.create(member=member, factory=factory, holding=holding)
 
 
 def client_of(member, language="th") -> Client:

@@ -1,0 +1,55 @@
+"""BILL-06, BILL-07 in the browser, on a phone: a member opens a factory's bill tab, the bill,
+then the payment page, accessible in Thai and in English; the page notices by itself that the
+bill was paid."""
+
+from portal.billing.models import Bill
+from tests.billing.helpers import hold_factory
+from tests.e2e.helpers import login
+from tests.factories import DEFAULT_PASSWORD, BillFactory, DiwFactoryFactory, MemberFactory
+
+
+def test_bill_06_bill_07_bill_tab_bill_and_payment_page(
+    page, settings, solve_robot_check, assert_accessible, switch_language
+):
+    """BILL-06, BILL-07: bill tab -> bill -> payment page; the payment page turns to "paid"."""
+    settings.BILL_STATUS_POLL_SECONDS = 1
+    member = MemberFactory()
+    row = hold_factory(member, name_th="โรงงานทดสอบบิล")
+    bill = BillFactory(
+        factory=DiwFactoryFactory(factory_no=row.factory.factory_no), fee_satang=300_000
+    )
+    login(page, solve_robot_check, member.national_id, DEFAULT_PASSWORD)
+
+    page.goto(f"/factories/{row.pk}/")
+    page.get_by_test_id("bill-tab").click()
+    page.wait_for_url(f"**/factories/{row.pk}/bills/")
+    assert_accessible(page)
+    page.get_by_role("link", name="ค่าธรรมเนียมรายปี", exact=False).click()
+    page.wait_for_url(f"**/bills/{bill.pk}/")
+    assert page.get_by_test_id("total").inner_text().startswith("3,000.00")
+    assert_accessible(page)
+    page.get_by_role("link", name="ชำระเงิน", exact=True).click()
+    page.wait_for_url(f"**/bills/{bill.pk}/pay/")
+    assert_accessible(page)
+    # The images loaded (a broken image has no natural width).
+    for test_id in ("qr", "barcode"):
+        assert page.get_by_test_id(test_id).evaluate("img => img.naturalWidth") > 0
+    assert bill.ref1 in page.content() and bill.ref2 in page.content()
+
+    switch_language(page, "en")
+    assert page.get_by_role("heading", name="Pay bill").is_visible()
+    assert_accessible(page)
+    page.goto(f"/bills/{bill.pk}/")
+    assert_accessible(page)
+    page.goto(f"/factories/{row.pk}/bills/")
+    assert_accessible(page)
+    page.goto("/bills/")
+    assert_accessible(page)
+
+    # The bank confirms the payment: the open payment page says so without a reload.
+    page.goto(f"/bills/{bill.pk}/pay/")
+    assert page.get_by_test_id("paid").is_hidden()
+    Bill.objects.filter(pk=bill.pk).update(state=Bill.State.PAID)
+    page.get_by_test_id("paid").wait_for(state="visible")
+    assert page.get_by_test_id("qr").is_hidden()
+    assert_accessible(page)
