@@ -104,6 +104,7 @@ def test_a_holder_of_another_business_gets_404(member, held):
     [("DIW", "Department of Industrial Works"), ("IEAT", "Industrial Estate Authority")],
 )
 def test_a_factory_not_supervised_by_a_pio_is_told_where_it_pays_bill_02(member, supervisor, words):
+    """BILL-02: a factory a provincial office does not supervise is told where it pays."""
     row = hold_factory(member, supervisor=supervisor)
     page = client_of(member, "en").get(reverse("billing:factory_bills", args=[row.pk]))
     assert 'data-testid="where-it-pays"' in page.content.decode()
@@ -124,6 +125,7 @@ def test_a_factory_not_supervised_by_a_pio_is_told_where_it_pays_bill_02(member,
     ],
 )
 def test_an_exempt_factory_is_told_why_bill_03(member, place, exempt):
+    """BILL-03: an exempt factory is told why it pays no fee."""
     row = hold_factory(member, **place)
     page = client_of(member, "en").get(reverse("billing:factory_bills", args=[row.pk]))
     assert ('data-testid="exemption"' in page.content.decode()) is exempt
@@ -189,6 +191,7 @@ def test_bill_list_is_paginated_in_constant_queries(member, held, django_assert_
 
 
 def test_bill_page_shows_amounts_in_thai_words_bill_07_bill_10(member, held):
+    """BILL-07, BILL-10: the bill page shows the amounts, the total in Thai words, B.E. dates."""
     bill = BillFactory(
         factory=mirror_of(held),
         fee_year=2026,
@@ -206,12 +209,14 @@ def test_bill_page_shows_amounts_in_thai_words_bill_07_bill_10(member, held):
 
 
 def test_bill_page_says_no_service_fee_bill_11(member, held):
+    """BILL-11: the bill page says there is no service fee."""
     bill = BillFactory(factory=mirror_of(held))
     text = client_of(member).get(reverse("billing:bill_detail", args=[bill.pk])).content.decode()
     assert "ไม่มีค่าบริการ" in text
 
 
 def test_bill_page_marks_an_illustrative_bill_bill_01(member, held):
+    """BILL-01: a bill made from an illustrative table says so."""
     plain = BillFactory(factory=mirror_of(held))
     sample = BillFactory(factory=mirror_of(held), illustrative=True)
     client = client_of(member)
@@ -264,6 +269,7 @@ def test_payment_page_images_decode_to_the_bills_refs_bill_07(member, held):
 
 @pytest.mark.parametrize("state", [Bill.State.PAID, Bill.State.EXPIRED, Bill.State.CANCELLED])
 def test_a_bill_that_cannot_be_paid_shows_no_codes_bill_06(member, held, state):
+    """BILL-06: paid, expired and cancelled bills show no payment codes."""
     bill = BillFactory(factory=mirror_of(held), state=state)
     client = client_of(member)
     page = client.get(reverse("billing:bill_pay", args=[bill.pk])).content.decode()
@@ -280,6 +286,7 @@ def test_a_bill_past_its_expiry_shows_no_codes(member, held):
 
 
 def test_status_endpoint_tells_when_the_bill_is_paid_bill_07(member, held):
+    """BILL-07: the status the payment page asks says when the bill is paid."""
     bill = BillFactory(factory=mirror_of(held))
     client = client_of(member)
     url = reverse("billing:bill_status", args=[bill.pk])
@@ -307,6 +314,7 @@ def test_payment_page_has_no_inline_script(member, held):
 
 
 def test_bill_pdf_is_thai_with_the_codes_bill_07(member, held):
+    """BILL-07: the bill's PDF, in Thai with Sarabun, carries the QR code and barcode."""
     bill = BillFactory(factory=mirror_of(held))
     answer = client_of(member, "en").get(reverse("billing:bill_pdf", args=[bill.pk]))
     assert answer.status_code == 200 and answer["Content-Type"] == "application/pdf"

@@ -35,6 +35,7 @@ MEMBER_PAGES = [
     "/businesses/add/",
     "/factories/",
     "/factories/search/",
+    "/bills/",
     "/accounts/settings/name-change/",
     "/accounts/settings/close/",
     "/services/",
