@@ -281,8 +281,15 @@ def test_a_bill_that_cannot_be_paid_shows_no_codes_bill_06(member, held, state):
 def test_a_bill_past_its_expiry_shows_no_codes(member, held):
     """Before the expiry sweep has run, a bill past its time is not payable either."""
     bill = BillFactory(factory=mirror_of(held), expires_at=timezone.now() - dt.timedelta(hours=1))
-    client = client_of(member)
+    client = client_of(member, "en")
     assert client.get(reverse("billing:bill_qr", args=[bill.pk])).status_code == 404
+    page = client.get(reverse("billing:bill_pay", args=[bill.pk])).content.decode()
+    assert 'data-testid="not-payable"' in page and "(Expired)" in page
+
+
+def test_members_find_their_bills_in_the_header(member):
+    page = client_of(member).get(reverse("factories:list")).content.decode()
+    assert f'href="{reverse("billing:bill_list")}"' in page
 
 
 def test_status_endpoint_tells_when_the_bill_is_paid_bill_07(member, held):

@@ -38,13 +38,20 @@ def _payable_bill_or_404(request, bill_id: int) -> Bill:
 
 def _bill_context(bill: Bill) -> dict:
     amounts = member_selectors.bill_amounts(bill)
+    payable = member_selectors.bill_is_payable(bill, now=timezone.now())
     return {
         "bill": bill,
         "fee": amounts["fee"],
         "surcharge": amounts["surcharge"],
         "total": amounts["total"],
         "total_words": amounts["total"].words(),
-        "payable": member_selectors.bill_is_payable(bill, now=timezone.now()),
+        "payable": payable,
+        # A bill past its time reads as expired even before the expiry sweep has run.
+        "state_label": (
+            Bill.State.EXPIRED.label
+            if bill.state == Bill.State.AWAITING_PAYMENT and not payable
+            else bill.get_state_display()
+        ),
     }
 
 
