@@ -342,3 +342,14 @@ def test_pdf_of_a_paid_bill_has_no_codes(member, held):
     bill = BillFactory(factory=mirror_of(held), state=Bill.State.PAID)
     text = pdf_text(client_of(member).get(reverse("billing:bill_pdf", args=[bill.pk])).content)
     assert bill.ref1 in text and "Thai QR Payment" not in text
+
+
+@pytest.mark.parametrize("name", ["bill_detail", "bill_pay", "bill_status"])
+def test_bill_pages_read_the_bill_in_few_queries(member, held, name, django_assert_max_num_queries):
+    """The bill, its factory and the permission in one query; the rest is the session's."""
+    bill = BillFactory(factory=mirror_of(held))
+    client = client_of(member)
+    url = reverse(f"billing:{name}", args=[bill.pk])
+    client.get(url)
+    with django_assert_max_num_queries(6):
+        assert client.get(url).status_code == 200
