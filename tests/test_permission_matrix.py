@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from portal.accounts.models import MemberRequest
 from portal.backoffice.services import officer_appoint
+from portal.billing.models import Bill, DiwFactory
 from portal.core.acting import TWO_FACTOR_SESSION_KEY
 from portal.documents.models import DocumentKind, SignedDocument
 from portal.operators.models import (
@@ -49,6 +50,8 @@ OFFICER_RIGHTS = [
     "operators.verify_holding",
     "accounts.review_member_request",
     "identity.reset_two_factor",
+    "billing.view_bill",
+    "billing.add_bill",
 ]
 MEMBERS = ("stranger", "verified", "pending", "rejected")
 OFFICERS = ("ops", "diw", "pio_here", "pio_elsewhere", "ieat", "tisi", "own_case")
@@ -142,6 +145,28 @@ def build_world() -> dict:
         supervisor="PIO",
         registry_read_at=timezone.now(),
     )
+    # A bill of CASE_PROVINCE, for the officers' bill pages (ADM-01: pio_here and OPS see it).
+    mirror = DiwFactory.objects.create(
+        factory_no=factory.factory_no,
+        province=CASE_PROVINCE,
+        supervisor="PIO",
+        status="operating",
+        registry_changed_at=timezone.now(),
+        synced_at=timezone.now(),
+    )
+    w["bill"] = Bill.objects.create(
+        kind="expansion",
+        factory=mirror,
+        province=CASE_PROVINCE,
+        fee_satang=150_000,
+        amount_satang=150_000,
+        due_on=timezone.localdate(),
+        issued_on=timezone.localdate(),
+        expires_at=timezone.now(),
+        ref1="19000000000018",
+        ref2=factory.factory_no,
+        created_at=timezone.now(),
+    )
     w.update(
         business=business,
         people=people,
@@ -194,6 +219,8 @@ def url_kwargs(route: str, role: str, w: dict) -> dict:
             kwargs["request_id"] = w["member_requests"][mine].pk
     if "<int:factory_holding_id>" in route:
         kwargs["factory_holding_id"] = w["factory_holding"].pk
+    if "<int:bill_id>" in route:
+        kwargs["bill_id"] = w["bill"].pk
     if "<slug:slug>" in route:
         kwargs["slug"] = w["system"].slug
     if "<str:kind>" in route:
@@ -333,6 +360,59 @@ EXPECTED = {
     },
     "altcha_django:challenge": {"GET": "ok", "POST": "method"},
     "altcha_django:sentinel-challenge": {"GET": "hidden", "POST": "method"},
+    "backoffice:bill_detail": {
+        "GET": {
+            "anonymous": "login",
+            "ops": "ok",
+            "pio_here": "ok",
+            "own_case": "ok",
+            "*": "hidden",
+        },
+        "POST": {
+            "anonymous": "login",
+            "members": "hidden",
+            "diw": "hidden",
+            "ieat": "hidden",
+            "tisi": "hidden",
+            "*": "method",
+        },
+    },
+    "backoffice:bill_issue": {
+        "GET": {
+            "anonymous": "login",
+            "members": "hidden",
+            "diw": "hidden",
+            "ieat": "hidden",
+            "tisi": "hidden",
+            "*": "ok",
+        },
+        "POST": {
+            "anonymous": "login",
+            "members": "hidden",
+            "diw": "hidden",
+            "ieat": "hidden",
+            "tisi": "hidden",
+            "*": "ok",
+        },
+    },
+    "backoffice:bills": {
+        "GET": {
+            "anonymous": "login",
+            "members": "hidden",
+            "diw": "hidden",
+            "ieat": "hidden",
+            "tisi": "hidden",
+            "*": "ok",
+        },
+        "POST": {
+            "anonymous": "login",
+            "members": "hidden",
+            "diw": "hidden",
+            "ieat": "hidden",
+            "tisi": "hidden",
+            "*": "method",
+        },
+    },
     "backoffice:holding_detail": {
         "GET": {
             "anonymous": "login",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal.backoffice import views
+from portal.backoffice import billing_views, views
 
 app_name = "backoffice"
 urlpatterns = [
@@ -26,5 +26,8 @@ urlpatterns = [
     path("removals/", views.removals, name="removals"),
     path("removals/<int:request_id>/", views.removal_detail, name="removal_detail"),
     path("removals/<int:request_id>/letter/", views.removal_letter, name="removal_letter"),
+    path("bills/", billing_views.bills, name="bills"),
+    path("bills/issue/", billing_views.bill_issue_page, name="bill_issue"),
+    path("bills/<int:bill_id>/", billing_views.bill_detail, name="bill_detail"),
     path("two-factor-reset/", views.two_factor_reset, name="two_factor_reset"),
 ]

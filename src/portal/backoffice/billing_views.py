@@ -1,0 +1,190 @@
+"""The officers' bills (issue 10; ADM-01, BILL-05): the bills of the officer's province (every
+province's for OPS), one bill, and issuing a bill of another kind of fee.
+
+Scope is the billing selectors' and services' (core.scope Queue.BILLS: the provincial industry
+office of the province, OPS nationwide); the guard here only spares a request that could not
+succeed. The back office never reads billing's models itself (import contracts)."""
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+
+from portal.backoffice.views import VIEW_BILLS_PERMISSION, officer_required
+from portal.billing import selectors as billing_selectors
+from portal.billing.services import TABLE_PRICED, BillingError, bill_issue
+from portal.core.acting import acting_of
+from portal.core.forms import PortalForm, ThaiDateField, form_add_service_error
+from portal.core.money import Money
+from portal.core.scope import Queue
+from portal.core.views import paginate, posted_data
+
+ADD_BILL_PERMISSION = "billing.add_bill"
+
+
+class BillFilterForm(PortalForm):
+    state = forms.ChoiceField(label=gettext_lazy("State"), required=False)
+    due_from = ThaiDateField(label=gettext_lazy("Due from"), required=False, help_text="")
+    due_until = ThaiDateField(label=gettext_lazy("Due until"), required=False, help_text="")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["state"].choices = [
+            ("", _("All states")),
+            *billing_selectors.bill_state_choices(),
+        ]
+
+
+@officer_required(VIEW_BILLS_PERMISSION, Queue.BILLS)
+@require_GET
+def bills(request):
+    """ADM-01: the bills an officer answers for, filtered by state and due date; a page
+    costs the same queries whatever the number of bills (the count, then one page with its
+    factories joined)."""
+    form = BillFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    rows = billing_selectors.bills_of_officer(
+        acting=acting_of(request),
+        state=filters.get("state") or None,
+        due_from=filters.get("due_from"),
+        due_until=filters.get("due_until"),
+    )
+    page = paginate(request, rows)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "backoffice/bills.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": list(page.object_list),
+            "query": query.urlencode(),
+            "may_issue": request.user.has_perm(ADD_BILL_PERMISSION),
+        },
+    )
+
+
+@officer_required(VIEW_BILLS_PERMISSION, Queue.BILLS)
+@require_GET
+def bill_detail(request, bill_id):
+    bill = billing_selectors.bill_of_officer(acting=acting_of(request), bill_id=bill_id)
+    if bill is None:
+        raise Http404
+    return render(request, "backoffice/bill_detail.html", {"bill": bill})
+
+
+class BillIssueForm(PortalForm):
+    factory_no = forms.CharField(
+        label=gettext_lazy("Factory registration number"),
+        max_length=20,
+        help_text=gettext_lazy("The 14 digits of the factory's registration number"),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    kind = forms.ChoiceField(label=gettext_lazy("Kind of fee"))
+    period = forms.CharField(
+        label=gettext_lazy("What the fee is for"),
+        max_length=100,
+        required=False,
+        help_text=gettext_lazy("For example, the application or the period it covers"),
+    )
+    due_on = ThaiDateField(label=gettext_lazy("Due date"))
+    amount = forms.CharField(
+        label=gettext_lazy("Amount (baht)"),
+        max_length=30,
+        required=False,
+        help_text=gettext_lazy(
+            "For example, 1,500.50. Annual, licence, restart notice and machinery relocation "
+            "fees are priced by their fee table: leave it empty."
+        ),
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
+    note = forms.CharField(
+        label=gettext_lazy("Note"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, acting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.acting = acting
+        self.factory = None
+        self.fields["kind"].choices = [("", _("Choose")), *billing_selectors.bill_kind_choices()]
+
+    def clean_factory_no(self):
+        number = "".join(self.cleaned_data["factory_no"].split()).replace("-", "")
+        self.factory = billing_selectors.factory_of_officer(acting=self.acting, factory_no=number)
+        if self.factory is None:
+            raise forms.ValidationError(
+                _("No factory you may bill has this registration number."), code="unknown"
+            )
+        return number
+
+    def clean_amount(self):
+        text = self.cleaned_data["amount"].strip()
+        if not text:
+            return None
+        try:
+            money = Money.parse(text)
+        except ValueError:
+            raise forms.ValidationError(
+                _("Enter the amount in baht, for example 1,500 or 1,500.50."), code="amount"
+            ) from None
+        if money.satang <= 0:
+            raise forms.ValidationError(_("The amount must be more than zero."), code="amount")
+        return money
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("kind")
+        if kind and kind not in TABLE_PRICED and "amount" in data and data["amount"] is None:
+            self.add_error("amount", _("Enter the amount in baht."))
+        return data
+
+
+@officer_required(ADD_BILL_PERMISSION, Queue.BILLS)
+@require_http_methods(["GET", "POST"])
+def bill_issue_page(request):
+    """BILL-05: the officer types the bill, sees it again to confirm, and the bill is issued
+    (audited by the service) and shown."""
+    acting = acting_of(request)
+    form = BillIssueForm(posted_data(request), acting=acting)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if request.POST.get("confirm") == "no":  # "Change": the form again, as typed
+            return render(request, "backoffice/bill_issue.html", {"form": form})
+        if request.POST.get("confirm") != "yes":
+            return render(
+                request,
+                "backoffice/bill_issue_confirm.html",
+                {
+                    "form": form,
+                    "data": data,
+                    "factory": form.factory,
+                    "kind_label": dict(billing_selectors.bill_kind_choices())[data["kind"]],
+                    "table_priced": data["kind"] in TABLE_PRICED,
+                },
+            )
+        try:
+            bill = bill_issue(
+                acting=acting,
+                factory_no=data["factory_no"],
+                kind=data["kind"],
+                due_on=data["due_on"],
+                amount_satang=data["amount"].satang if data["amount"] else None,
+                period=data["period"],
+                note=data["note"],
+            )
+        except BillingError as error:
+            if error.field == "amount_satang":
+                form.add_error("amount", error.message)
+            else:
+                form_add_service_error(form, error)
+        else:
+            messages.success(request, _("The bill was issued."))
+            return redirect("backoffice:bill_detail", bill.pk)
+    return render(request, "backoffice/bill_issue.html", {"form": form})

@@ -1,0 +1,201 @@
+"""The officers' bill pages in the back office (issue 10): the province's bills (ADM-01), and
+issuing a bill of another kind with a confirmation (BILL-05), audited (ADM-03)."""
+
+import datetime as dt
+from dataclasses import replace
+
+import pytest
+from django.utils import timezone, translation
+
+from portal.billing.models import Bill
+from portal.billing.selectors import bills_of_officer
+from portal.billing.services import bill_issue
+from portal.core.acting import system_acting
+from portal.core.models import AuditEntry
+from tests.backoffice.helpers import signed_in
+
+pytestmark = pytest.mark.django_db
+
+RIGHTS = ("billing.view_bill", "billing.add_bill")
+
+
+@pytest.fixture
+def desk(robot, billing_officer):
+    """A signed-in officer's client (with a second factor): desk("PIO", "ชลบุรี")."""
+
+    def make(agency="PIO", province="ชลบุรี", permissions=RIGHTS):
+        member, acting = billing_officer(agency=agency, province=province, permissions=permissions)
+        return signed_in(robot, member), acting
+
+    return make
+
+
+def _ops_acting(billing_officer):
+    _, acting = billing_officer(agency="OPS", province="")
+    return acting
+
+
+def issue(acting, factory, *, days=10, amount=150_000, kind="expansion"):
+    return bill_issue(
+        acting=acting,
+        factory_no=factory.factory_no,
+        kind=kind,
+        due_on=timezone.localdate() + dt.timedelta(days=days),
+        amount_satang=amount,
+    )
+
+
+def test_adm_01_a_provincial_office_sees_its_province_bills_only(
+    desk, billing_officer, mirror_factory
+):
+    """ADM-01: a PIO officer's list holds its province's bills, OPS's every province's; the
+    count says how many."""
+    ops = _ops_acting(billing_officer)
+    mine = issue(ops, mirror_factory())
+    theirs = issue(ops, mirror_factory(province="ลำปาง"))
+    client, _ = desk()
+    page = client.get("/backoffice/bills/")
+    assert [b.pk for b in page.context["rows"]] == [mine.pk]
+    assert page.context["page"].paginator.count == 1
+    ops_client, _ = desk(agency="OPS", province="")
+    rows = ops_client.get("/backoffice/bills/").context["rows"]
+    assert {b.pk for b in rows} == {mine.pk, theirs.pk}
+    # Another province's bill is not there at all.
+    assert client.get(f"/backoffice/bills/{theirs.pk}/").status_code == 404
+    assert client.get(f"/backoffice/bills/{mine.pk}/").status_code == 200
+
+
+def test_adm_01_agencies_without_the_bills_queue_get_404(desk):
+    """ADM-01: DIW, IEAT and TISI do not answer for bills: the pages do not exist for them."""
+    for agency in ("DIW", "IEAT", "TISI"):
+        client, _ = desk(agency=agency, province="")
+        assert client.get("/backoffice/bills/").status_code == 404
+        assert client.get("/backoffice/bills/issue/").status_code == 404
+
+
+def test_adm_01_bills_filter_by_state_and_due_date(desk, billing_officer, mirror_factory):
+    """ADM-01: the list filters by state and by due date (a Buddhist-era year typed as on
+    every date of the portal)."""
+    ops = _ops_acting(billing_officer)
+    factory = mirror_factory()
+    soon, later = issue(ops, factory, days=5), issue(ops, factory, days=40)
+    Bill.objects.filter(pk=later.pk).update(state=Bill.State.PAID)
+    client, _ = desk()
+    paid = client.get("/backoffice/bills/", {"state": "paid"}).context["rows"]
+    assert [b.pk for b in paid] == [later.pk]
+    cut = timezone.localdate() + dt.timedelta(days=20)
+    until = {"due_until_0": cut.day, "due_until_1": cut.month, "due_until_2": cut.year + 543}
+    rows = client.get("/backoffice/bills/", until).context["rows"]
+    assert [b.pk for b in rows] == [soon.pk]
+    since = {"due_from_0": cut.day, "due_from_1": cut.month, "due_from_2": cut.year + 543}
+    page = client.get("/backoffice/bills/", since)
+    assert [b.pk for b in page.context["rows"]] == [later.pk]
+    assert page.context["page"].paginator.count == 1
+
+
+def test_adm_01_bill_list_costs_the_same_queries_for_many_bills(
+    desk, billing_officer, mirror_factory, django_assert_max_num_queries
+):
+    """The list's queries do not grow with its rows: the factory is joined, a page is 50."""
+    ops = _ops_acting(billing_officer)
+    client, _ = desk()
+    issue(ops, mirror_factory())
+    with django_assert_max_num_queries(12) as few:
+        client.get("/backoffice/bills/")
+    for _ in range(60):
+        issue(ops, mirror_factory())
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = client.get("/backoffice/bills/")
+    assert len(page.context["rows"]) == 50 and page.context["page"].paginator.count == 61
+
+
+def _form(factory, due, **extra):
+    data = {
+        "factory_no": factory.factory_no,
+        "kind": "expansion",
+        "period": "ขยายโรงงาน 2569",
+        "due_on_0": due.day,
+        "due_on_1": due.month,
+        "due_on_2": due.year + 543,
+        "amount": "1,500.50",
+        "note": "",
+    }
+    data.update(extra)
+    return data
+
+
+def test_bill_05_an_officer_issues_a_bill_after_confirming_it(desk, mirror_factory):
+    """BILL-05: the officer types the bill, sees it again, confirms; the bill is issued in
+    satang, audited (ADM-03) and shown."""
+    factory = mirror_factory()
+    client, _ = desk()
+    due = timezone.localdate() + dt.timedelta(days=15)
+    confirm = client.post("/backoffice/bills/issue/", _form(factory, due))
+    assert confirm.status_code == 200 and not Bill.objects.exists()
+    assert "1,500.50" in confirm.content.decode()
+    changed = client.post("/backoffice/bills/issue/", {**_form(factory, due), "confirm": "no"})
+    assert changed.templates[0].name == "backoffice/bill_issue.html"
+    assert not Bill.objects.exists()
+    done = client.post("/backoffice/bills/issue/", {**_form(factory, due), "confirm": "yes"})
+    bill = Bill.objects.get()
+    assert done.status_code == 302 and done.url == f"/backoffice/bills/{bill.pk}/"
+    assert (bill.kind, bill.amount_satang, bill.due_on) == ("expansion", 150_050, due)
+    assert bill.period == "ขยายโรงงาน 2569"
+    assert AuditEntry.objects.get(action="bill.issue").after["amount_satang"] == 150_050
+    shown = client.get(done.url).content.decode()
+    assert bill.ref1 in shown and "1,500.50" in shown
+
+
+def test_bill_05_field_errors_are_in_thai(desk, mirror_factory):
+    """BILL-05: a bad amount, a factory outside the province and a past due date are refused
+    beside their fields, in Thai on a Thai page; nothing is issued."""
+    mirror_factory()
+    elsewhere = mirror_factory(province="ลำปาง")
+    client, _ = desk()
+    past = timezone.localdate() - dt.timedelta(days=1)
+    page = client.post(
+        "/backoffice/bills/issue/", {**_form(elsewhere, past, amount="12x"), "confirm": "yes"}
+    )
+    errors = page.context["form"].errors
+    with translation.override("th"):
+        assert errors["factory_no"] == [
+            translation.gettext("No factory you may bill has this registration number.")
+        ]
+        assert errors["amount"] == [
+            translation.gettext("Enter the amount in baht, for example 1,500 or 1,500.50.")
+        ]
+    assert all(any("\u0e00" <= c <= "\u0e7f" for c in e[0]) for e in errors.values())
+    assert not Bill.objects.exists()
+
+
+def test_bill_05_a_past_due_date_is_refused_by_the_service_beside_its_field(desk, mirror_factory):
+    """BILL-05: the service's refusal (a due date already past) shows beside the date."""
+    factory = mirror_factory()
+    client, acting = desk()
+    type(acting.actor).objects.filter(pk=acting.actor.pk).update(language="en")
+    past = timezone.localdate() - dt.timedelta(days=1)
+    page = client.post("/backoffice/bills/issue/", {**_form(factory, past), "confirm": "yes"})
+    assert page.context["form"].errors["due_on"] == ["The due date has passed."]
+    assert not Bill.objects.exists()
+
+
+def test_adm_02_the_home_page_counts_bills_awaiting_payment(desk, billing_officer, mirror_factory):
+    """ADM-02: the bills queue has its count on the back office's home, as every queue."""
+    ops = _ops_acting(billing_officer)
+    factory = mirror_factory()
+    issue(ops, factory)
+    paid = issue(ops, factory, days=20)
+    Bill.objects.filter(pk=paid.pk).update(state=Bill.State.PAID)
+    client, _ = desk()
+    home = client.get("/backoffice/")
+    assert home.context["counts"]["bills"] == 1
+    assert 'href="/backoffice/bills/"' in home.content.decode()
+    other, _ = desk(permissions=())
+    assert 'href="/backoffice/bills/"' not in other.get("/backoffice/").content.decode()
+
+
+def test_system_acting_is_not_an_officer_for_the_list():
+    """ADM-01: without an officer the selector gives nothing (no page asks it so, the
+    selector is the guard)."""
+    acting = replace(system_acting(), two_factor=True)
+    assert not bills_of_officer(acting=acting).exists()
