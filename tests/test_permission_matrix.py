@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from portal.accounts.models import MemberRequest
 from portal.backoffice.services import officer_appoint
-from portal.billing.models import Bill, DiwFactory
+from portal.billing.models import Bill, BillRun, DiwFactory
 from portal.core.acting import TWO_FACTOR_SESSION_KEY
 from portal.documents.models import DocumentKind, SignedDocument
 from portal.operators.models import (
@@ -167,6 +167,13 @@ def build_world() -> dict:
         ref2=factory.factory_no,
         created_at=timezone.now(),
     )
+    # A bill run OPS started: its progress is that officer's only.
+    w["bill_run"] = BillRun.objects.create(
+        run_on=timezone.localdate(),
+        first_due_on=timezone.localdate(),
+        last_due_on=timezone.localdate(),
+        started_by=people["ops"],
+    )
     w.update(
         business=business,
         people=people,
@@ -221,6 +228,8 @@ def url_kwargs(route: str, role: str, w: dict) -> dict:
         kwargs["factory_holding_id"] = w["factory_holding"].pk
     if "<int:bill_id>" in route:
         kwargs["bill_id"] = w["bill"].pk
+    if "<int:run_id>" in route:
+        kwargs["run_id"] = w["bill_run"].pk
     if "<slug:slug>" in route:
         kwargs["slug"] = w["system"].slug
     if "<str:kind>" in route:
@@ -394,6 +403,21 @@ EXPECTED = {
             "tisi": "hidden",
             "*": "ok",
         },
+    },
+    "backoffice:bill_run_progress": {
+        "GET": {"anonymous": "login", "ops": "ok", "*": "hidden"},
+        "POST": {
+            "anonymous": "login",
+            "members": "hidden",
+            "diw": "hidden",
+            "ieat": "hidden",
+            "tisi": "hidden",
+            "*": "method",
+        },
+    },
+    "backoffice:bill_run_start": {
+        "GET": {"anonymous": "login", "ops": "ok", "own_case": "ok", "*": "hidden"},
+        "POST": {"anonymous": "login", "ops": "redirect", "own_case": "redirect", "*": "hidden"},
     },
     "backoffice:bills": {
         "GET": {

@@ -199,3 +199,35 @@ def test_system_acting_is_not_an_officer_for_the_list():
     selector is the guard)."""
     acting = replace(system_acting(), two_factor=True)
     assert not bills_of_officer(acting=acting).exists()
+
+
+def test_bill_02_ops_starts_the_bill_run_and_follows_its_progress(desk, mirror_factory):
+    """BILL-02: an OPS officer starts today's run from the back office; it is queued, bills
+    the factory due within the month, and its progress page shows the count, to that officer
+    only; the request is audited (ADM-03)."""
+    due = timezone.localdate() + dt.timedelta(days=10)
+    started = due.replace(year=due.year - 20) if (due.month, due.day) != (2, 29) else due
+    mirror_factory(operation_started_on=started)
+    client, _ = desk(agency="OPS", province="")
+    assert client.get("/backoffice/bills/run/").status_code == 200
+    response = client.post("/backoffice/bills/run/")
+    assert response.status_code == 302
+    run_url = response.url
+    page = client.get(run_url)
+    assert page.context["progress"]["state"] == "finished"
+    assert page.context["progress"]["created"] == 1
+    assert Bill.objects.filter(kind="annual").count() == 1
+    assert AuditEntry.objects.filter(action="bill_run.request").count() == 1
+    other, _ = desk(agency="OPS", province="")
+    assert other.get(run_url).status_code == 404
+
+
+def test_bill_02_a_provincial_office_does_not_start_the_nationwide_run(desk):
+    """BILL-02: the run is nationwide, OPS's: a provincial office's officer has no such page,
+    and its bill list offers no link to it."""
+    client, _ = desk()
+    assert client.get("/backoffice/bills/run/").status_code == 404
+    assert client.post("/backoffice/bills/run/").status_code == 404
+    assert "/backoffice/bills/run/" not in client.get("/backoffice/bills/").content.decode()
+    ops, _ = desk(agency="OPS", province="")
+    assert "/backoffice/bills/run/" in ops.get("/backoffice/bills/").content.decode()

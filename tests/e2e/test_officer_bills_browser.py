@@ -79,3 +79,28 @@ def test_bill_05_adm_01_an_officer_issues_a_bill(
     assert_accessible(page)
     page.get_by_role("link", name="Issue a bill").click()
     assert_accessible(page)
+
+
+def test_bill_02_ops_starts_the_bill_run_and_sees_its_progress(
+    page, solve_robot_check, assert_accessible, switch_language
+):
+    """BILL-02: an OPS officer starts the annual bill run from the bills page and follows its
+    progress, axe-clean in Thai and English."""
+    officer = MemberFactory()
+    with transaction.atomic():
+        officer_appoint(
+            member=officer, agency="OPS", permissions=["billing.view_bill", "billing.add_bill"]
+        )
+    officer_login(page, solve_robot_check, officer, DEFAULT_PASSWORD)
+    page.goto("/backoffice/bills/")
+    page.get_by_role("link", name="เริ่มออกใบแจ้งชำระค่าธรรมเนียมรายปี").click()
+    page.wait_for_url("**/backoffice/bills/run/")
+    assert_accessible(page)
+    page.get_by_role("button", name="เริ่มเดี๋ยวนี้").click()
+    page.wait_for_url("**/backoffice/bills/runs/*/")
+    # The live server runs tasks at once: the run has finished by the time the page shows.
+    assert page.get_by_test_id("run-state").inner_text() == "เสร็จสิ้น"
+    assert_accessible(page)
+    switch_language(page, "en")
+    assert page.get_by_test_id("run-state").inner_text() == "Finished"
+    assert_accessible(page)

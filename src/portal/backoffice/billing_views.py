@@ -1,5 +1,6 @@
 """The officers' bills (issue 10; ADM-01, BILL-05): the bills of the officer's province (every
-province's for OPS), one bill, and issuing a bill of another kind of fee.
+province's for OPS), one bill, issuing a bill of another kind of fee, and starting the annual
+bill run by hand (OPS) with its progress.
 
 Scope is the billing selectors' and services' (core.scope Queue.BILLS: the provincial industry
 office of the province, OPS nationwide); the guard here only spares a request that could not
@@ -9,13 +10,15 @@ from django import forms
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from portal.backoffice.views import VIEW_BILLS_PERMISSION, officer_required
 from portal.billing import selectors as billing_selectors
-from portal.billing.services import TABLE_PRICED, BillingError, bill_issue
+from portal.billing.services import TABLE_PRICED, BillingError, bill_issue, due_window
+from portal.billing.tasks import bill_run_request_queued
 from portal.core.acting import acting_of
 from portal.core.forms import PortalForm, ThaiDateField, form_add_service_error
 from portal.core.money import Money
@@ -64,6 +67,7 @@ def bills(request):
             "rows": list(page.object_list),
             "query": query.urlencode(),
             "may_issue": request.user.has_perm(ADD_BILL_PERMISSION),
+            "may_run": request.user.has_perm(ADD_BILL_PERMISSION) and _may_start_bill_run(request),
         },
     )
 
@@ -188,3 +192,38 @@ def bill_issue_page(request):
             messages.success(request, _("The bill was issued."))
             return redirect("backoffice:bill_detail", bill.pk)
     return render(request, "backoffice/bill_issue.html", {"form": form})
+
+
+def _may_start_bill_run(request) -> bool:
+    # The run is nationwide: the service lets OPS start it, not a provincial office.
+    return acting_of(request).officer.agency == "OPS"
+
+
+@officer_required(ADD_BILL_PERMISSION, Queue.BILLS)
+@require_http_methods(["GET", "POST"])
+def bill_run_start_page(request):
+    """BILL-02: an OPS officer starts today's annual bill run now (it also runs daily by
+    itself); it is queued as a background task and its progress page follows it."""
+    if not _may_start_bill_run(request):
+        raise Http404
+    if request.method == "POST":
+        try:
+            run = bill_run_request_queued(acting=acting_of(request))
+        except BillingError as error:
+            messages.error(request, error.message)
+        else:
+            return redirect("backoffice:bill_run_progress", run.pk)
+    first, last = due_window(timezone.localdate())
+    return render(request, "backoffice/bill_run_start.html", {"due_from": first, "due_until": last})
+
+
+@officer_required(ADD_BILL_PERMISSION, Queue.BILLS)
+@require_GET
+def bill_run_progress(request, run_id):
+    """The run's progress, for the officer who started it only (the selector's rule)."""
+    progress = billing_selectors.bill_run_progress(acting=acting_of(request), run_id=run_id)
+    if progress is None:
+        raise Http404
+    return render(
+        request, "backoffice/bill_run_progress.html", {"run_id": run_id, "progress": progress}
+    )

@@ -29,5 +29,7 @@ urlpatterns = [
     path("bills/", billing_views.bills, name="bills"),
     path("bills/issue/", billing_views.bill_issue_page, name="bill_issue"),
     path("bills/<int:bill_id>/", billing_views.bill_detail, name="bill_detail"),
+    path("bills/run/", billing_views.bill_run_start_page, name="bill_run_start"),
+    path("bills/runs/<int:run_id>/", billing_views.bill_run_progress, name="bill_run_progress"),
     path("two-factor-reset/", views.two_factor_reset, name="two_factor_reset"),
 ]

@@ -58,6 +58,7 @@ def bill_run_progress(*, acting: Acting, run_id: int) -> dict | None:
         return None
     return {
         "state": run.state,
+        "state_label": run.get_state_display(),
         "run_on": run.run_on,
         "due_from": run.first_due_on,
         "due_until": run.last_due_on,
