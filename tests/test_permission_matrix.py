@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from portal.accounts.models import MemberRequest
 from portal.backoffice.services import officer_appoint
-from portal.billing.models import Bill, BillRun, DiwFactory
+from portal.billing.models import Bill, BillRun, DiwFactory, FeeTable
 from portal.core.acting import TWO_FACTOR_SESSION_KEY
 from portal.documents.models import DocumentKind, SignedDocument
 from portal.operators.models import (
@@ -52,6 +52,8 @@ OFFICER_RIGHTS = [
     "identity.reset_two_factor",
     "billing.view_bill",
     "billing.add_bill",
+    "billing.view_feetable",
+    "billing.edit_fee_table",
 ]
 MEMBERS = ("stranger", "verified", "pending", "rejected")
 OFFICERS = ("ops", "diw", "pio_here", "pio_elsewhere", "ieat", "tisi", "own_case")
@@ -230,6 +232,9 @@ def url_kwargs(route: str, role: str, w: dict) -> dict:
         kwargs["bill_id"] = w["bill"].pk
     if "<int:run_id>" in route:
         kwargs["run_id"] = w["bill_run"].pk
+    if "<int:table_id>" in route:
+        # A shipped table in force (loaded after migrate).
+        kwargs["table_id"] = FeeTable.objects.get(code="licence", superseded_by=None).pk
     if "<slug:slug>" in route:
         kwargs["slug"] = w["system"].slug
     if "<str:kind>" in route:
@@ -435,6 +440,20 @@ EXPECTED = {
             "ieat": "hidden",
             "tisi": "hidden",
             "*": "method",
+        },
+    },
+    "backoffice:fee_table_revise": {
+        "GET": {"anonymous": "login", "ops": "ok", "own_case": "ok", "diw": "ok", "*": "hidden"},
+        "POST": {"anonymous": "login", "ops": "ok", "own_case": "ok", "diw": "ok", "*": "hidden"},
+    },
+    "backoffice:fee_tables": {
+        "GET": {"anonymous": "login", "ops": "ok", "own_case": "ok", "diw": "ok", "*": "hidden"},
+        "POST": {
+            "anonymous": "login",
+            "ops": "method",
+            "own_case": "method",
+            "diw": "method",
+            "*": "hidden",
         },
     },
     "backoffice:holding_detail": {

@@ -7,11 +7,13 @@ from dataclasses import replace
 import pytest
 from django.utils import timezone, translation
 
-from portal.billing.models import Bill
+from portal.backoffice.billing_views import tiers_from_text
+from portal.billing.models import Bill, FeeTable
 from portal.billing.selectors import bills_of_officer
 from portal.billing.services import bill_issue
 from portal.core.acting import system_acting
 from portal.core.models import AuditEntry
+from portal.core.money import Money
 from tests.backoffice.helpers import signed_in
 
 pytestmark = pytest.mark.django_db
@@ -231,3 +233,102 @@ def test_bill_02_a_provincial_office_does_not_start_the_nationwide_run(desk):
     assert "/backoffice/bills/run/" not in client.get("/backoffice/bills/").content.decode()
     ops, _ = desk(agency="OPS", province="")
     assert "/backoffice/bills/run/" in ops.get("/backoffice/bills/").content.decode()
+
+
+FEE_TABLE_RIGHTS = ("billing.view_feetable", "billing.edit_fee_table")
+
+
+def test_bill_01_fee_tables_listed_with_their_marks(desk):
+    """BILL-01: the officers' list shows every version with its date of effect, marked
+    complete, incomplete or illustrative, and replaced when a later one took over."""
+    client, _ = desk(agency="DIW", province="", permissions=FEE_TABLE_RIGHTS)
+    page = client.get("/backoffice/fee-tables/")
+    assert page.status_code == 200
+    tables = {(t.code, t.version): t for t in page.context["tables"]}
+    assert not tables[("annual", "2563-known-ends")].is_complete
+    html = page.content.decode()
+    with translation.override("th"):
+        incomplete = translation.gettext("Incomplete")
+        illustrative = translation.gettext("Illustrative")
+    row = html.split('data-testid="fee-table-annual-2563-known-ends"')[1].split("</tr>")[0]
+    assert incomplete in row
+    illustrative_rows = [t for t in tables.values() if t.illustrative]
+    assert illustrative_rows and illustrative in html
+
+
+def test_bill_01_a_provincial_office_has_no_fee_table_pages(desk):
+    """BILL-01: tables are national, kept by DIW and OPS: a provincial office gets 404."""
+    client, _ = desk(permissions=FEE_TABLE_RIGHTS)
+    assert client.get("/backoffice/fee-tables/").status_code == 404
+    table = FeeTable.objects.get(code="annual", version="2563-known-ends")
+    assert client.get(f"/backoffice/fee-tables/{table.pk}/revise/").status_code == 404
+
+
+def test_bill_01_adm_03_an_officer_revises_a_fee_table_audited_before_and_after(desk):
+    """BILL-01, ADM-03: DIW revises the licence table into a complete new version through
+    the service; the old one stays, replaced, and the audit keeps both."""
+    client, _ = desk(agency="DIW", province="", permissions=FEE_TABLE_RIGHTS)
+    old = FeeTable.objects.get(code="licence", superseded_by=None)
+    url = f"/backoffice/fee-tables/{old.pk}/revise/"
+    form = client.get(url).context["form"]
+    shown = tiers_from_text(form.initial["tiers"])
+    kept = old.tiers.order_by("position")
+    assert [Money.from_baht(t["baht"]).satang for t in shown] == [t.amount_satang for t in kept]
+    lines = "0-50: 1,000\n50-: 145000\nไม่มีเครื่องจักร: 1000"
+    data = {
+        "version": "2569",
+        "effective_from_0": "1",
+        "effective_from_1": "1",
+        "effective_from_2": str(old.effective_from.year + 543),
+        "is_complete": "on",
+        "source": "ตารางทดสอบ",
+        "tiers": lines,
+    }
+    response = client.post(url, data)
+    assert response.status_code == 302 and response.url == "/backoffice/fee-tables/"
+    new = FeeTable.objects.get(code="licence", version="2569")
+    assert new.is_complete and [t.amount_satang for t in new.tiers.order_by("position")] == [
+        100_000,
+        14_500_000,
+        100_000,
+    ]
+    old.refresh_from_db()
+    assert old.superseded_by == new
+    entry = AuditEntry.objects.get(action="fee_table.revise")
+    assert entry.before["version"] == old.version and entry.after["version"] == "2569"
+
+
+def test_bill_01_a_line_that_cannot_be_read_is_refused_in_thai(desk):
+    """BILL-01: a line not written as "from-below: baht" is refused beside the lines, in
+    Thai; lines that leave horsepower uncovered are refused by the table's own check."""
+    client, _ = desk(agency="OPS", province="", permissions=FEE_TABLE_RIGHTS)
+    old = FeeTable.objects.get(code="licence", superseded_by=None)
+    url = f"/backoffice/fee-tables/{old.pk}/revise/"
+    data = {
+        "version": "2569",
+        "effective_from_0": "1",
+        "effective_from_1": "1",
+        "effective_from_2": "2569",
+        "source": "ทดสอบ",
+        "tiers": "0-50: 1000\nห้าสิบขึ้นไป",
+    }
+    errors = client.post(url, data).context["form"].errors["tiers"]
+    with translation.override("th"):
+        expected = translation.gettext("Line %(number)s cannot be read: write it as 0-5: 150.")
+    assert errors == [expected % {"number": 2}]
+    gap = client.post(url, {**data, "is_complete": "on", "tiers": "0-50: 1000\n60-: 2000"})
+    with translation.override("th"):
+        prefix = translation.gettext("The lines do not make a valid table: %(detail)s")
+    assert gap.context["form"].errors["tiers"][0].startswith(prefix.split("%")[0])
+    assert not FeeTable.objects.filter(version="2569").exists()
+
+
+def test_bill_01_lines_read_back_as_written():
+    """BILL-01: the revise form's lines are the table's lines: written then read, the same."""
+    text = "no machinery: 300\n0-5: 150\n5-40000.5: 1000.50\n40000.5-: 43500"
+    assert tiers_from_text(text) == [
+        {"no_machinery": True, "baht": "300.00"},
+        {"from_hp": "0", "below_hp": "5", "baht": "150.00"},
+        {"from_hp": "5", "below_hp": "40000.5", "baht": "1000.50"},
+        {"from_hp": "40000.5", "below_hp": None, "baht": "43500.00"},
+    ]

@@ -81,15 +81,17 @@ def test_bill_05_adm_01_an_officer_issues_a_bill(
     assert_accessible(page)
 
 
-def test_bill_02_ops_starts_the_bill_run_and_sees_its_progress(
+def test_bill_02_bill_01_ops_starts_the_bill_run_and_opens_the_fee_tables(
     page, solve_robot_check, assert_accessible, switch_language
 ):
     """BILL-02: an OPS officer starts the annual bill run from the bills page and follows its
-    progress, axe-clean in Thai and English."""
+    progress; BILL-01: opens the fee tables and a table's revise form; axe-clean in Thai and
+    English."""
     officer = MemberFactory()
+    rights = ["billing.view_bill", "billing.add_bill", "billing.view_feetable"]
     with transaction.atomic():
         officer_appoint(
-            member=officer, agency="OPS", permissions=["billing.view_bill", "billing.add_bill"]
+            member=officer, agency="OPS", permissions=[*rights, "billing.edit_fee_table"]
         )
     officer_login(page, solve_robot_check, officer, DEFAULT_PASSWORD)
     page.goto("/backoffice/bills/")
@@ -103,4 +105,17 @@ def test_bill_02_ops_starts_the_bill_run_and_sees_its_progress(
     assert_accessible(page)
     switch_language(page, "en")
     assert page.get_by_test_id("run-state").inner_text() == "Finished"
+    assert_accessible(page)
+
+    page.goto("/backoffice/")
+    assert_accessible(page)
+    page.get_by_role("link", name="Fee tables").click()
+    page.wait_for_url("**/backoffice/fee-tables/")
+    assert_accessible(page)
+    page.get_by_role("link", name="Revise licence").first.click()
+    page.wait_for_url("**/revise/")
+    assert_accessible(page)
+    switch_language(page, "th")
+    # The form starts from the table's own lines.
+    assert ": 1000.00" in page.locator("#id_tiers").input_value()
     assert_accessible(page)

@@ -1,6 +1,6 @@
 """The officers' bills (issue 10; ADM-01, BILL-05): the bills of the officer's province (every
 province's for OPS), one bill, issuing a bill of another kind of fee, and starting the annual
-bill run by hand (OPS) with its progress.
+bill run by hand (OPS) with its progress; the fee tables and their revision (DIW, OPS).
 
 Scope is the billing selectors' and services' (core.scope Queue.BILLS: the provincial industry
 office of the province, OPS nationwide); the guard here only spares a request that could not
@@ -15,17 +15,29 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from portal.backoffice.views import VIEW_BILLS_PERMISSION, officer_required
+from portal.backoffice.views import (
+    VIEW_BILLS_PERMISSION,
+    VIEW_FEE_TABLES_PERMISSION,
+    officer_required,
+)
 from portal.billing import selectors as billing_selectors
-from portal.billing.services import TABLE_PRICED, BillingError, bill_issue, due_window
+from portal.billing.services import (
+    TABLE_PRICED,
+    BillingError,
+    bill_issue,
+    due_window,
+    fee_table_revise,
+)
 from portal.billing.tasks import bill_run_request_queued
 from portal.core.acting import acting_of
+from portal.core.errors import PortalError
 from portal.core.forms import PortalForm, ThaiDateField, form_add_service_error
 from portal.core.money import Money
 from portal.core.scope import Queue
 from portal.core.views import paginate, posted_data
 
 ADD_BILL_PERMISSION = "billing.add_bill"
+EDIT_FEE_TABLE_PERMISSION = "billing.edit_fee_table"
 
 
 class BillFilterForm(PortalForm):
@@ -227,3 +239,156 @@ def bill_run_progress(request, run_id):
     return render(
         request, "backoffice/bill_run_progress.html", {"run_id": run_id, "progress": progress}
     )
+
+
+# --- fee tables (BILL-01) ----------------------------------------------------------------------
+
+
+@officer_required(VIEW_FEE_TABLES_PERMISSION, Queue.FEE_TABLES)
+@require_GET
+def fee_tables(request):
+    """BILL-01: every version of every table, marked complete, incomplete or illustrative,
+    in force or replaced."""
+    return render(
+        request,
+        "backoffice/fee_tables.html",
+        {
+            "tables": list(billing_selectors.fee_tables_all()),
+            "may_revise": request.user.has_perm(EDIT_FEE_TABLE_PERMISSION),
+        },
+    )
+
+
+def _baht_text(satang: int) -> str:
+    return Money(satang).format().replace(",", "")
+
+
+def _hp_text(value) -> str:
+    return format(value.normalize(), "f") if value is not None else ""
+
+
+def tiers_as_text(tiers) -> str:
+    """A table's lines as the revise form writes them, one a line: "no machinery: 300",
+    "0-5: 150", "40000-: 43500" (horsepower from, below; amount in baht)."""
+    lines = []
+    for tier in tiers:
+        amount = _baht_text(tier.amount_satang)
+        if tier.no_machinery:
+            lines.append(f"{NO_MACHINERY}: {amount}")
+        elif tier.from_hp is None and tier.below_hp is None:
+            lines.append(amount)
+        else:
+            lines.append(f"{_hp_text(tier.from_hp)}-{_hp_text(tier.below_hp)}: {amount}")
+    return "\n".join(lines)
+
+
+NO_MACHINERY = "no machinery"
+NO_MACHINERY_TH = "ไม่มีเครื่องจักร"  # as a Thai officer writes the line
+
+
+def tiers_from_text(text: str) -> list[dict]:
+    """The form's lines as fee table lines (billing.fee_tables's format); ValueError names
+    the line that cannot be read. Whether the lines cover every horsepower is the service's
+    check."""
+    tiers = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = " ".join(raw.split())
+        if not line:
+            continue
+        head, colon, amount = line.rpartition(":")
+        if not colon:
+            head, amount = "", line
+        try:
+            baht = str(Money.parse(amount.strip()).as_decimal())
+        except ValueError:
+            raise ValueError(number) from None
+        head = head.strip().lower()
+        if head in (NO_MACHINERY, NO_MACHINERY_TH):
+            tiers.append({"no_machinery": True, "baht": baht})
+        elif not head:
+            tiers.append({"baht": baht})
+        else:
+            low, dash, high = head.partition("-")
+            if not dash or not low.strip().replace(".", "", 1).isdigit():
+                raise ValueError(number)
+            high = high.strip()
+            if high and not high.replace(".", "", 1).isdigit():
+                raise ValueError(number)
+            tiers.append({"from_hp": low.strip(), "below_hp": high or None, "baht": baht})
+    return tiers
+
+
+class FeeTableReviseForm(PortalForm):
+    version = forms.CharField(
+        label=gettext_lazy("New version"),
+        max_length=40,
+        help_text=gettext_lazy("A name no version of this table has, for example 2569"),
+    )
+    effective_from = ThaiDateField(label=gettext_lazy("In force from"))
+    is_complete = forms.BooleanField(
+        label=gettext_lazy("The table is complete: bills may be made from it"), required=False
+    )
+    source = forms.CharField(
+        label=gettext_lazy("Source of the amounts"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    tiers = forms.CharField(
+        label=gettext_lazy("Lines"),
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text=gettext_lazy(
+            "One line each: horsepower from-below: baht, for example 0-5: 150 or 40000-: "
+            "43500; no machinery: 300; a flat fee is the amount alone."
+        ),
+    )
+
+    def clean_tiers(self):
+        try:
+            return tiers_from_text(self.cleaned_data["tiers"])
+        except ValueError as error:
+            raise forms.ValidationError(
+                _("Line %(number)s cannot be read: write it as 0-5: 150.")
+                % {"number": error.args[0]},
+                code="line",
+            ) from None
+
+
+@officer_required(EDIT_FEE_TABLE_PERMISSION, Queue.FEE_TABLES)
+@require_http_methods(["GET", "POST"])
+def fee_table_revise_page(request, table_id):
+    """BILL-01: a new version of a table, through the service (which refuses whoever may not,
+    and audits the table before and after, ADM-03)."""
+    table = billing_selectors.fee_table_by_id(table_id)
+    if table is None:
+        raise Http404
+    initial = {
+        "source": table.source,
+        "is_complete": table.is_complete,
+        "tiers": tiers_as_text(billing_selectors.fee_table_tiers(table)),
+    }
+    form = FeeTableReviseForm(posted_data(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            fee_table_revise(
+                acting=acting_of(request),
+                table=table,
+                version=data["version"].strip(),
+                effective_from=data["effective_from"],
+                is_complete=data["is_complete"],
+                tiers=data["tiers"],
+                source=data["source"],
+            )
+        except BillingError as error:
+            form_add_service_error(form, error)
+        except PortalError as error:
+            # The table's own checks (billing.fee_tables) speak English, for files: say in
+            # the page's language that the lines are wrong, and keep their detail.
+            form.add_error(
+                "tiers",
+                _("The lines do not make a valid table: %(detail)s") % {"detail": error.message},
+            )
+        else:
+            messages.success(request, _("The new version of the fee table was saved."))
+            return redirect("backoffice:fee_tables")
+    return render(request, "backoffice/fee_table_revise.html", {"form": form, "table": table})

@@ -31,5 +31,11 @@ urlpatterns = [
     path("bills/<int:bill_id>/", billing_views.bill_detail, name="bill_detail"),
     path("bills/run/", billing_views.bill_run_start_page, name="bill_run_start"),
     path("bills/runs/<int:run_id>/", billing_views.bill_run_progress, name="bill_run_progress"),
+    path("fee-tables/", billing_views.fee_tables, name="fee_tables"),
+    path(
+        "fee-tables/<int:table_id>/revise/",
+        billing_views.fee_table_revise_page,
+        name="fee_table_revise",
+    ),
     path("two-factor-reset/", views.two_factor_reset, name="two_factor_reset"),
 ]

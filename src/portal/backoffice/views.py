@@ -43,6 +43,7 @@ REVIEW_PERMISSION = "accounts.review_member_request"
 VERIFY_PERMISSION = "operators.verify_holding"
 TWO_FACTOR_PERMISSION = "identity.reset_two_factor"
 VIEW_BILLS_PERMISSION = "billing.view_bill"
+VIEW_FEE_TABLES_PERMISSION = "billing.view_feetable"
 
 
 def _officer_may(request, permission: str | None = None, queue: Queue | None = None) -> bool:
@@ -98,6 +99,9 @@ def home(request):
         counts["bills"] = billing_selectors.bills_of_officer(
             acting=acting, state="awaiting_payment"
         ).count()
+    can_fee_tables = _officer_may(request, VIEW_FEE_TABLES_PERMISSION, Queue.FEE_TABLES)
+    if can_fee_tables:
+        counts["fee_tables"] = billing_selectors.fee_tables_all().count()
     return render(
         request,
         "backoffice/home.html",
@@ -106,6 +110,7 @@ def home(request):
             "can_review": can_review,
             "can_verify": can_verify,
             "can_bill": can_bill,
+            "can_fee_tables": can_fee_tables,
             "can_reset_two_factor": _officer_may(
                 request, TWO_FACTOR_PERMISSION, Queue.TWO_FACTOR_RESETS
             ),

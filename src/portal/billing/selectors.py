@@ -19,8 +19,10 @@ __all__ = [
     "bills_of_officer",
     "factory_of_officer",
     "factory_sync_status",
+    "fee_table_by_id",
     "fee_table_in_force",
     "fee_table_tiers",
+    "fee_tables_all",
     "mirror_factory",
 ]
 
@@ -139,3 +141,13 @@ def bill_kind_choices() -> list[tuple[str, str]]:
 
 def bill_state_choices() -> list[tuple[str, str]]:
     return list(Bill.State.choices)
+
+
+def fee_tables_all() -> QuerySet[FeeTable]:
+    """Every version of every fee table (BILL-01), by code, newest first: tables are national,
+    so every officer who keeps them sees them all."""
+    return FeeTable.objects.order_by("code", "-effective_from", "-pk")
+
+
+def fee_table_by_id(table_id: int) -> FeeTable | None:
+    return FeeTable.objects.filter(pk=table_id).first()
