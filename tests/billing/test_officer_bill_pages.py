@@ -98,7 +98,8 @@ def test_adm_01_bills_filter_by_state_and_due_date(desk, billing_officer, mirror
 def test_adm_01_bill_list_costs_the_same_queries_for_many_bills(
     desk, billing_officer, mirror_factory, django_assert_max_num_queries
 ):
-    """The list's queries do not grow with its rows: the factory is joined, a page is 50."""
+    """ADM-01: the list's queries do not grow with its rows: the factory is joined, a page
+    is 50."""
     ops = _ops_acting(billing_officer)
     client, _ = desk()
     issue(ops, mirror_factory())

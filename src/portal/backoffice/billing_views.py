@@ -125,7 +125,8 @@ class BillIssueForm(PortalForm):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args, acting, **kwargs):
+    def __init__(self, *args, acting=None, **kwargs):
+        # acting: whose scope the factory is looked up in (None: no factory is found).
         super().__init__(*args, **kwargs)
         self.acting = acting
         self.factory = None
@@ -133,7 +134,10 @@ class BillIssueForm(PortalForm):
 
     def clean_factory_no(self):
         number = "".join(self.cleaned_data["factory_no"].split()).replace("-", "")
-        self.factory = billing_selectors.factory_of_officer(acting=self.acting, factory_no=number)
+        if self.acting is not None:
+            self.factory = billing_selectors.factory_of_officer(
+                acting=self.acting, factory_no=number
+            )
         if self.factory is None:
             raise forms.ValidationError(
                 _("No factory you may bill has this registration number."), code="unknown"
@@ -335,6 +339,7 @@ class FeeTableReviseForm(PortalForm):
     )
     tiers = forms.CharField(
         label=gettext_lazy("Lines"),
+        max_length=5000,
         widget=forms.Textarea(attrs={"rows": 12}),
         help_text=gettext_lazy(
             "One line each: horsepower from-below: baht, for example 0-5: 150 or 40000-: "
