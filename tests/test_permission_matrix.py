@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from portal.accounts.models import MemberRequest
 from portal.backoffice.services import officer_appoint
+from portal.billing.models import BillRun, FeeTable
 from portal.core.acting import TWO_FACTOR_SESSION_KEY
 from portal.documents.models import DocumentKind, SignedDocument
 from portal.operators.models import (
@@ -49,6 +50,10 @@ OFFICER_RIGHTS = [
     "operators.verify_holding",
     "accounts.review_member_request",
     "identity.reset_two_factor",
+    "billing.view_bill",
+    "billing.add_bill",
+    "billing.view_feetable",
+    "billing.edit_fee_table",
 ]
 MEMBERS = ("stranger", "verified", "pending", "rejected")
 OFFICERS = ("ops", "diw", "pio_here", "pio_elsewhere", "ieat", "tisi", "own_case")
@@ -142,6 +147,13 @@ def build_world() -> dict:
         supervisor="PIO",
         registry_read_at=timezone.now(),
     )
+    # A bill run OPS started: its progress is that officer's only.
+    w["bill_run"] = BillRun.objects.create(
+        run_on=timezone.localdate(),
+        first_due_on=timezone.localdate(),
+        last_due_on=timezone.localdate(),
+        started_by=people["ops"],
+    )
     w.update(
         business=business,
         people=people,
@@ -153,8 +165,9 @@ def build_world() -> dict:
             member=people["verified"], factory=factory, holding=holdings["verified"]
         ),
         system=make_system("matrix-system"),
-        # A bill of the factory (the DIW mirror's row of the same number): only the verified
-        # holder of its business sees it; a pending or rejected claim and everyone else: 404.
+        # A bill of the factory (the DIW mirror's row of the same number) in CASE_PROVINCE: of
+        # members only the verified holder of its business sees it (a pending or rejected claim
+        # and everyone else: 404); of officers the province's office and OPS (ADM-01).
         bill=BillFactory(factory__factory_no=factory.factory_no, factory__province=CASE_PROVINCE),
         # A record as issued (the verification page reads the record; its file is not read).
         signed_document=SignedDocument.objects.create(
@@ -199,6 +212,11 @@ def url_kwargs(route: str, role: str, w: dict) -> dict:
         kwargs["factory_holding_id"] = w["factory_holding"].pk
     if "<int:bill_id>" in route:
         kwargs["bill_id"] = w["bill"].pk
+    if "<int:run_id>" in route:
+        kwargs["run_id"] = w["bill_run"].pk
+    if "<int:table_id>" in route:
+        # A shipped table in force (loaded after migrate).
+        kwargs["table_id"] = FeeTable.objects.get(code="licence", superseded_by=None).pk
     if "<slug:slug>" in route:
         kwargs["slug"] = w["system"].slug
     if "<str:kind>" in route:
@@ -338,6 +356,88 @@ EXPECTED = {
     },
     "altcha_django:challenge": {"GET": "ok", "POST": "method"},
     "altcha_django:sentinel-challenge": {"GET": "hidden", "POST": "method"},
+    "backoffice:bill_detail": {
+        "GET": {
+            "anonymous": "login",
+            "ops": "ok",
+            "pio_here": "ok",
+            "own_case": "ok",
+            "*": "hidden",
+        },
+        "POST": {
+            "anonymous": "login",
+            "members": "hidden",
+            "diw": "hidden",
+            "ieat": "hidden",
+            "tisi": "hidden",
+            "*": "method",
+        },
+    },
+    "backoffice:bill_issue": {
+        "GET": {
+            "anonymous": "login",
+            "members": "hidden",
+            "diw": "hidden",
+            "ieat": "hidden",
+            "tisi": "hidden",
+            "*": "ok",
+        },
+        "POST": {
+            "anonymous": "login",
+            "members": "hidden",
+            "diw": "hidden",
+            "ieat": "hidden",
+            "tisi": "hidden",
+            "*": "ok",
+        },
+    },
+    "backoffice:bill_run_progress": {
+        "GET": {"anonymous": "login", "ops": "ok", "*": "hidden"},
+        "POST": {
+            "anonymous": "login",
+            "members": "hidden",
+            "diw": "hidden",
+            "ieat": "hidden",
+            "tisi": "hidden",
+            "*": "method",
+        },
+    },
+    "backoffice:bill_run_start": {
+        "GET": {"anonymous": "login", "ops": "ok", "own_case": "ok", "*": "hidden"},
+        "POST": {"anonymous": "login", "ops": "redirect", "own_case": "redirect", "*": "hidden"},
+    },
+    "backoffice:bills": {
+        "GET": {
+            "anonymous": "login",
+            "members": "hidden",
+            "diw": "hidden",
+            "ieat": "hidden",
+            "tisi": "hidden",
+            "*": "ok",
+        },
+        "POST": {
+            "anonymous": "login",
+            "members": "hidden",
+            "diw": "hidden",
+            "ieat": "hidden",
+            "tisi": "hidden",
+            "*": "method",
+        },
+    },
+    "backoffice:fee_table_revise": {
+        "GET": {"anonymous": "login", "ops": "ok", "own_case": "ok", "diw": "ok", "*": "hidden"},
+        "POST": {"anonymous": "login", "ops": "ok", "own_case": "ok", "diw": "ok", "*": "hidden"},
+    },
+    "backoffice:fee_tables": {
+        "GET": {"anonymous": "login", "ops": "ok", "own_case": "ok", "diw": "ok", "*": "hidden"},
+        "POST": {
+            "anonymous": "login",
+            "ops": "method",
+            "own_case": "method",
+            "diw": "method",
+            "*": "hidden",
+        },
+    },
     "backoffice:holding_detail": {
         "GET": {
             "anonymous": "login",

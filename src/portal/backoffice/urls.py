@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal.backoffice import views
+from portal.backoffice import billing_views, views
 
 app_name = "backoffice"
 urlpatterns = [
@@ -26,5 +26,16 @@ urlpatterns = [
     path("removals/", views.removals, name="removals"),
     path("removals/<int:request_id>/", views.removal_detail, name="removal_detail"),
     path("removals/<int:request_id>/letter/", views.removal_letter, name="removal_letter"),
+    path("bills/", billing_views.bills, name="bills"),
+    path("bills/issue/", billing_views.bill_issue_page, name="bill_issue"),
+    path("bills/<int:bill_id>/", billing_views.bill_detail, name="bill_detail"),
+    path("bills/run/", billing_views.bill_run_start_page, name="bill_run_start"),
+    path("bills/runs/<int:run_id>/", billing_views.bill_run_progress, name="bill_run_progress"),
+    path("fee-tables/", billing_views.fee_tables, name="fee_tables"),
+    path(
+        "fee-tables/<int:table_id>/revise/",
+        billing_views.fee_table_revise_page,
+        name="fee_table_revise",
+    ),
     path("two-factor-reset/", views.two_factor_reset, name="two_factor_reset"),
 ]

@@ -23,6 +23,7 @@ from portal.accounts import selectors as account_selectors
 from portal.accounts.selectors import member_by_national_id
 from portal.accounts.services import AccountError, member_request_decide, request_details
 from portal.backoffice.forms import OfficerResetForm
+from portal.billing import selectors as billing_selectors
 from portal.core.acting import acting_of
 from portal.core.forms import PortalForm, clean_national_id
 from portal.core.scope import Queue, sees_queue
@@ -41,6 +42,8 @@ from portal.registries.base import RegistryUnavailable
 REVIEW_PERMISSION = "accounts.review_member_request"
 VERIFY_PERMISSION = "operators.verify_holding"
 TWO_FACTOR_PERMISSION = "identity.reset_two_factor"
+VIEW_BILLS_PERMISSION = "billing.view_bill"
+VIEW_FEE_TABLES_PERMISSION = "billing.view_feetable"
 
 
 def _officer_may(request, permission: str | None = None, queue: Queue | None = None) -> bool:
@@ -91,6 +94,14 @@ def home(request):
         counts["removals"] = operator_selectors.holder_removals_awaiting_decision(
             acting=acting
         ).count()
+    can_bill = _officer_may(request, VIEW_BILLS_PERMISSION, Queue.BILLS)
+    if can_bill:
+        counts["bills"] = billing_selectors.bills_of_officer(
+            acting=acting, state="awaiting_payment"
+        ).count()
+    can_fee_tables = _officer_may(request, VIEW_FEE_TABLES_PERMISSION, Queue.FEE_TABLES)
+    if can_fee_tables:
+        counts["fee_tables"] = billing_selectors.fee_tables_all().count()
     return render(
         request,
         "backoffice/home.html",
@@ -98,6 +109,8 @@ def home(request):
             "officer": request.user.officer,
             "can_review": can_review,
             "can_verify": can_verify,
+            "can_bill": can_bill,
+            "can_fee_tables": can_fee_tables,
             "can_reset_two_factor": _officer_may(
                 request, TWO_FACTOR_PERMISSION, Queue.TWO_FACTOR_RESETS
             ),

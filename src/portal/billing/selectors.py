@@ -11,12 +11,18 @@ from portal.core.acting import Acting
 from portal.core.scope import Queue, area_of, sees_queue
 
 __all__ = [
+    "bill_kind_choices",
+    "bill_of_officer",
     "bill_run_progress",
+    "bill_state_choices",
     "bills_of_factory",
     "bills_of_officer",
+    "factory_of_officer",
     "factory_sync_status",
+    "fee_table_by_id",
     "fee_table_in_force",
     "fee_table_tiers",
+    "fee_tables_all",
     "mirror_factory",
 ]
 
@@ -54,6 +60,7 @@ def bill_run_progress(*, acting: Acting, run_id: int) -> dict | None:
         return None
     return {
         "state": run.state,
+        "state_label": run.get_state_display(),
         "run_on": run.run_on,
         "due_from": run.first_due_on,
         "due_until": run.last_due_on,
@@ -79,16 +86,68 @@ def bills_of_factory(factory_no: str, *, open_only: bool = False) -> QuerySet[Bi
     return rows.order_by("-due_on", "-pk")
 
 
-def bills_of_officer(*, acting: Acting, state: str | None = None) -> QuerySet[Bill]:
+def bills_of_officer(
+    *,
+    acting: Acting,
+    state: str | None = None,
+    due_from: dt.date | None = None,
+    due_until: dt.date | None = None,
+) -> QuerySet[Bill]:
     """ADM-01: the bills an officer sees: their province's for a provincial office,
-    every province's for OPS, none for anybody else; by due date."""
+    every province's for OPS, none for anybody else; by due date. The factory comes in the
+    same query (the officers' list shows its number and name)."""
     officer = acting.officer
     if not sees_queue(officer, Queue.BILLS):
         return Bill.objects.none()
-    rows = Bill.objects.all()
+    rows = Bill.objects.select_related("factory")
     province = area_of(officer, Queue.BILLS)
     if province is not None:
         rows = rows.filter(province=province)
     if state:
         rows = rows.filter(state=state)
+    if due_from:
+        rows = rows.filter(due_on__gte=due_from)
+    if due_until:
+        rows = rows.filter(due_on__lte=due_until)
     return rows.order_by("due_on", "pk")
+
+
+def bill_of_officer(*, acting: Acting, bill_id: int) -> Bill | None:
+    """One bill the officer sees (ADM-01), None otherwise (the page answers 404)."""
+    return (
+        bills_of_officer(acting=acting)
+        .select_related("issued_by", "reissue_of")
+        .filter(pk=bill_id)
+        .first()
+    )
+
+
+def factory_of_officer(*, acting: Acting, factory_no: str) -> DiwFactory | None:
+    """A factory of the mirror the officer may bill: in their province for a provincial
+    office, anywhere for OPS (ADM-01); None otherwise, as if it did not exist."""
+    officer = acting.officer
+    if not sees_queue(officer, Queue.BILLS):
+        return None
+    rows = DiwFactory.objects.filter(factory_no=factory_no)
+    province = area_of(officer, Queue.BILLS)
+    if province is not None:
+        rows = rows.filter(province=province)
+    return rows.first()
+
+
+def bill_kind_choices() -> list[tuple[str, str]]:
+    return list(Bill.Kind.choices)
+
+
+def bill_state_choices() -> list[tuple[str, str]]:
+    return list(Bill.State.choices)
+
+
+def fee_tables_all() -> QuerySet[FeeTable]:
+    """Every version of every fee table (BILL-01), by code, newest first: tables are national,
+    so every officer who keeps them sees them all."""
+    return FeeTable.objects.order_by("code", "-effective_from", "-pk")
+
+
+def fee_table_by_id(table_id: int) -> FeeTable | None:
+    return FeeTable.objects.filter(pk=table_id).first()
