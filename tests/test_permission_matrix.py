@@ -200,6 +200,10 @@ def url_kwargs(route: str, role: str, w: dict) -> dict:
         kwargs["kind"] = "mobile"
     if "<str:code>" in route:
         kwargs["code"] = w["signed_document"].code
+    if "<slug:bank_code>" in route:
+        kwargs["bank_code"] = "sandbox"
+    if "<str:day>" in route:
+        kwargs["day"] = timezone.localdate().isoformat()
     if "<uuid:request_id>" in route:
         kwargs["request_id"] = uuid.uuid4()  # a QR code nobody started
     return kwargs
@@ -607,6 +611,10 @@ EXPECTED = {
         "GET": {"anonymous": "login", "*": "ok"},
         "POST": {"anonymous": "login", "*": "hidden"},
     },
+    # BILL-08: banks' servers call it; CSRF-exempt, refused without the bank's signature.
+    "payments:bank_callback": {"GET": "method", "POST": "unauthorized"},
+    "sandbox:bank": {"GET": "ok", "POST": "bad"},
+    "sandbox:bank_statement": {"GET": "ok", "POST": "method"},
     "sandbox:connected_backchannel_logout": {"GET": "method", "POST": "bad"},
     "sandbox:connected_callback": {"GET": "redirect", "POST": "redirect"},
     "sandbox:connected_home": {"GET": "ok", "POST": "ok"},
