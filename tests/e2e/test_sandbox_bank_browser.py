@@ -1,0 +1,65 @@
+"""The sandbox bank in a browser (BILL-07, BILL-08): a payer finds a bill by its references,
+sees its amount, pays; the signed callback marks the bill paid; the page is axe clean in Thai
+and in English, with a bill found, a form error and the payments list shown."""
+
+import datetime as dt
+
+from django.utils import timezone
+
+from portal.billing.models import Bill, DiwFactory, Payment
+
+
+def make_bill() -> Bill:
+    now = timezone.now()
+    factory = DiwFactory.objects.create(
+        factory_no="20200000000777",
+        name_th="โรงงานทดสอบธนาคาร",
+        province="ชลบุรี",
+        supervisor="PIO",
+        status="operating",
+        registry_changed_at=now,
+        synced_at=now,
+    )
+    due = timezone.localdate() + dt.timedelta(days=10)
+    return Bill.objects.create(
+        kind=Bill.Kind.OTHER,
+        factory=factory,
+        province=factory.province,
+        fee_satang=123_450,
+        amount_satang=123_450,
+        due_on=due,
+        issued_on=timezone.localdate(),
+        expires_at=now + dt.timedelta(days=10),
+        ref1="19000000000017",
+        ref2=factory.factory_no,
+        created_at=now,
+    )
+
+
+def test_bill_08_a_payer_pays_a_bill_at_the_sandbox_bank(page, assert_accessible, switch_language):
+    bill = make_bill()
+    page.goto("/sandbox/bank/")
+    for language in ("en", "th"):
+        if page.locator("html").get_attribute("lang") != language:
+            switch_language(page, language)
+        assert_accessible(page)
+    # A reference no bill has: said on the form.
+    page.locator("#id_ref1").fill("19999999999999")
+    page.locator("#id_ref2").fill(bill.ref2)
+    page.locator("form:has(#id_ref1) button[type=submit]").click()
+    assert page.locator(".error-summary").is_visible()
+    assert_accessible(page)
+    page.locator("#id_ref1").fill(bill.ref1)
+    page.locator("form:has(#id_ref1) button[type=submit]").click()
+    assert page.locator("[data-amount]").inner_text().startswith("1,234.50")
+    assert page.locator("#id_pay-amount").input_value() == "1,234.50"
+    assert_accessible(page)
+    page.locator("[data-pay]").click()
+    assert page.locator(".alert-success").is_visible()
+    assert page.locator("tr[data-transaction]").count() == 1
+    assert_accessible(page)
+    switch_language(page, "en")
+    assert_accessible(page)
+    bill.refresh_from_db()
+    assert bill.state == Bill.State.PAID
+    assert Payment.objects.get().bill == bill
