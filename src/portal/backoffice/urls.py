@@ -27,4 +27,6 @@ urlpatterns = [
     path("removals/<int:request_id>/", views.removal_detail, name="removal_detail"),
     path("removals/<int:request_id>/letter/", views.removal_letter, name="removal_letter"),
     path("two-factor-reset/", views.two_factor_reset, name="two_factor_reset"),
+    path("payment-issues/", views.payment_issues, name="payment_issues"),
+    path("payment-issues/<int:issue_id>/", views.payment_issue_detail, name="payment_issue_detail"),
 ]

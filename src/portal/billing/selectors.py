@@ -26,6 +26,7 @@ __all__ = [
     "fee_table_in_force",
     "fee_table_tiers",
     "mirror_factory",
+    "reconciliation_issue_for_officer",
     "reconciliation_issues",
 ]
 
@@ -133,3 +134,8 @@ def reconciliation_issues(*, acting: Acting, open_only: bool = True) -> QuerySet
     if open_only:
         rows = rows.filter(state=ReconciliationIssue.State.OPEN)
     return rows.order_by("created_at", "pk")
+
+
+def reconciliation_issue_for_officer(*, acting: Acting, issue_id: int):
+    """One issue of the officer's queue, None when outside it (ADM-01: a 404)."""
+    return reconciliation_issues(acting=acting, open_only=False).filter(pk=issue_id).first()

@@ -6,6 +6,8 @@ import re
 from django import template
 from django.utils.translation import gettext_lazy as _
 
+from portal.core.money import Money
+
 register = template.Library()
 
 AUDIT_ACTION_NAMES = {
@@ -71,3 +73,9 @@ def registry_number(value: str) -> str:
     if value and re.fullmatch(r"\d{13}", value):
         return f"{value[0]}-{value[1:5]}-{value[5:10]}-{value[10:12]}-{value[12]}"
     return value
+
+
+@register.filter
+def baht(satang: int) -> str:
+    """An amount in satang as baht, "1,234.50" (BILL-10: exact, never through a float)."""
+    return Money(satang).format()
