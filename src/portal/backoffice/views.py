@@ -402,6 +402,11 @@ def payment_issue_detail(request, issue_id):
                 issue_id=issue.pk,
                 resolution=form.cleaned_data["resolution"],
                 note=form.cleaned_data["note"],
+                concerned_member_ids=(
+                    operator_selectors.factory_holder_ids(factory_no=issue.bill.factory.factory_no)
+                    if issue.bill
+                    else ()
+                ),
             )
         except BillingError as error:
             form.add_error(None, error.message)
