@@ -37,6 +37,7 @@ def pio(province="ชลบุรี"):
 
 
 def test_bill_08_adm_02_an_officer_holding_the_factory_may_not_decide_its_payment(db, robot):
+    """BILL-08, ADM-02: An officer holding the factory may not decide its payment."""
     issue = late_issue()
     officer = pio()
     holding = HoldingFactory(member=officer)
@@ -63,6 +64,7 @@ def test_bill_08_adm_02_an_officer_holding_the_factory_may_not_decide_its_paymen
 
 
 def test_bill_08_the_provinces_office_settles_a_late_payment_and_another_province_cannot(db, robot):
+    """BILL-08: The provinces office settles a late payment and another province cannot."""
     issue = late_issue()
     elsewhere = signed_in(robot, pio("ลำปาง"))
     url = f"/backoffice/payment-issues/{issue.pk}/"

@@ -171,6 +171,7 @@ def test_bill_08_a_repeated_callback_changes_nothing(bill):
 
 @pytest.mark.django_db
 def test_bill_08_a_wrong_amount_is_recorded_and_queued_but_does_not_pay_the_bill(bill):
+    """BILL-08: A wrong amount is recorded and queued but does not pay the bill."""
     response = post(*signed(paid(bill, amount=bill.amount_satang - 100)))
     assert response.status_code == 200
     payment = Payment.objects.get()
@@ -202,6 +203,7 @@ def test_bill_08_a_late_payment_of_an_expired_bill_is_recorded_and_flagged(bill)
 
 @pytest.mark.django_db
 def test_bill_08_a_second_payment_of_a_paid_bill_is_kept_and_flagged(bill):
+    """BILL-08: A second payment of a paid bill is kept and flagged."""
     post(*signed(paid(bill, txn="T1")))
     post(*signed(paid(bill, txn="T2")))
     statuses = dict(Payment.objects.values_list("bank_transaction_id", "status"))
@@ -211,7 +213,8 @@ def test_bill_08_a_second_payment_of_a_paid_bill_is_kept_and_flagged(bill):
 
 @pytest.mark.django_db
 def test_bill_08_a_payment_naming_no_bill_is_acknowledged_and_queued(bill):
-    """The bank is told it was received (so it stops retrying); OPS sees the references."""
+    """BILL-08: the bank is told it was received (so it stops retrying); OPS sees the
+    references."""
     unknown = BankCallback("sandbox", "T9", "10999999999999", "", 10_000, timezone.now())
     response = post(*signed(unknown))
     assert response.status_code == 200 and response.json()["outcome"] == "unknown_bill"
@@ -257,8 +260,9 @@ def test_bill_08_ten_simultaneous_replays_of_one_callback_record_one_payment(mir
 
 @pytest.mark.django_db
 def test_bill_08_an_officer_of_the_province_accepts_a_late_payment(bill, billing_officer):
-    """The PIO of the bill's province counts the late payment as settling it: the bill is
-    paid, the issue resolved, audited; another province's PIO neither sees nor decides it."""
+    """BILL-08: The PIO of the bill's province counts the late payment as settling it: the
+    bill is paid, the issue resolved, audited; another province's PIO neither sees nor
+    decides it."""
     Bill.objects.filter(pk=bill.pk).update(
         state=Bill.State.EXPIRED, expires_at=timezone.now() - dt.timedelta(days=1)
     )
@@ -294,6 +298,7 @@ def test_bill_08_an_officer_of_the_province_accepts_a_late_payment(bill, billing
 
 @pytest.mark.django_db
 def test_bill_08_only_ops_sees_a_payment_that_names_no_bill(bill, billing_officer):
+    """BILL-08: Only OPS sees a payment that names no bill."""
     post(*signed(BankCallback("sandbox", "T9", "10999999999999", "", 100, timezone.now())))
     _, pio = billing_officer()
     _, ops = billing_officer(agency="OPS", province="")

@@ -58,8 +58,8 @@ def today() -> dt.date:
 
 @pytest.mark.django_db
 def test_bill_08_the_sandbox_bank_pays_a_bill_by_its_references_and_the_bill_is_paid(client, bill):
-    """The payer types Ref1/Ref2, sees the bill's amount, pays; the signed callback reaches
-    the portal and the bill is paid."""
+    """BILL-08: The payer types Ref1/Ref2, sees the bill's amount, pays; the signed callback
+    reaches the portal and the bill is paid."""
     found = client.post(
         reverse("sandbox:bank"), {"action": "find", "ref1": bill.ref1, "ref2": bill.ref2}
     )
@@ -78,7 +78,7 @@ def test_bill_08_the_sandbox_bank_pays_a_bill_by_its_references_and_the_bill_is_
 @pytest.mark.django_db
 @pytest.mark.parametrize("kind", ["qr", "barcode"])
 def test_bill_07_the_sandbox_bank_reads_the_bill_from_its_qr_or_barcode_image(client, bill, kind):
-    """The uploaded image is decoded (zxing-cpp) and parsed (billing.payment_codes)."""
+    """BILL-07: The uploaded image is decoded (zxing-cpp) and parsed (billing.payment_codes)."""
     refs = {"biller_id": BILLER_ID, "ref1": bill.ref1, "ref2": bill.ref2}
     if kind == "qr":
         image = qr_png(thai_qr_payload(**refs, amount_satang=bill.amount_satang))
@@ -104,6 +104,7 @@ def test_an_image_without_a_bill_payment_code_is_refused(client, bill):
 
 @pytest.mark.django_db
 def test_bill_08_a_tampered_callback_from_the_sandbox_bank_is_refused_and_logged(client, bill):
+    """BILL-08: A tampered callback from the sandbox bank is refused and logged."""
     callback_mode_set("tamper")
     pay(client, bill)
     assert not Payment.objects.exists()
@@ -116,6 +117,7 @@ def test_bill_08_a_tampered_callback_from_the_sandbox_bank_is_refused_and_logged
 
 @pytest.mark.django_db
 def test_bill_08_a_duplicated_callback_records_one_payment(client, bill):
+    """BILL-08: A duplicated callback records one payment."""
     callback_mode_set("duplicate")
     pay(client, bill)
     assert Payment.objects.count() == 1
@@ -124,6 +126,7 @@ def test_bill_08_a_duplicated_callback_records_one_payment(client, bill):
 
 @pytest.mark.django_db
 def test_bill_08_a_delayed_callback_arrives_when_its_time_comes(client, bill, settings):
+    """BILL-08: A delayed callback arrives when its time comes."""
     callback_mode_set("delay")
     pay(client, bill)
     assert not Payment.objects.exists()
@@ -152,8 +155,9 @@ def test_the_bank_page_switches_the_callbacks(client):
 
 @pytest.mark.django_db
 def test_bill_08_a_dropped_callback_is_recovered_by_reconciliation(client, bill):
-    """The bank took the money but its callback never came: the daily statement lists it, the
-    reconciliation records it (source statement, said so in the queue) and the bill is paid."""
+    """BILL-08: The bank took the money but its callback never came: the daily statement
+    lists it, the reconciliation records it (source statement, said so in the queue) and the
+    bill is paid."""
     callback_mode_set("drop")
     pay(client, bill)
     assert not Payment.objects.exists()
@@ -178,6 +182,7 @@ def test_bill_08_a_dropped_callback_is_recovered_by_reconciliation(client, bill)
 def test_bill_08_reconciliation_queues_a_callback_without_a_statement_line_and_a_wrong_amount(
     client, bill, mirror_factory
 ):
+    """BILL-08: Reconciliation queues a callback without a statement line and a wrong amount."""
     other = open_bill(mirror_factory, days_ahead=12)
     pay(client, bill)
     # The statement says another amount than the callback did.

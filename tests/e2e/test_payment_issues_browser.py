@@ -17,6 +17,7 @@ from tests.factories import DEFAULT_PASSWORD, MemberFactory
 def test_bill_08_an_officer_resolves_a_late_payment(
     page, solve_robot_check, assert_accessible, switch_language
 ):
+    """BILL-08: An officer resolves a late payment."""
     bill = make_bill()
     Bill.objects.filter(pk=bill.pk).update(state=Bill.State.EXPIRED)
     payment_record(

@@ -37,6 +37,7 @@ def make_bill() -> Bill:
 
 
 def test_bill_08_a_payer_pays_a_bill_at_the_sandbox_bank(page, assert_accessible, switch_language):
+    """BILL-08: A payer pays a bill at the sandbox bank."""
     bill = make_bill()
     page.goto("/sandbox/bank/")
     for language in ("en", "th"):

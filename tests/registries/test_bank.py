@@ -39,6 +39,7 @@ def headers(body: bytes, *, secret="s3cret", at=None) -> dict:
 
 
 def test_bill_08_a_signature_holds_only_for_its_body_its_time_and_the_secret():
+    """BILL-08: A signature holds only for its body its time and the secret."""
     body = json.dumps(LINE).encode()
     verify_signature(secret="s3cret", body=body, headers=headers(body))
     refusals = {
