@@ -20,7 +20,7 @@ from portal.accounts.selectors import member_by_national_id
 from portal.billing.payment_codes import PaymentCodeError
 from portal.billing.selectors import bill_to_pay
 from portal.core.errors import RegistryUnavailable
-from portal.core.forms import NationalIdField, PortalForm
+from portal.core.forms import NationalIdField, PortalFileInput, PortalForm
 from portal.core.money import Money
 from portal.identity.selectors import two_factor_current_code
 from portal.registries.failures import failure_set, failures_all
@@ -182,7 +182,10 @@ class BankRefsForm(PortalForm):
 
 
 class BankImageForm(PortalForm):
-    image = forms.FileField(label=_("Image of the QR code or barcode"))
+    image = forms.FileField(
+        label=_("Image of the QR code or barcode"),
+        widget=PortalFileInput(accept="image/png,image/jpeg,image/gif,image/webp"),
+    )
 
 
 class BankPayForm(PortalForm):
