@@ -7,6 +7,7 @@ import datetime as dt
 from django.utils import timezone
 
 from portal.billing.models import Bill, DiwFactory, Payment
+from portal.billing.payment_codes import make_biller_id, qr_png, thai_qr_payload
 
 
 def make_bill() -> Bill:
@@ -34,6 +35,34 @@ def make_bill() -> Bill:
         ref2=factory.factory_no,
         created_at=now,
     )
+
+
+def test_bill_07_the_sandbox_bank_reads_a_bills_qr_image(
+    page, tmp_path, assert_accessible, switch_language
+):
+    """BILL-07: the payer uploads the QR image of the bill; the bank shows the bill and its
+    amount to pay."""
+    bill = make_bill()
+    image = tmp_path / "bill-qr.png"
+    image.write_bytes(
+        qr_png(
+            thai_qr_payload(
+                biller_id=make_biller_id("0994000158378"),
+                ref1=bill.ref1,
+                ref2=bill.ref2,
+                amount_satang=bill.amount_satang,
+            )
+        )
+    )
+    page.goto("/sandbox/bank/")
+    if page.locator("html").get_attribute("lang") != "th":
+        switch_language(page, "th")
+    page.locator("#id_image").set_input_files(str(image))
+    assert_accessible(page)
+    page.locator("form:has(#id_image) button[type=submit]").click()
+    assert page.locator("[data-ref1]").inner_text() == bill.ref1
+    assert page.locator("#id_pay-amount").input_value() == "1,234.50"
+    assert_accessible(page)
 
 
 def test_bill_08_a_payer_pays_a_bill_at_the_sandbox_bank(page, assert_accessible, switch_language):
