@@ -641,3 +641,32 @@ BILL_PAYMENT_BILLER_ID = _required_key(
 )
 # How often the payment page asks whether the bill is paid (its script; seconds).
 BILL_STATUS_POLL_SECONDS = 5
+
+# Banks that collect bills (BILL-08; registries/bank.py, docs/decisions.md "Bank callbacks"):
+# code -> {"adapter": "http" or a dotted path taking the code, "url", "token", "secret"}.
+# Each production bank is named in BANK_CODES and configured by BANK_<CODE>_URL, _TOKEN and
+# _SECRET (the HMAC key its callbacks are signed with). The sandbox bank is there whenever
+# SANDBOX=1 (the tests run with it), its secret derived from SECRET_KEY.
+BANKS: dict[str, dict[str, str]] = {
+    code: {
+        "adapter": "http",
+        "url": env.str(f"BANK_{code.upper()}_URL", default=""),
+        "token": env.str(f"BANK_{code.upper()}_TOKEN", default=""),
+        "secret": env.str(f"BANK_{code.upper()}_SECRET", default=""),
+    }
+    for code in env.list("BANK_CODES", default=[])
+}
+if SANDBOX:
+    BANKS["sandbox"] = {
+        "adapter": "portal.sandbox.bank.SandboxBank",
+        "secret": env.str("BANK_SANDBOX_SECRET", default="") or _derived_key("sandbox-bank"),
+    }
+# A callback signed longer ago (or later) than this is refused as a replay.
+BANK_CALLBACK_WINDOW_SECONDS = env.int("BANK_CALLBACK_WINDOW_SECONDS", default=300)
+# The sandbox bank's "delay" switch holds a callback this long before sending it.
+SANDBOX_BANK_DELAY_SECONDS = env.int("SANDBOX_BANK_DELAY_SECONDS", default=120)
+# Reconciliation of yesterday's statements, once a day (billing.services.statements_reconcile).
+PERIODIC_JOBS["bank-reconciliation"] = ("manage:payments_reconcile", 86400)
+if SANDBOX:
+    # The sandbox bank's held ("delay") callbacks go out when their time comes.
+    PERIODIC_JOBS["sandbox-bank-callbacks"] = ("portal.sandbox.bank.held_callbacks_send", 60)

@@ -161,6 +161,8 @@ def test_the_default_schedule_purges_sweeps_and_ends_timed_out_sign_ins(settings
         "diw-factories-sync": ("manage:diw_factories_sync", 3600),
         "bill-run": ("manage:bill_run", 86400),
         "bills-expire": ("portal.billing.services.bills_expire", 900),
+        "bank-reconciliation": ("manage:payments_reconcile", 86400),
+        "sandbox-bank-callbacks": ("portal.sandbox.bank.held_callbacks_send", 60),
     }
     cache.delete_many([f"schedule:{name}" for name in settings.PERIODIC_JOBS])
     assert run_schedule() == [
@@ -171,6 +173,8 @@ def test_the_default_schedule_purges_sweeps_and_ends_timed_out_sign_ins(settings
         "diw-factories-sync",
         "bill-run",
         "bills-expire",
+        "bank-reconciliation",
+        "sandbox-bank-callbacks",
     ]
 
 

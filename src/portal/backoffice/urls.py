@@ -38,4 +38,6 @@ urlpatterns = [
         name="fee_table_revise",
     ),
     path("two-factor-reset/", views.two_factor_reset, name="two_factor_reset"),
+    path("payment-issues/", views.payment_issues, name="payment_issues"),
+    path("payment-issues/<int:issue_id>/", views.payment_issue_detail, name="payment_issue_detail"),
 ]

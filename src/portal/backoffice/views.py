@@ -24,6 +24,7 @@ from portal.accounts.selectors import member_by_national_id
 from portal.accounts.services import AccountError, member_request_decide, request_details
 from portal.backoffice.forms import OfficerResetForm
 from portal.billing import selectors as billing_selectors
+from portal.billing.services import BillingError, reconciliation_issue_resolve
 from portal.core.acting import acting_of
 from portal.core.forms import PortalForm, clean_national_id
 from portal.core.scope import Queue, sees_queue
@@ -44,6 +45,7 @@ VERIFY_PERMISSION = "operators.verify_holding"
 TWO_FACTOR_PERMISSION = "identity.reset_two_factor"
 VIEW_BILLS_PERMISSION = "billing.view_bill"
 VIEW_FEE_TABLES_PERMISSION = "billing.view_feetable"
+PAYMENT_ISSUE_PERMISSION = "billing.change_reconciliationissue"
 
 
 def _officer_may(request, permission: str | None = None, queue: Queue | None = None) -> bool:
@@ -114,6 +116,7 @@ def home(request):
             "can_reset_two_factor": _officer_may(
                 request, TWO_FACTOR_PERMISSION, Queue.TWO_FACTOR_RESETS
             ),
+            "can_resolve_payments": _officer_may(request, PAYMENT_ISSUE_PERMISSION, Queue.BILLS),
             "counts": counts,
         },
     )
@@ -373,3 +376,55 @@ def two_factor_reset(request):
                     )
                     return redirect("backoffice:home")
     return render(request, "backoffice/two_factor_reset.html", {"form": form})
+
+
+# --- late payments and reconciliation mismatches (BILL-08, ADM-01 to ADM-03) ----------------
+
+
+class PaymentIssueForm(PortalForm):
+    resolution = forms.ChoiceField(
+        label=gettext_lazy("Resolution"),
+        choices=billing_selectors.reconciliation_resolution_choices(),
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=gettext_lazy("Note"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+@officer_required(PAYMENT_ISSUE_PERMISSION, Queue.BILLS)
+def payment_issues(request):
+    pending = billing_selectors.reconciliation_issues(acting=acting_of(request))
+    return render(request, "backoffice/payment_issues.html", {"pending": pending})
+
+
+@officer_required(PAYMENT_ISSUE_PERMISSION, Queue.BILLS)
+@require_http_methods(["GET", "POST"])
+def payment_issue_detail(request, issue_id):
+    acting = acting_of(request)
+    issue = _found(
+        billing_selectors.reconciliation_issue_for_officer(acting=acting, issue_id=issue_id)
+    )
+    form = PaymentIssueForm(posted_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            reconciliation_issue_resolve(
+                acting=acting,
+                issue_id=issue.pk,
+                resolution=form.cleaned_data["resolution"],
+                note=form.cleaned_data["note"],
+                concerned_member_ids=(
+                    operator_selectors.factory_holder_ids(factory_no=issue.bill.factory.factory_no)
+                    if issue.bill
+                    else ()
+                ),
+            )
+        except BillingError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The decision was saved."))
+            return redirect("backoffice:payment_issues")
+    return render(request, "backoffice/payment_issue_detail.html", {"issue": issue, "form": form})

@@ -243,6 +243,8 @@ class Bill(models.Model):
     note = models.TextField(blank=True)
     created_at = models.DateTimeField()
     state_changed_at = models.DateTimeField(null=True, blank=True)
+    # When the bank took the payment that settled it (BILL-06, BILL-08); None unless paid.
+    paid_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -281,3 +283,176 @@ class Bill(models.Model):
     @property
     def is_open(self) -> bool:
         return self.state == self.State.AWAITING_PAYMENT
+
+
+class Payment(models.Model):
+    """One payment a bank reports for a bill (BILL-08), from its callback or, when the callback
+    never came, from its daily statement. Every payment the bank confirms is recorded, even
+    one that does not settle the bill (late, wrong amount, a second payment): never lost."""
+
+    class Source(models.TextChoices):
+        CALLBACK = "callback", _("Bank callback")
+        STATEMENT = "statement", _("Bank statement")
+
+    class Status(models.TextChoices):
+        SETTLED = "settled", _("Settled the bill")
+        LATE = "late", _("Late: the bill had expired or was cancelled")
+        AMOUNT_MISMATCH = "amount_mismatch", _("Amount differs from the bill")
+        EXTRA = "extra", _("The bill was already paid")
+
+    class Review(models.TextChoices):
+        NONE = "none", _("Nothing to review")
+        PENDING = "pending", _("Awaiting an officer")
+        RESOLVED = "resolved", _("Resolved by an officer")
+
+    bill = models.ForeignKey(Bill, on_delete=models.PROTECT, related_name="payments")
+    bank_code = models.CharField(max_length=20)
+    bank_transaction_id = models.CharField(max_length=64)
+    amount_satang = models.BigIntegerField()
+    paid_at = models.DateTimeField()
+    source = models.CharField(max_length=10, choices=Source.choices)
+    status = models.CharField(max_length=16, choices=Status.choices)
+    late = models.BooleanField(default=False)
+    review_state = models.CharField(max_length=10, choices=Review.choices, default=Review.NONE)
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            # BILL-08: a repeated callback (or its statement line) is the same payment.
+            models.UniqueConstraint(
+                fields=["bank_code", "bank_transaction_id"], name="payment_bank_transaction"
+            ),
+            # At most one payment settles a bill; any other is recorded and flagged.
+            models.UniqueConstraint(
+                fields=["bill"], condition=Q(status="settled"), name="payment_one_settles_bill"
+            ),
+            models.CheckConstraint(condition=Q(amount_satang__gt=0), name="payment_amount_gt_0"),
+        ]
+        indexes = [
+            models.Index(fields=["bank_code", "paid_at"], name="payment_bank_day_idx"),
+            models.Index(fields=["bill", "-paid_at"], name="payment_bill_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"payment {self.bank_code}/{self.bank_transaction_id} {self.status}"
+
+
+class BankCallbackLog(models.Model):
+    """Every callback received, accepted or refused: the SHA-256 of its raw body, whether its
+    signature held and what came of it. Never the secret, the signature or the body."""
+
+    class Outcome(models.TextChoices):
+        RECORDED = "recorded", _("Payment recorded")
+        DUPLICATE = "duplicate", _("Repeat of a recorded payment")
+        UNKNOWN_BILL = "unknown_bill", _("No bill has these references")
+        UNSIGNED = "unsigned", _("Refused: not signed")
+        SIGNATURE = "signature", _("Refused: bad signature")
+        STALE = "stale", _("Refused: signed outside the time window")
+        MALFORMED = "malformed", _("Refused: not in the format")
+
+    bank_code = models.CharField(max_length=20)
+    received_at = models.DateTimeField()
+    body_sha256 = models.CharField(max_length=64)
+    signature_valid = models.BooleanField()
+    outcome = models.CharField(max_length=14, choices=Outcome.choices)
+    bank_transaction_id = models.CharField(max_length=64, blank=True)
+    payment = models.ForeignKey(
+        Payment, null=True, blank=True, on_delete=models.SET_NULL, related_name="callbacks"
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["bank_code", "-received_at"], name="callbacklog_bank_idx")]
+
+    def __str__(self) -> str:
+        return f"callback {self.bank_code} {self.outcome}"
+
+
+class StatementRun(models.Model):
+    """One reconciliation of a bank's daily statement with the recorded payments."""
+
+    class State(models.TextChoices):
+        RUNNING = "running", _("Running")
+        FINISHED = "finished", _("Finished")
+        FAILED = "failed", _("Failed")
+
+    bank_code = models.CharField(max_length=20)
+    day = models.DateField()
+    state = models.CharField(max_length=10, choices=State.choices, default=State.RUNNING)
+    lines = models.PositiveIntegerField(default=0)
+    matched = models.PositiveIntegerField(default=0)
+    recorded = models.PositiveIntegerField(default=0)  # payments recorded from the statement
+    issues = models.PositiveIntegerField(default=0)
+    error = models.CharField(max_length=200, blank=True)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["bank_code", "-day"], name="statementrun_bank_day_idx")]
+
+    def __str__(self) -> str:
+        return f"statement {self.bank_code} {self.day} {self.state}"
+
+
+class ReconciliationIssue(models.Model):
+    """The officers' queue of what does not add up (BILL-08): a payment that does not settle
+    its bill as it is, or a statement and the recorded payments that disagree."""
+
+    class Kind(models.TextChoices):
+        LATE_PAYMENT = "late_payment", _("Late payment of an expired or cancelled bill")
+        AMOUNT_MISMATCH = "amount_mismatch", _("Amount paid differs from the bill")
+        EXTRA_PAYMENT = "extra_payment", _("Payment of a bill already paid")
+        UNKNOWN_REFERENCE = "unknown_reference", _("No bill has the references paid")
+        FROM_STATEMENT = "from_statement", _("Recorded from the statement: no callback came")
+        STATEMENT_AMOUNT = "statement_amount", _("Statement amount differs from the callback")
+        NOT_IN_STATEMENT = "not_in_statement", _("Callback without a statement line")
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Open")
+        RESOLVED = "resolved", _("Resolved")
+
+    class Resolution(models.TextChoices):
+        SETTLE = "settle", _("Count the payment as settling the bill")
+        REFUND = "refund", _("Refund the payer")
+        NOTED = "noted", _("Checked: nothing to change")
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    bank_code = models.CharField(max_length=20)
+    bank_transaction_id = models.CharField(max_length=64)
+    ref1 = models.CharField(max_length=20, blank=True)
+    ref2 = models.CharField(max_length=20, blank=True)
+    amount_satang = models.BigIntegerField()
+    bill = models.ForeignKey(
+        Bill, null=True, blank=True, on_delete=models.PROTECT, related_name="issues"
+    )
+    payment = models.ForeignKey(
+        Payment, null=True, blank=True, on_delete=models.PROTECT, related_name="issues"
+    )
+    statement_run = models.ForeignKey(
+        StatementRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The bill's province (ADM-01: the PIO of the province sees it); "" for unknown references,
+    # which only OPS, nationwide, sees.
+    province = models.CharField(max_length=60, blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
+    resolution = models.CharField(max_length=10, choices=Resolution.choices, blank=True)
+    resolution_note = models.TextField(blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            # One issue of a kind per bank transaction, however often callbacks and
+            # reconciliations meet it.
+            models.UniqueConstraint(
+                fields=["kind", "bank_code", "bank_transaction_id"], name="issue_once"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["state", "province", "created_at"], name="issue_queue_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"issue {self.kind} {self.bank_code}/{self.bank_transaction_id} {self.state}"

@@ -6,7 +6,14 @@ import datetime as dt
 from django.db.models import QuerySet
 
 from portal.billing.fees import Tier
-from portal.billing.models import Bill, BillRun, DiwFactory, FactorySyncRun, FeeTable
+from portal.billing.models import (
+    Bill,
+    BillRun,
+    DiwFactory,
+    FactorySyncRun,
+    FeeTable,
+    ReconciliationIssue,
+)
 from portal.core.acting import Acting
 from portal.core.scope import Queue, area_of, sees_queue
 
@@ -15,6 +22,7 @@ __all__ = [
     "bill_of_officer",
     "bill_run_progress",
     "bill_state_choices",
+    "bill_to_pay",
     "bills_of_factory",
     "bills_of_officer",
     "factory_of_officer",
@@ -24,6 +32,8 @@ __all__ = [
     "fee_table_tiers",
     "fee_tables_all",
     "mirror_factory",
+    "reconciliation_issue_for_officer",
+    "reconciliation_issues",
 ]
 
 
@@ -151,3 +161,44 @@ def fee_tables_all() -> QuerySet[FeeTable]:
 
 def fee_table_by_id(table_id: int) -> FeeTable | None:
     return FeeTable.objects.filter(pk=table_id).first()
+
+
+def bill_to_pay(ref1: str, ref2: str = "") -> dict | None:
+    """What a bank shows a payer who keys or scans these references (BILL-07, the sandbox
+    bank): the bill's amount, state and due date; None when no bill has them."""
+    bill = Bill.objects.filter(ref1=ref1).first()
+    if bill is None or (ref2 and ref2 != bill.ref2):
+        return None
+    return {
+        "ref1": bill.ref1,
+        "ref2": bill.ref2,
+        "amount_satang": bill.amount_satang,
+        "state": bill.state,
+        "state_label": bill.get_state_display(),
+        "due_on": bill.due_on,
+    }
+
+
+def reconciliation_issues(*, acting: Acting, open_only: bool = True) -> QuerySet:
+    """BILL-08, ADM-01: the late payments and reconciliation mismatches an officer resolves:
+    their province's for a provincial office, every one for OPS (references naming no bill,
+    which have no province, too); none for anybody else."""
+    officer = acting.officer
+    if not sees_queue(officer, Queue.BILLS):
+        return ReconciliationIssue.objects.none()
+    rows = ReconciliationIssue.objects.select_related("bill", "payment")
+    province = area_of(officer, Queue.BILLS)
+    if province is not None:
+        rows = rows.filter(province=province)
+    if open_only:
+        rows = rows.filter(state=ReconciliationIssue.State.OPEN)
+    return rows.order_by("created_at", "pk")
+
+
+def reconciliation_issue_for_officer(*, acting: Acting, issue_id: int):
+    """One issue of the officer's queue, None when outside it (ADM-01: a 404)."""
+    return reconciliation_issues(acting=acting, open_only=False).filter(pk=issue_id).first()
+
+
+def reconciliation_resolution_choices() -> list[tuple[str, str]]:
+    return list(ReconciliationIssue.Resolution.choices)

@@ -7,6 +7,7 @@ inserts a chunk of bills in one statement and relies on the database's unique co
 """
 
 import datetime as dt
+import hashlib
 import logging
 import time
 import zoneinfo
@@ -24,23 +25,36 @@ from django.utils.translation import gettext as _
 from portal.billing import fees
 from portal.billing.fee_tables import SHIPPED, FeeTableData, parse_fee_table, read_fee_table_file
 from portal.billing.models import (
+    BankCallbackLog,
     Bill,
     BillRun,
     DiwFactory,
     FactorySyncRun,
     FeeTable,
     FeeTier,
+    Payment,
+    ReconciliationIssue,
     RefCounter,
+    StatementRun,
 )
 from portal.billing.selectors import fee_table_in_force, fee_table_tiers
 from portal.core.acting import Acting, system_acting
 from portal.core.errors import PortalError, RegistryUnavailable
 from portal.core.scope import Queue, officer_refusal, refusal_message
 from portal.core.services import audit_record
+from portal.registries.bank import (
+    BankCallback,
+    BankCallbackRejected,
+    UnknownBank,
+    bank_codes,
+    bank_for,
+)
 from portal.registries.diw import Factory, factory_registry
 
 __all__ = [
     "BillingError",
+    "CallbackAnswer",
+    "bank_callback_receive",
     "bill_issue",
     "bill_reissue_with_surcharge",
     "bill_run_execute",
@@ -51,6 +65,10 @@ __all__ = [
     "fee_table_revise",
     "fee_tables_load",
     "fee_tables_load_shipped",
+    "payment_record",
+    "reconciliation_issue_resolve",
+    "statement_reconcile",
+    "statements_reconcile",
 ]
 
 logger = logging.getLogger(__name__)
@@ -923,3 +941,329 @@ def bill_issue(
             _("This factory already has an annual bill for that year."), code="duplicate"
         ) from None
     return bill
+
+
+# --- payments: bank callbacks, statements and reconciliation (BILL-06, BILL-08) -------------
+
+
+@dataclass(frozen=True)
+class CallbackAnswer:
+    """What the callback endpoint answers the bank: 200 and a small JSON ack once the callback
+    is taken (recorded, a repeat, or queued for an officer: the bank may stop retrying), 4xx
+    when it is refused."""
+
+    status_code: int
+    body: dict
+
+
+def _payment_recorded(payment: Payment, *, created: bool) -> None:
+    if created:
+        audit_record(
+            action=f"payment.{payment.source}",
+            target=payment,
+            after={
+                "bank": payment.bank_code,
+                "bill": payment.bill.ref1,
+                "amount_satang": payment.amount_satang,
+                "paid_at": payment.paid_at.isoformat(),
+                "status": payment.status,
+            },
+            acting=system_acting(channel="system"),
+        )
+
+
+def _issue(kind: str, paid: BankCallback, *, bill=None, payment=None, run=None):
+    """The officers' queue gets this (once per kind and bank transaction)."""
+    issue, _created = ReconciliationIssue.objects.get_or_create(
+        kind=kind,
+        bank_code=paid.bank_code,
+        bank_transaction_id=paid.transaction_id,
+        defaults={
+            "ref1": paid.ref1[:20],
+            "ref2": paid.ref2[:20],
+            "amount_satang": paid.amount_satang,
+            "bill": bill,
+            "payment": payment,
+            "statement_run": run,
+            "province": bill.province if bill is not None else "",
+            "created_at": timezone.now(),
+        },
+    )
+    return issue
+
+
+def payment_record(
+    paid: BankCallback, *, source: str, run: StatementRun | None = None
+) -> tuple[Payment | None, bool]:
+    """BILL-08: record a payment the bank confirmed; returns (payment, created). Idempotent by
+    the unique (bank, transaction id): a repeat returns the first one and changes nothing.
+    The bill is locked first, so concurrent reports of one bill queue behind each other and the
+    second finds the first's row; the unique constraint stands behind that regardless.
+
+    A payment of the bill's amount while it awaits payment settles it (state paid, paid_at);
+    one of an expired or cancelled bill (or made after it expired) is recorded as late, one of
+    another amount as a mismatch, one of a bill already paid as extra: each flagged for an
+    officer, the bill left as it is. No bill with the references: (None, False) and an issue."""
+    existing = Payment.objects.filter(
+        bank_code=paid.bank_code, bank_transaction_id=paid.transaction_id
+    ).first()
+    if existing is not None:
+        return existing, False
+    with transaction.atomic():
+        bill = Bill.objects.select_for_update().filter(ref1=paid.ref1).first()
+        if bill is None or (paid.ref2 and paid.ref2 != bill.ref2):
+            _issue(ReconciliationIssue.Kind.UNKNOWN_REFERENCE, paid, run=run)
+            return None, False
+        existing = Payment.objects.filter(
+            bank_code=paid.bank_code, bank_transaction_id=paid.transaction_id
+        ).first()
+        if existing is not None:
+            return existing, False
+        now = timezone.now()
+        issue_kind = None
+        if bill.state == Bill.State.PAID:
+            status, issue_kind = Payment.Status.EXTRA, ReconciliationIssue.Kind.EXTRA_PAYMENT
+        elif bill.state != Bill.State.AWAITING_PAYMENT or paid.paid_at > bill.expires_at:
+            status, issue_kind = Payment.Status.LATE, ReconciliationIssue.Kind.LATE_PAYMENT
+        elif paid.amount_satang != bill.amount_satang:
+            status = Payment.Status.AMOUNT_MISMATCH
+            issue_kind = ReconciliationIssue.Kind.AMOUNT_MISMATCH
+        else:
+            status = Payment.Status.SETTLED
+        try:
+            with transaction.atomic():
+                payment = Payment.objects.create(
+                    bill=bill,
+                    bank_code=paid.bank_code,
+                    bank_transaction_id=paid.transaction_id,
+                    amount_satang=paid.amount_satang,
+                    paid_at=paid.paid_at,
+                    source=source,
+                    status=status,
+                    late=status == Payment.Status.LATE,
+                    review_state=(
+                        Payment.Review.NONE if issue_kind is None else Payment.Review.PENDING
+                    ),
+                    recorded_at=now,
+                )
+        except IntegrityError:
+            # Another process recorded this transaction between our look and our insert.
+            return Payment.objects.get(
+                bank_code=paid.bank_code, bank_transaction_id=paid.transaction_id
+            ), False
+        if status == Payment.Status.SETTLED:
+            bill.state = Bill.State.PAID
+            bill.paid_at = paid.paid_at
+            bill.state_changed_at = now
+            bill.save(update_fields=["state", "paid_at", "state_changed_at"])
+        if issue_kind is not None:
+            _issue(issue_kind, paid, bill=bill, payment=payment, run=run)
+        if source == Payment.Source.STATEMENT:
+            # Said so: the officers see that this payment came only from the statement.
+            _issue(
+                ReconciliationIssue.Kind.FROM_STATEMENT, paid, bill=bill, payment=payment, run=run
+            )
+        _payment_recorded(payment, created=True)
+    return payment, True
+
+
+def _body_hash(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()
+
+
+def bank_callback_receive(bank_code: str, body: bytes, headers) -> CallbackAnswer:
+    """BILL-08: a bank's callback, as the endpoint received it (raw body and headers): its
+    signature and time checked by the bank's adapter, then the payment recorded once. Every
+    callback is logged (the body's hash, whether the signature held, the outcome)."""
+    try:
+        bank = bank_for(bank_code)
+    except UnknownBank:
+        return CallbackAnswer(404, {"ok": False, "error": "unknown_bank"})
+    log = BankCallbackLog(
+        bank_code=bank_code, received_at=timezone.now(), body_sha256=_body_hash(body)
+    )
+    try:
+        paid = bank.verify_callback(body, headers)
+    except BankCallbackRejected as exc:
+        log.signature_valid = exc.reason in ("stale", "malformed")
+        log.outcome = exc.reason
+        log.save()
+        logger.warning("bank %s callback refused: %s", bank_code, exc.reason)
+        status = 400 if exc.reason == "malformed" else 401
+        return CallbackAnswer(status, {"ok": False, "error": exc.reason})
+    log.signature_valid = True
+    log.bank_transaction_id = paid.transaction_id
+    payment, created = payment_record(paid, source=Payment.Source.CALLBACK)
+    if payment is None:
+        log.outcome = BankCallbackLog.Outcome.UNKNOWN_BILL
+    else:
+        log.outcome = (
+            BankCallbackLog.Outcome.RECORDED if created else BankCallbackLog.Outcome.DUPLICATE
+        )
+        log.payment = payment
+    log.save()
+    return CallbackAnswer(
+        200, {"ok": True, "transaction_id": paid.transaction_id, "outcome": log.outcome}
+    )
+
+
+def statement_reconcile(bank_code: str, day: dt.date) -> StatementRun:
+    """BILL-08: match the bank's statement of a Bangkok day with the payments recorded: a line
+    with no payment is recorded from the statement (and said so: an issue); a line whose
+    amount differs from its callback's, a callback the statement does not list, and a line
+    naming no bill become issues for an officer. Running it again adds nothing new."""
+    run = StatementRun.objects.create(bank_code=bank_code, day=day, started_at=timezone.now())
+    try:
+        statement = bank_for(bank_code).statement(day)
+    except (RegistryUnavailable, UnknownBank) as exc:
+        run.state = StatementRun.State.FAILED
+        run.error = str(exc)[:200]
+        run.finished_at = timezone.now()
+        run.save(update_fields=["state", "error", "finished_at"])
+        logger.warning("statement %s %s could not be read: %s", bank_code, day, exc)
+        return run
+    issues_before = ReconciliationIssue.objects.count()
+    listed = set()
+    for line in statement.lines:
+        listed.add(line.transaction_id)
+        run.lines += 1
+        payment = Payment.objects.filter(
+            bank_code=bank_code, bank_transaction_id=line.transaction_id
+        ).first()
+        if payment is None:
+            payment, created = payment_record(line, source=Payment.Source.STATEMENT, run=run)
+            run.recorded += int(created)
+            continue
+        if payment.amount_satang != line.amount_satang:
+            _issue(
+                ReconciliationIssue.Kind.STATEMENT_AMOUNT,
+                line,
+                bill=payment.bill,
+                payment=payment,
+                run=run,
+            )
+        else:
+            run.matched += 1
+    start = dt.datetime.combine(day, dt.time(), tzinfo=BANGKOK)
+    unlisted = Payment.objects.filter(
+        bank_code=bank_code,
+        source=Payment.Source.CALLBACK,
+        paid_at__gte=start,
+        paid_at__lt=start + dt.timedelta(days=1),
+    ).exclude(bank_transaction_id__in=listed)
+    for payment in unlisted.select_related("bill"):
+        _issue(
+            ReconciliationIssue.Kind.NOT_IN_STATEMENT,
+            _as_bank_payment(payment),
+            bill=payment.bill,
+            payment=payment,
+            run=run,
+        )
+    run.issues = ReconciliationIssue.objects.count() - issues_before
+    run.state = StatementRun.State.FINISHED
+    run.finished_at = timezone.now()
+    with transaction.atomic():
+        run.save()
+        audit_record(
+            action="statement.reconciled",
+            target=run,
+            after={
+                "bank": bank_code,
+                "day": str(day),
+                "lines": run.lines,
+                "matched": run.matched,
+                "recorded": run.recorded,
+                "issues": run.issues,
+            },
+            acting=system_acting(channel="task"),
+        )
+    return run
+
+
+def _as_bank_payment(payment: Payment) -> BankCallback:
+    return BankCallback(
+        bank_code=payment.bank_code,
+        transaction_id=payment.bank_transaction_id,
+        ref1=payment.bill.ref1,
+        ref2=payment.bill.ref2,
+        amount_satang=payment.amount_satang,
+        paid_at=payment.paid_at,
+    )
+
+
+def statements_reconcile(day: dt.date | None = None) -> list[StatementRun]:
+    """Every bank's statement of a day (yesterday in Bangkok unless told): the daily job."""
+    day = day or (timezone.now().astimezone(BANGKOK).date() - dt.timedelta(days=1))
+    return [statement_reconcile(code, day) for code in bank_codes()]
+
+
+def reconciliation_issue_resolve(
+    *,
+    acting: Acting,
+    issue_id: int,
+    resolution: str,
+    note: str = "",
+    concerned_member_ids: Iterable[int | None] = (),
+) -> ReconciliationIssue:
+    """An officer (the PIO of the bill's province, or OPS) resolves an issue: "settle" counts
+    its payment as settling the bill (a late payment or a wrong amount accepted; only while no
+    other payment settles it), "refund" and "noted" record the decision and change no bill.
+    Audited (ADM-03). `concerned_member_ids`: the members holding the bill's factory, from the
+    caller (billing keeps no link from a factory to its members); such an officer may not
+    decide it."""
+    if resolution not in ReconciliationIssue.Resolution.values:
+        raise BillingError(_("Choose how the issue is resolved."), code="resolution")
+    with transaction.atomic():
+        issue = (
+            ReconciliationIssue.objects.select_for_update(of=("self",))
+            .select_related("payment", "bill")
+            .filter(pk=issue_id)
+            .first()
+        )
+        if issue is None:
+            raise BillingError(_("No such issue."), code="unknown")
+        refusal = officer_refusal(
+            acting, Queue.BILLS, province=issue.province, concerned_member_ids=concerned_member_ids
+        )
+        if refusal is not None:
+            raise BillingError(refusal_message(refusal), code=refusal)
+        if issue.state == ReconciliationIssue.State.RESOLVED:
+            raise BillingError(_("This issue is already resolved."), code="resolved")
+        now = timezone.now()
+        payment = issue.payment
+        if resolution == ReconciliationIssue.Resolution.SETTLE:
+            bill = Bill.objects.select_for_update().get(pk=issue.bill_id) if issue.bill_id else None
+            if payment is None or bill is None or payment.status == Payment.Status.SETTLED:
+                raise BillingError(_("There is no payment here to settle a bill."), code="settle")
+            if bill.payments.filter(status=Payment.Status.SETTLED).exists():
+                raise BillingError(_("Another payment already settled this bill."), code="paid")
+            payment.status = Payment.Status.SETTLED
+            payment.save(update_fields=["status"])
+            bill.state, bill.paid_at, bill.state_changed_at = Bill.State.PAID, payment.paid_at, now
+            bill.save(update_fields=["state", "paid_at", "state_changed_at"])
+            issue.bill = bill
+        issue.state = ReconciliationIssue.State.RESOLVED
+        issue.resolution, issue.resolution_note = resolution, note[:2000]
+        issue.resolved_by, issue.resolved_at = acting.actor, now
+        issue.save(
+            update_fields=["state", "resolution", "resolution_note", "resolved_by", "resolved_at"]
+        )
+        if (
+            payment is not None
+            and not payment.issues.filter(state=ReconciliationIssue.State.OPEN).exists()
+        ):
+            payment.review_state = Payment.Review.RESOLVED
+            payment.save(update_fields=["review_state"])
+        audit_record(
+            action="reconciliation_issue.resolve",
+            target=issue,
+            before={"state": ReconciliationIssue.State.OPEN, "kind": issue.kind},
+            after={
+                "state": issue.state,
+                "resolution": resolution,
+                "bill": issue.bill.ref1 if issue.bill else "",
+                "bill_state": issue.bill.state if issue.bill else "",
+            },
+            acting=acting,
+        )
+    return issue

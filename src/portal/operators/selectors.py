@@ -6,7 +6,13 @@ from django.utils.translation import gettext as _
 from portal.core.acting import Acting
 from portal.core.scope import Queue, area_of, sees_queue
 from portal.operators.errors import OperatorError
-from portal.operators.models import Business, HolderRemovalRequest, Holding, RegistryChange
+from portal.operators.models import (
+    Business,
+    FactoryHolding,
+    HolderRemovalRequest,
+    Holding,
+    RegistryChange,
+)
 from portal.registries.dbd import commercial_registry
 from portal.registries.dopa import citizen_registry
 
@@ -213,4 +219,14 @@ def natural_person_check(*, member, who: str, pid: str = "", laser_code: str = "
     )
     return NaturalPersonCheck(
         pid=pid, person_name=person_name, trade_names=trade_names, person_name_en=person_name_en
+    )
+
+
+def factory_holder_ids(*, factory_no: str) -> list[int]:
+    """The members who have this factory in their profile now (an officer among them may not
+    decide its cases: ADM-02, own case)."""
+    return list(
+        FactoryHolding.objects.filter(factory__factory_no=factory_no, removed_at__isnull=True)
+        .values_list("member_id", flat=True)
+        .distinct()
     )

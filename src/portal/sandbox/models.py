@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from portal.core.money import Money
+
 
 class OutboxMessage(models.Model):
     """An SMS or email the sandbox "sent": shown at /sandbox/outbox/ instead of leaving the machine.
@@ -83,3 +85,35 @@ class ThaidRequest(models.Model):
 
     def seconds_left(self, now=None) -> int:
         return max(0, math.ceil((self.expires_at - (now or timezone.now())).total_seconds()))
+
+
+class SandboxBankPayment(models.Model):
+    """A payment the sandbox bank took (portal.sandbox.bank): what its callback says and its
+    daily statement lists, and what became of the callback (its switches can drop, delay,
+    duplicate or tamper with it)."""
+
+    class Callback(models.TextChoices):
+        SENT = "sent", "Sent"
+        DROPPED = "dropped", "Dropped"
+        HELD = "held", "Held (delayed)"
+        DUPLICATED = "duplicated", "Sent twice"
+        TAMPERED = "tampered", "Sent tampered"
+
+    transaction_id = models.CharField(max_length=64, unique=True)
+    ref1 = models.CharField(max_length=20)
+    ref2 = models.CharField(max_length=20, blank=True)
+    amount_satang = models.BigIntegerField()
+    paid_at = models.DateTimeField(db_index=True)
+    callback = models.CharField(max_length=10, choices=Callback.choices, default=Callback.SENT)
+    send_after = models.DateTimeField(null=True, blank=True)
+    callback_answer = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["-paid_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"sandbox bank {self.transaction_id}"
+
+    @property
+    def amount_baht(self) -> str:
+        return Money(self.amount_satang).format()

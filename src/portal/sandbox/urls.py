@@ -8,6 +8,8 @@ urlpatterns = [
     path("outbox.json", views.outbox_json, name="outbox_json"),
     path("registries/", views.registries, name="registries"),
     path("authenticator/", views.authenticator, name="authenticator"),
+    path("bank/", views.bank, name="bank"),
+    path("bank/statements/<str:day>.json", views.bank_statement, name="bank_statement"),
     # The sandbox ThaID provider (ACC-10), issuer /sandbox/thaid.
     path(
         "thaid/.well-known/openid-configuration",

@@ -56,6 +56,10 @@ AUDIT_ACTION_NAMES = {
     "bill_run.failed": _("Annual bill run failed"),
     "bill.issue": _("Bill issued by an officer"),
     "bill.reissue_with_surcharge": _("Bill re-issued with the surcharge"),
+    "payment.callback": _("Payment recorded from the bank's callback"),
+    "payment.statement": _("Payment recorded from the bank's statement"),
+    "statement.reconciled": _("Bank statement reconciled"),
+    "reconciliation_issue.resolve": _("Payment issue resolved by an officer"),
 }
 
 
