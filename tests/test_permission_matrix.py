@@ -657,6 +657,11 @@ EXPECTED = {
         "GET": {"anonymous": "login", "verified": "ok", "*": "hidden"},
         "POST": {"anonymous": "login", "*": "method"},
     },
+    # The matrix's bill is unpaid: its holder is sent back to the bill page with the reason.
+    "billing:bill_receipt": {
+        "GET": {"anonymous": "login", "*": "method"},
+        "POST": {"anonymous": "login", "verified": "redirect", "*": "hidden"},
+    },
     "billing:bill_status": {
         "GET": {"anonymous": "login", "verified": "ok", "*": "hidden"},
         "POST": {"anonymous": "login", "*": "method"},

@@ -16,8 +16,9 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from portal.billing import payment_codes
-from portal.billing.models import Bill
+from portal.billing.models import Bill, Payment
 from portal.core.money import Money
+from portal.documents.selectors import document_series_state
 from portal.operators import factory_selectors, selectors
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "bill_amounts",
     "bill_codes",
     "bill_is_payable",
+    "bill_receipt_state",
     "factory_bill_tab",
     "fee_exemption",
     "member_bill",
@@ -186,3 +188,16 @@ def bill_amounts(bill: Bill) -> dict[str, Money]:
         "surcharge": Money(bill.surcharge_satang),
         "total": Money(bill.amount_satang),
     }
+
+
+def bill_receipt_state(bill: Bill):
+    """BILL-09: for the bill page, whether its receipt's original is still to download and how
+    many copies remain; None while the bill is not settled by a payment."""
+    payment_id = (
+        Payment.objects.filter(bill=bill, status=Payment.Status.SETTLED)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if payment_id is None:
+        return None
+    return document_series_state(kind="receipt", subject_app="billing", subject_id=str(payment_id))

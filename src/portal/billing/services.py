@@ -22,7 +22,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.billing import fees
+from portal.billing import fees, member_selectors
 from portal.billing.fee_tables import SHIPPED, FeeTableData, parse_fee_table, read_fee_table_file
 from portal.billing.models import (
     BankCallbackLog,
@@ -40,8 +40,16 @@ from portal.billing.models import (
 from portal.billing.selectors import fee_table_in_force, fee_table_tiers
 from portal.core.acting import Acting, system_acting
 from portal.core.errors import PortalError, RegistryUnavailable
+from portal.core.money import Money
 from portal.core.scope import Queue, officer_refusal, refusal_message
 from portal.core.services import audit_record
+from portal.documents.services import (
+    DocumentContent,
+    PublicFact,
+    document_issue_copy,
+    document_issue_original,
+    document_series_open,
+)
 from portal.registries.bank import (
     BankCallback,
     BankCallbackRejected,
@@ -66,6 +74,8 @@ __all__ = [
     "fee_tables_load",
     "fee_tables_load_shipped",
     "payment_record",
+    "receipt_issue",
+    "receipt_number",
     "reconciliation_issue_resolve",
     "statement_reconcile",
     "statements_reconcile",
@@ -1267,3 +1277,74 @@ def reconciliation_issue_resolve(
             acting=acting,
         )
     return issue
+
+
+# --- receipts (BILL-09, BILL-10) ----------------------------------------------------------------
+
+# The documents app's kind for a receipt (its copies become "receipt_copy" there).
+RECEIPT_KIND = "receipt"
+RECEIPT_COPIES = 2
+
+
+def receipt_number(bill: Bill) -> str:
+    """One receipt per settled bill (one payment settles a bill), so the bill's Ref1 names it."""
+    return f"R{bill.ref1}"
+
+
+def _receipt_content(bill: Bill, payment: Payment) -> DocumentContent:
+    total = Money(payment.amount_satang)
+    province = bill.province
+    return DocumentContent(
+        template_name="billing/pdf/receipt.html",
+        context={
+            "bill": bill,
+            "payment": payment,
+            "fee": Money(bill.fee_satang),
+            "surcharge": Money(bill.surcharge_satang),
+            "total": total,
+            "total_words": total.words(),
+            "number": receipt_number(bill),
+        },
+        issuer_agency_th=f"สำนักงานอุตสาหกรรมจังหวัด{province}" if province else "กรมโรงงานอุตสาหกรรม",
+        issuer_agency_en=(
+            f"Provincial Industry Office ({province})"
+            if province
+            else "Department of Industrial Works"
+        ),
+        reason=f"ใบเสร็จรับเงิน เลขที่ {receipt_number(bill)}",
+        public_facts=(
+            PublicFact(th="จำนวนเงิน (บาท)", en="Amount (baht)", value=total.format()),
+            PublicFact(th="เลขอ้างอิง 1 (Ref1)", en="Ref1", value=bill.ref1),
+            PublicFact(
+                th="วันที่ชำระ",
+                en="Paid on",
+                value=timezone.localtime(payment.paid_at).date().isoformat(),
+            ),
+        ),
+    )
+
+
+def receipt_issue(*, acting: Acting, member, bill_id: int, copy: bool) -> object:
+    """BILL-09: the signed receipt of a paid bill, for a member who holds its factory: the
+    original exactly once, then at most two copies, each marked, the counters held by the
+    documents service under concurrent clicks. A bill of someone else's factory is not found;
+    an unpaid bill has no receipt yet."""
+    bill = member_selectors.member_bill(member=member, bill_id=bill_id)
+    if bill is None:
+        raise BillingError(_("This bill was not found."), code="not_found")
+    payment = Payment.objects.filter(bill=bill, status=Payment.Status.SETTLED).first()
+    if payment is None:
+        raise BillingError(
+            _("This bill has not been paid yet: its receipt comes once the bank confirms it."),
+            code="not_paid",
+        )
+    series = document_series_open(
+        kind=RECEIPT_KIND,
+        subject_app="billing",
+        subject_id=str(payment.pk),
+        number=receipt_number(bill),
+        copy_limit=RECEIPT_COPIES,
+    )
+    content = _receipt_content(bill, payment)
+    issue = document_issue_copy if copy else document_issue_original
+    return issue(series=series, content=content, acting=acting)

@@ -15,4 +15,5 @@ urlpatterns = [
     path("bills/<int:bill_id>/barcode.png", views.bill_barcode, name="bill_barcode"),
     path("bills/<int:bill_id>/status/", views.bill_status, name="bill_status"),
     path("bills/<int:bill_id>/bill.pdf", views.bill_pdf, name="bill_pdf"),
+    path("bills/<int:bill_id>/receipt/", views.bill_receipt, name="bill_receipt"),
 ]

@@ -7,17 +7,20 @@ member's own verified factories: anything else is a 404, never a 403 that would 
 """
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
-from portal.billing import member_selectors, payment_codes
+from portal.billing import member_selectors, payment_codes, services
 from portal.billing.models import Bill
+from portal.core.errors import PortalError
 from portal.core.views import paginate
+from portal.documents.helpers import signed_document_response
 from portal.documents.rendering import render_pdf
 
 
@@ -111,7 +114,9 @@ def bill_list(request):
 def bill_detail(request, bill_id):
     """The bill page (BILL-07)."""
     bill = _bill_or_404(request, bill_id)
-    return render(request, "billing/bill_detail.html", _bill_context(bill))
+    context = _bill_context(bill)
+    context["receipt"] = member_selectors.bill_receipt_state(bill)
+    return render(request, "billing/bill_detail.html", context)
 
 
 @login_required
@@ -181,3 +186,23 @@ def bill_pdf(request, bill_id):
     response["Content-Disposition"] = f'inline; filename="bill-{bill.ref1}.pdf"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@never_cache
+@login_required
+@require_POST
+def bill_receipt(request, bill_id):
+    """BILL-09: the signed receipt, original once then two copies; a POST because each download
+    spends one of them (a link a browser prefetches must not)."""
+    _bill_or_404(request, bill_id)
+    try:
+        document = services.receipt_issue(
+            acting=request.acting,
+            member=request.user,
+            bill_id=bill_id,
+            copy=request.POST.get("which") == "copy",
+        )
+    except PortalError as error:
+        messages.error(request, error.message)
+        return redirect("billing:bill_detail", bill_id)
+    return signed_document_response(document)

@@ -3,11 +3,17 @@
 import hashlib
 from dataclasses import dataclass
 
-from portal.documents.models import SignedDocument
+from portal.documents.models import DocumentSeries, SignedDocument
 from portal.documents.services import CODE_LENGTH, normalize_code
 from portal.documents.signing import SignatureCheck, check_signed_pdf
 
-__all__ = ["UploadCheck", "document_by_code", "document_check_upload", "documents_of_subject"]
+__all__ = [
+    "UploadCheck",
+    "document_by_code",
+    "document_check_upload",
+    "document_series_state",
+    "documents_of_subject",
+]
 
 
 def document_by_code(code: str) -> SignedDocument | None:
@@ -22,6 +28,30 @@ def documents_of_subject(*, subject_app: str, subject_id: str):
     return SignedDocument.objects.filter(
         subject_app=subject_app, subject_id=str(subject_id)
     ).order_by("-issued_at", "-pk")
+
+
+@dataclass(frozen=True)
+class SeriesState:
+    """What a person may still download of a document issued as an original and copies."""
+
+    original_issued: bool
+    copies_left: int
+
+
+def document_series_state(*, kind: str, subject_app: str, subject_id: str) -> SeriesState:
+    """BILL-09: for the owning app's page: whether the original is gone, how many copies are
+    left (the counters themselves change only in services)."""
+    series = DocumentSeries.objects.filter(
+        kind=kind, subject_app=subject_app, subject_id=str(subject_id)
+    ).first()
+    if series is None:
+        return SeriesState(original_issued=False, copies_left=0)
+    return SeriesState(
+        original_issued=series.original_issued,
+        copies_left=max(series.copy_limit - series.copies_issued, 0)
+        if series.original_issued
+        else 0,
+    )
 
 
 @dataclass(frozen=True)
