@@ -144,3 +144,14 @@ def test_bill_09_ten_simultaneous_originals_give_exactly_one():
         thread.join()
     assert outcomes.count("original") == 1
     assert outcomes.count("original_issued") == 9
+
+
+def test_bill_06_the_list_of_all_bills_shows_when_a_bill_was_paid_and_its_receipt():
+    """BILL-06: the member's list keeps the paid bill, with the payment's date and the way to
+    its receipt."""
+    member = MemberFactory(verified=True)
+    bill = paid_bill_of(member)
+    page = client_of(member).get(reverse("billing:bill_list")).content.decode()
+    assert bill.ref1 in page
+    assert 'data-testid="paid-on"' in page
+    assert reverse("billing:bill_detail", args=[bill.pk]) + "#h-receipt" in page
