@@ -130,9 +130,13 @@ def test_the_file_input_speaks_english_in_a_thai_browser(
     assert page.locator(".file-name").inner_text() == "No file chosen"
     # The native input lies over the button: a click on the button opens the file chooser.
     button.scroll_into_view_if_needed()  # a click by coordinates lands only in the viewport
+    # Coordinates only once the web fonts have swapped in (the swap moves the button).
+    page.evaluate("() => document.fonts.ready.then(() => true)")
     box = button.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    assert page.evaluate("([x, y]) => document.elementFromPoint(x, y).type", [x, y]) == "file"
     with page.expect_file_chooser() as chooser:
-        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        page.mouse.click(x, y)
     picture = tmp_path / "me.png"
     picture.write_bytes(
         bytes.fromhex(

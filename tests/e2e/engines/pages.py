@@ -8,6 +8,7 @@ are real input events from the browser's automation, not JavaScript `click()`: a
 a person could not reach fails the test.
 """
 
+import abc
 import re
 import time
 from collections.abc import Callable
@@ -59,38 +60,41 @@ def url_matches(url: str, pattern: str | re.Pattern) -> bool:
     return pattern in url
 
 
-class EnginePage:
+class EnginePage(abc.ABC):
     """What a journey may do with a page. Paths are relative to the live server."""
 
     engine: str
 
-    def goto(self, path: str) -> None:
-        raise NotImplementedError
+    @abc.abstractmethod
+    def goto(self, path: str) -> None: ...
 
-    def url(self) -> str:
-        raise NotImplementedError
+    @abc.abstractmethod
+    def url(self) -> str: ...
 
+    @abc.abstractmethod
     def call(self, function: str, *args):
         """Run a JavaScript function in the page with `args` and return what it returns."""
-        raise NotImplementedError
+        ...
 
-    def click(self, selector: str, text: str | None = None) -> None:
-        raise NotImplementedError
+    @abc.abstractmethod
+    def click(self, selector: str, text: str | None = None) -> None: ...
 
-    def fill(self, selector: str, value: str) -> None:
-        raise NotImplementedError
+    @abc.abstractmethod
+    def fill(self, selector: str, value: str) -> None: ...
 
-    def reload(self) -> None:
-        raise NotImplementedError
+    @abc.abstractmethod
+    def reload(self) -> None: ...
 
+    @abc.abstractmethod
     def load_script(self, source: str) -> None:
         """Run a script's source in the page, as the browser's tools do: no <script> element,
         so the portal's CSP, which refuses inline script, stays as it is."""
-        raise NotImplementedError
+        ...
 
+    @abc.abstractmethod
     def click_to_open_tab(self, selector: str) -> "EnginePage":
         """Click a link that opens a new tab, and return that tab once it has loaded."""
-        raise NotImplementedError
+        ...
 
     # Built on the above, the same for every engine.
 
