@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext_lazy
 
@@ -21,8 +22,6 @@ __all__ = [
     "BANGKOK",
     "DIW",
     "EXEMPTION_REASONS",
-    "EXEMPT_PROVINCES",
-    "EXEMPT_SONGKHLA_DISTRICTS",
     "IEAT",
     "PIO",
     "PROVINCES",
@@ -141,10 +140,9 @@ PROVINCES: tuple[Province, ...] = tuple(
 PROVINCE_BY_NAME = {p.name_th: p for p in PROVINCES}
 
 # BILL-03 (i-Industry FAQ): the three southern border provinces and four Songkhla districts pay
-# neither licence nor annual fees; factories in an IEAT industrial estate pay no annual fee.
-EXEMPT_PROVINCES = frozenset({"นราธิวาส", "ปัตตานี", "ยะลา"})
+# neither licence nor annual fees (the places are one setting, BILL_EXEMPT_AREAS, that the bill
+# run reads too); factories in an IEAT industrial estate pay no annual fee.
 SONGKHLA = "สงขลา"
-EXEMPT_SONGKHLA_DISTRICTS = frozenset({"จะนะ", "เทพา", "นาทวี", "สะบ้าย้อย"})
 _SONGKHLA_DISTRICTS_EN = {
     "chana": "จะนะ",
     "thepha": "เทพา",
@@ -287,9 +285,11 @@ def annual_fee_exempt(
 
 
 def _area_exemption(province: str, district: str | None) -> str | None:
-    name = canonical_province(province)
-    if name in EXEMPT_PROVINCES:
+    districts = settings.BILL_EXEMPT_AREAS.get(canonical_province(province))
+    if districts is None:
+        return None
+    if not districts:  # the whole province
         return "southern_border_province"
-    if name == SONGKHLA and _canonical_district(district) in EXEMPT_SONGKHLA_DISTRICTS:
+    if _canonical_district(district) in districts:
         return "songkhla_district"
     return None
