@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from django.db import transaction
+from playwright.sync_api import expect
 
 from portal.accounts.models import Member
 from portal.backoffice.services import officer_appoint
@@ -41,7 +42,7 @@ def test_acc_16_adm_03_name_change_from_request_to_officer_decision(
     page.locator("#id_evidence").set_input_files(str(evidence))
     page.get_by_role("button", name="ส่งคำขอ").click()
     page.wait_for_url("**/accounts/settings/")
-    assert page.locator("#h-requests").is_visible()
+    expect(page.locator("#h-requests")).to_be_visible()
 
     # The officer sees it in the queue, opens the evidence and approves.
     officer_context = browser.new_context(
@@ -59,7 +60,7 @@ def test_acc_16_adm_03_name_change_from_request_to_officer_decision(
     assert_accessible(desk)
     desk.get_by_role("radio", name="Approve").check()
     desk.get_by_role("button", name="Save the decision").click()
-    assert desk.locator(".alert-success").is_visible()
+    expect(desk.locator(".alert-success")).to_be_visible()
     officer_context.close()
 
     assert Member.objects.get(pk=member.pk).last_name == "ใหม่ใจ"

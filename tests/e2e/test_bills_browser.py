@@ -2,6 +2,8 @@
 then the payment page, accessible in Thai and in English; the page notices by itself that the
 bill was paid."""
 
+from playwright.sync_api import expect
+
 from portal.billing.models import Bill
 from tests.billing.helpers import hold_factory
 from tests.e2e.helpers import login
@@ -37,7 +39,7 @@ def test_bill_06_bill_07_bill_tab_bill_and_payment_page(
     assert bill.ref1 in page.content() and bill.ref2 in page.content()
 
     switch_language(page, "en")
-    assert page.get_by_role("heading", name="Pay bill").is_visible()
+    expect(page.get_by_role("heading", name="Pay bill")).to_be_visible()
     assert_accessible(page)
     page.goto(f"/bills/{bill.pk}/")
     assert_accessible(page)

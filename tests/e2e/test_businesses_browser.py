@@ -1,6 +1,7 @@
 import datetime as dt
 
 from django.db import transaction
+from playwright.sync_api import expect
 
 from portal.backoffice.services import officer_appoint
 from portal.operators.models import Holding
@@ -62,7 +63,7 @@ def test_biz_01_to_biz_07_add_a_business_of_every_kind(
     page.get_by_role("button", name="ถัดไป").click()
     assert_accessible(page)
     page.get_by_role("button", name="เพิ่มกิจการ").click()
-    assert page.locator(".badge-ok").is_visible()
+    expect(page.locator(".badge-ok")).to_be_visible()
     assert_accessible(page)
     # Natural person, another person by ID and laser code.
     choose_kind(page, "บุคคลธรรมดา")
@@ -70,7 +71,9 @@ def test_biz_01_to_biz_07_add_a_business_of_every_kind(
     page.locator("#id_pid").fill(another["pid"])
     page.locator("#id_laser_code").fill("AB1-2345678-91")
     page.get_by_role("button", name="เพิ่มกิจการ").click()
-    assert page.locator("#id_laser_code_error").is_visible()  # wrong code: said beside the field
+    expect(
+        page.locator("#id_laser_code_error")
+    ).to_be_visible()  # wrong code: said beside the field
     assert page.locator("#id_pid").input_value() == another["pid"]  # what was typed is kept
     page.locator("#id_laser_code").fill("AB1-2345678-90")
     page.get_by_role("button", name="เพิ่มกิจการ").click()
@@ -84,7 +87,7 @@ def test_biz_01_to_biz_07_add_a_business_of_every_kind(
     page.locator("#id_juristic_id").fill(company["juristic_id"])
     page.locator("#id_director_pid").fill(director)
     page.get_by_role("button", name="เพิ่มกิจการ").click()
-    assert page.locator(".badge-ok").is_visible()
+    expect(page.locator(".badge-ok")).to_be_visible()
     # Juristic person with only foreign directors, by passport.
     choose_kind(page, "นิติบุคคล (กรมพัฒนาธุรกิจการค้า)")
     page.get_by_role("radio", name="กรรมการทุกท่านเป็นชาวต่างชาติ").check()
@@ -98,7 +101,7 @@ def test_biz_01_to_biz_07_add_a_business_of_every_kind(
     page.locator("#id_document").set_input_files(str(document))
     assert_accessible(page)
     page.get_by_role("button", name="ส่งให้เจ้าหน้าที่ตรวจสอบ").click()
-    assert page.locator(".alert-warning").is_visible()
+    expect(page.locator(".alert-warning")).to_be_visible()
     # Juristic person under other laws (0994), group of persons, other: by document.
     for label, prefix in [
         ("นิติบุคคลที่จัดตั้งตามกฎหมายอื่น", "0994"),
@@ -110,13 +113,13 @@ def test_biz_01_to_biz_07_add_a_business_of_every_kind(
         page.locator("#id_name_th").fill(f"{label} ทดสอบ")
         page.locator("#id_document").set_input_files(str(document))
         page.get_by_role("button", name="เพิ่มกิจการ").click()
-        assert page.locator(".alert-warning").is_visible()
+        expect(page.locator(".alert-warning")).to_be_visible()
     # Community enterprise by its representative's ID.
     choose_kind(page, "วิสาหกิจชุมชน")
     page.locator("#id_registration_no").fill(enterprise["registration_no"])
     page.locator("#id_representative_pid").fill(representative)
     page.get_by_role("button", name="เพิ่มกิจการ").click()
-    assert page.locator(".badge-ok").is_visible()
+    expect(page.locator(".badge-ok")).to_be_visible()
 
     page.goto("/businesses/")
     assert page.locator("tbody tr").count() == 8
@@ -140,6 +143,6 @@ def test_biz_01_to_biz_07_add_a_business_of_every_kind(
     assert_accessible(desk)
     desk.get_by_role("radio", name="ยืนยันแล้ว").check()
     desk.get_by_role("button", name="บันทึกผลการพิจารณา").click()
-    assert desk.locator(".alert-success").is_visible()
+    expect(desk.locator(".alert-success")).to_be_visible()
     desk_context.close()
     assert Holding.objects.filter(member=member, status="verified").count() == 5

@@ -3,6 +3,8 @@ open the detail (accessible in Thai and English), search by the old number, remo
 
 import re
 
+from playwright.sync_api import expect
+
 from portal.operators import services
 from portal.operators.models import FactoryHolding
 from tests.e2e.helpers import login
@@ -50,15 +52,15 @@ def test_fac_01_to_05_add_two_filter_detail_search_and_remove(
     page.get_by_label(own.business.display_name).check()
     page.get_by_role("button", name="ตรวจสอบกับกรมโรงงานอุตสาหกรรม").click()
     page.wait_for_url(f"**/factories/add/{own.pk}/")
-    assert page.get_by_role("cell", name="โรงงานที่เลิกแล้ว").is_visible()
+    expect(page.get_by_role("cell", name="โรงงานที่เลิกแล้ว")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("โรงงานแปรรูปผลไม้สมชาย", exact=False).check()
     page.get_by_label("โรงสีข้าวสมชาย", exact=False).check()
     page.get_by_role("button", name="เพิ่มโรงงานที่เลือก").click()
     page.wait_for_url("**/factories/add/done/")
     assert_accessible(page)
-    assert page.get_by_role("link", name="โรงงานแปรรูปผลไม้สมชาย").is_visible()
-    assert page.get_by_role("link", name="โรงสีข้าวสมชาย").is_visible()
+    expect(page.get_by_role("link", name="โรงงานแปรรูปผลไม้สมชาย")).to_be_visible()
+    expect(page.get_by_role("link", name="โรงสีข้าวสมชาย")).to_be_visible()
 
     # The company's factory too, so that the filter has something to leave out.
     page.goto("/factories/add/")
@@ -81,13 +83,15 @@ def test_fac_01_to_05_add_two_filter_detail_search_and_remove(
 
     # FAC-03, FAC-04: the detail, in Thai and in English.
     page.get_by_role("link", name="โรงงานแปรรูปผลไม้สมชาย").click()
-    assert page.get_by_role("heading", level=1, name="โรงงานแปรรูปผลไม้สมชาย").is_visible()
-    assert page.get_by_text("สำนักงานอุตสาหกรรมจังหวัดชลบุรี").first.is_visible()
-    assert page.get_by_text("3-1(3)-25/47ชบ").is_visible()
+    expect(page.get_by_role("heading", level=1, name="โรงงานแปรรูปผลไม้สมชาย")).to_be_visible()
+    expect(page.get_by_text("สำนักงานอุตสาหกรรมจังหวัดชลบุรี").first).to_be_visible()
+    expect(page.get_by_text("3-1(3)-25/47ชบ")).to_be_visible()
     assert_accessible(page)
     switch_language(page, "en")
-    assert page.get_by_role("heading", name="Who to contact when the data is wrong").is_visible()
-    assert page.get_by_text("Provincial Industry Office", exact=False).first.is_visible()
+    expect(
+        page.get_by_role("heading", name="Who to contact when the data is wrong")
+    ).to_be_visible()
+    expect(page.get_by_text("Provincial Industry Office", exact=False).first).to_be_visible()
     assert_accessible(page)
 
     # FAC-04: search by the old number, typed with Thai digits and spaces.
@@ -100,19 +104,19 @@ def test_fac_01_to_05_add_two_filter_detail_search_and_remove(
     page.get_by_role("button", name="Search", exact=True).click()
     results = page.locator("tbody tr")
     assert results.count() == 1
-    assert results.first.get_by_text(fruit["factory_no"]).is_visible()
+    expect(results.first.get_by_text(fruit["factory_no"])).to_be_visible()
     assert_accessible(page)
 
     # FAC-05: remove one; the other stays.
     results.first.get_by_role("link", name="โรงงานแปรรูปผลไม้สมชาย").click()
     page.get_by_role("link", name="Remove this factory").click()
-    assert page.get_by_text("not a notice of closure or stop", exact=False).is_visible()
+    expect(page.get_by_text("not a notice of closure or stop", exact=False)).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name="Remove from my profile").click()
     page.wait_for_url("**/factories/")
-    assert page.get_by_role("status").get_by_text("was not notified", exact=False).is_visible()
+    expect(page.get_by_role("status").get_by_text("was not notified", exact=False)).to_be_visible()
     assert page.get_by_role("link", name="โรงงานแปรรูปผลไม้สมชาย").count() == 0
-    assert page.get_by_role("link", name="โรงสีข้าวสมชาย").is_visible()
+    expect(page.get_by_role("link", name="โรงสีข้าวสมชาย")).to_be_visible()
     active = FactoryHolding.objects.filter(member=member, removed_at__isnull=True)
     assert {r.factory.factory_no for r in active} == {
         rice["factory_no"],

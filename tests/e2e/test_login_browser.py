@@ -1,3 +1,5 @@
+from playwright.sync_api import expect
+
 from tests.factories import DEFAULT_PASSWORD, MemberFactory
 
 
@@ -18,5 +20,5 @@ def test_acc_09_login_in_the_browser_with_the_robot_check(
     page.wait_for_url("**/")
     assert member.display_name in page.get_by_test_id("who").inner_text()
     switch_language(page, "en")
-    assert page.get_by_role("button", name="Log out").is_visible()
+    expect(page.get_by_role("button", name="Log out")).to_be_visible()
     assert_accessible(page)

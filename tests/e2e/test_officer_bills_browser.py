@@ -5,6 +5,7 @@ import datetime as dt
 
 from django.db import transaction
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from portal.backoffice.services import officer_appoint
 from portal.billing.models import Bill, DiwFactory
@@ -75,7 +76,7 @@ def test_bill_05_adm_01_an_officer_issues_a_bill(
     assert_accessible(page)
     page.get_by_role("link", name="All bills").click()
     page.wait_for_url("**/backoffice/bills/")
-    assert page.get_by_role("link", name=bill.ref1).is_visible()
+    expect(page.get_by_role("link", name=bill.ref1)).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="Issue a bill").click()
     assert_accessible(page)

@@ -4,6 +4,7 @@ bill; axe clean in Thai and in English."""
 
 from django.db import transaction
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from portal.backoffice.services import officer_appoint
 from portal.billing.models import Bill, Payment, ReconciliationIssue
@@ -42,11 +43,11 @@ def test_bill_08_an_officer_resolves_a_late_payment(
     switch_language(page, "en")
     assert_accessible(page)
     page.get_by_role("button", name="Save the decision").click()  # nothing chosen: said
-    assert page.locator(".error-summary").is_visible()
+    expect(page.locator(".error-summary")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("radio", name="Count the payment as settling the bill").check()
     page.get_by_role("button", name="Save the decision").click()
-    assert page.locator(".alert-success").is_visible()
+    expect(page.locator(".alert-success")).to_be_visible()
     assert page.locator("tr[data-issue]").count() == 0
     assert_accessible(page)
     bill.refresh_from_db()

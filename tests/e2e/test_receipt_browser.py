@@ -2,6 +2,8 @@
 payment page, pays it at the sandbox bank by that image, sees the bill paid and downloads the
 signed original receipt, then a copy (BILL-07, BILL-08, BILL-09)."""
 
+from playwright.sync_api import expect
+
 from portal.billing.models import Bill
 from portal.documents.signing import check_signed_pdf
 from tests.billing.helpers import hold_factory
@@ -32,7 +34,7 @@ def test_bill_07_bill_08_bill_09_pay_by_qr_at_the_bank_then_download_the_receipt
     page.locator("form:has(#id_image) button[type=submit]").click()
     assert page.locator("[data-ref1]").inner_text() == bill.ref1
     page.locator("[data-pay]").click()
-    assert page.locator(".alert-success").is_visible()
+    expect(page.locator(".alert-success")).to_be_visible()
 
     bill.refresh_from_db()
     assert bill.state == Bill.State.PAID

@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from portal.accounts.models import Member
 from tests.factories import DEFAULT_PASSWORD
@@ -31,7 +32,7 @@ def test_acc_02_acc_04_register_step_by_step(
     assert page.locator(".steps [aria-current=step]").inner_text().strip().startswith("1")
     assert_accessible(page)
     page.get_by_role("button", name="ถัดไป").click()
-    assert page.locator(".errors").first.is_visible()  # not ticked: stays, says why
+    expect(page.locator(".errors").first).to_be_visible()  # not ticked: stays, says why
     page.get_by_label("ข้าพเจ้าได้อ่าน", exact=False).check()
     page.get_by_role("button", name="ถัดไป").click()
     # Step 2: each PDPA purpose answered on its own.

@@ -1,3 +1,5 @@
+from playwright.sync_api import expect
+
 from portal.operators import services
 from portal.operators.models import HolderRemovalRequest, Holding
 from tests.e2e.helpers import login
@@ -33,7 +35,7 @@ def test_sso_09_adm_02_confirm_registry_changes_and_ask_to_take_a_member_off(
     assert_accessible(page)
     switch_language(page, "th")
     page.get_by_role("button", name="ยืนยันการเปลี่ยนแปลง").click()
-    assert page.locator(".alert-success").is_visible()
+    expect(page.locator(".alert-success")).to_be_visible()
 
     # ADM-02: ask for another member to be taken off, on a director's letter.
     page.goto(f"/businesses/{holding.pk}/")
@@ -41,11 +43,11 @@ def test_sso_09_adm_02_confirm_registry_changes_and_ask_to_take_a_member_off(
     assert_accessible(page)
     page.locator("#id_reason").fill("ลาออกจากบริษัทแล้ว")
     page.get_by_role("button", name="ส่งคำขอ").click()
-    assert page.locator("#id_letter_error").is_visible()  # no letter: said beside the field
+    expect(page.locator("#id_letter_error")).to_be_visible()  # no letter: said beside the field
     assert page.locator("#id_reason").input_value() == "ลาออกจากบริษัทแล้ว"  # kept
     letter = tmp_path / "letter.pdf"
     letter.write_bytes(PDF)
     page.locator("#id_letter").set_input_files(str(letter))
     page.get_by_role("button", name="ส่งคำขอ").click()
-    assert page.locator(".alert-success").is_visible()
+    expect(page.locator(".alert-success")).to_be_visible()
     assert HolderRemovalRequest.objects.get().target.member == leaver

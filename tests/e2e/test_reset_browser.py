@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.helpers import last_code, login
 from tests.factories import MemberFactory
@@ -27,7 +28,7 @@ def test_acc_11_reset_by_each_channel(
         assert_accessible(page)
         page.get_by_role("button", name="ถัดไป").click()
     else:
-        assert page.locator("[data-expires-in]").is_visible()  # the code's life is shown
+        expect(page.locator("[data-expires-in]")).to_be_visible()  # the code's life is shown
         assert_accessible(page)
         to = member.mobile if channel == "sms" else member.email
         page.locator("#id_code").fill(last_code(page, to))

@@ -5,6 +5,7 @@ and in English, with a bill found, a form error and the payments list shown."""
 import datetime as dt
 
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from portal.billing.models import Bill, DiwFactory, Payment
 from portal.billing.payment_codes import make_biller_id, qr_png, thai_qr_payload
@@ -77,7 +78,7 @@ def test_bill_08_a_payer_pays_a_bill_at_the_sandbox_bank(page, assert_accessible
     page.locator("#id_ref1").fill("19999999999999")
     page.locator("#id_ref2").fill(bill.ref2)
     page.locator("form:has(#id_ref1) button[type=submit]").click()
-    assert page.locator(".error-summary").is_visible()
+    expect(page.locator(".error-summary")).to_be_visible()
     assert_accessible(page)
     page.locator("#id_ref1").fill(bill.ref1)
     page.locator("form:has(#id_ref1) button[type=submit]").click()
@@ -85,7 +86,7 @@ def test_bill_08_a_payer_pays_a_bill_at_the_sandbox_bank(page, assert_accessible
     assert page.locator("#id_pay-amount").input_value() == "1,234.50"
     assert_accessible(page)
     page.locator("[data-pay]").click()
-    assert page.locator(".alert-success").is_visible()
+    expect(page.locator(".alert-success")).to_be_visible()
     assert page.locator("tr[data-transaction]").count() == 1
     assert_accessible(page)
     switch_language(page, "en")

@@ -1,6 +1,7 @@
 import io
 
 from PIL import Image
+from playwright.sync_api import expect
 
 from portal.accounts.models import Member
 from tests.e2e.helpers import last_code, login
@@ -38,7 +39,7 @@ def test_acc_13_acc_14_settings_with_otp_verification_and_password_change(
     Image.new("RGB", (800, 600), "navy").save(picture, format="JPEG")
     page.locator("#id_avatar").set_input_files(str(picture))
     page.get_by_role("button", name="อัปโหลด", exact=False).click()
-    assert page.locator("img.avatar-lg").is_visible()
+    expect(page.locator("img.avatar-lg")).to_be_visible()
     switch_language(page, "en")
     assert_accessible(page)
     # Change the password: the current one first, then the new one twice.
@@ -74,7 +75,7 @@ def test_acc_15_close_account_then_registering_again_is_refused(
     page.locator("#id_password").fill(DEFAULT_PASSWORD)
     page.locator("#id_confirm").check()
     page.get_by_role("button", name="ปิด", exact=False).click()
-    assert page.get_by_role("heading", level=1).is_visible()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
     assert_accessible(page)
     assert Member.objects.get(pk=member.pk).status == "closed"
     # Registering the same ID again is refused beside the ID field.
@@ -98,7 +99,7 @@ def test_acc_15_close_account_then_registering_again_is_refused(
     page.locator("#id_birth_day").select_option(data["birth_day"])
     page.locator("#id_birth_month").select_option(data["birth_month"])
     page.get_by_role("button", name="ลงทะเบียน", exact=True).last.click()
-    assert page.locator("#id_national_id_error").is_visible()
+    expect(page.locator("#id_national_id_error")).to_be_visible()
     assert Member.objects.count() == 1
     # And the login says the account is closed.
     page.goto("/accounts/login/")
@@ -106,4 +107,4 @@ def test_acc_15_close_account_then_registering_again_is_refused(
     page.locator("#id_password").fill(DEFAULT_PASSWORD)
     solve_robot_check(page)
     page.get_by_role("button", name="เข้าสู่ระบบ").click()
-    assert page.locator(".alert-error").is_visible()
+    expect(page.locator(".alert-error")).to_be_visible()

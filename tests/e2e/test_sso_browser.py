@@ -7,6 +7,7 @@ the sessions page (SSO-10)."""
 import re
 
 import pyotp
+from playwright.sync_api import expect
 
 from portal.identity.models import ConnectedSystem, TwoFactorDevice
 from portal.identity.services import two_factor_confirm, two_factor_start
@@ -61,7 +62,7 @@ def test_sso_01_svc_02_login_with_2fa_open_a_service_and_log_out_everywhere(
     assert_accessible(page)
     # The rest of the journey in English: the consent, the hand-off and the system's page.
     switch_language(page, "en")
-    assert page.get_by_role("button", name="I consent").is_visible()
+    expect(page.get_by_role("button", name="I consent")).to_be_visible()
     assert_accessible(page)
     page.locator("button[name=answer][value=accept]").click()
     page.wait_for_url(f"**/services/{system.slug}/open/")
@@ -89,9 +90,9 @@ def test_sso_01_svc_02_login_with_2fa_open_a_service_and_log_out_everywhere(
     assert_accessible(page)
     page.locator("main button[name=allow]").click()
     page.wait_for_url(re.compile(r".*/$"))
-    assert page.locator("header a[href='/accounts/login/']").is_visible()
+    expect(page.locator("header a[href='/accounts/login/']")).to_be_visible()
     connected.reload()
-    assert connected.get_by_test_id("signed-out").is_visible()
+    expect(connected.get_by_test_id("signed-out")).to_be_visible()
 
 
 def test_sso_07_logging_out_in_the_connected_system_logs_out_of_the_portal(
@@ -117,9 +118,9 @@ def test_sso_07_logging_out_in_the_connected_system_logs_out_of_the_portal(
     assert_accessible(page)
     page.locator("button[name=allow]").click()
     page.wait_for_url(f"**/sandbox/connected/{system.slug}/")
-    assert page.get_by_test_id("signed-in").is_visible()
+    expect(page.get_by_test_id("signed-in")).to_be_visible()
     page.locator("main form button").click()
     page.wait_for_url(f"**/sandbox/connected/{system.slug}/")
-    assert page.get_by_test_id("signed-out").is_visible()
+    expect(page.get_by_test_id("signed-out")).to_be_visible()
     page.goto("/accounts/sessions/")
     page.wait_for_url("**/accounts/login/**")

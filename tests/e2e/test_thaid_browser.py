@@ -1,5 +1,7 @@
 import re
 
+from playwright.sync_api import expect
+
 from tests.factories import MemberFactory
 
 
@@ -15,7 +17,7 @@ def test_acc_10_log_in_with_thaid_by_consenting_in_the_phone_app(page, world, as
     page.goto("/accounts/login/")
     page.locator("form[action='/accounts/thaid/start/'] button[type=submit]").click()
     page.wait_for_url(re.compile(r".*/sandbox/thaid/qr/[0-9a-f-]+/$"))
-    assert page.locator(".qr svg").is_visible()
+    expect(page.locator(".qr svg")).to_be_visible()
     countdown = page.locator("[data-countdown]")
     assert re.fullmatch(r"[01]:\d\d", countdown.inner_text())
     assert_accessible(page)
@@ -27,7 +29,7 @@ def test_acc_10_log_in_with_thaid_by_consenting_in_the_phone_app(page, world, as
     phone.locator(f"input[name=citizen][value='{citizen['pid']}']").check()
     phone.locator("button[name=action][value=consent]").click()
     phone.wait_for_load_state("load")
-    assert phone.locator("[data-status=approved]").is_visible()
+    expect(phone.locator("[data-status=approved]")).to_be_visible()
 
     # The QR page notices the answer by itself (status poll) and goes on to the portal.
     page.wait_for_url(lambda url: "/sandbox/" not in url and "/accounts/" not in url)

@@ -1,4 +1,5 @@
 import pyotp
+from playwright.sync_api import expect
 
 from portal.identity.models import TwoFactorDevice
 from tests.e2e.helpers import login
@@ -18,7 +19,7 @@ def test_sso_04_set_up_an_authenticator_and_log_in_with_its_code(
     page.get_by_role("link", name="การยืนยันตัวตนสองขั้นตอน").click()
     assert_accessible(page)
     page.get_by_role("button", name="ตั้งค่า").click()
-    assert page.locator(".qr svg").is_visible()
+    expect(page.locator(".qr svg")).to_be_visible()
     assert_accessible(page)
     secret = page.locator("code").inner_text().strip()
     totp = pyotp.TOTP(secret)
