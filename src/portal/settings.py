@@ -92,6 +92,8 @@ INSTALLED_APPS = [
     "portal.services",
     "portal.billing",
     "portal.documents",
+    "portal.workdays",
+    "portal.permits",
     # After portal.registries: its db_worker and run_redis_tasks (the libraries' workers with
     # the portal's schedule) take precedence over the libraries' own commands of those names.
     "django_tasks_db",

@@ -1,0 +1,1 @@
+"""Procedures, applications, steps and deficiency records (PRM-01 to PRM-12)."""

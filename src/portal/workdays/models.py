@@ -1,0 +1,1 @@
+"""Working days (PRM-07)."""
