@@ -403,6 +403,8 @@ FACTORY_NO_CHECK_DIGIT = env.str(
 )
 
 # Outside world: the sandbox adapters are the default whenever SANDBOX=1.
+# Procedure definitions (PRM-01): one YAML file a citizen manual, checked at start-up.
+PROCEDURES_DIR = Path(env.str("PROCEDURES_DIR", default=str(BASE_DIR / "procedures")))
 SANDBOX_WORLD = env.str("SANDBOX_WORLD", default=str(BASE_DIR / "var" / "world"))
 REGISTRY_ADAPTER = env.str("REGISTRY_ADAPTER", default="sandbox" if SANDBOX or TESTING else "http")
 DOPA_URL = env.str("DOPA_URL", default="")
