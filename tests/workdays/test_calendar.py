@@ -71,6 +71,8 @@ def test_prm_07_the_laws_holidays_and_substitute_days_are_days_off(year):
         labour_only = all(name.endswith(calendar.LABOUR_DAY_TH) for name in names)
         assert is_working_day(day) == (labour_only and day.weekday() < 5), (day, names)
     listed = {day for day, *_rest in holidays_in(year)}
+    for _day, name_th, name_en, _source in holidays_in(year):
+        assert calendar.LABOUR_DAY_TH not in name_th and "Labor" not in name_en
     for offset in range(0, 366, 7):  # a weekday of every week of the year
         day = dt.date(year, 1, 1) + dt.timedelta(days=offset)
         if day.year == year and day.weekday() < 5 and day not in law:
