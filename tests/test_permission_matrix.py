@@ -14,6 +14,7 @@ To see what the portal answers now (when adding a URL): MATRIX_OBSERVE=1 pytest 
 """
 
 import copy
+import datetime
 import os
 import uuid
 
@@ -39,6 +40,7 @@ from portal.operators.models import (
     HolderRemovalRequest,
 )
 from portal.sandbox import connected_client
+from portal.workdays.models import ExtraHoliday
 from tests.factories import BillFactory, BusinessFactory, HoldingFactory, MemberFactory
 from tests.operators.helpers import PDF
 from tests.sso import InProcessPortal, make_system
@@ -55,6 +57,7 @@ OFFICER_RIGHTS = [
     "billing.view_feetable",
     "billing.edit_fee_table",
     "billing.change_reconciliationissue",
+    "workdays.change_extraholiday",
 ]
 MEMBERS = ("stranger", "verified", "pending", "rejected")
 OFFICERS = ("ops", "diw", "pio_here", "pio_elsewhere", "ieat", "tisi", "own_case")
@@ -188,6 +191,11 @@ def build_world() -> dict:
         province=CASE_PROVINCE,
         created_at=now,
     )
+    # An entry of the holiday table (PRM-07), far in the future: the calendar this process
+    # caches never meets it in another test's deadlines.
+    w["extra_holiday"] = ExtraHoliday.objects.create(
+        day=datetime.date(2149, 3, 10), kind="holiday", name_th="วันหยุดพิเศษ", name_en="Extra"
+    )
     w.update(
         payment_issue=payment_issue,
         business=business,
@@ -264,6 +272,8 @@ def url_kwargs(route: str, role: str, w: dict) -> dict:
         kwargs["bank_code"] = "sandbox"
     if "<str:day>" in route:
         kwargs["day"] = timezone.localdate().isoformat()
+    if "<int:holiday_id>" in route:
+        kwargs["holiday_id"] = w["extra_holiday"].pk
     if "<uuid:request_id>" in route:
         kwargs["request_id"] = uuid.uuid4()  # a QR code nobody started
     return kwargs
@@ -529,6 +539,20 @@ EXPECTED = {
             "tisi": "hidden",
             "*": "ok",
         },
+    },
+    # The holiday table (PRM-07): national, no queue: every officer sees the year's holidays;
+    # those with workdays.change_extraholiday (all officers here) add and remove entries.
+    "backoffice:holiday_add": {
+        "GET": {"anonymous": "login", "members": "hidden", "officers": "ok"},
+        "POST": {"anonymous": "login", "members": "hidden", "officers": "ok"},
+    },
+    "backoffice:holiday_remove": {
+        "GET": {"anonymous": "login", "members": "hidden", "officers": "ok"},
+        "POST": {"anonymous": "login", "members": "hidden", "officers": "redirect"},
+    },
+    "backoffice:holidays": {
+        "GET": {"anonymous": "login", "members": "hidden", "officers": "ok"},
+        "POST": {"anonymous": "login", "members": "hidden", "officers": "method"},
     },
     "backoffice:home": {
         "GET": {"anonymous": "login", "members": "hidden", "officers": "ok"},
