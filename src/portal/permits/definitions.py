@@ -256,6 +256,9 @@ class Fee(Strict):
     when: Literal["none", "at_document_check", "after_approval"]
     description: Text
     bill_kind: str | None = None  # the Bill kind the fee is billed as
+    # The results (keys) whose letter bills the fee; empty: every granted or acknowledged result.
+    # PRM-05: only the class 3 licence is billed, never the class 2 notice's receipt.
+    billed_on: list[str] = []
 
     @model_validator(mode="after")
     def _table(self) -> Fee:
@@ -402,6 +405,10 @@ class Procedure(Strict):
                         raise ValueError(f"{where}.{part}: unknown question {key!r}")
             if check.check == "self_assessment_is_factory" and not self.self_assessment:
                 raise ValueError(f"eligibility.{index}: {check.check} needs a self_assessment")
+        result_keys = {r.key for r in self.results}
+        for key in self.fee.billed_on:
+            if key not in result_keys:
+                raise ValueError(f"fee.billed_on: unknown result {key!r}")
         period_results = [r for r in self.results if r.max_period_days]
         if self.extension is not None and not period_results:
             raise ValueError("extension: only a procedure whose result has a period extends")
