@@ -457,6 +457,18 @@ def _message(error: dict) -> str:
     return message.removeprefix("Value error, ")
 
 
+def _where(error: dict) -> tuple[str, str]:
+    """(field, problem) of a pydantic error. A whole-procedure check names its field at the start
+    of its message ("total: 14 is not the sum ..."): that becomes the field."""
+    message = _message(error)
+    path = _field_path(error["loc"])
+    named = re.match(r"^([a-z_][a-z0-9_.]*): (.+)$", message, re.DOTALL)
+    if named:
+        prefix = "" if path == "(file)" else f"{path}."
+        return prefix + named.group(1), named.group(2)
+    return path, message
+
+
 def _read(path: Path) -> dict:
     try:
         raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)  # noqa: S506
@@ -482,9 +494,7 @@ def file_problems(path: Path) -> tuple[Procedure | None, list[ProcedureFileError
     try:
         procedure = Procedure.model_validate(raw)
     except ValidationError as error:
-        return None, [
-            ProcedureFileError(path, _field_path(e["loc"]), _message(e)) for e in error.errors()
-        ]
+        return None, [ProcedureFileError(path, *_where(e)) for e in error.errors()]
     if not re.fullmatch(rf"{re.escape(procedure.code)}\.ya?ml", path.name):
         return None, [ProcedureFileError(path, "code", f"must match the file name ({path.stem})")]
     return procedure, []
