@@ -13,7 +13,7 @@ from portal.billing.fee_tables import KINDS, SHIPPED, read_fee_table_file
 from portal.core.errors import PortalError
 from portal.permits.definitions import Procedure, ProcedureFileError
 
-__all__ = ["shipped_fee_tables", "reference_problems"]
+__all__ = ["reference_problems", "shipped_fee_tables"]
 
 
 def shipped_fee_tables(folder: Path = SHIPPED) -> dict[str, list[bool]]:
