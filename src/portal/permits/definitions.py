@@ -134,15 +134,17 @@ class Check(Strict):
         unknown = sorted(set(self.params) - set(spec))
         if unknown:
             known = ", ".join(sorted(spec)) or "none"
-            raise ValueError(f"{self.check}: unknown param {', '.join(unknown)} (known: {known})")
+            raise ValueError(
+                f"params: unknown param {', '.join(unknown)} of {self.check} (known: {known})"
+            )
         for name, (kind, required) in spec.items():
             if name not in self.params:
                 if required:
-                    raise ValueError(f"{self.check}: param {name} is required")
+                    raise ValueError(f"params: {self.check} needs param {name}")
                 continue
             value = self.params[name]
             if not isinstance(value, kind) or isinstance(value, bool):
-                raise ValueError(f"{self.check}: param {name} must be a {kind.__name__}")
+                raise ValueError(f"params.{name}: must be a {kind.__name__} ({self.check})")
         return self
 
 
