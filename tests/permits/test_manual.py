@@ -129,3 +129,13 @@ def test_prm_02_printable(client):
     html = page(client, "restart-after-stop")
     assert "permits/manual.css" in html
     assert "data-print" in html and "core/js/print.js" in html
+
+
+def test_prm_02_linked_from_the_services_menu_and_the_footer(client):
+    """PRM-02: the services menu's Digital License section and every page's footer link the
+    manuals."""
+    html = client.get(reverse("services:index")).content.decode()
+    licence_section = html[html.index('id="cat-license"') :]
+    assert reverse("procedures:list") in licence_section.split("</section>")[0]
+    footer = html[html.index('class="site-footer"') :]
+    assert reverse("procedures:list") in footer
