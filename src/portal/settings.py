@@ -360,6 +360,33 @@ TIME_ZONE = "Asia/Bangkok"
 USE_I18N = True
 USE_TZ = True
 
+# SVC-04: the support contacts, shown where the manuals show them (after the questions and
+# answers, and at the end of the usage guide) and in the FAQ's contact answer. Defaults are
+# the ones the i-Industry user manual and the TISI e-services manual print; an empty value
+# hides that line. Phone numbers are written as the manuals write them, extensions apart.
+SUPPORT_CONTACTS = {
+    # i-Industry user manual, "สอบถามข้อมูลเพิ่มเติมได้ที่": LINE, phone, email.
+    "i-industry": {
+        "phone": env.str("SUPPORT_PHONE", default="0 2430 6976"),
+        "extensions": env.list("SUPPORT_PHONE_EXTENSIONS", default=["3"]),
+        "email": env.str("SUPPORT_EMAIL", default="service_ids@industry.go.th"),
+        "line": env.str("SUPPORT_LINE_ID", default="@iindustry"),
+    },
+    # TISI e-services manual, "ติดต่อสอบถาม": the ICT centre, then the Standards Control Division.
+    "tisi-ict": {
+        "phone": env.str("TISI_SUPPORT_PHONE", default="0 2430 6834"),
+        "extensions": env.list("TISI_SUPPORT_PHONE_EXTENSIONS", default=["2450", "2451"]),
+        "email": env.str("TISI_SUPPORT_EMAIL", default="nsw@tisi.mail.go.th"),
+        "line": "",
+    },
+    "tisi-standards-control": {
+        "phone": env.str("TISI_STANDARDS_CONTROL_PHONE", default="0 2430 6821"),
+        "extensions": env.list("TISI_STANDARDS_CONTROL_PHONE_EXTENSIONS", default=["1002", "1003"]),
+        "email": "",
+        "line": "",
+    },
+}
+
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "var" / "static")))
 import fontpkg_sarabun  # noqa: E402  (the Sarabun TTFs ship in this package, OFL)

@@ -6,6 +6,7 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from portal.services import faq as faq_data
+from portal.services.contacts import support_contacts
 from portal.services.guide import guide_rows, guide_systems
 
 # Open the answers at once when a search finds only a few.
@@ -14,7 +15,8 @@ OPEN_RESULTS_AT_MOST = 3
 
 @require_GET
 def faq(request):
-    """SVC-04: the FAQ, searched with ?q= (every word must match), grouped by topic."""
+    """SVC-04: the FAQ, searched with ?q= (every word must match), grouped by topic, then the
+    support contacts, as the manuals place them after their questions."""
     query = request.GET.get("q", "")[: faq_data.MAX_QUERY_LENGTH].strip()
     entries = faq_data.search_faq(query, get_language())
     return render(
@@ -26,6 +28,7 @@ def faq(request):
             "count": len(entries),
             "groups": faq_data.group_by_topic(entries),
             "open_all": 0 < len(entries) <= OPEN_RESULTS_AT_MOST and bool(query),
+            "contacts": support_contacts(),
         },
     )
 
@@ -33,9 +36,12 @@ def faq(request):
 @require_GET
 def guide(request):
     """SVC-04: how to use the portal, then every connected system with its manual and what
-    it needs before use (SVC-03)."""
+    it needs before use (SVC-03), then the support contacts, as the manual ends."""
     return render(
         request,
         "services/guide.html",
-        {"categories": guide_rows(guide_systems(), get_language())},
+        {
+            "categories": guide_rows(guide_systems(), get_language()),
+            "contacts": support_contacts(),
+        },
     )

@@ -1,6 +1,12 @@
 """The portal's questions and answers (SVC-04), held as data in services/data/faq.json: a list
 of topics, each with its questions, in Thai and English. The file is read once per process.
 
+Every question carries its sources, never shown: where the documents say what the answer says
+(a file of the seed documents, a line and a phrase of that line) or, for what the portal does
+its own way, the docs/decisions.md section that records it (its heading and a phrase of it).
+An answer may name the support contacts as [[iindustry_email]] and the like: they are filled in
+from the settings (services.contacts), in the answer's language.
+
 Search matches every term of the query (split on whitespace; Thai writes no spaces between
 words, so a term is a substring) in the question or the answer, in either language, ignoring
 case. Entries whose question holds the terms come first."""
@@ -11,9 +17,16 @@ import unicodedata
 from functools import cache
 from pathlib import Path
 
+from portal.services.contacts import contact_placeholders
+
 FAQ_FILE = Path(__file__).parent / "data" / "faq.json"
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 10
+PLACEHOLDER = re.compile(r"\[\[(\w+)\]\]")
+
+
+def _filled(text: str, values: dict[str, str]) -> str:
+    return PLACEHOLDER.sub(lambda match: values[match.group(1)], text)
 
 
 def _normalise(text: str) -> str:
@@ -25,8 +38,10 @@ def _normalise(text: str) -> str:
 @cache
 def faq_entries() -> tuple[dict, ...]:
     """Every question as one flat entry: id, topic_th, topic_en, question_th, question_en,
-    answer_th, answer_en (and the topic's id), in the file's order, so grouped by topic."""
+    answer_th, answer_en, sources (and the topic's id), in the file's order, so grouped by
+    topic. The contact placeholders are filled from the settings as the file is read."""
     topics = json.loads(FAQ_FILE.read_text(encoding="utf-8"))
+    thai, english = contact_placeholders("th"), contact_placeholders("en")
     entries = []
     for topic in topics:
         for question in topic["questions"]:
@@ -38,8 +53,9 @@ def faq_entries() -> tuple[dict, ...]:
                     "topic_en": topic["topic_en"],
                     "question_th": question["question_th"],
                     "question_en": question["question_en"],
-                    "answer_th": question["answer_th"],
-                    "answer_en": question["answer_en"],
+                    "answer_th": _filled(question["answer_th"], thai),
+                    "answer_en": _filled(question["answer_en"], english),
+                    "sources": question.get("sources", []),
                 }
             )
     return tuple(entries)
