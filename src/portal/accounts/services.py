@@ -25,7 +25,7 @@ from portal.accounts.models import (
     MemberRequest,
     OneTimePassword,
 )
-from portal.accounts.selectors import otp_message_topic
+from portal.accounts.selectors import not_thai_reason, otp_message_topic
 from portal.core.acting import Acting, resolve_acting
 from portal.core.errors import PortalError
 from portal.core.models import AuditEntry
@@ -35,7 +35,7 @@ from portal.core.services import audit_record
 from portal.core.thaiid import decrypt_text, encrypt_text, pid_hash
 from portal.core.uploads import CONTENT_TYPE_OF, private_name, resized_square_png
 from portal.identity.services import sign_ins_end
-from portal.registries.dopa import Citizen, citizen_registry
+from portal.registries.dopa import THAI, Citizen, citizen_registry
 from portal.registries.tasks import queue_email, queue_sms
 
 # Fields of a member that are personal data: shown in audit rows while the account lives,
@@ -149,6 +149,29 @@ def _refuse_if_taken(*, pid_key: str, mobile: str, email: str) -> None:
             raise AccountError(_contact_taken_message(kind), field=kind, code=f"{kind}_taken")
 
 
+def _registry_mismatch_message() -> str:
+    return _(
+        "The ID, name or date of birth does not match the civil registry. Type them "
+        "exactly as on your current ID card."
+    )
+
+
+def _refuse_unless_thai(pid: str, citizen: Citizen) -> None:
+    """ACC-01: only Thai nationals register; non-Thai residents hold 13-digit IDs too, so the
+    civil registry's nationality decides. Asked only once the person has proved the ID is
+    theirs (the details match, or ThaID), so that the form tells a stranger nothing. A ThaID
+    proof whose nationality could not be had at the callback asks DOPA now."""
+    nationality = citizen.nationality
+    if not nationality:
+        # May raise RegistryUnavailable: the caller shows its own message, nothing is stored.
+        known = citizen_registry().lookup(pid)
+        if known is None:
+            raise AccountError(_registry_mismatch_message(), code="registry_mismatch")
+        nationality = known.nationality
+    if nationality != THAI:
+        raise AccountError(not_thai_reason(), field="national_id", code="not_thai")
+
+
 def member_register(
     *,
     pid: str,
@@ -191,13 +214,8 @@ def member_register(
     ):
         # One message for every mismatch, and for a deceased person, so that the form
         # cannot be used to learn what the registry holds (ACC-05).
-        raise AccountError(
-            _(
-                "The ID, name or date of birth does not match the civil registry. Type them "
-                "exactly as on your current ID card."
-            ),
-            code="registry_mismatch",
-        )
+        raise AccountError(_registry_mismatch_message(), code="registry_mismatch")
+    _refuse_unless_thai(pid, citizen)
     member = Member(
         pid_hash=pid_key,
         pid_encrypted=encrypt_text(pid),
