@@ -212,7 +212,9 @@ def test_the_failure_mode_is_read_from_the_environment_at_first(dopa, people, se
         dopa.lookup(people["active"]["pid"])
 
 
-def test_acc_01_the_civil_registry_gives_the_nationality_absent_meaning_thai(dopa, settings, tmp_path):
+def test_acc_01_the_civil_registry_gives_the_nationality_absent_meaning_thai(
+    dopa, settings, tmp_path
+):
     """ACC-01: DOPA's answer carries the nationality of the world's `nationality` field: an
     absent field means Thai, a non-Thai resident's 13-digit ID answers with theirs."""
     settings.SANDBOX_WORLD = str(tmp_path)

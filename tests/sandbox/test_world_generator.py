@@ -426,9 +426,7 @@ def test_acc_01_every_world_has_non_thai_residents_with_13_digit_ids(any_world):
     assert any(c["pid"][0] == "8" and c["nationality"] == "TH" for c in citizens)
     assert all(c["card_status"] == "active" and c["alive"] for c in foreign)
     foreign_pids = {c["pid"] for c in foreign}
-    directors = {
-        d.get("pid") for j in any_world["juristic_persons.jsonl"] for d in j["directors"]
-    }
+    directors = {d.get("pid") for j in any_world["juristic_persons.jsonl"] for d in j["directors"]}
     owners = {r["owner_pid"] for r in any_world["commercial_registrations.jsonl"]}
     assert not foreign_pids & (directors | owners)
 

@@ -371,8 +371,10 @@ FOREIGN_RESIDENTS = {
         "67",
     ),
     "LA": (
-        (("คำพอน", "Khamphone"), ("สีสะหวาด", "Sisavath"), ("บุนมี", "Bounmy"), ("แสงจัน", "Sengchanh")),
-        (("พมมะจัน", "Phommachanh"), ("วงสา", "Vongsa"), ("สีหาลาด", "Sihalath"), ("แก้วมะนี", "Keomany")),
+        (("คำพอน", "Khamphone"), ("สีสะหวาด", "Sisavath"), ("บุนมี", "Bounmy"),
+            ("แสงจัน", "Sengchanh")),
+        (("พมมะจัน", "Phommachanh"), ("วงสา", "Vongsa"), ("สีหาลาด", "Sihalath"),
+            ("แก้วมะนี", "Keomany")),
         "67",
     ),
     "KH": (
@@ -821,12 +823,9 @@ class _WorldBuilder:
         owner or representative."""
         count = self._foreign_resident_count()
         nationalities = list(FOREIGN_RESIDENTS)
+        weights = FOREIGN_RESIDENT_WEIGHTS
         while len(nationalities) < count:
-            nationalities.append(
-                _weighted(
-                    self.rng, list(FOREIGN_RESIDENT_WEIGHTS), list(FOREIGN_RESIDENT_WEIGHTS.values())
-                )
-            )
+            nationalities.append(_weighted(self.rng, list(weights), list(weights.values())))
         for nationality in nationalities:
             place = self.rng.randint(0, len(self.citizens))
             self.citizens.insert(place, self._foreign_resident(nationality))
