@@ -36,6 +36,7 @@ from portal.core.thaiid import decrypt_text, encrypt_text, pid_hash
 from portal.core.uploads import CONTENT_TYPE_OF, private_name, resized_square_png
 from portal.identity.services import sign_ins_end
 from portal.registries.dopa import THAI, Citizen, citizen_registry
+from portal.registries.messaging import sms_sender
 from portal.registries.tasks import queue_email, queue_sms
 
 # Fields of a member that are personal data: shown in audit rows while the account lives,
@@ -410,7 +411,17 @@ def otp_issue(
         # A code that arrives after its expiry is useless: the message is failed instead,
         # and the page offers "Send again".
         if channel == OneTimePassword.Channel.SMS:
-            queue_sms(to=destination, body=body, topic=topic, expires_at=otp.expires_at)
+            # ACC-12: the member's codes by SMS take the two sender names in turn.
+            sequence = OneTimePassword.objects.filter(
+                member=member, channel=OneTimePassword.Channel.SMS
+            ).count()
+            queue_sms(
+                to=destination,
+                body=body,
+                sender=sms_sender(otp_sequence=sequence - 1),
+                topic=topic,
+                expires_at=otp.expires_at,
+            )
         else:
             queue_email(
                 to=destination,
