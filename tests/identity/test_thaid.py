@@ -516,3 +516,35 @@ def test_acc_01_thaid_registration_asks_the_registry_when_it_was_down_at_the_cal
     errors = response.context["form"].errors["national_id"]
     assert any("Thai nationality" in e or "สัญชาติไทย" in e for e in errors), errors
     assert Member.objects.count() == 0
+
+
+def test_acc_15_a_reopened_account_signs_in_with_thaid(client, world, officer_factory):
+    """ACC-15: after an officer reopens a closed account, the member signs in with ThaID
+    (the FAQ says so: ThaID, or a new password by reset)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from portal.accounts import services as account_services
+
+    citizen = world.add_citizen()
+    member = MemberFactory(pid=citizen["pid"])
+    account_services.member_close(member=member, reason="other", password=DEFAULT_PASSWORD)
+    assert thaid_login(client, citizen["pid"])["Location"] == "/accounts/login/"
+    assert logged_in_member_id(client) is None
+    filed = account_services.member_request_reopen(
+        pid=citizen["pid"],
+        first_name=citizen["first_name_th"],
+        last_name=citizen["last_name_th"],
+        birth_year_be=citizen["birth_year_be"],
+        birth_month=citizen["birth_month"],
+        birth_day=citizen["birth_day"],
+        mobile=make_mobile(),
+        email="",
+        reason="ต้องการใช้งานอีกครั้ง",
+        evidence=SimpleUploadedFile("id.pdf", b"%PDF-1.4\n%%EOF\n"),
+        extension="pdf",
+    )
+    account_services.member_request_decide(
+        officer=officer_factory(), member_request=filed, approve=True, note=""
+    )
+    thaid_login(client, citizen["pid"])
+    assert logged_in_member_id(client) == str(member.pk)

@@ -245,6 +245,8 @@ class MemberRequest(models.Model):
         PENDING = "pending", _("Awaiting an officer")
         APPROVED = "approved", _("Approved")
         REJECTED = "rejected", _("Rejected")
+        # ACC-15: a request still awaiting an officer when its member closed the account.
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="requests")

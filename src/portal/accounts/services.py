@@ -35,6 +35,7 @@ from portal.core.services import audit_record
 from portal.core.thaiid import decrypt_text, encrypt_text, pid_hash
 from portal.core.uploads import CONTENT_TYPE_OF, private_name, resized_square_png
 from portal.identity.services import sign_ins_end
+from portal.operators.services import member_holdings_end_on_closure
 from portal.registries.dopa import THAI, Citizen, citizen_registry
 from portal.registries.messaging import sms_sender
 from portal.registries.tasks import queue_email, queue_sms
@@ -756,7 +757,9 @@ def _scrub_audit_rows(member: Member) -> None:
 
 def member_close(*, member: Member, reason: str, password: str, request=None) -> None:
     """Erase the personal data, keep the keyed hash that blocks the ID from registering
-    again, keep everything done in the name of businesses and factories (ACC-15)."""
+    again, keep everything done in the name of businesses and factories (ACC-15). The member
+    leaves every business they held, and their requests awaiting an officer are withdrawn
+    (operators.services.member_holdings_end_on_closure)."""
     _confirm_password(member, password, field="password")
     with transaction.atomic():
         member = Member.objects.select_for_update().get(pk=member.pk)
@@ -778,14 +781,19 @@ def member_close(*, member: Member, reason: str, password: str, request=None) ->
         member.closed_at = timezone.now()
         member.closure_reason = reason
         member.save()
+        # ACC-15: what awaited an officer leaves the queues with the account.
+        member.requests.filter(status=MemberRequest.Status.PENDING).update(
+            status=MemberRequest.Status.WITHDRAWN, decided_at=timezone.now()
+        )
         member.requests.update(details_encrypted=encrypt_text("{}"), evidence="")
         _scrub_audit_rows(member)
+        ended = member_holdings_end_on_closure(member=member, request=request)
         audit_record(
             actor=member,
             actor_role="member",
             action="member.close",
             target=member,
-            after={"reason": reason},
+            after={"reason": reason, **ended},
             request=request,
         )
         for name in [avatar_name, *evidence]:
@@ -997,7 +1005,7 @@ def _tell_member_of_decision(member: Member, decided: MemberRequest, details: di
                 "kind": kind
             }
             if decided.kind == MemberRequest.Kind.REOPEN:
-                body += " " + _("Set a new password with “Forgot password” to log in.")
+                body += " " + _("Log in with ThaID, or set a new password with “Forgot password”.")
         else:
             body = _("Your request “%(kind)s” at the Industry Portal was rejected: %(note)s") % {
                 "kind": kind,

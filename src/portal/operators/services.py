@@ -9,6 +9,7 @@ from contextlib import contextmanager
 
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -23,6 +24,7 @@ from portal.operators.errors import OperatorError
 from portal.operators.models import (
     Business,
     BusinessDocument,
+    FactoryHolding,
     HolderRemovalRequest,
     Holding,
     RegistryChange,
@@ -53,6 +55,14 @@ def _hold(
                 kind=kind, registry_key=registry_key, defaults=defaults
             )
             refreshed = [f for f in REGISTRY_FIELDS if f in defaults]
+            if not created and not business.pid_encrypted and defaults.get("pid_encrypted"):
+                # A sole proprietorship that left with a closed account (ACC-15) comes back
+                # with what DOPA says now.
+                restored = ["pid_encrypted", "name_th", "name_en", "trade_name_th"]
+                for field in restored:
+                    if defaults.get(field) and not getattr(business, field):
+                        setattr(business, field, defaults[field])
+                business.save(update_fields=restored)
             if not created and "registry_data" in defaults:
                 # The registry was just read: keep its newest answer (BIZ-08).
                 for field in refreshed:
@@ -786,3 +796,88 @@ def holder_removal_request_decide(
         acting=acting,
     )
     return filed
+
+
+# --- a closed account leaves its businesses (ACC-15) ----------------------------------------
+
+
+def _blank_contacts(business: Business) -> list[str]:
+    """Empty every contact of a business (they are the person's own for a sole proprietor)."""
+    for field in CONTACT_FIELDS:
+        default = Business._meta.get_field(field).get_default()
+        setattr(business, field, default)
+    business.contact_address = {}
+    return [*CONTACT_FIELDS, "contact_address"]
+
+
+@transaction.atomic
+def member_holdings_end_on_closure(*, member, request=None) -> dict[str, int]:
+    """ACC-15: closing an account ends the member's holdings. The closed member leaves every
+    business's list of holders (BIZ-09) and the factories in their profile; their claims
+    awaiting an officer (businesses added by document, requests to take someone off a
+    business) leave the officer queues, as do requests to take them off (nothing is left to
+    decide); a sole proprietorship nobody else holds leaves with them: its encrypted national
+    ID and contacts are erased, and when it has no factory (nothing was done in its name
+    here), its names too. Everything done in the name of businesses and factories stays.
+
+    Called by accounts.services.member_close inside its transaction; returns what it did."""
+    now = timezone.now()
+    holdings = list(
+        Holding.objects.select_for_update(of=("self",))
+        .filter(member=member, removed_at__isnull=True)
+        .select_related("business")
+        .order_by("pk")
+    )
+    for holding in holdings:
+        holding.removed_at = now
+        holding.save(update_fields=["removed_at"])
+        audit_record(
+            actor=member,
+            action="business.remove",
+            target=holding,
+            before={"removed": False, "status": holding.status},
+            after={"removed": True, "reason": "account_closed"},
+            request=request,
+        )
+    FactoryHolding.objects.filter(member=member, removed_at__isnull=True).update(removed_at=now)
+
+    with translation.override("th"):
+        note = _("Withdrawn: the account of a member concerned was closed.")
+    withdrawn = 0
+    for filed in (
+        HolderRemovalRequest.objects.select_for_update()
+        .filter(status=HolderRemovalRequest.Status.PENDING)
+        .filter(Q(requested_by=member) | Q(target__member=member))
+        .order_by("pk")
+    ):
+        filed.status = HolderRemovalRequest.Status.REJECTED
+        filed.decided_at = now
+        filed.decision_note = note
+        filed.save(update_fields=["status", "decided_at", "decision_note"])
+        audit_record(
+            actor=member,
+            action="holder_removal.withdrawn",
+            target=filed,
+            before={"status": HolderRemovalRequest.Status.PENDING},
+            after={"status": filed.status, "reason": "account_closed"},
+            request=request,
+        )
+        withdrawn += 1
+
+    sole = {h.business_id for h in holdings if h.business.kind == Business.Kind.NATURAL_PERSON}
+    still_held = set(
+        Holding.objects.filter(business_id__in=sole, removed_at__isnull=True).values_list(
+            "business_id", flat=True
+        )
+    )
+    left = sorted(sole - still_held)
+    for business in Business.objects.select_for_update().filter(pk__in=left).order_by("pk"):
+        fields = ["pid_encrypted", *_blank_contacts(business)]
+        business.pid_encrypted = ""
+        if not business.factories.exists():
+            business.name_th = business.name_en = business.trade_name_th = ""
+            business.registry_data = {}
+            fields += ["name_th", "name_en", "trade_name_th", "registry_data"]
+        business.save(update_fields=fields)
+    RegistryChange.objects.filter(business_id__in=left).delete()
+    return {"holdings": len(holdings), "withdrawn": withdrawn, "left": len(left)}
