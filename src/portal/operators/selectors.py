@@ -16,6 +16,8 @@ from portal.operators.models import (
 from portal.registries.dbd import commercial_registry
 from portal.registries.dopa import citizen_registry
 
+DIRECTOR_NAMES = RegistryChange.DIRECTOR_NAMES
+
 # Where a business's registered province is kept (Business.province reads the same).
 PROVINCE_LOOKUP = "registry_data__address__province"
 

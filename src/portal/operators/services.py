@@ -17,7 +17,7 @@ from portal.core.acting import Acting, resolve_acting
 from portal.core.jsonable import jsonable
 from portal.core.scope import Queue, officer_refusal, refusal_message
 from portal.core.services import audit_record
-from portal.core.thaiid import encrypt_text, is_valid_thirteen_digit_id, pid_hash
+from portal.core.thaiid import decrypt_text, encrypt_text, is_valid_thirteen_digit_id, pid_hash
 from portal.core.uploads import CONTENT_TYPE_OF, private_name
 from portal.identity.services import sign_ins_end
 from portal.operators.errors import OperatorError
@@ -32,6 +32,7 @@ from portal.operators.models import (
 from portal.operators.selectors import NaturalPersonCheck, natural_person_check
 from portal.registries.dbd import juristic_person_registry
 from portal.registries.doae import community_enterprise_registry
+from portal.registries.dopa import citizen_registry
 from portal.registries.tasks import queue_email, queue_sms
 
 REGISTRY_FIELDS = ("name_th", "name_en", "registry_data", "registry_read_at")
@@ -496,18 +497,71 @@ def _registry_differences(business: Business, company) -> list[RegistryChange]:
     ]
 
 
-def registry_changes_find(*, member_id: int) -> int:
-    """SSO-09, in the background after a login: compare each juristic business the member
-    holds with DBD (names, head-office address) and record what differs, to be confirmed.
-    Returns the number of changes recorded.
+def _person_name_th(person) -> str:
+    """A person's Thai name as the portal stores a sole proprietor's (natural_person_check)."""
+    return f"{person.title_th}{person.first_name_th} {person.last_name_th}"
 
-    Every registry answer is had before anything is written: when DBD is down this raises
-    RegistryUnavailable and the recorded changes stay as they were (the next login tries
-    again). No audit row: nothing of the member's or the business's data changes here; the
-    confirmation that changes it is audited (business_registry_refresh)."""
+
+def _person_differences(business: Business, person) -> list[RegistryChange]:
+    """SSO-09 for a natural person: the names DOPA gives now (a name change at the civil
+    registry, the member's own included)."""
+    return [
+        RegistryChange(business=business, field=field, stored=stored, current=current)
+        for field, stored, current in (
+            ("name_th", business.name_th, _person_name_th(person)),
+            ("name_en", business.name_en, f"{person.first_name_en} {person.last_name_en}".strip()),
+        )
+        if _words(stored) != _words(current)
+    ]
+
+
+def _words(text: str) -> str:
+    return " ".join((text or "").split())
+
+
+def _renamed_directors(business: Business, company, dopa) -> list[RegistryChange]:
+    """SSO-09 and the FAQ (seeds/i-industry-faq.txt, lines 138-139): a Thai director renamed
+    at DOPA whom DBD still lists under the old name. The portal keeps DBD's data (DBD owns
+    it); the member is shown the difference and what to do, and nothing is confirmed."""
+    stored, current = [], []
+    for director in company.thai_directors:
+        person = dopa.lookup(director.pid)
+        if person is None or not person.alive:
+            continue
+        dbd_name = director.name_th
+        if person.middle_name_th:
+            dopa_name = (
+                f"{person.title_th}{person.first_name_th} {person.middle_name_th} "
+                f"{person.last_name_th}"
+            )
+        else:
+            dopa_name = _person_name_th(person)
+        if _words(dbd_name) != _words(dopa_name):
+            stored.append(dbd_name)
+            current.append(dopa_name)
+    if not stored:
+        return []
+    return [
+        RegistryChange(
+            business=business, field=RegistryChange.DIRECTOR_NAMES, stored=stored, current=current
+        )
+    ]
+
+
+def registry_changes_find(*, member_id: int) -> int:
+    """SSO-09, in the background after a login: compare each business the member holds with
+    its registries and record what differs, to be confirmed. Juristic persons with DBD (names,
+    head-office address) and their Thai directors' names with DOPA (a director renamed at
+    DOPA but not at DBD); natural persons with DOPA (names: a name change at the civil
+    registry, the member's own sole proprietorship included). Returns the number recorded.
+
+    Every registry answer is had before anything is written: when DBD or DOPA is down this
+    raises RegistryUnavailable and the recorded changes stay as they were (the next login
+    tries again). No audit row: nothing of the member's or the business's data changes here;
+    the confirmation that changes it is audited (business_registry_refresh)."""
     businesses = list(
         Business.objects.filter(
-            kind=Business.Kind.JURISTIC_PERSON,
+            kind__in=(Business.Kind.JURISTIC_PERSON, Business.Kind.NATURAL_PERSON),
             pk__in=Holding.objects.filter(
                 member_id=member_id, removed_at__isnull=True, status=Holding.Status.VERIFIED
             ).values("business_id"),
@@ -515,12 +569,32 @@ def registry_changes_find(*, member_id: int) -> int:
     )
     if not businesses:
         return 0
-    registry = juristic_person_registry()
+    dbd, citizens = juristic_person_registry(), citizen_registry()
+    people: dict = {}
+
+    class _Dopa:
+        """DOPA once per person: a consultant's companies often share their directors."""
+
+        @staticmethod
+        def lookup(pid: str):
+            if pid not in people:
+                people[pid] = citizens.lookup(pid)
+            return people[pid]
+
+    dopa = _Dopa()
     found: list[RegistryChange] = []
     for business in businesses:
-        company = registry.lookup(business.registry_key)
+        if business.kind == Business.Kind.NATURAL_PERSON:
+            if not business.pid_encrypted:
+                continue
+            person = dopa.lookup(decrypt_text(business.pid_encrypted))
+            if person is not None and person.alive:
+                found.extend(_person_differences(business, person))
+            continue
+        company = dbd.lookup(business.registry_key)
         if company is not None:
             found.extend(_registry_differences(business, company))
+            found.extend(_renamed_directors(business, company, dopa))
     with transaction.atomic():
         # Locked in one order: members sharing a business may be compared at the same time.
         locked = set(
@@ -539,13 +613,15 @@ def business_registry_refresh(*, member, business_id: int, request=None) -> Busi
     Only a verified holder changes the business's shared data (issue 8, BIZ-08)."""
     business = Business.objects.filter(
         pk=business_id,
-        kind=Business.Kind.JURISTIC_PERSON,
+        kind__in=(Business.Kind.JURISTIC_PERSON, Business.Kind.NATURAL_PERSON),
         holdings__member=member,
         holdings__removed_at__isnull=True,
         holdings__status=Holding.Status.VERIFIED,
     ).first()
     if business is None:
         raise OperatorError(_("This business is not in your profile."), code="not_held")
+    if business.kind == Business.Kind.NATURAL_PERSON:
+        return _natural_person_refresh(member=member, business=business, request=request)
     company = juristic_person_registry().lookup(business.registry_key)
     if company is None:
         raise OperatorError(_("The registry no longer lists this business."), code="unknown")
@@ -556,6 +632,33 @@ def business_registry_refresh(*, member, business_id: int, request=None) -> Busi
             setattr(business, field, value)
         business.save(update_fields=list(REGISTRY_FIELDS))
         # SSO-09: confirmed for every member who holds it.
+        RegistryChange.objects.filter(business=business).delete()
+        audit_record(
+            actor=member,
+            action="business.registry_refresh",
+            target=business,
+            before=before,
+            after={"name_th": business.name_th, "name_en": business.name_en},
+            request=request,
+        )
+    return business
+
+
+def _natural_person_refresh(*, member, business: Business, request) -> Business:
+    """SSO-09: the member confirms the names DOPA gives a sole proprietor now."""
+    person = (
+        citizen_registry().lookup(decrypt_text(business.pid_encrypted))
+        if business.pid_encrypted
+        else None
+    )
+    if person is None or not person.alive:
+        raise OperatorError(_("The registry no longer lists this business."), code="unknown")
+    with transaction.atomic():
+        business = Business.objects.select_for_update().get(pk=business.pk)
+        before = {"name_th": business.name_th, "name_en": business.name_en}
+        business.name_th = _person_name_th(person)
+        business.name_en = f"{person.first_name_en} {person.last_name_en}".strip()
+        business.save(update_fields=["name_th", "name_en"])
         RegistryChange.objects.filter(business=business).delete()
         audit_record(
             actor=member,
