@@ -5,6 +5,7 @@ import pytest
 
 from portal.operators import services
 from portal.operators.models import Business, RegistryChange
+from portal.operators.selectors import registry_changes_waiting
 from tests.accounts.helpers import login, register
 from tests.factories import MemberFactory
 
@@ -87,3 +88,51 @@ def test_sso_09_the_members_own_name_change_at_dopa_reaches_their_sole_proprieto
     business = Business.objects.get(pk=holding.business_id)
     assert (business.name_th, business.name_en) == ("นายสมชาย ศรีสุข", "Somchai Srisuk")
     assert not RegistryChange.objects.exists()
+
+
+def test_sso_09_the_members_own_name_change_at_dopa_is_shown_and_confirmed(client, robot, world):
+    """SSO-09: the login's comparison covers the member's own name at the civil registry: a
+    name changed at DOPA is shown on the registry-changes page (where the login lands) and
+    the member confirms it; the profile then shows DOPA's name, audited."""
+    from portal.accounts.models import Member
+    from portal.core.models import AuditEntry
+
+    citizen = world.add_citizen(title_th="นางสาว", first_name_th="มาลี", first_name_en="Mali")
+    register(client, citizen)
+    client.post("/accounts/logout/")
+    member = Member.objects.get()
+    rename_at_dopa(world, citizen, title_th="นาง", last_name_th="ศรีสุข", last_name_en="Srisuk")
+
+    login(client, robot, citizen["pid"])  # the comparison runs after the login's commit
+    member.refresh_from_db()
+    assert member.registry_name["last_name"] == "ศรีสุข"
+    # The dashboard says changes wait, and the next login lands on them.
+    assert registry_changes_waiting(member=member)
+    page = client.get("/businesses/registry-changes/").content.decode()
+    assert 'data-testid="own-name"' in page and "นางมาลี ศรีสุข" in page
+    response = client.post("/accounts/settings/registry-name/")
+    assert response["Location"] == "/businesses/registry-changes/"
+    member.refresh_from_db()
+    assert (member.title_th, member.first_name, member.last_name) == ("นาง", "มาลี", "ศรีสุข")
+    assert member.last_name_en == "Srisuk" and member.registry_name == {}
+    assert AuditEntry.objects.get(action="member.registry_name").after["last_name"] == "ศรีสุข"
+    page = client.get("/businesses/registry-changes/").content.decode()
+    assert 'data-testid="own-name"' not in page
+
+
+def test_sso_09_the_members_name_as_at_dopa_records_nothing(client, robot, world):
+    """SSO-09: a name the same at DOPA gives nothing to confirm, and confirming anyway
+    changes nothing."""
+    from portal.accounts.models import Member
+    from portal.accounts.services import member_registry_name_find
+
+    citizen = world.add_citizen()
+    register(client, citizen)
+    member = Member.objects.get()
+    assert member_registry_name_find(member_id=member.pk) is False
+    member.refresh_from_db()
+    assert member.registry_name == {}
+    response = client.post("/accounts/settings/registry-name/")
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert member.last_name == citizen["last_name_th"]

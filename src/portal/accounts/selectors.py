@@ -24,6 +24,12 @@ def not_thai_reason() -> str:
     )
 
 
+def member_registry_name(*, member) -> dict:
+    """SSO-09: the name the civil registry gives now when it differs from the profile's
+    (found after a login), else {}."""
+    return dict(member.registry_name or {}) if member.is_active else {}
+
+
 def member_active(*, member_id: int) -> Member | None:
     """The member with this id while the account is active (a login half-way, SSO-04)."""
     return Member.objects.filter(pk=member_id, status=Member.Status.ACTIVE).first()

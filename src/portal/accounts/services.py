@@ -737,6 +737,74 @@ def _tell_former_holder(holder: Member, *, kind: str, value: str) -> None:
         )
 
 
+# --- the member's own name at the civil registry (SSO-09) ----------------------------------
+
+NAME_FIELDS = ("title_th", "first_name", "last_name", "first_name_en", "last_name_en")
+
+
+def _registry_names(citizen: Citizen) -> dict:
+    return {
+        "title_th": citizen.title_th,
+        "first_name": citizen.first_name_th,
+        "last_name": citizen.last_name_th,
+        "first_name_en": citizen.first_name_en or "",
+        "last_name_en": citizen.last_name_en or "",
+    }
+
+
+def _names_differ(member: Member, names: dict) -> bool:
+    return not all(_names_match(getattr(member, f) or "", names[f]) for f in NAME_FIELDS)
+
+
+def member_registry_name_find(*, member_id: int) -> bool:
+    """SSO-09, in the background after a login: compare the member's name with the civil
+    registry (a name change at DOPA) and keep DOPA's when it differs, for the member to
+    confirm; True when it differs. DOPA down raises RegistryUnavailable and nothing changes
+    (the next login tries again). No audit row: nothing of the member changes here."""
+    member = Member.objects.filter(pk=member_id, status=Member.Status.ACTIVE).first()
+    if member is None or not member.pid_encrypted:
+        return False
+    citizen = citizen_registry().lookup(member.national_id)
+    found = {}
+    if citizen is not None and citizen.alive:
+        names = _registry_names(citizen)
+        if _names_differ(member, names):
+            found = names
+    if found != member.registry_name:
+        Member.objects.filter(pk=member.pk).update(registry_name=found)
+    return bool(found)
+
+
+def member_registry_name_confirm(*, member: Member, request=None) -> Member:
+    """SSO-09: the member takes the name the civil registry gives now. DOPA is asked again:
+    its answer is the evidence an officer would check for a name change (ACC-16), so no
+    request is needed when the registry itself says it."""
+    citizen = citizen_registry().lookup(member.national_id) if member.pid_encrypted else None
+    if citizen is None or not citizen.alive:
+        raise AccountError(_("The civil registry does not confirm this person."), code="registry")
+    names = _registry_names(citizen)
+    with transaction.atomic():
+        member = Member.objects.select_for_update().get(pk=member.pk)
+        if not _names_differ(member, names):
+            member.registry_name = {}
+            member.save(update_fields=["registry_name"])
+            raise AccountError(_("Your name already matches the civil registry."), code="no_change")
+        before = _snapshot(member, NAME_FIELDS)
+        for field, value in names.items():
+            setattr(member, field, value)
+        member.registry_name = {}
+        member.save(update_fields=[*NAME_FIELDS, "registry_name"])
+        audit_record(
+            actor=member,
+            action="member.registry_name",
+            target=member,
+            before=before,
+            after=_snapshot(member, NAME_FIELDS),
+            request=request,
+        )
+    return member
+
+
 # --- closing and reopening (ACC-15), name changes (ACC-16) ---------------------------------
 
 
@@ -774,6 +842,7 @@ def member_close(*, member: Member, reason: str, password: str, request=None) ->
         member.mobile_verified_at = None
         member.email_verified_at = None
         member.avatar = None
+        member.registry_name = {}
         member.pid_encrypted = ""
         member.set_unusable_password()  # also ends every session of the member
         _end_sign_ins(member, request=request, keep_current=False)

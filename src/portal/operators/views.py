@@ -380,7 +380,11 @@ def registry_changes(request):
         (business, changes, any(c.field != selectors.DIRECTOR_NAMES for c in changes))
         for business, changes in by_business.items()
     ]
-    return render(request, "operators/registry_changes.html", {"by_business": rows})
+    return render(
+        request,
+        "operators/registry_changes.html",
+        {"by_business": rows, "own_name": selectors.member_registry_name(member=request.user)},
+    )
 
 
 @login_required
