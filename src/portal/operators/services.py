@@ -520,7 +520,7 @@ def _words(text: str) -> str:
 
 
 def _renamed_directors(business: Business, company, dopa) -> list[RegistryChange]:
-    """SSO-09 and the FAQ (seeds/i-industry-faq.txt, lines 138-139): a Thai director renamed
+    """SSO-09 and the FAQ (seeds/i-industry-faq.txt, lines 139-140): a Thai director renamed
     at DOPA whom DBD still lists under the old name. The portal keeps DBD's data (DBD owns
     it); the member is shown the difference and what to do, and nothing is confirmed."""
     stored, current = [], []
