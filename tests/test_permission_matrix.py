@@ -891,6 +891,12 @@ EXPECTED = {
     },
 }
 
+# SSO-09 (issue 12): a member takes the name the civil registry gives now for their own.
+EXPECTED["accounts:registry_name"] = {
+    "GET": {"anonymous": "login", "*": "method"},
+    "POST": {"anonymous": "login", "*": "redirect"},
+}
+
 
 def test_adm_01_every_url_pattern_has_an_expected_answer():
     """ADM-01: Every URL pattern has an expected answer."""

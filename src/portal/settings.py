@@ -458,7 +458,12 @@ MESSAGING_ADAPTER = env.str(
 )
 SMS_GATEWAY_URL = env.str("SMS_GATEWAY_URL", default="")
 SMS_GATEWAY_TOKEN = env.str("SMS_GATEWAY_TOKEN", default="")
-SMS_SENDER_NAMES = ("iIDS", "i-ind")  # ACC-12
+# ACC-12: the two sender names of the i-Industry manual. One-time passwords go out under them
+# in turn (the manual: "2 names used alternately for OTP"), so that a resent code comes under
+# the other name; every other SMS (decisions, notices) under the first.
+SMS_SENDER_OTP = tuple(env.list("SMS_SENDER_OTP", default=["iIDS", "i-ind"]))
+SMS_SENDER_NOTICE = env.str("SMS_SENDER_NOTICE", default="iIDS")
+SMS_SENDER_NAMES = tuple(dict.fromkeys((SMS_SENDER_NOTICE, *SMS_SENDER_OTP)))
 
 MAILERS = {
     "default": {

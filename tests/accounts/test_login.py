@@ -153,6 +153,12 @@ def test_acc_09_login_costs_a_fixed_number_of_queries(
     monkeypatch.setattr(
         operator_tasks, "registry_changes_find_task", SimpleNamespace(enqueue=queued.append)
     )
+    # The member's own name with DOPA likewise (SSO-09, issue 12).
+    from portal.accounts import tasks as account_tasks
+
+    monkeypatch.setattr(
+        account_tasks, "member_registry_name_find_task", SimpleNamespace(enqueue=queued.append)
+    )
     member = member_factory()
     payload = robot(client)
     with django_assert_max_num_queries(24):  # savepoints of the test transaction included
@@ -161,4 +167,4 @@ def test_acc_09_login_costs_a_fixed_number_of_queries(
             {"national_id": member.national_id, "password": "iindustrY@2024", "robot": payload},
         )
     assert response.status_code == 302
-    assert queued == [member.pk]
+    assert queued == [member.pk, member.pk]

@@ -193,3 +193,47 @@ def test_acc_12_a_code_held_up_past_its_expiry_is_never_sent_and_the_page_offers
     assert outbox.messages(to=member.mobile) == []
     page = client.get(VERIFY).content.decode()
     assert FAILED in page and SEND_AGAIN in page
+
+
+# --- sender names (ACC-12) ------------------------------------------------------------------
+
+
+def test_acc_12_codes_take_the_manuals_two_sender_names_in_turn_notices_the_first(
+    client, settings, member_factory, django_capture_on_commit_callbacks
+):
+    """ACC-12: one-time passwords go out under iIDS and i-ind in turn (the manual: two names
+    used alternately for OTP), so a resent code comes under the other name; a notice goes
+    under the first; the sandbox SMS inbox shows each message's sender."""
+    from portal.accounts.services import otp_issue
+    from portal.registries.tasks import queue_sms
+    from portal.sandbox.models import OutboxMessage
+
+    settings.OTP_RESEND_COOLDOWN_SECONDS = 0
+    member = member_factory(verified=True)
+    for _ in range(3):
+        # Sent after the commit, by the immediate task backend.
+        with django_capture_on_commit_callbacks(execute=True):
+            otp_issue(
+                member=member,
+                purpose=OneTimePassword.Purpose.RESET_PASSWORD,
+                channel=OneTimePassword.Channel.SMS,
+                destination=member.mobile,
+            )
+    senders = list(OutboxMessage.objects.order_by("id").values_list("sender", flat=True))
+    assert senders == ["iIDS", "i-ind", "iIDS"]
+    with django_capture_on_commit_callbacks(execute=True):
+        queue_sms(to=member.mobile, body="notice")
+    assert OutboxMessage.objects.order_by("-id").first().sender == "iIDS"
+    page = client.get("/sandbox/outbox/", {"to": member.mobile}).content.decode()
+    assert ">i-ind</td>" in page and ">iIDS</td>" in page
+
+
+def test_acc_12_the_sender_names_are_settings(settings, member_factory):
+    """ACC-12: the names are settings (a gateway may register them spelt otherwise)."""
+    from portal.registries.messaging import check_sender, sms_sender
+
+    settings.SMS_SENDER_OTP = ("IND-A", "IND-B")
+    settings.SMS_SENDER_NOTICE = "IND-N"
+    settings.SMS_SENDER_NAMES = ("IND-N", "IND-A", "IND-B")
+    assert [sms_sender(otp_sequence=n) for n in range(3)] == ["IND-A", "IND-B", "IND-A"]
+    assert sms_sender() == "IND-N" == check_sender("IND-N")

@@ -305,3 +305,39 @@ def test_acc_01_registering_signs_the_member_in_and_leads_to_add_business(client
     assert 'data-testid="registered-signed-in"' in page
     assert 'href="/businesses/add/"' in page
     assert client.get("/accounts/settings/").status_code == 200
+
+
+@pytest.mark.parametrize("nationality", ["MM", "JP"])
+def test_acc_01_a_non_thai_resident_is_refused_with_the_reason_and_nothing_stored(
+    client, world, nationality
+):
+    """ACC-01: a non-Thai holder of a valid 13-digit ID who types their details right is
+    refused with the FAQ's reason (only Thai nationals), and nothing is stored."""
+    citizen = world.add_citizen(nationality=nationality)
+    response = register(client, citizen, mobile="0861234599", email="resident@example.com")
+    assert response.status_code == 200
+    errors = response.context["form"].errors["national_id"]
+    assert any("Thai nationality" in e or "สัญชาติไทย" in e for e in errors), errors
+    assert Member.objects.count() == 0
+    assert not ConsentRecord.objects.exists()
+    assert not AuditEntry.objects.filter(action="member.register").exists()
+
+
+def test_acc_01_a_non_thai_resident_with_wrong_details_gets_only_the_mismatch(client, world):
+    """ACC-01, ACC-05: the nationality is told only to someone who proved the ID is theirs;
+    wrong details get the one mismatch message, so the form reveals nothing of the registry."""
+    citizen = world.add_citizen(nationality="LA")
+    response = register(client, citizen, first_name="ผิด")
+    page = response.content.decode()
+    assert "Thai nationality" not in page and "สัญชาติไทย" not in page
+    assert response.context["form"].non_field_errors()
+    assert Member.objects.count() == 0
+
+
+def test_acc_01_an_absent_nationality_means_thai(client, world):
+    """ACC-01: a citizens.jsonl line without `nationality` is a Thai national, who registers."""
+    citizen = world.add_citizen()
+    assert "nationality" not in citizen
+    response = register(client, citizen)
+    assert response.status_code == 302
+    assert Member.objects.count() == 1

@@ -468,3 +468,83 @@ def test_acc_10_no_national_id_in_urls_or_logs(client, citizen, caplog):
     assert not [url for url in locations if citizen["pid"] in url]
     assert citizen["pid"] not in caplog.text
     assert citizen["pid"] not in json.dumps(dict(client.session.items()), default=str)
+
+
+def test_acc_01_thaid_of_a_non_thai_resident_is_refused_with_the_reason(client, world):
+    """ACC-01: ThaID proves who a non-Thai resident is, not that they are Thai: the civil
+    registry's nationality decides, the login page gives the reason, nothing is kept."""
+    resident = world.add_citizen(nationality="MM")
+    response = thaid_login(client, resident["pid"])
+    shown = follow_to_login_page(client, response)
+    assert any("Thai nationality" in m or "สัญชาติไทย" in m for m in shown), shown
+    assert thaid.SESSION_IDENTITY not in client.session
+    assert logged_in_member_id(client) is None
+    assert Member.objects.count() == 0
+
+
+def test_acc_01_thaid_registration_asks_the_registry_when_it_was_down_at_the_callback(
+    client, world, monkeypatch
+):
+    """ACC-01: DOPA down when ThaID answered: registration is offered, and asks the civil
+    registry's nationality before storing anything; a non-Thai is refused with the reason."""
+    from portal.registries.base import RegistryUnavailable
+
+    class Down:
+        def lookup(self, pid):
+            raise RegistryUnavailable("dopa", "down")
+
+    resident = world.add_citizen(nationality="KH")
+    with monkeypatch.context() as patch:
+        # Only the portal's question is refused: the sandbox ThaID app still reads the world.
+        patch.setattr(thaid, "citizen_registry", Down)
+        response = thaid_login(client, resident["pid"])
+    assert response["Location"] == "/accounts/register/"
+    client.post("/accounts/register/", {"accept": "on"})
+    documents = ConsentDocument.objects.filter(kind="pdpa")
+    client.post("/accounts/register/consent/", {f"consent_{d.pk}": "yes" for d in documents})
+    response = client.post(
+        "/accounts/register/details/",
+        {
+            "mobile": make_mobile(),
+            "email": "",
+            "line_id": "",
+            "password1": DEFAULT_PASSWORD,
+            "password2": DEFAULT_PASSWORD,
+        },
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors["national_id"]
+    assert any("Thai nationality" in e or "สัญชาติไทย" in e for e in errors), errors
+    assert Member.objects.count() == 0
+
+
+def test_acc_15_a_reopened_account_signs_in_with_thaid(client, world, officer_factory):
+    """ACC-15: after an officer reopens a closed account, the member signs in with ThaID
+    (the FAQ says so: ThaID, or a new password by reset)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from portal.accounts import services as account_services
+
+    citizen = world.add_citizen()
+    member = MemberFactory(pid=citizen["pid"])
+    account_services.member_close(member=member, reason="other", password=DEFAULT_PASSWORD)
+    assert thaid_login(client, citizen["pid"])["Location"] == "/accounts/login/"
+    assert logged_in_member_id(client) is None
+    filed = account_services.member_request_reopen(
+        pid=citizen["pid"],
+        first_name=citizen["first_name_th"],
+        last_name=citizen["last_name_th"],
+        birth_year_be=citizen["birth_year_be"],
+        birth_month=citizen["birth_month"],
+        birth_day=citizen["birth_day"],
+        mobile=make_mobile(),
+        email="",
+        reason="ต้องการใช้งานอีกครั้ง",
+        evidence=SimpleUploadedFile("id.pdf", b"%PDF-1.4\n%%EOF\n"),
+        extension="pdf",
+    )
+    account_services.member_request_decide(
+        officer=officer_factory(), member_request=filed, approve=True, note=""
+    )
+    thaid_login(client, citizen["pid"])
+    assert logged_in_member_id(client) == str(member.pk)

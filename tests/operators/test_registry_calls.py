@@ -70,13 +70,18 @@ def test_sso_09_login_makes_no_registry_call_and_queues_the_comparison(
 ):
     """SSO-09: a consultant's login asks no registry; it queues one task that takes only the
     member's id (no personal data in task arguments)."""
-    queued = _Enqueued()
+    from portal.accounts import tasks as account_tasks
+
+    queued, own_name = _Enqueued(), _Enqueued()
     monkeypatch.setattr(tasks, "registry_changes_find_task", queued)
+    # The member's own name with DOPA is queued the same way (SSO-09, issue 12).
+    monkeypatch.setattr(account_tasks, "member_registry_name_find_task", own_name)
     response = login(client, robot, consultant.national_id)
     assert response.status_code == 302
     assert response["Location"] == "/"
     assert sum(registry_calls.values()) == 0
     assert queued.calls == [((consultant.pk,), {})]
+    assert own_name.calls == [((consultant.pk,), {})]
     assert RegistryChange.objects.count() == 0
 
 
@@ -89,7 +94,10 @@ def test_sso_09_the_comparison_is_queued_on_commit(
     assert len(callbacks) == 1
     assert sum(registry_calls.values()) == 0  # nothing before the commit
     callbacks[0]()
-    assert registry_calls == Counter({"SandboxJuristicPersonRegistry.lookup": COMPANIES})
+    # DBD once per company; DOPA once per Thai director, however many companies they direct.
+    assert registry_calls == Counter(
+        {"SandboxJuristicPersonRegistry.lookup": COMPANIES, "SandboxCitizenRegistry.lookup": 1}
+    )
     assert RegistryChange.objects.filter(field="name_th").count() == COMPANIES
 
 
@@ -165,6 +173,7 @@ def test_biz_02_adding_another_person_calls_each_registry_once(
     """BIZ-02: Adding another person calls each registry once."""
     member = MemberFactory()
     login(client, robot, member.national_id)
+    registry_calls.clear()  # the login's own comparison with DOPA (SSO-09) is not the add's
     person = world.add_citizen(laser_code="JT0-1234567-89")
     client.post("/businesses/add/", {"kind": "natural_person"})
     response = client.post(
@@ -187,6 +196,7 @@ def test_biz_03_adding_another_person_with_a_trade_name_calls_each_registry_once
     """BIZ-03: Adding another person with a trade name calls each registry once."""
     member = MemberFactory()
     login(client, robot, member.national_id)
+    registry_calls.clear()  # the login's own comparison with DOPA (SSO-09) is not the add's
     person = world.add_citizen(laser_code="JT0-1234567-89")
     _trade_name(world, person["pid"], "ร้านทดสอบการช่าง")
     client.post("/businesses/add/", {"kind": "natural_person"})

@@ -210,3 +210,20 @@ def test_the_failure_mode_is_read_from_the_environment_at_first(dopa, people, se
 
     with pytest.raises(RegistryUnavailable):
         dopa.lookup(people["active"]["pid"])
+
+
+def test_acc_01_the_civil_registry_gives_the_nationality_absent_meaning_thai(
+    dopa, settings, tmp_path
+):
+    """ACC-01: DOPA's answer carries the nationality of the world's `nationality` field: an
+    absent field means Thai, a non-Thai resident's 13-digit ID answers with theirs."""
+    settings.SANDBOX_WORLD = str(tmp_path)
+    thai = citizen_record()
+    thai.pop("nationality", None)
+    resident = citizen_record(nationality="mm")
+    lines = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in (thai, resident))
+    (tmp_path / "citizens.jsonl").write_text(lines, encoding="utf-8")
+    found = dopa.lookup(thai["pid"])
+    assert found.nationality == "TH" and found.is_thai
+    other = dopa.lookup(resident["pid"])
+    assert other.nationality == "MM" and not other.is_thai

@@ -411,3 +411,30 @@ def test_ensure_default_world_leaves_a_world_chosen_in_the_environment(
 
     assert ensure_default_world() is False
     assert not chosen.exists()
+
+
+def test_acc_01_every_world_has_non_thai_residents_with_13_digit_ids(any_world):
+    """ACC-01: the civil registry lists non-Thai residents with valid 13-digit IDs too; the
+    default world has some of several nationalities, and none of them is a director, owner or
+    representative of the world's businesses (they are not among Thai nationals' records)."""
+    citizens = any_world["citizens.jsonl"]
+    foreign = [c for c in citizens if c["nationality"] != "TH"]
+    assert len({c["nationality"] for c in foreign}) >= 5
+    assert all(pin.is_valid(c["pid"]) and len(c["nationality"]) == 2 for c in foreign)
+    # The first digit does not tell the nationality: 8 is shared with naturalized Thais.
+    assert {c["pid"][0] for c in foreign} <= set("678")
+    assert any(c["pid"][0] == "8" and c["nationality"] == "TH" for c in citizens)
+    assert all(c["card_status"] == "active" and c["alive"] for c in foreign)
+    foreign_pids = {c["pid"] for c in foreign}
+    directors = {d.get("pid") for j in any_world["juristic_persons.jsonl"] for d in j["directors"]}
+    owners = {r["owner_pid"] for r in any_world["commercial_registrations.jsonl"]}
+    assert not foreign_pids & (directors | owners)
+
+
+def test_acc_01_generated_nationality_reaches_the_civil_registry_port(tmp_path, settings):
+    """ACC-01: the loader reads `nationality` into the port's Citizen."""
+    write_world(tmp_path, seed=SEED, citizens=MIN_CITIZENS)
+    loaded = load_world(tmp_path)
+    nationalities = {c.to_citizen().nationality for c in loaded.citizens.values()}
+    assert "TH" in nationalities and len(nationalities) > 1
+    assert all(c.to_citizen().is_thai == (c.nationality == "TH") for c in loaded.citizens.values())

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from portal.accounts import selectors
 from portal.accounts.middleware import CONSENT_PENDING
+from portal.accounts.tasks import queue_member_registry_name_find
 from portal.core.acting import TWO_FACTOR_SESSION_KEY
 from portal.core.views import safe_next_url
 from portal.identity.selectors import two_factor_enabled
@@ -65,6 +66,8 @@ def finish_login(request, member, *, next_url: str = "", second_factor: bool = F
     # (a consultant with 150 companies waited for 150 registry calls); the changes it finds
     # wait on the dashboard.
     queue_registry_changes_find(member_id=member.pk)
+    # The member's own name with the civil registry, likewise (a name change at DOPA).
+    queue_member_registry_name_find(member_id=member.pk)
     return redirect(
         safe_next_url(request, next_url, default="")
         or _landing_page(member, first_login=first_login)

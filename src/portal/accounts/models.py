@@ -67,6 +67,9 @@ class Member(AbstractBaseUser, PermissionsMixin):
 
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # SSO-09: the name the civil registry gives now, when it differs from the profile's (found
+    # after a login, confirmed by the member); empty when they agree.
+    registry_name = models.JSONField(default=dict, blank=True)
     closure_reason = models.CharField(max_length=40, blank=True)
     registered_via = models.CharField(max_length=10, choices=Channel.choices, default=Channel.WEB)
     date_joined = models.DateTimeField(default=timezone.now)
@@ -245,6 +248,8 @@ class MemberRequest(models.Model):
         PENDING = "pending", _("Awaiting an officer")
         APPROVED = "approved", _("Approved")
         REJECTED = "rejected", _("Rejected")
+        # ACC-15: a request still awaiting an officer when its member closed the account.
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="requests")

@@ -1,4 +1,5 @@
 from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.utils.translation import gettext as _
 
 from portal.accounts.models import (
     ConsentDocument,
@@ -11,6 +12,22 @@ from portal.core.acting import Acting
 from portal.core.scope import Queue, sees_queue
 from portal.core.thaiid import pid_hash
 from portal.registries.selectors import MessageProgress, message_progress
+
+
+def not_thai_reason() -> str:
+    """ACC-01: why someone the civil registry records as not Thai cannot register, in the
+    sense of the FAQ's answer (seeds/i-industry-faq.txt, line 57)."""
+    return _(
+        "Only people of Thai nationality can register. The civil registry records this "
+        "national ID as belonging to someone who is not a Thai national. The Industry Portal "
+        "is meant for Thai people and for organisations whose work is done by Thai staff."
+    )
+
+
+def member_registry_name(*, member) -> dict:
+    """SSO-09: the name the civil registry gives now when it differs from the profile's
+    (found after a login), else {}."""
+    return dict(member.registry_name or {}) if member.is_active else {}
 
 
 def member_active(*, member_id: int) -> Member | None:

@@ -25,7 +25,7 @@ from portal.accounts.models import (
     MemberRequest,
     OneTimePassword,
 )
-from portal.accounts.selectors import otp_message_topic
+from portal.accounts.selectors import not_thai_reason, otp_message_topic
 from portal.core.acting import Acting, resolve_acting
 from portal.core.errors import PortalError
 from portal.core.models import AuditEntry
@@ -35,7 +35,9 @@ from portal.core.services import audit_record
 from portal.core.thaiid import decrypt_text, encrypt_text, pid_hash
 from portal.core.uploads import CONTENT_TYPE_OF, private_name, resized_square_png
 from portal.identity.services import sign_ins_end
-from portal.registries.dopa import Citizen, citizen_registry
+from portal.operators.services import member_holdings_end_on_closure
+from portal.registries.dopa import THAI, Citizen, citizen_registry
+from portal.registries.messaging import sms_sender
 from portal.registries.tasks import queue_email, queue_sms
 
 # Fields of a member that are personal data: shown in audit rows while the account lives,
@@ -149,6 +151,29 @@ def _refuse_if_taken(*, pid_key: str, mobile: str, email: str) -> None:
             raise AccountError(_contact_taken_message(kind), field=kind, code=f"{kind}_taken")
 
 
+def _registry_mismatch_message() -> str:
+    return _(
+        "The ID, name or date of birth does not match the civil registry. Type them "
+        "exactly as on your current ID card."
+    )
+
+
+def _refuse_unless_thai(pid: str, citizen: Citizen) -> None:
+    """ACC-01: only Thai nationals register; non-Thai residents hold 13-digit IDs too, so the
+    civil registry's nationality decides. Asked only once the person has proved the ID is
+    theirs (the details match, or ThaID), so that the form tells a stranger nothing. A ThaID
+    proof whose nationality could not be had at the callback asks DOPA now."""
+    nationality = citizen.nationality
+    if not nationality:
+        # May raise RegistryUnavailable: the caller shows its own message, nothing is stored.
+        known = citizen_registry().lookup(pid)
+        if known is None:
+            raise AccountError(_registry_mismatch_message(), code="registry_mismatch")
+        nationality = known.nationality
+    if nationality != THAI:
+        raise AccountError(not_thai_reason(), field="national_id", code="not_thai")
+
+
 def member_register(
     *,
     pid: str,
@@ -191,13 +216,8 @@ def member_register(
     ):
         # One message for every mismatch, and for a deceased person, so that the form
         # cannot be used to learn what the registry holds (ACC-05).
-        raise AccountError(
-            _(
-                "The ID, name or date of birth does not match the civil registry. Type them "
-                "exactly as on your current ID card."
-            ),
-            code="registry_mismatch",
-        )
+        raise AccountError(_registry_mismatch_message(), code="registry_mismatch")
+    _refuse_unless_thai(pid, citizen)
     member = Member(
         pid_hash=pid_key,
         pid_encrypted=encrypt_text(pid),
@@ -392,7 +412,17 @@ def otp_issue(
         # A code that arrives after its expiry is useless: the message is failed instead,
         # and the page offers "Send again".
         if channel == OneTimePassword.Channel.SMS:
-            queue_sms(to=destination, body=body, topic=topic, expires_at=otp.expires_at)
+            # ACC-12: the member's codes by SMS take the two sender names in turn.
+            sequence = OneTimePassword.objects.filter(
+                member=member, channel=OneTimePassword.Channel.SMS
+            ).count()
+            queue_sms(
+                to=destination,
+                body=body,
+                sender=sms_sender(otp_sequence=sequence - 1),
+                topic=topic,
+                expires_at=otp.expires_at,
+            )
         else:
             queue_email(
                 to=destination,
@@ -707,6 +737,74 @@ def _tell_former_holder(holder: Member, *, kind: str, value: str) -> None:
         )
 
 
+# --- the member's own name at the civil registry (SSO-09) ----------------------------------
+
+NAME_FIELDS = ("title_th", "first_name", "last_name", "first_name_en", "last_name_en")
+
+
+def _registry_names(citizen: Citizen) -> dict:
+    return {
+        "title_th": citizen.title_th,
+        "first_name": citizen.first_name_th,
+        "last_name": citizen.last_name_th,
+        "first_name_en": citizen.first_name_en or "",
+        "last_name_en": citizen.last_name_en or "",
+    }
+
+
+def _names_differ(member: Member, names: dict) -> bool:
+    return not all(_names_match(getattr(member, f) or "", names[f]) for f in NAME_FIELDS)
+
+
+def member_registry_name_find(*, member_id: int) -> bool:
+    """SSO-09, in the background after a login: compare the member's name with the civil
+    registry (a name change at DOPA) and keep DOPA's when it differs, for the member to
+    confirm; True when it differs. DOPA down raises RegistryUnavailable and nothing changes
+    (the next login tries again). No audit row: nothing of the member changes here."""
+    member = Member.objects.filter(pk=member_id, status=Member.Status.ACTIVE).first()
+    if member is None or not member.pid_encrypted:
+        return False
+    citizen = citizen_registry().lookup(member.national_id)
+    found = {}
+    if citizen is not None and citizen.alive:
+        names = _registry_names(citizen)
+        if _names_differ(member, names):
+            found = names
+    if found != member.registry_name:
+        Member.objects.filter(pk=member.pk).update(registry_name=found)
+    return bool(found)
+
+
+def member_registry_name_confirm(*, member: Member, request=None) -> Member:
+    """SSO-09: the member takes the name the civil registry gives now. DOPA is asked again:
+    its answer is the evidence an officer would check for a name change (ACC-16), so no
+    request is needed when the registry itself says it."""
+    citizen = citizen_registry().lookup(member.national_id) if member.pid_encrypted else None
+    if citizen is None or not citizen.alive:
+        raise AccountError(_("The civil registry does not confirm this person."), code="registry")
+    names = _registry_names(citizen)
+    with transaction.atomic():
+        member = Member.objects.select_for_update().get(pk=member.pk)
+        if not _names_differ(member, names):
+            member.registry_name = {}
+            member.save(update_fields=["registry_name"])
+            raise AccountError(_("Your name already matches the civil registry."), code="no_change")
+        before = _snapshot(member, NAME_FIELDS)
+        for field, value in names.items():
+            setattr(member, field, value)
+        member.registry_name = {}
+        member.save(update_fields=[*NAME_FIELDS, "registry_name"])
+        audit_record(
+            actor=member,
+            action="member.registry_name",
+            target=member,
+            before=before,
+            after=_snapshot(member, NAME_FIELDS),
+            request=request,
+        )
+    return member
+
+
 # --- closing and reopening (ACC-15), name changes (ACC-16) ---------------------------------
 
 
@@ -727,7 +825,9 @@ def _scrub_audit_rows(member: Member) -> None:
 
 def member_close(*, member: Member, reason: str, password: str, request=None) -> None:
     """Erase the personal data, keep the keyed hash that blocks the ID from registering
-    again, keep everything done in the name of businesses and factories (ACC-15)."""
+    again, keep everything done in the name of businesses and factories (ACC-15). The member
+    leaves every business they held, and their requests awaiting an officer are withdrawn
+    (operators.services.member_holdings_end_on_closure)."""
     _confirm_password(member, password, field="password")
     with transaction.atomic():
         member = Member.objects.select_for_update().get(pk=member.pk)
@@ -742,6 +842,7 @@ def member_close(*, member: Member, reason: str, password: str, request=None) ->
         member.mobile_verified_at = None
         member.email_verified_at = None
         member.avatar = None
+        member.registry_name = {}
         member.pid_encrypted = ""
         member.set_unusable_password()  # also ends every session of the member
         _end_sign_ins(member, request=request, keep_current=False)
@@ -749,14 +850,19 @@ def member_close(*, member: Member, reason: str, password: str, request=None) ->
         member.closed_at = timezone.now()
         member.closure_reason = reason
         member.save()
+        # ACC-15: what awaited an officer leaves the queues with the account.
+        member.requests.filter(status=MemberRequest.Status.PENDING).update(
+            status=MemberRequest.Status.WITHDRAWN, decided_at=timezone.now()
+        )
         member.requests.update(details_encrypted=encrypt_text("{}"), evidence="")
         _scrub_audit_rows(member)
+        ended = member_holdings_end_on_closure(member=member, request=request)
         audit_record(
             actor=member,
             actor_role="member",
             action="member.close",
             target=member,
-            after={"reason": reason},
+            after={"reason": reason, **ended},
             request=request,
         )
         for name in [avatar_name, *evidence]:
@@ -968,7 +1074,7 @@ def _tell_member_of_decision(member: Member, decided: MemberRequest, details: di
                 "kind": kind
             }
             if decided.kind == MemberRequest.Kind.REOPEN:
-                body += " " + _("Set a new password with “Forgot password” to log in.")
+                body += " " + _("Log in with ThaID, or set a new password with “Forgot password”.")
         else:
             body = _("Your request “%(kind)s” at the Industry Portal was rejected: %(note)s") % {
                 "kind": kind,

@@ -24,6 +24,7 @@ urlpatterns = [
     path("settings/consents/", views.consents_view, name="consents"),
     path("settings/close/", views.close_account, name="close"),
     path("settings/name-change/", views.name_change_request, name="name_change"),
+    path("settings/registry-name/", views.registry_name_confirm, name="registry_name"),
     path("requests/<int:request_id>/evidence/", views.request_evidence, name="request_evidence"),
     path("reopen/", views.reopen_request, name="reopen"),
 ]

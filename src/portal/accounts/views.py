@@ -676,6 +676,24 @@ def close_account(request):
     return render(request, "accounts/close.html", {"form": form})
 
 
+@login_required
+@require_POST
+def registry_name_confirm(request):
+    """SSO-09: the member takes the name the civil registry gives now (shown on the page of
+    registry changes, where this returns)."""
+    try:
+        services.member_registry_name_confirm(member=request.user, request=request)
+    except RegistryUnavailable:
+        messages.error(request, _registry_down_message())
+    except AccountError as error:
+        messages.info(request, error.message)
+    else:
+        messages.success(
+            request, _("Your profile now shows your name as the civil registry gives it.")
+        )
+    return redirect("operators:registry_changes")
+
+
 # --- requests to officers (ACC-15, ACC-16) -------------------------------------------------
 
 

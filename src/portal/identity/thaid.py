@@ -24,7 +24,7 @@ import logging
 import re
 import secrets
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from urllib.parse import quote, urlencode, urlsplit
 
 import httpx
@@ -39,7 +39,7 @@ from portal.core import thaidate
 from portal.core.http_client import HttpClient
 from portal.core.thaiid import decrypt_text, encrypt_text, is_valid_pid, normalize_pid
 from portal.registries.base import RegistryUnavailable
-from portal.registries.dopa import Citizen
+from portal.registries.dopa import Citizen, citizen_registry
 
 logger = logging.getLogger(__name__)
 
@@ -97,6 +97,9 @@ class ThaidIdentity:
     birth_year_be: int | None = None
     birth_month: int | None = None
     birth_day: int | None = None
+    # ACC-01: the civil registry's nationality, asked of DOPA when the person has no account
+    # yet (ThaID's claims do not carry it); "" when the registry could not be asked.
+    nationality: str = ""
 
     @property
     def complete(self) -> bool:
@@ -118,6 +121,7 @@ class ThaidIdentity:
             alive=True,  # the person just consented in the app
             card_status="",
             card_expiry=None,
+            nationality=self.nationality,
         )
 
     def registration_initial(self) -> dict:
@@ -422,6 +426,21 @@ def identity_from_claims(claims: dict) -> ThaidIdentity:
 
 
 # --- the proof carried into registration ---------------------------------------------------
+
+
+def with_registry_nationality(identity: ThaidIdentity) -> ThaidIdentity:
+    """ACC-01: the identity with the nationality the civil registry records for it. ThaID
+    proves who the person is, not whether they are Thai: non-Thai residents hold 13-digit IDs
+    and use ThaID too. When DOPA cannot be asked now the nationality stays unknown and
+    registration asks again before storing anything (accounts.services.member_register)."""
+    try:
+        citizen = citizen_registry().lookup(identity.pid)
+    except RegistryUnavailable:
+        logger.info("ThaID registration: the civil registry could not be asked for nationality")
+        return identity
+    if citizen is None:
+        return identity
+    return replace(identity, nationality=citizen.nationality)
 
 
 def remember_identity(request, identity: ThaidIdentity) -> None:

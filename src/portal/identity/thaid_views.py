@@ -17,11 +17,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from portal.accounts.login_steps import continue_login
 from portal.accounts.middleware import CLOSED_NOTICE
-from portal.accounts.selectors import member_by_national_id
+from portal.accounts.selectors import member_by_national_id, not_thai_reason
 from portal.core.network import client_ip
 from portal.core.ratelimit import rate_limit_hit
 from portal.identity import thaid
 from portal.registries.base import RegistryUnavailable
+from portal.registries.dopa import THAI
 
 logger = logging.getLogger(__name__)
 
@@ -106,7 +107,13 @@ def callback(request):
 
 
 def _offer_registration(request, identity: thaid.ThaidIdentity):
-    """ACC-10: no account yet; registration with the registry's data filled in and locked."""
+    """ACC-10: no account yet; registration with the registry's data filled in and locked.
+    ACC-01: someone the civil registry records as not Thai is told why at once, and nothing
+    of them is kept."""
+    identity = thaid.with_registry_nationality(identity)
+    if identity.nationality and identity.nationality != THAI:
+        messages.error(request, not_thai_reason())
+        return redirect("accounts:login")
     if not identity.complete:
         messages.info(
             request,

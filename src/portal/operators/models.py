@@ -265,7 +265,10 @@ class RegistryChange(models.Model):
     Found in the background after a member's login (operators.tasks), shown to every member
     holding the business until one of them confirms it (business_registry_refresh)."""
 
-    FIELDS = ("name_th", "name_en", "address")
+    # DIRECTOR_NAMES: Thai directors renamed at DOPA whom DBD lists under the old names; shown
+    # with what to do (the FAQ's answer), never confirmed: DBD owns the data.
+    DIRECTOR_NAMES = "director_names"
+    FIELDS = ("name_th", "name_en", "address", DIRECTOR_NAMES)
 
     business = models.ForeignKey(
         Business, on_delete=models.CASCADE, related_name="registry_changes"

@@ -3,6 +3,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from portal.accounts.selectors import member_registry_name
 from portal.core.acting import Acting
 from portal.core.scope import Queue, area_of, sees_queue
 from portal.operators.errors import OperatorError
@@ -15,6 +16,8 @@ from portal.operators.models import (
 )
 from portal.registries.dbd import commercial_registry
 from portal.registries.dopa import citizen_registry
+
+DIRECTOR_NAMES = RegistryChange.DIRECTOR_NAMES
 
 # Where a business's registered province is kept (Business.province reads the same).
 PROVINCE_LOOKUP = "registry_data__address__province"
@@ -159,8 +162,9 @@ def registry_changes_for(*, member) -> QuerySet[RegistryChange]:
 
 
 def registry_changes_waiting(*, member) -> bool:
-    """SSO-09: whether the member has registry changes to confirm (one query)."""
-    return registry_changes_for(member=member).exists()
+    """SSO-09: whether the member has registry changes to confirm (one query): of their
+    businesses, or of their own name at the civil registry (kept on the member)."""
+    return bool(member_registry_name(member=member)) or registry_changes_for(member=member).exists()
 
 
 DASHBOARD_ROWS = 10

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -16,13 +17,14 @@ from portal.core.acting import Acting, resolve_acting
 from portal.core.jsonable import jsonable
 from portal.core.scope import Queue, officer_refusal, refusal_message
 from portal.core.services import audit_record
-from portal.core.thaiid import encrypt_text, is_valid_thirteen_digit_id, pid_hash
+from portal.core.thaiid import decrypt_text, encrypt_text, is_valid_thirteen_digit_id, pid_hash
 from portal.core.uploads import CONTENT_TYPE_OF, private_name
 from portal.identity.services import sign_ins_end
 from portal.operators.errors import OperatorError
 from portal.operators.models import (
     Business,
     BusinessDocument,
+    FactoryHolding,
     HolderRemovalRequest,
     Holding,
     RegistryChange,
@@ -30,6 +32,7 @@ from portal.operators.models import (
 from portal.operators.selectors import NaturalPersonCheck, natural_person_check
 from portal.registries.dbd import juristic_person_registry
 from portal.registries.doae import community_enterprise_registry
+from portal.registries.dopa import citizen_registry
 from portal.registries.tasks import queue_email, queue_sms
 
 REGISTRY_FIELDS = ("name_th", "name_en", "registry_data", "registry_read_at")
@@ -53,6 +56,14 @@ def _hold(
                 kind=kind, registry_key=registry_key, defaults=defaults
             )
             refreshed = [f for f in REGISTRY_FIELDS if f in defaults]
+            if not created and not business.pid_encrypted and defaults.get("pid_encrypted"):
+                # A sole proprietorship that left with a closed account (ACC-15) comes back
+                # with what DOPA says now.
+                restored = ["pid_encrypted", "name_th", "name_en", "trade_name_th"]
+                for field in restored:
+                    if defaults.get(field) and not getattr(business, field):
+                        setattr(business, field, defaults[field])
+                business.save(update_fields=restored)
             if not created and "registry_data" in defaults:
                 # The registry was just read: keep its newest answer (BIZ-08).
                 for field in refreshed:
@@ -486,18 +497,71 @@ def _registry_differences(business: Business, company) -> list[RegistryChange]:
     ]
 
 
-def registry_changes_find(*, member_id: int) -> int:
-    """SSO-09, in the background after a login: compare each juristic business the member
-    holds with DBD (names, head-office address) and record what differs, to be confirmed.
-    Returns the number of changes recorded.
+def _person_name_th(person) -> str:
+    """A person's Thai name as the portal stores a sole proprietor's (natural_person_check)."""
+    return f"{person.title_th}{person.first_name_th} {person.last_name_th}"
 
-    Every registry answer is had before anything is written: when DBD is down this raises
-    RegistryUnavailable and the recorded changes stay as they were (the next login tries
-    again). No audit row: nothing of the member's or the business's data changes here; the
-    confirmation that changes it is audited (business_registry_refresh)."""
+
+def _person_differences(business: Business, person) -> list[RegistryChange]:
+    """SSO-09 for a natural person: the names DOPA gives now (a name change at the civil
+    registry, the member's own included)."""
+    return [
+        RegistryChange(business=business, field=field, stored=stored, current=current)
+        for field, stored, current in (
+            ("name_th", business.name_th, _person_name_th(person)),
+            ("name_en", business.name_en, f"{person.first_name_en} {person.last_name_en}".strip()),
+        )
+        if _words(stored) != _words(current)
+    ]
+
+
+def _words(text: str) -> str:
+    return " ".join((text or "").split())
+
+
+def _renamed_directors(business: Business, company, dopa) -> list[RegistryChange]:
+    """SSO-09 and the FAQ (seeds/i-industry-faq.txt, lines 139-140): a Thai director renamed
+    at DOPA whom DBD still lists under the old name. The portal keeps DBD's data (DBD owns
+    it); the member is shown the difference and what to do, and nothing is confirmed."""
+    stored, current = [], []
+    for director in company.thai_directors:
+        person = dopa.lookup(director.pid)
+        if person is None or not person.alive:
+            continue
+        dbd_name = director.name_th
+        if person.middle_name_th:
+            dopa_name = (
+                f"{person.title_th}{person.first_name_th} {person.middle_name_th} "
+                f"{person.last_name_th}"
+            )
+        else:
+            dopa_name = _person_name_th(person)
+        if _words(dbd_name) != _words(dopa_name):
+            stored.append(dbd_name)
+            current.append(dopa_name)
+    if not stored:
+        return []
+    return [
+        RegistryChange(
+            business=business, field=RegistryChange.DIRECTOR_NAMES, stored=stored, current=current
+        )
+    ]
+
+
+def registry_changes_find(*, member_id: int) -> int:
+    """SSO-09, in the background after a login: compare each business the member holds with
+    its registries and record what differs, to be confirmed. Juristic persons with DBD (names,
+    head-office address) and their Thai directors' names with DOPA (a director renamed at
+    DOPA but not at DBD); natural persons with DOPA (names: a name change at the civil
+    registry, the member's own sole proprietorship included). Returns the number recorded.
+
+    Every registry answer is had before anything is written: when DBD or DOPA is down this
+    raises RegistryUnavailable and the recorded changes stay as they were (the next login
+    tries again). No audit row: nothing of the member's or the business's data changes here;
+    the confirmation that changes it is audited (business_registry_refresh)."""
     businesses = list(
         Business.objects.filter(
-            kind=Business.Kind.JURISTIC_PERSON,
+            kind__in=(Business.Kind.JURISTIC_PERSON, Business.Kind.NATURAL_PERSON),
             pk__in=Holding.objects.filter(
                 member_id=member_id, removed_at__isnull=True, status=Holding.Status.VERIFIED
             ).values("business_id"),
@@ -505,12 +569,32 @@ def registry_changes_find(*, member_id: int) -> int:
     )
     if not businesses:
         return 0
-    registry = juristic_person_registry()
+    dbd, citizens = juristic_person_registry(), citizen_registry()
+    people: dict = {}
+
+    class _Dopa:
+        """DOPA once per person: a consultant's companies often share their directors."""
+
+        @staticmethod
+        def lookup(pid: str):
+            if pid not in people:
+                people[pid] = citizens.lookup(pid)
+            return people[pid]
+
+    dopa = _Dopa()
     found: list[RegistryChange] = []
     for business in businesses:
-        company = registry.lookup(business.registry_key)
+        if business.kind == Business.Kind.NATURAL_PERSON:
+            if not business.pid_encrypted:
+                continue
+            person = dopa.lookup(decrypt_text(business.pid_encrypted))
+            if person is not None and person.alive:
+                found.extend(_person_differences(business, person))
+            continue
+        company = dbd.lookup(business.registry_key)
         if company is not None:
             found.extend(_registry_differences(business, company))
+            found.extend(_renamed_directors(business, company, dopa))
     with transaction.atomic():
         # Locked in one order: members sharing a business may be compared at the same time.
         locked = set(
@@ -529,13 +613,15 @@ def business_registry_refresh(*, member, business_id: int, request=None) -> Busi
     Only a verified holder changes the business's shared data (issue 8, BIZ-08)."""
     business = Business.objects.filter(
         pk=business_id,
-        kind=Business.Kind.JURISTIC_PERSON,
+        kind__in=(Business.Kind.JURISTIC_PERSON, Business.Kind.NATURAL_PERSON),
         holdings__member=member,
         holdings__removed_at__isnull=True,
         holdings__status=Holding.Status.VERIFIED,
     ).first()
     if business is None:
         raise OperatorError(_("This business is not in your profile."), code="not_held")
+    if business.kind == Business.Kind.NATURAL_PERSON:
+        return _natural_person_refresh(member=member, business=business, request=request)
     company = juristic_person_registry().lookup(business.registry_key)
     if company is None:
         raise OperatorError(_("The registry no longer lists this business."), code="unknown")
@@ -546,6 +632,33 @@ def business_registry_refresh(*, member, business_id: int, request=None) -> Busi
             setattr(business, field, value)
         business.save(update_fields=list(REGISTRY_FIELDS))
         # SSO-09: confirmed for every member who holds it.
+        RegistryChange.objects.filter(business=business).delete()
+        audit_record(
+            actor=member,
+            action="business.registry_refresh",
+            target=business,
+            before=before,
+            after={"name_th": business.name_th, "name_en": business.name_en},
+            request=request,
+        )
+    return business
+
+
+def _natural_person_refresh(*, member, business: Business, request) -> Business:
+    """SSO-09: the member confirms the names DOPA gives a sole proprietor now."""
+    person = (
+        citizen_registry().lookup(decrypt_text(business.pid_encrypted))
+        if business.pid_encrypted
+        else None
+    )
+    if person is None or not person.alive:
+        raise OperatorError(_("The registry no longer lists this business."), code="unknown")
+    with transaction.atomic():
+        business = Business.objects.select_for_update().get(pk=business.pk)
+        before = {"name_th": business.name_th, "name_en": business.name_en}
+        business.name_th = _person_name_th(person)
+        business.name_en = f"{person.first_name_en} {person.last_name_en}".strip()
+        business.save(update_fields=["name_th", "name_en"])
         RegistryChange.objects.filter(business=business).delete()
         audit_record(
             actor=member,
@@ -786,3 +899,88 @@ def holder_removal_request_decide(
         acting=acting,
     )
     return filed
+
+
+# --- a closed account leaves its businesses (ACC-15) ----------------------------------------
+
+
+def _blank_contacts(business: Business) -> list[str]:
+    """Empty every contact of a business (they are the person's own for a sole proprietor)."""
+    for field in CONTACT_FIELDS:
+        default = Business._meta.get_field(field).get_default()
+        setattr(business, field, default)
+    business.contact_address = {}
+    return [*CONTACT_FIELDS, "contact_address"]
+
+
+@transaction.atomic
+def member_holdings_end_on_closure(*, member, request=None) -> dict[str, int]:
+    """ACC-15: closing an account ends the member's holdings. The closed member leaves every
+    business's list of holders (BIZ-09) and the factories in their profile; their claims
+    awaiting an officer (businesses added by document, requests to take someone off a
+    business) leave the officer queues, as do requests to take them off (nothing is left to
+    decide); a sole proprietorship nobody else holds leaves with them: its encrypted national
+    ID and contacts are erased, and when it has no factory (nothing was done in its name
+    here), its names too. Everything done in the name of businesses and factories stays.
+
+    Called by accounts.services.member_close inside its transaction; returns what it did."""
+    now = timezone.now()
+    holdings = list(
+        Holding.objects.select_for_update(of=("self",))
+        .filter(member=member, removed_at__isnull=True)
+        .select_related("business")
+        .order_by("pk")
+    )
+    for holding in holdings:
+        holding.removed_at = now
+        holding.save(update_fields=["removed_at"])
+        audit_record(
+            actor=member,
+            action="business.remove",
+            target=holding,
+            before={"removed": False, "status": holding.status},
+            after={"removed": True, "reason": "account_closed"},
+            request=request,
+        )
+    FactoryHolding.objects.filter(member=member, removed_at__isnull=True).update(removed_at=now)
+
+    with translation.override("th"):
+        note = _("Withdrawn: the account of a member concerned was closed.")
+    withdrawn = 0
+    for filed in (
+        HolderRemovalRequest.objects.select_for_update()
+        .filter(status=HolderRemovalRequest.Status.PENDING)
+        .filter(Q(requested_by=member) | Q(target__member=member))
+        .order_by("pk")
+    ):
+        filed.status = HolderRemovalRequest.Status.REJECTED
+        filed.decided_at = now
+        filed.decision_note = note
+        filed.save(update_fields=["status", "decided_at", "decision_note"])
+        audit_record(
+            actor=member,
+            action="holder_removal.withdrawn",
+            target=filed,
+            before={"status": HolderRemovalRequest.Status.PENDING},
+            after={"status": filed.status, "reason": "account_closed"},
+            request=request,
+        )
+        withdrawn += 1
+
+    sole = {h.business_id for h in holdings if h.business.kind == Business.Kind.NATURAL_PERSON}
+    still_held = set(
+        Holding.objects.filter(business_id__in=sole, removed_at__isnull=True).values_list(
+            "business_id", flat=True
+        )
+    )
+    left = sorted(sole - still_held)
+    for business in Business.objects.select_for_update().filter(pk__in=left).order_by("pk"):
+        fields = ["pid_encrypted", *_blank_contacts(business)]
+        business.pid_encrypted = ""
+        if not business.factories.exists():
+            business.name_th = business.name_en = business.trade_name_th = ""
+            business.registry_data = {}
+            fields += ["name_th", "name_en", "trade_name_th", "registry_data"]
+        business.save(update_fields=fields)
+    RegistryChange.objects.filter(business_id__in=left).delete()
+    return {"holdings": len(holdings), "withdrawn": withdrawn, "left": len(left)}

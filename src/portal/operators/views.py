@@ -375,8 +375,15 @@ def registry_changes(request):
     by_business: dict = {}
     for change in selectors.registry_changes_for(member=request.user):
         by_business.setdefault(change.business, []).append(change)
+    # A director renamed at DOPA only is shown, never confirmed: DBD owns that data.
+    rows = [
+        (business, changes, any(c.field != selectors.DIRECTOR_NAMES for c in changes))
+        for business, changes in by_business.items()
+    ]
     return render(
-        request, "operators/registry_changes.html", {"by_business": list(by_business.items())}
+        request,
+        "operators/registry_changes.html",
+        {"by_business": rows, "own_name": selectors.member_registry_name(member=request.user)},
     )
 
 

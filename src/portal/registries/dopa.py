@@ -6,7 +6,16 @@ from typing import Protocol
 
 from portal.registries.base import RegistryUnavailable, adapter_for
 
-__all__ = ["CardCheck", "Citizen", "CitizenRegistry", "RegistryUnavailable", "citizen_registry"]
+__all__ = [
+    "THAI",
+    "CardCheck",
+    "Citizen",
+    "CitizenRegistry",
+    "RegistryUnavailable",
+    "citizen_registry",
+]
+
+THAI = "TH"
 
 
 @dataclass(frozen=True)
@@ -25,6 +34,14 @@ class Citizen:
     card_expiry: dt.date | None
     middle_name_th: str = ""
     address: dict = field(default_factory=dict)
+    # ACC-01: the nationality the civil registry records (ISO 3166 alpha-2). Non-Thai residents
+    # hold 13-digit IDs too; only "TH" may register. "" means not known (a ThaID proof that
+    # did not carry it: ask the registry).
+    nationality: str = THAI
+
+    @property
+    def is_thai(self) -> bool:
+        return self.nationality == THAI
 
 
 @dataclass(frozen=True)

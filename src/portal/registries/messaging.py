@@ -46,6 +46,7 @@ __all__ = [
     "SmsRejected",
     "check_sender",
     "sms_gateway",
+    "sms_sender",
 ]
 
 logger = logging.getLogger(__name__)
@@ -71,6 +72,16 @@ class SmsGateway(Protocol):
         sends nothing and returns the first send's id. Raises RegistryUnavailable when the
         gateway cannot take the message now, SmsRejected when it never will.
         """
+
+
+def sms_sender(*, otp_sequence: int | None = None) -> str:
+    """ACC-12: the sender name of an SMS. A one-time password takes the names of
+    SMS_SENDER_OTP in turn by its sequence number (the member's how-many-th code by SMS);
+    anything else goes under SMS_SENDER_NOTICE."""
+    if otp_sequence is None:
+        return settings.SMS_SENDER_NOTICE
+    names = settings.SMS_SENDER_OTP
+    return names[otp_sequence % len(names)]
 
 
 def check_sender(sender: str) -> str:

@@ -38,7 +38,7 @@ from django.tasks import task
 from django.utils import timezone
 
 from portal.registries.base import RegistryUnavailable
-from portal.registries.messaging import SmsRejected, check_sender, sms_gateway
+from portal.registries.messaging import SmsRejected, check_sender, sms_gateway, sms_sender
 from portal.registries.models import OutboundMessage
 
 __all__ = ["deliver_message", "message_enqueue", "queue_email", "queue_sms"]
@@ -254,18 +254,20 @@ def queue_sms(
     *,
     to: str,
     body: str,
-    sender: str = "iIDS",
+    sender: str = "",
     topic: str = "",
     expires_at: datetime | None = None,
 ) -> OutboundMessage:
     """Record an SMS in the current transaction and send it after the commit.
 
-    A sender outside SMS_SENDER_NAMES (ACC-12) is refused here, in the caller, rather than
-    later in a worker where nobody would see the mistake. `topic` names what the message is
-    about for a page that waits on it; a newer message on a topic cancels a queued older one.
+    `sender`: SMS_SENDER_NOTICE unless told (a one-time password's comes from
+    messaging.sms_sender). A sender outside SMS_SENDER_NAMES (ACC-12) is refused here, in
+    the caller, rather than later in a worker where nobody would see the mistake. `topic`
+    names what the message is about for a page that waits on it; a newer message on a topic
+    cancels a queued older one.
     `expires_at`: when the message stops being of use (a code's expiry); not sent after it.
     """
-    check_sender(sender)
+    sender = check_sender(sender or sms_sender())
     if not to:
         raise ValueError("an SMS needs a recipient number")
     return _queue(

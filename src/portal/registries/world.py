@@ -24,7 +24,7 @@ from typing import Any
 
 from django.conf import settings
 
-from portal.registries.dopa import Citizen
+from portal.registries.dopa import THAI, Citizen
 
 __all__ = [
     "ADDRESS_FIELDS",
@@ -118,6 +118,7 @@ class CitizenRecord:
     card_status: str = ""
     card_expiry: dt.date | None = None
     alive: bool = True
+    nationality: str = THAI  # absent in the file means Thai (sandbox-world/README.md)
     address: dict = field(default_factory=dict)
     previous_names: tuple[PreviousName, ...] = ()
 
@@ -139,6 +140,7 @@ class CitizenRecord:
             card_expiry=self.card_expiry,
             middle_name_th=self.middle_name_th,
             address=dict(self.address),
+            nationality=self.nationality,
         )
 
 
@@ -369,6 +371,7 @@ def parse_citizen(obj: dict) -> CitizenRecord:
         card_status=_text(obj, "card_status"),
         card_expiry=_date(obj, "card_expiry"),
         alive=_bool(obj, "alive", default=True),
+        nationality=_text(obj, "nationality").strip().upper() or THAI,
         address=_address(obj),
         previous_names=tuple(previous),
     )

@@ -36,9 +36,10 @@ class DemoLogin:
     note: str = ""
 
 
-def _usable(citizen: CitizenRecord, *, known_birth_date: bool) -> bool:
+def _usable(citizen: CitizenRecord, *, known_birth_date: bool, thai: bool = True) -> bool:
     return (
-        citizen.alive
+        (citizen.nationality == "TH") == thai  # ACC-01: only Thai nationals register
+        and citizen.alive
         and citizen.card_status == "active"
         and pin.is_valid(citizen.pid)
         and bool(citizen.first_name_th and citizen.last_name_th and citizen.birth_year_be)
@@ -46,10 +47,12 @@ def _usable(citizen: CitizenRecord, *, known_birth_date: bool) -> bool:
     )
 
 
-def _pick(taken: set[str], *, known_birth_date: bool = True) -> CitizenRecord | None:
+def _pick(
+    taken: set[str], *, known_birth_date: bool = True, thai: bool = True
+) -> CitizenRecord | None:
     for pid in sorted(current_world().citizens):
         citizen = current_world().citizens[pid]
-        if pid not in taken and _usable(citizen, known_birth_date=known_birth_date):
+        if pid not in taken and _usable(citizen, known_birth_date=known_birth_date, thai=thai):
             taken.add(pid)
             return citizen
     return None
@@ -171,6 +174,19 @@ def demo_accounts_ensure() -> list[DemoLogin]:
                 citizen.pid,
                 f"{citizen.first_name_th} {citizen.last_name_th}",
                 note=f"born {birth}",
+            )
+        )
+    resident = _pick(taken, thai=False)
+    if resident is not None:
+        logins.append(
+            DemoLogin(
+                "non-Thai resident, refused at registration (ACC-01)",
+                resident.pid,
+                f"{resident.first_name_th} {resident.last_name_th}",
+                note=(
+                    f"nationality {resident.nationality}, born {resident.birth_day}/"
+                    f"{resident.birth_month}/{resident.birth_year_be}"
+                ),
             )
         )
     return logins

@@ -3,7 +3,8 @@
 It writes the six JSON Lines files of the sandbox-world format (docs: sandbox-world/README.md)
 with every edge case the format allows, so that demos and tests meet them all: elderly people
 with only a birth year, lifetime ID cards, deceased people, expired, lost and revoked cards,
-previous names, middle names, people without an English name; juristic persons of every kind
+previous names, middle names, people without an English name, non-Thai residents who hold
+13-digit IDs all the same (ACC-01: only Thai nationals register); juristic persons of every kind
 and status, with Thai, foreign or mixed directors and previous names; commercial registrations;
 taxpayers of every kind with branches; community enterprises, some of them juristic persons;
 factories with 14-digit numbers (FAC-04) and old-style numbers, every licence, class, status
@@ -359,6 +360,46 @@ MALE_MIDDLE_NAMES = ("จอห์น", "ปีเตอร์", "ไมเค�
 FEMALE_MIDDLE_NAMES = ("มาเรีย", "แอนนา", "แคทเธอรีน", "ซาราห์")
 FIRST_NAMES_BEFORE_CHANGE = ("ทองสุข", "บุญชู", "จำเนียร", "สมาน", "ละมัย", "เฉลียว", "สำเริง", "บุญเลิศ")
 
+# ACC-01: residents who are not Thai nationals, as the civil registry lists them: 13-digit IDs
+# of type 6 (temporary stay: mostly workers from the neighbouring countries), 7 (their children
+# born in Thailand) and 8 (permanent residence, which naturalized Thais share: the first digit
+# does not tell the nationality), names in Thai script with their romanization.
+FOREIGN_RESIDENTS = {
+    "MM": (
+        (("หม่อง", "Maung"), ("อ่อง", "Aung"), ("จอ", "Kyaw"), ("ขิ่น", "Khin"), ("ซู", "Su")),
+        (("ทุน", "Tun"), ("ลวิน", "Lwin"), ("อู", "Oo"), ("โซ", "Soe"), ("เมียว", "Myo")),
+        "67",
+    ),
+    "LA": (
+        (("คำพอน", "Khamphone"), ("สีสะหวาด", "Sisavath"), ("บุนมี", "Bounmy"),
+            ("แสงจัน", "Sengchanh")),
+        (("พมมะจัน", "Phommachanh"), ("วงสา", "Vongsa"), ("สีหาลาด", "Sihalath"),
+            ("แก้วมะนี", "Keomany")),
+        "67",
+    ),
+    "KH": (
+        (("สุขา", "Sokha"), ("เจีย", "Chea"), ("ดารา", "Dara"), ("สรีเลียก", "Sreyleak")),
+        (("โสก", "Sok"), ("จัน", "Chan"), ("เฮง", "Heng"), ("เมียส", "Meas")),
+        "6",
+    ),
+    "VN": (
+        (("มิงห์", "Minh"), ("ลาน", "Lan"), ("ฮุง", "Hung")),
+        (("เหงียน", "Nguyen"), ("ตรัน", "Tran"), ("ฟาม", "Pham")),
+        "68",
+    ),
+    "CN": (
+        (("เหว่ย", "Wei"), ("หลี่หนา", "Lina"), ("เจี๋ย", "Jie"), ("ฟาง", "Fang")),
+        (("จาง", "Zhang"), ("หลิว", "Liu"), ("หวัง", "Wang"), ("เฉิน", "Chen")),
+        "8",
+    ),
+    "JP": (
+        (("ทาเคชิ", "Takeshi"), ("ยูกิ", "Yuki"), ("เคนจิ", "Kenji")),
+        (("ยามาดะ", "Yamada"), ("ทานากะ", "Tanaka"), ("ซูซูกิ", "Suzuki")),
+        "8",
+    ),
+}  # fmt: skip
+FOREIGN_RESIDENT_WEIGHTS = {"MM": 40, "LA": 15, "KH": 15, "VN": 5, "CN": 15, "JP": 10}
+
 FOREIGN_DIRECTORS = {
     "JP": ("Takeshi Yamada", "Hiroshi Tanaka", "Kenji Suzuki", "Yuki Sato", "Naoko Kobayashi"),
     "CN": ("Wei Zhang", "Na Li", "Fang Wang", "Yang Liu", "Jing Chen"),
@@ -691,6 +732,7 @@ class _WorldBuilder:
             "card_status": card_status,
             "card_expiry": _iso(card_expiry),
             "alive": alive,
+            "nationality": "TH",
             "address": self._address(province, district),
             "previous_names": previous_names,
         }
@@ -727,7 +769,8 @@ class _WorldBuilder:
             ("previous_first_name", 0.02),
             ("middle_name", 0.004),
         )
-        for index in range(self.size):
+        # The world's size counts everyone the registry lists, the non-Thai residents too.
+        for index in range(self.size - self._foreign_resident_count()):
             if index < len(scripted):
                 traits = frozenset(scripted[index])
             else:
@@ -735,6 +778,57 @@ class _WorldBuilder:
             self.citizens.append(self._citizen(traits))
         # Scripted people first is convenient here, not in the file: shuffle them in.
         self.rng.shuffle(self.citizens)
+
+    def _foreign_resident(self, nationality: str) -> dict:
+        """ACC-01: a resident the civil registry lists with a 13-digit ID and a nationality
+        other than Thai. Never a director, owner or representative of the world's businesses
+        (those are drawn before these people exist)."""
+        rng = self.rng
+        first_names, last_names, id_types = FOREIGN_RESIDENTS[nationality]
+        province = self._province()
+        district = self._district(province)
+        first, last = rng.choice(first_names), rng.choice(last_names)
+        age = rng.randint(19, 60)
+        birth = _date_between(
+            rng,
+            dt.date(REFERENCE_DATE.year - age, 1, 1),
+            dt.date(REFERENCE_DATE.year - age, 12, 31),
+        )
+        return {
+            "pid": self._pid(rng.choice(id_types), province.code),
+            "title_th": rng.choice(("นาย", "นาง", "นางสาว")),
+            "first_name_th": first[0],
+            "last_name_th": last[0],
+            "first_name_en": first[1],
+            "last_name_en": last[1],
+            "middle_name_th": None,
+            "birth_year_be": birth.year + BE_OFFSET,
+            "birth_month": birth.month,
+            "birth_day": birth.day,
+            "laser_code": self._laser_code(),
+            "card_status": "active",
+            "card_expiry": _iso(_on_birthday(rng.randint(2029, 2034), birth.month, birth.day)),
+            "alive": True,
+            "nationality": nationality,
+            "address": self._address(province, district),
+            "previous_names": [],
+        }
+
+    def _foreign_resident_count(self) -> int:
+        return max(len(FOREIGN_RESIDENTS), self.size // 200)
+
+    def build_foreign_residents(self) -> None:
+        """One resident of each listed nationality, then more up to one in two hundred people,
+        each put at a random place in citizens.jsonl. Built last: never drawn as a director,
+        owner or representative."""
+        count = self._foreign_resident_count()
+        nationalities = list(FOREIGN_RESIDENTS)
+        weights = FOREIGN_RESIDENT_WEIGHTS
+        while len(nationalities) < count:
+            nationalities.append(_weighted(self.rng, list(weights), list(weights.values())))
+        for nationality in nationalities:
+            place = self.rng.randint(0, len(self.citizens))
+            self.citizens.insert(place, self._foreign_resident(nationality))
 
     def _person(self) -> dict:
         return self.rng.choice(self.ordinary)
@@ -1387,6 +1481,7 @@ class _WorldBuilder:
         self.build_factories(taxpayers)
         self.rng.shuffle(self.juristic_persons)
         self.rng.shuffle(self.factories)
+        self.build_foreign_residents()
         return {
             "citizens.jsonl": self.citizens,
             "juristic_persons.jsonl": self.juristic_persons,

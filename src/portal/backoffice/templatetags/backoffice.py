@@ -23,6 +23,9 @@ AUDIT_ACTION_NAMES = {
     "holder_removal.file": _("Request to take a member off a business filed"),
     "holder_removal.approved": _("Member taken off the business by an officer"),
     "holder_removal.rejected": _("Request to take a member off a business rejected"),
+    "holder_removal.withdrawn": _(
+        "Request to take a member off a business withdrawn: a member concerned closed the account"
+    ),
     "member.register": _("Member registered"),
     "member.profile": _("Member settings changed"),
     "member.avatar": _("Profile picture changed"),
@@ -42,6 +45,8 @@ AUDIT_ACTION_NAMES = {
     "request.file": _("Request filed"),
     "request.approved": _("Request approved"),
     "request.rejected": _("Request rejected"),
+    "request.withdrawn": _("Request withdrawn"),
+    "member.registry_name": _("Name updated from the civil registry by the member"),
     "officer.appoint": _("Officer appointed"),
     "document.issue": _("Signed document issued"),
     "service.consent_give": _("Data-sharing consent given"),
