@@ -16,7 +16,11 @@ from portal.core.forms import (
 from portal.core.thaiid import is_valid_thirteen_digit_id
 from portal.core.uploads import validate_document_upload
 from portal.operators.models import Business, BusinessDocument
-from portal.operators.services import CONTACT_FIELDS, OperatorError, refuse_expired_document
+from portal.operators.services import (
+    CONTACT_SECTIONS,
+    OperatorError,
+    refuse_expired_document,
+)
 
 LASER_RE = re.compile(r"[A-Z]{2}\d{10}")
 
@@ -31,25 +35,27 @@ class KindForm(PortalForm):
 
 
 class DirectorsForm(PortalForm):
-    """BIZ-04 or BIZ-05: a company is added by a Thai director's national ID, or, when all its
-    directors are foreign, by a director's passport or work permit. Asked on its own page
-    (one question a page), before the form of the path chosen."""
+    """BIZ-04 or BIZ-05: a company is added by a Thai director's national ID, or by a foreign
+    director's passport or Thai work permit, whether or not it also has Thai directors (the
+    member need not know a Thai director's ID). Asked on its own page (one question a page),
+    before the form of the path chosen."""
 
     CHOICES = [
-        ("thai", _("At least one director is Thai")),
-        ("foreign", _("All the directors are foreign")),
+        ("thai", _("With the national ID of a Thai director")),
+        ("foreign", _("With the passport or Thai work permit of a foreign director")),
     ]
     HINTS = {
-        "thai": _("You type the national ID of one Thai director."),
+        "thai": _("Any director listed at the Department of Business Development, signing or not."),
         "foreign": _(
-            "You upload the passport or the Thai work permit of a director; an officer checks it."
+            "Also when the company has Thai directors whose IDs you do not know. You upload the "
+            "document, still valid; an officer checks it."
         ),
     }
     directors = forms.ChoiceField(
-        label=_("Does the company have a Thai director?"),
+        label=_("How will you verify the company?"),
         choices=CHOICES,
         widget=forms.RadioSelect,
-        error_messages={"required": _("Choose whether at least one director is Thai")},
+        error_messages={"required": _("Choose how you will verify the company")},
     )
 
     def options(self):
@@ -203,29 +209,22 @@ def clean_thirteen_digits(raw: str) -> str:
     return number
 
 
-class ContactsForm(PortalModelForm):
-    """BIZ-08 and SSO-02: what the member may edit; registry data stays read-only."""
+class BusinessContactsForm(PortalModelForm):
+    """BIZ-08 and SSO-02: the details a member may edit come in parts, each its own form saved
+    on its own (changing a phone number needs nothing else); registry data stays read-only.
+    `section` names the part in the page and in the service (CONTACT_SECTIONS)."""
+
+    section = "contacts"
 
     class Meta:
         model = Business
-        # What the member may edit is the service's rule (BIZ-08): it saves only these.
-        fields = list(CONTACT_FIELDS)
+        fields = list(CONTACT_SECTIONS["contacts"])
         labels = {
             "phone": _("Phone"),
             "fax": _("Fax"),
             "website": _("Website"),
             "email": _("Email"),
-            "other_contacts": _("Other contacts"),
-            "contact_address_same": _("The contact address is the registered address"),
-            "latitude": _("Latitude"),
-            "longitude": _("Longitude"),
-            "contact_person_name": _("Contact person"),
-            "contact_person_position": _("Position"),
-            "contact_person_phone": _("Phone"),
-            "contact_person_mobile": _("Mobile phone"),
-            "contact_person_email": _("Email"),
         }
-        widgets = {"other_contacts": forms.Textarea(attrs={"rows": 2})}
 
     other_contacts = forms.CharField(
         label=_("Other contacts"),
@@ -233,6 +232,16 @@ class ContactsForm(PortalModelForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=1000,
     )
+
+
+class ContactAddressForm(PortalModelForm):
+    section = "address"
+
+    class Meta:
+        model = Business
+        fields = ["contact_address_same"]
+        labels = {"contact_address_same": _("The contact address is the registered address")}
+
     contact_address = forms.CharField(
         label=_("Contact address"),
         required=False,
@@ -240,28 +249,25 @@ class ContactsForm(PortalModelForm):
         max_length=1000,
     )
 
-    # Longer than the 10 digits it stores: "+66 (0)81 234 5678" is typed, then normalised.
-    contact_person_mobile = MobileField(
-        label=_("Mobile phone"),
-        error_messages={"required": _("Enter the contact person's mobile number")},
-    )
-
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # SSO-02: the contact person's mobile and email are required.
-        self.fields["contact_person_mobile"].required = True
-        self.fields["contact_person_email"].required = True
-        self.fields["contact_person_email"].error_messages["required"] = _(
-            "Enter the contact person's email address"
-        )
         if self.instance and self.instance.contact_address:
             self.fields["contact_address"].initial = self.instance.contact_address.get("text", "")
 
-    def clean_contact_person_mobile(self):
-        mobile = clean_mobile(self.cleaned_data["contact_person_mobile"])
-        if not mobile:
-            raise ValidationError(_("Enter the contact person's mobile number"))
-        return mobile
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("contact_address_same") and not cleaned.get("contact_address"):
+            self.add_error("contact_address", _("Enter the contact address."))
+        return cleaned
+
+
+class MapPositionForm(PortalModelForm):
+    section = "position"
+
+    class Meta:
+        model = Business
+        fields = list(CONTACT_SECTIONS["position"])
+        labels = {"latitude": _("Latitude"), "longitude": _("Longitude")}
 
     def clean(self):
         cleaned = super().clean()
@@ -274,9 +280,46 @@ class ContactsForm(PortalModelForm):
             self.add_error(
                 "longitude", _("The position must be in Thailand (longitude 97 to 106).")
             )
-        if not cleaned.get("contact_address_same") and not cleaned.get("contact_address"):
-            self.add_error("contact_address", _("Enter the contact address."))
         return cleaned
+
+
+class ContactPersonForm(PortalModelForm):
+    section = "person"
+
+    class Meta:
+        model = Business
+        fields = list(CONTACT_SECTIONS["person"])
+        labels = {
+            "contact_person_name": _("Contact person"),
+            "contact_person_position": _("Position"),
+            "contact_person_phone": _("Phone"),
+            "contact_person_mobile": _("Mobile phone"),
+            "contact_person_email": _("Email"),
+        }
+
+    # Longer than the 10 digits it stores: "+66 (0)81 234 5678" is typed, then normalised.
+    contact_person_mobile = MobileField(
+        label=_("Mobile phone"),
+        error_messages={"required": _("Enter the contact person's mobile number")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # SSO-02: the contact person's mobile and email are required (in this part only).
+        self.fields["contact_person_mobile"].required = True
+        self.fields["contact_person_email"].required = True
+        self.fields["contact_person_email"].error_messages["required"] = _(
+            "Enter the contact person's email address"
+        )
+
+    def clean_contact_person_mobile(self):
+        mobile = clean_mobile(self.cleaned_data["contact_person_mobile"])
+        if not mobile:
+            raise ValidationError(_("Enter the contact person's mobile number"))
+        return mobile
+
+
+CONTACT_FORMS = (BusinessContactsForm, ContactAddressForm, MapPositionForm, ContactPersonForm)
 
 
 class HolderRemovalForm(PortalForm):

@@ -246,15 +246,20 @@ def business_add_foreign_directed_company(
     expires_on: dt.date,
     request=None,
 ) -> Holding:
-    """BIZ-05: a company with only foreign directors, proven by a passport or a Thai work
-    permit that has not expired; Not Verified until an officer checks it."""
+    """BIZ-05: a company proven by a foreign director's passport or Thai work permit that has
+    not expired, whether or not it also has Thai directors (the member need not know a Thai
+    director's ID); Not Verified until an officer checks it. DBD must list a foreign director:
+    a company of Thai directors only is added with one of their IDs (BIZ-04)."""
     refuse_expired_document(expires_on)
     company = _company_to_add(member=member, juristic_id=juristic_id)
-    if not company.only_foreign_directors:
+    if all(director.is_thai for director in company.directors):
         raise OperatorError(
-            _("This company has a Thai director: add it with that director's national ID."),
+            _(
+                "The Department of Business Development lists no foreign director of this "
+                "company: add it with a Thai director's national ID."
+            ),
             field="juristic_id",
-            code="has_thai_director",
+            code="no_foreign_director",
         )
     return _hold_with_document(
         member=member,
@@ -419,28 +424,35 @@ def business_add_by_document(
 
 # --- what the member edits (BIZ-08, SSO-02) -------------------------------------------------
 
-CONTACT_FIELDS = (
-    "phone",
-    "fax",
-    "website",
-    "email",
-    "other_contacts",
-    "contact_address_same",
-    "latitude",
-    "longitude",
-    "contact_person_name",
-    "contact_person_position",
-    "contact_person_phone",
-    "contact_person_mobile",
-    "contact_person_email",
-)
+# BIZ-08: the parts of a business's details a member edits, each saved on its own (changing
+# the phone number asks for nothing else). "address" also carries the typed contact address.
+CONTACT_SECTIONS: dict[str, tuple[str, ...]] = {
+    "contacts": ("phone", "fax", "website", "email", "other_contacts"),
+    "address": ("contact_address_same",),
+    "position": ("latitude", "longitude"),
+    "person": (
+        "contact_person_name",
+        "contact_person_position",
+        "contact_person_phone",
+        "contact_person_mobile",
+        "contact_person_email",
+    ),
+}
+CONTACT_FIELDS = tuple(f for fields in CONTACT_SECTIONS.values() for f in fields)
+
+
+def _contact_values(business: Business) -> dict:
+    values = {f: jsonable(getattr(business, f)) for f in CONTACT_FIELDS}
+    values["contact_address"] = business.contact_address
+    return values
 
 
 @transaction.atomic
 def business_update_contacts(*, member, holding_id: int, data: dict, request=None) -> Business:
     """Contacts, contact address, map position and contact person; registry data stays as
-    the registry says. They are shared by every holder: only a verified holding changes them
-    (a pending or rejected claim could be anyone's)."""
+    the registry says. Only what `data` holds changes (BIZ-08: one part at a time; the
+    contact address with "contact_address_same"). They are shared by every holder: only a
+    verified holding changes them (a pending or rejected claim could be anyone's)."""
     holding = _own_holding(Holding.objects, member=member, holding_id=holding_id)
     if not holding.is_verified:
         raise OperatorError(
@@ -448,17 +460,19 @@ def business_update_contacts(*, member, holding_id: int, data: dict, request=Non
             code="not_verified",
         )
     business = Business.objects.select_for_update().get(pk=holding.business_id)
-    before = {f: jsonable(getattr(business, f)) for f in CONTACT_FIELDS}
-    before["contact_address"] = business.contact_address
-    for field in CONTACT_FIELDS:
-        if field in data:
-            setattr(business, field, data[field])
-    business.contact_address = (
-        {} if business.contact_address_same else {"text": data.get("contact_address", "")}
-    )
-    business.save(update_fields=[*CONTACT_FIELDS, "contact_address"])
-    after = {f: jsonable(getattr(business, f)) for f in CONTACT_FIELDS}
-    after["contact_address"] = business.contact_address
+    before = _contact_values(business)
+    changed = [field for field in CONTACT_FIELDS if field in data]
+    for field in changed:
+        setattr(business, field, data[field])
+    if "contact_address_same" in data:
+        business.contact_address = (
+            {} if business.contact_address_same else {"text": data.get("contact_address", "")}
+        )
+        changed.append("contact_address")
+    if not changed:
+        return business
+    business.save(update_fields=changed)
+    after = _contact_values(business)
     audit_record(
         actor=member,
         action="business.contacts",

@@ -284,14 +284,25 @@ def business_detail(request, holding_id):
             "operators/business_detail.html",
             {"holding": holding, "business": business, "documents": holding.documents.all()},
         )
-    form = forms.ContactsForm(posted_data(request), instance=Business(**_contacts_of(business)))
-    if request.method == "POST" and form.is_valid():
+    # BIZ-08: each part of the details is its own form, saved on its own; only the part sent
+    # is bound, so changing the phone number asks for nothing else.
+    sent_section = request.POST.get("section") if request.method == "POST" else None
+    current = Business(**_contacts_of(business))
+    section_forms = {
+        form_class.section: form_class(
+            posted_data(request) if form_class.section == sent_section else None,
+            instance=current,
+        )
+        for form_class in forms.CONTACT_FORMS
+    }
+    form = section_forms.get(sent_section)
+    if request.method == "POST" and form is None:
+        raise Http404
+    if form is not None and form.is_valid():
+        data = dict(form.cleaned_data)
         try:
             services.business_update_contacts(
-                member=request.user,
-                holding_id=holding.pk,
-                data=form.cleaned_data,
-                request=request,
+                member=request.user, holding_id=holding.pk, data=data, request=request
             )
         except OperatorError as error:
             form.add_error(None, error.message)
@@ -305,6 +316,7 @@ def business_detail(request, holding_id):
             "holding": holding,
             "business": business,
             "form": form,
+            "section_forms": section_forms,
             "holders": selectors.co_holders_seen_by(holding=holding),
             "documents": holding.documents.all(),
         },
