@@ -166,23 +166,96 @@ class ForeignDirectedCompanyForm(DocumentMixin, PortalForm):
         return value
 
 
-class CommunityEnterpriseForm(PortalForm):
-    registration_no = forms.CharField(
-        label=_("Community enterprise registration code"),
-        help_text=_("As on the certificate of the Department of Agricultural Extension"),
-        max_length=30,
-    )
-    representative_pid = NationalIdField(label=_("National ID of the registered representative"))
+class BusinessLookupForm(PortalForm):
+    """BIZ-06, BIZ-07, SSO-02: the number is looked up first (the Revenue Department's register
+    for a tax ID, DOAE for a community enterprise's representative); the member types the
+    details only when the lookup finds nothing."""
 
-
-class TaxIdDocumentForm(DocumentMixin, PortalForm):
-    """BIZ-06 and SSO-02: tax ID, names, branch and a document, checked by an officer."""
-
-    tax_id = forms.CharField(
+    number = forms.CharField(
         label=_("Tax ID (13 digits)"),
         max_length=17,
-        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
+
+    def __init__(self, *args, kind: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["number"]
+        if kind == Business.Kind.COMMUNITY_ENTERPRISE:
+            field.label = _("National ID of the representative (13 digits)")
+            field.help_text = _(
+                "The person authorized to act for the community enterprise, as registered with "
+                "the Department of Agricultural Extension: this ID is the enterprise's "
+                "registration number."
+            )
+        elif kind == Business.Kind.OTHER_LAW:
+            field.help_text = _(
+                "The tax ID begins with 0994. For a community enterprise not registered as a "
+                "juristic person, type the national ID of its representative registered with "
+                "the Department of Agricultural Extension."
+            )
+
+    def clean_number(self):
+        return clean_thirteen_digits(self.cleaned_data["number"])
+
+
+TAX_ID_DOCUMENT_CHOICES = [
+    (
+        BusinessDocument.Kind.RD_DOCUMENT,
+        _(
+            "A Revenue Department document showing the tax ID, for example ภ.พ.20 or the "
+            "taxpayer card"
+        ),
+    ),
+    (
+        BusinessDocument.Kind.GOVERNMENT_DOCUMENT,
+        _("Another document issued by a government agency that shows the 13-digit tax ID"),
+    ),
+]
+COMMUNITY_ENTERPRISE_DOCUMENT_CHOICES = [
+    (
+        BusinessDocument.Kind.COMMUNITY_ENTERPRISE_CERTIFICATE,
+        _("The registration certificate of the community enterprise"),
+    ),
+    (
+        BusinessDocument.Kind.REPRESENTATIVE_ID_CARD,
+        _("A copy of the representative's national ID card"),
+    ),
+]
+
+
+def _document_kind_field(choices):
+    return forms.ChoiceField(
+        label=_("Which document do you upload?"),
+        choices=choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose which document you upload.")},
+    )
+
+
+class TaxpayerFoundForm(DocumentMixin, PortalForm):
+    """BIZ-06, SSO-02: the Revenue Department's register knows the tax ID: its names are
+    shown, not typed; the member picks the branch among those it lists and uploads the
+    document."""
+
+    branch = forms.ChoiceField(
+        label=_("Branch"),
+        choices=(),
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose the branch.")},
+    )
+    document_kind = _document_kind_field(TAX_ID_DOCUMENT_CHOICES)
+    field_order = ["branch", "document_kind", "document"]
+
+    def __init__(self, *args, branches=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["branch"].choices = list(branches)
+        if len(branches) == 1:
+            self.fields["branch"].initial = branches[0][0]
+
+
+class TaxIdKeyInForm(DocumentMixin, PortalForm):
+    """BIZ-06, SSO-02: the register found nothing: the member types the names and the branch."""
+
     name_th = forms.CharField(label=_("Name in Thai"), max_length=300)
     name_en = forms.CharField(label=_("Name in English"), max_length=300, required=False)
     branch = forms.CharField(
@@ -191,15 +264,42 @@ class TaxIdDocumentForm(DocumentMixin, PortalForm):
         max_length=5,
         required=False,
     )
-
-    def clean_tax_id(self):
-        return clean_thirteen_digits(self.cleaned_data["tax_id"])
+    document_kind = _document_kind_field(TAX_ID_DOCUMENT_CHOICES)
+    field_order = ["name_th", "name_en", "branch", "document_kind", "document"]
 
     def clean_branch(self):
         branch = self.cleaned_data["branch"].strip()
         if branch and not re.fullmatch(r"\d{5}", branch):
             raise ValidationError(_("The branch number has 5 digits."))
         return branch
+
+
+class EnterpriseChoiceForm(PortalForm):
+    """BIZ-07: DOAE lists the community enterprises this person represents: pick one."""
+
+    registration_no = forms.ChoiceField(
+        label=_("Which community enterprise?"),
+        choices=(),
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose the community enterprise.")},
+    )
+
+    def __init__(self, *args, enterprises=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["registration_no"].choices = list(enterprises)
+        if len(enterprises) == 1:
+            self.fields["registration_no"].initial = enterprises[0][0]
+
+
+class CommunityEnterpriseKeyInForm(DocumentMixin, PortalForm):
+    """BIZ-07, the manual's route under other laws: DOAE does not list the representative: the
+    member types the name and uploads the registration certificate or the representative's ID
+    card."""
+
+    name_th = forms.CharField(label=_("Name in Thai"), max_length=300)
+    name_en = forms.CharField(label=_("Name in English"), max_length=300, required=False)
+    document_kind = _document_kind_field(COMMUNITY_ENTERPRISE_DOCUMENT_CHOICES)
+    field_order = ["name_th", "name_en", "document_kind", "document"]
 
 
 def clean_thirteen_digits(raw: str) -> str:

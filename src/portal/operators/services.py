@@ -30,6 +30,7 @@ from portal.operators.models import (
 from portal.operators.selectors import NaturalPersonCheck, natural_person_check
 from portal.registries.dbd import juristic_person_registry
 from portal.registries.doae import community_enterprise_registry
+from portal.registries.rd import Taxpayer
 from portal.registries.tasks import queue_email, queue_sms
 
 REGISTRY_FIELDS = ("name_th", "name_en", "registry_data", "registry_read_at")
@@ -277,8 +278,9 @@ def business_add_foreign_directed_company(
 def business_add_community_enterprise(
     *, member, registration_no: str, representative_pid: str, request=None
 ) -> Holding:
-    """BIZ-07: verified with the ID of its representative as registered with DOAE; one that
-    is also a juristic person is added as a juristic person (BIZ-04)."""
+    """BIZ-07: verified with the ID of its representative as registered with DOAE (the
+    enterprise is found by that ID, business_lookup); one that is also a juristic person is
+    added as a juristic person (BIZ-04)."""
     _refuse_if_held(member, Business.Kind.COMMUNITY_ENTERPRISE, registration_no)
     enterprise = community_enterprise_registry().lookup(registration_no)
     if enterprise is None or enterprise.representative_pid != representative_pid:
@@ -302,6 +304,8 @@ def business_add_community_enterprise(
         registry_key=registration_no,
         defaults={
             "name_th": enterprise.name_th,
+            # BIZ-07: the representative's ID is the registration number the page shows.
+            "pid_encrypted": encrypt_text(representative_pid),
             "registry_data": jsonable(enterprise),
             "registry_read_at": timezone.now(),
         },
@@ -371,22 +375,45 @@ def _hold_with_document(
     return holding
 
 
+TAX_ID_DOCUMENTS = (
+    BusinessDocument.Kind.RD_DOCUMENT,
+    BusinessDocument.Kind.GOVERNMENT_DOCUMENT,
+    BusinessDocument.Kind.OTHER,
+)
+COMMUNITY_ENTERPRISE_DOCUMENTS = (
+    BusinessDocument.Kind.COMMUNITY_ENTERPRISE_CERTIFICATE,
+    BusinessDocument.Kind.REPRESENTATIVE_ID_CARD,
+)
+
+
+def _refuse_document_kind(document_kind: str, allowed) -> None:
+    if document_kind not in allowed:
+        raise OperatorError(
+            _("Choose which document you upload."), field="document_kind", code="document_kind"
+        )
+
+
 def business_add_by_document(
     *,
     member,
     kind: str,
     tax_id: str,
-    name_th: str,
+    name_th: str = "",
     name_en: str = "",
     branch: str = "",
     document,
     extension: str,
     document_kind: str,
+    taxpayer: Taxpayer | None = None,
     request=None,
 ) -> Holding:
     """BIZ-06 and SSO-02: juristic persons under other laws (0994 tax ID), groups of persons
     and "other" operators are added with a document and stay Not Verified until an officer
-    checks it."""
+    checks it.
+
+    `taxpayer` is the branch the Revenue Department's register lists (business_lookup, made
+    earlier in the same add): its names and branch are the business's, nothing typed. Without
+    it the register found nothing and the member's typed names stay on their own claim."""
     if kind not in (
         Business.Kind.OTHER_LAW,
         Business.Kind.GROUP_OF_PERSONS,
@@ -405,15 +432,73 @@ def business_add_by_document(
             field="tax_id",
             code="not_0994",
         )
+    _refuse_document_kind(document_kind, TAX_ID_DOCUMENTS)
+    if taxpayer is not None:
+        if taxpayer.tax_id != tax_id:
+            raise OperatorError(_("The register's answer is for another tax ID."), code="tax_id")
+        branch = taxpayer.branch
+        defaults = {
+            "name_th": taxpayer.name_th,
+            "name_en": taxpayer.name_en or "",
+            "branch": branch,
+            "registry_data": jsonable(taxpayer),
+            "registry_read_at": timezone.now(),
+        }
+        claim = {"claimed_name_th": taxpayer.name_th, "claimed_name_en": taxpayer.name_en or ""}
+    else:
+        if not name_th.strip():
+            raise OperatorError(_("Enter the name in Thai."), field="name_th", code="name_th")
+        # No registry knows this business: its shared name stays empty until an officer
+        # verifies a claim, and each claimant's typed name stays on their own holding.
+        defaults = {"name_th": "", "name_en": "", "branch": branch or "00000"}
+        claim = {"claimed_name_th": name_th, "claimed_name_en": name_en}
     key = f"{tax_id}:{branch or '00000'}"
     _refuse_if_held(member, kind, key)
     return _hold_with_document(
         member=member,
         kind=kind,
         registry_key=key,
-        # No registry knows this business: its shared name stays empty until an officer
-        # verifies a claim, and each claimant's typed name stays on their own holding.
-        defaults={"name_th": "", "name_en": "", "branch": branch or "00000"},
+        defaults=defaults,
+        claim=claim,
+        document=document,
+        extension=extension,
+        document_kind=document_kind,
+        request=request,
+    )
+
+
+def business_add_community_enterprise_by_document(
+    *,
+    member,
+    representative_pid: str,
+    name_th: str,
+    name_en: str = "",
+    document,
+    extension: str,
+    document_kind: str,
+    request=None,
+) -> Holding:
+    """BIZ-07, the manual's route "under other laws": a community enterprise DOAE does not
+    list for this representative is added with its registration certificate or a copy of the
+    representative's ID card, whose national ID is its registration number; Not Verified until
+    an officer checks it. The ID is kept as natural persons' are: hashed as the key, encrypted
+    to show it masked."""
+    if not is_valid_thirteen_digit_id(representative_pid) or representative_pid.startswith("0994"):
+        raise OperatorError(
+            _("Enter the 13 digits of the representative's national ID."),
+            field="number",
+            code="number",
+        )
+    if not name_th.strip():
+        raise OperatorError(_("Enter the name in Thai."), field="name_th", code="name_th")
+    _refuse_document_kind(document_kind, COMMUNITY_ENTERPRISE_DOCUMENTS)
+    key = pid_hash(representative_pid)
+    _refuse_if_held(member, Business.Kind.COMMUNITY_ENTERPRISE, key)
+    return _hold_with_document(
+        member=member,
+        kind=Business.Kind.COMMUNITY_ENTERPRISE,
+        registry_key=key,
+        defaults={"name_th": "", "name_en": "", "pid_encrypted": encrypt_text(representative_pid)},
         claim={"claimed_name_th": name_th, "claimed_name_en": name_en},
         document=document,
         extension=extension,
