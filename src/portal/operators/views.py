@@ -435,9 +435,8 @@ def business_detail(request, holding_id):
         )
         for form_class in forms.CONTACT_FORMS
     }
+    # A POST naming no part of the page changes nothing: the page comes back as it is.
     form = section_forms.get(sent_section)
-    if request.method == "POST" and form is None:
-        raise Http404
     if form is not None and form.is_valid():
         data = dict(form.cleaned_data)
         try:
