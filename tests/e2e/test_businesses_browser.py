@@ -245,6 +245,13 @@ def test_biz_05_biz_06_biz_07_the_reworked_kinds_as_the_manual_describes(
     page.get_by_role("button", name="เพิ่มกิจการ").click()
     expect(page.locator(".badge-ok")).to_be_visible()
     expect(page.locator("main")).to_contain_text(enterprise["name_th"])
+    # BIZ-08: its phone number alone is changed: nothing else is asked.
+    page.get_by_role("link", name="เปิดดูกิจการ").click()
+    assert_accessible(page)
+    page.locator("#id_phone").fill("02 123 4567")
+    page.get_by_role("button", name="บันทึกช่องทางติดต่อ").click()
+    expect(page.locator(".alert-success")).to_be_visible()
+    expect(page.locator("#id_phone")).to_have_value("02 123 4567")
 
     # BIZ-07 under other laws: the representative's ID DOAE does not list, with the
     # enterprise's registration certificate; an officer checks it.
