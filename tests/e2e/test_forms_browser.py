@@ -87,7 +87,9 @@ def test_biz_05_a_date_that_does_not_exist_and_no_document(
     page.goto("/businesses/add/")
     page.get_by_role("radio", name="นิติบุคคล (กรมพัฒนาธุรกิจการค้า)", exact=True).check()
     page.get_by_role("button", name="ถัดไป").click()
-    page.get_by_role("radio", name="กรรมการทุกท่านเป็นชาวต่างชาติ").check()
+    page.get_by_role(
+        "radio", name="ยืนยันด้วยหนังสือเดินทางหรือใบอนุญาตทำงานในประเทศไทยของกรรมการชาวต่างชาติ"
+    ).check()
     page.get_by_role("button", name="ถัดไป").click()
     page.wait_for_selector(".file-upload.file-enhanced")  # core/js/files.js has run
     assert page.locator(".file-button").inner_text() == "เลือกไฟล์"

@@ -30,3 +30,24 @@ def co_holder(business, member=None) -> Holding:
     return HoldingFactory(
         member=member or MemberFactory(), business=business, proof=Holding.Proof.DOCUMENT
     )
+
+
+def add_taxpayers(world, *records: dict) -> list[dict]:
+    """Lines of the Revenue Department's register (taxpayers.jsonl) in the test's world."""
+    rows = getattr(world, "taxpayers", [])
+    rows.extend(records)
+    world.taxpayers = rows
+    world._write("taxpayers.jsonl", rows)
+    return list(records)
+
+
+def taxpayer(tax_id: str, branch: str = "00000", **overrides) -> dict:
+    record = {
+        "tax_id": tax_id,
+        "kind": "cooperative",
+        "name_th": "สหกรณ์การเกษตรทดสอบ จำกัด",
+        "name_en": "TEST AGRICULTURAL COOPERATIVE LIMITED",
+        "branch": branch,
+    }
+    record.update(overrides)
+    return record

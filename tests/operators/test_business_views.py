@@ -4,7 +4,7 @@ from django.test import Client
 
 from portal.core.models import AuditEntry
 from portal.operators import services
-from portal.operators.models import Holding
+from portal.operators.models import Business, Holding
 from portal.operators.selectors import member_has_business
 from tests.accounts.helpers import login
 from tests.factories import BusinessFactory, HoldingFactory, MemberFactory
@@ -95,46 +95,76 @@ def test_biz_02_another_person_needs_id_and_laser_code(client, member, world):
     assert Holding.objects.count() == 0
 
 
-def test_biz_06_upload_is_checked_by_content(client, member):
+def test_biz_06_upload_is_checked_by_content(client, member, world):
     """BIZ-06: Upload is checked by content."""
     client.post("/businesses/add/", {"kind": "other_law"})
+    client.post("/businesses/add/details/", {"number": "0994000158378"})
     fake = SimpleUploadedFile("pp20.pdf", b"MZ not a pdf", content_type="application/pdf")
     response = client.post(
         "/businesses/add/details/",
-        {"tax_id": "0994000000001", "name_th": "สหกรณ์", "document": fake},
+        {"name_th": "สหกรณ์", "document_kind": "rd_document", "document": fake},
     )
     assert response.context["form"].errors["document"]
     assert Holding.objects.count() == 0
 
 
 def test_biz_08_contacts_are_edited_registry_data_is_not(client, member):
-    """BIZ-08: Contacts are edited registry data is not."""
+    """BIZ-08: each part of the contacts is edited on its own; registry data is not."""
     holding = services.business_add_myself(member=member)
     url = f"/businesses/{holding.pk}/"
-    bad = client.post(url, {"contact_person_mobile": "123", "latitude": "50", "longitude": "100"})
-    errors = bad.context["form"].errors
-    assert {"contact_person_mobile", "contact_person_email", "latitude"} <= set(errors)
-    response = client.post(
-        url,
+    bad = client.post(url, {"section": "person", "contact_person_mobile": "123"})
+    assert {"contact_person_mobile", "contact_person_email"} <= set(bad.context["form"].errors)
+    bad = client.post(url, {"section": "position", "latitude": "50", "longitude": "100"})
+    assert set(bad.context["form"].errors) == {"latitude"}
+    sent = [
+        {"section": "contacts", "phone": "021234567", "website": "https://example.co.th"},
+        {"section": "address", "contact_address": "99 ถนนพระราม 6 กรุงเทพมหานคร"},
+        {"section": "position", "latitude": "13.7563", "longitude": "100.5018"},
         {
-            "phone": "021234567",
-            "website": "https://example.co.th",
-            "contact_address_same": "",
-            "contact_address": "99 ถนนพระราม 6 กรุงเทพมหานคร",
-            "latitude": "13.7563",
-            "longitude": "100.5018",
+            "section": "person",
             "contact_person_name": "คุณติดต่อ",
             "contact_person_mobile": "0812345678",
             "contact_person_email": "contact@example.co.th",
             "name_th": "ชื่อที่แก้เอง",
         },
+    ]
+    for data in sent:
+        assert client.post(url, data).status_code == 302
+    business = Business.objects.get(pk=holding.business_id)
+    assert business.phone == "021234567"
+    assert business.contact_address == {"text": "99 ถนนพระราม 6 กรุงเทพมหานคร"}
+    assert str(business.latitude) == "13.756300"
+    assert business.contact_person_mobile == "0812345678"
+    assert business.name_th != "ชื่อที่แก้เอง"
+    assert AuditEntry.objects.filter(action="business.contacts").count() == 4
+
+
+def test_biz_08_a_phone_number_is_changed_with_nothing_else(client, member):
+    """BIZ-08: changing the phone number needs no contact person, no address, no position;
+    what was saved before stays, and the audit names the phone only."""
+    holding = services.business_add_myself(member=member)
+    url = f"/businesses/{holding.pk}/"
+    client.post(
+        url,
+        {
+            "section": "person",
+            "contact_person_name": "คุณติดต่อ",
+            "contact_person_mobile": "0812345678",
+            "contact_person_email": "contact@example.co.th",
+        },
     )
-    assert response.status_code == 302
-    holding.business.refresh_from_db()
-    assert holding.business.phone == "021234567"
-    assert holding.business.contact_address == {"text": "99 ถนนพระราม 6 กรุงเทพมหานคร"}
-    assert holding.business.name_th != "ชื่อที่แก้เอง"
-    assert AuditEntry.objects.filter(action="business.contacts").count() == 1
+    client.post(url, {"section": "address", "contact_address": "99 ถนนพระราม 6"})
+    response = client.post(url, {"section": "contacts", "phone": "02 123 4567"})
+    assert response.status_code == 302, response.context["form"].errors
+    business = Business.objects.get(pk=holding.business_id)
+    assert business.phone == "02 123 4567"
+    assert business.contact_person_email == "contact@example.co.th"
+    assert business.contact_address == {"text": "99 ถนนพระราม 6"}
+    last = AuditEntry.objects.filter(action="business.contacts").latest("pk")
+    assert set(last.after) == {"phone"}
+    # A part the page does not have is not a way round the forms: nothing changes.
+    assert client.post(url, {"section": "name_th", "name_th": "x"}).status_code == 200
+    assert Business.objects.get(pk=holding.business_id).name_th == business.name_th
 
 
 def test_biz_09_detail_lists_every_holder_respecting_privacy(client, member):

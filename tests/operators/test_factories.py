@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from portal.core.models import AuditEntry
 from portal.operators import factory_selectors, factory_services, services
-from portal.operators.factory_numbers import parse_factory_no
+from portal.operators.factory_numbers import mod11_check_digit, parse_factory_no
 from portal.operators.models import Business, Factory, FactoryHolding, Holding
 from portal.operators.services import OperatorError
 from portal.operators.supervisors import offices, supervising_office_for
@@ -452,6 +452,36 @@ def test_fac_03_detail_shows_the_registry_data_read_only(client, member, world):
 
 
 # --- FAC-04 -----------------------------------------------------------------------------------
+
+
+def test_fac_04_the_factory_page_decodes_every_group_with_the_area_by_name(client, member, world):
+    """FAC-04: the factory page decodes A to F; the area names the province the number gives
+    and the district of the registered address in it."""
+    holding = myself(member)
+    record = world.add_factory(operator_id=member.national_id)
+    row = add(member, holding, record)[0]
+    html = client.get(f"/factories/{row.pk}/").content.decode()
+    table = html.split('data-testid="number-groups"')[1].split("</table>")[0]
+    for letter in "ABCDEF":
+        assert f'<th scope="row">{letter}</th>' in table
+    assert "20 จังหวัดชลบุรี, อำเภอเมืองชลบุรี (ตามที่อยู่ในทะเบียนโรงงาน)" in table
+    assert "โรงงานลำดับที่ 1 ของปีที่ออกเลข" in table
+
+
+def test_fac_04_an_estate_code_without_a_name_takes_the_registrys_estate(world):
+    """FAC-04: inside an estate whose code the source material does not name, the estate the
+    DIW registry gives is shown beside the code."""
+    first13 = "8221000012563"
+    number = parse_factory_no(first13 + str(mod11_check_digit(first13)))
+    factory = Factory(
+        factory_no=number.number,
+        address={"district": "ปลวกแดง", "province": "ระยอง"},
+        province="ระยอง",
+        district="ปลวกแดง",
+        industrial_estate="นิคมอุตสาหกรรมอีสเทิร์นซีบอร์ด",
+    )
+    groups = factory_selectors.factory_number_groups(factory, number, "th")
+    assert groups[2][2] == ("21 (รหัสพื้นที่ที่ยังไม่มีชื่อในระบบ), นิคมอุตสาหกรรมอีสเทิร์นซีบอร์ด (ตามทะเบียนโรงงาน)")
 
 
 def test_fac_04_search_by_new_number_old_number_name_and_operator_name(client, member, world):

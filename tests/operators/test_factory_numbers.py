@@ -179,12 +179,13 @@ def test_fac_04_explains_the_number_in_thai_and_english(unchecked):
     parsed = parse_factory_no("1002001252567" + "9")
 
     assert parsed.explain("th") == (
-        "ออกโดย: กรมโรงงานอุตสาหกรรม; ที่ตั้ง: นอกนิคมอุตสาหกรรมและเขตประกอบการ; พื้นที่: 02; "
-        "ลำดับที่ 00125 ของปี พ.ศ. 2567"
+        "ออกโดย: กรมโรงงานอุตสาหกรรม; ที่ตั้ง: นอกนิคมอุตสาหกรรมและเขตประกอบการ; "
+        "พื้นที่: 02 (รหัสพื้นที่ที่ยังไม่มีชื่อในระบบ); ลำดับที่ 00125 ของปี พ.ศ. 2567"
     )
     assert parsed.explain("en") == (
         "Issued by: Department of Industrial Works (DIW); Location: Outside industrial estates "
-        "and zones; Area: 02; Number 00125 of 2024 (B.E. 2567)"
+        "and zones; Area: 02 (an area code the portal has no name for); Number 00125 of 2024 "
+        "(B.E. 2567)"
     )
     with translation.override("en"):
         assert parsed.explain() == parsed.explain("en")
@@ -463,3 +464,64 @@ def test_fac_04_every_old_number_of_the_sandbox_world_is_recognised():
     assert olds
     for old in olds:
         assert normalize_factory_query(old) == ("old", old)
+
+
+# --- group C by name, every group decoded (issue 12) ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("first13", "thai", "english"),
+    [
+        # The FAQ's own examples: 010 Bangkok, 074 Samut Sakhon, 206 Laem Chabang estate.
+        ("1010000122567", "กรุงเทพมหานคร", "Bangkok"),
+        ("2074000122567", "จังหวัดสมุทรสาคร", "Samut Sakhon province"),
+        ("8206000122567", "นิคมอุตสาหกรรมแหลมฉบัง", "Laem Chabang Industrial Estate"),
+        ("2420000122567", "จังหวัดชลบุรี", "Chon Buri province"),
+        ("9196000122567", "จังหวัดนราธิวาส", "Narathiwat province"),
+    ],
+)
+def test_fac_04_the_area_is_named(checked, first13, thai, english):
+    """FAC-04: group C is named: the province by its DOPA code outside estates, the estate
+    inside one (the FAQ's 010, 074 and 206)."""
+    parsed = parse_factory_no(number(first13))
+    assert parsed.area_name("th") == thai and parsed.area_name("en") == english
+    assert f"พื้นที่: {parsed.area} {thai};" in parsed.explain("th")
+
+
+def test_fac_04_an_area_code_without_a_name_says_so(checked):
+    """FAC-04: a code the source material does not name (an estate other than Laem Chabang,
+    a number that is no province) is shown as a code, never given a guessed name."""
+    estate = parse_factory_no(number("7220000122567"))
+    assert estate.area_name("th") == "" and "ยังไม่มีชื่อ" in estate.area_text("th")
+    nowhere = parse_factory_no(number("1099000122567"))
+    assert nowhere.area_name("en") == "" and "no name" in nowhere.area_text("en")
+
+
+def test_fac_04_every_province_has_its_area_code():
+    """FAC-04: the 77 provinces by DOPA code, Bangkok 10 and Samut Sakhon 74 as in the FAQ."""
+    assert len(factory_numbers.PROVINCE_AREAS) == 77
+    assert factory_numbers.PROVINCE_AREAS["74"] == ("จังหวัดสมุทรสาคร", "Samut Sakhon province")
+
+
+@pytest.mark.parametrize(("verified", "word"), [(True, "ตรงกับ"), (False, "ยังไม่ตรวจ")])
+def test_fac_04_every_group_is_decoded(settings, verified, word):
+    """FAC-04: the six groups A to F, each with its digits and meaning; F says whether it was
+    checked."""
+    settings.FACTORY_NO_CHECK_DIGIT = (
+        "portal.operators.factory_numbers.mod11_check_digit" if verified else ""
+    )
+    parsed = parse_factory_no(number("2074001252567"))
+    groups = parsed.groups("th")
+    assert [(letter, digits) for letter, digits, _ in groups] == [
+        ("A", "2"),
+        ("B", "0"),
+        ("C", "74"),
+        ("D", "00125"),
+        ("E", "2567"),
+        ("F", parsed.check_digit),
+    ]
+    meanings = [meaning for _, _, meaning in groups]
+    assert meanings[0] == "สำนักงานอุตสาหกรรมจังหวัด"
+    assert meanings[2] == "74 จังหวัดสมุทรสาคร"
+    assert "125" in meanings[3] and "2567" in meanings[4] and word in meanings[5]
+    assert "2024" in parsed.groups("en")[4][2]

@@ -101,31 +101,44 @@ def test_biz_05_only_foreign_directors_by_valid_passport_not_verified(world):
     assert BusinessDocument.objects.get(holding=holding).kind == "passport"
 
 
-def test_biz_05_expired_document_is_refused_and_thai_directed_companies_use_the_id(world):
-    """BIZ-05: Expired document is refused and thai directed companies use the ID."""
+def _passport(member, juristic_id, *, days=365, kind="passport"):
+    return services.business_add_foreign_directed_company(
+        member=member,
+        juristic_id=juristic_id,
+        document=SimpleUploadedFile("passport.pdf", PDF),
+        extension="pdf",
+        document_kind=kind,
+        expires_on=dt.date.today() + dt.timedelta(days=days),
+    )
+
+
+def test_biz_05_expired_document_is_refused(world):
+    """BIZ-05: a passport or work permit that has expired is refused, nothing stored."""
     company = world.add_juristic_person(directors=[foreign()])
     with pytest.raises(OperatorError) as error:
-        services.business_add_foreign_directed_company(
-            member=MemberFactory(),
-            juristic_id=company["juristic_id"],
-            document=SimpleUploadedFile("permit.pdf", PDF),
-            extension="pdf",
-            document_kind="work_permit",
-            expires_on=dt.date.today() - dt.timedelta(days=1),
-        )
+        _passport(MemberFactory(), company["juristic_id"], days=-1, kind="work_permit")
     assert error.value.code == "expired"
-    thai_company = world.add_juristic_person(directors=[thai(make_pid()), foreign()])
+    assert BusinessDocument.objects.count() == 0 and Holding.objects.count() == 0
+
+
+def test_biz_05_a_company_with_thai_directors_is_added_on_a_foreign_directors_passport(world):
+    """BIZ-05: the member need not know a Thai director's ID: a company with Thai and foreign
+    directors is added on the foreign director's passport, Not Verified until an officer
+    checks it."""
+    company = world.add_juristic_person(directors=[thai(make_pid(), True), foreign()])
+    holding = _passport(MemberFactory(), company["juristic_id"])
+    assert holding.status == "not_verified" and holding.proof == "document"
+    assert holding.business.name_th == company["name_th"]
+    assert BusinessDocument.objects.get(holding=holding).kind == "passport"
+
+
+def test_biz_05_a_company_of_thai_directors_only_is_added_with_an_id(world):
+    """BIZ-05: DBD lists no foreign director: the passport route is refused, nothing stored."""
+    company = world.add_juristic_person(directors=[thai(make_pid())])
     with pytest.raises(OperatorError) as error:
-        services.business_add_foreign_directed_company(
-            member=MemberFactory(),
-            juristic_id=thai_company["juristic_id"],
-            document=SimpleUploadedFile("permit.pdf", PDF),
-            extension="pdf",
-            document_kind="work_permit",
-            expires_on=dt.date.today() + dt.timedelta(days=30),
-        )
-    assert error.value.code == "has_thai_director"
-    assert BusinessDocument.objects.count() == 0
+        _passport(MemberFactory(), company["juristic_id"], kind="work_permit")
+    assert error.value.code == "no_foreign_director"
+    assert BusinessDocument.objects.count() == 0 and Holding.objects.count() == 0
 
 
 def test_biz_07_community_enterprise_by_its_registered_representative(world):

@@ -39,7 +39,7 @@ def test_biz_04_a_company_asks_first_whether_it_has_a_thai_director(client, memb
     assert 'name="juristic_id"' not in page and 'type="file"' not in page
     assert re.search(r'aria-current="step">\s*<span class="step-number"[^>]*>2<', page)
     refused = client.post(DETAILS, {})
-    assert refused.context["form"].errors["directors"] == ["กรุณาเลือกว่ามีกรรมการสัญชาติไทยหรือไม่"]
+    assert refused.context["form"].errors["directors"] == ["กรุณาเลือกวิธียืนยันข้อมูลบริษัท"]
 
 
 def test_biz_04_the_thai_director_path_shows_its_form_only(client, member):
@@ -52,7 +52,7 @@ def test_biz_04_the_thai_director_path_shows_its_form_only(client, member):
 
 
 def test_biz_05_the_foreign_path_takes_a_buddhist_era_date(client, member, world):
-    """BIZ-05: all directors foreign: passport and its validity, the year in the Buddhist
+    """BIZ-05: by a foreign director's document: passport and its validity, the year in the Buddhist
     era on a Thai page; the company is added Not Verified."""
     company = _foreign_company(world)
     client.post(DETAILS, {"directors": "foreign"})

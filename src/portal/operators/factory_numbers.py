@@ -26,10 +26,13 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from portal.core import thaidate
+from portal.operators.supervisors import PROVINCES
 
 __all__ = [
     "AUTHORITIES",
+    "ESTATE_AREAS",
     "FIRST_YEAR_BE",
+    "PROVINCE_AREAS",
     "QUERY_NEW",
     "QUERY_OLD",
     "QUERY_TEXT",
@@ -81,6 +84,18 @@ ZONES: dict[str, tuple[str, str]] = {
         "ในเขตพัฒนาพิเศษภาคตะวันออกหรือเขตเศรษฐกิจพิเศษ",
         "In the Eastern Economic Corridor or a special economic zone",
     ),
+}
+
+# Group C: the area, read with B (i-Industry FAQ: "010 = กรุงเทพมหานคร, 074 = สมุทรสาคร,
+# 206 = นิคมอุตสาหกรรมแหลมฉบัง"). Outside an estate it is the province's DOPA code; inside an
+# estate (B 2 or 3) the estate's own code, of which the FAQ gives only Laem Chabang's.
+PROVINCE_AREAS: dict[str, tuple[str, str]] = {
+    p.code: (p.name_th if p.code == "10" else f"จังหวัด{p.name_th}", p.name_en if p.code == "10"
+             else f"{p.name_en} province")
+    for p in PROVINCES
+}  # fmt: skip
+ESTATE_AREAS: dict[str, tuple[str, str]] = {
+    "06": ("นิคมอุตสาหกรรมแหลมฉบัง", "Laem Chabang Industrial Estate"),
 }
 
 QUERY_NEW = "new"  # a 14-digit number
@@ -184,27 +199,76 @@ class FactoryNumber:
     def zone_name(self, language: str | None = None) -> str:
         return ZONES[self.zone][_lang(language)]
 
+    def area_name(self, language: str | None = None) -> str:
+        """Group C by name: the province (outside estates) or the industrial estate, as far as
+        the source material names it; "" for a code it does not name."""
+        table = ESTATE_AREAS if self.in_industrial_estate else PROVINCE_AREAS
+        names = table.get(self.area)
+        return names[_lang(language)] if names else ""
+
+    def area_text(self, language: str | None = None) -> str:
+        """Group C with its name: "74 จังหวัดสมุทรสาคร"; a code without a name says so."""
+        name = self.area_name(language)
+        if name:
+            return f"{self.area} {name}"
+        if _lang(language) == 0:
+            return f"{self.area} (รหัสพื้นที่ที่ยังไม่มีชื่อในระบบ)"
+        return f"{self.area} (an area code the portal has no name for)"
+
     def parts(self, language: str | None = None) -> list[tuple[str, str]]:
         """(label, value) for each group but F, in Thai or English (default: the active
-        language), for a table on the factory page."""
+        language), for the number in words."""
         if _lang(language) == 0:
             return [
                 ("ออกโดย", self.authority_name("th")),
                 ("ที่ตั้ง", self.zone_name("th")),
-                ("พื้นที่", self.area),
+                ("พื้นที่", self.area_text("th")),
                 ("ลำดับที่", f"{self.running} ของปี พ.ศ. {self.year_be}"),
             ]
         year_ce = thaidate.be_to_ce(self.year_be)
         return [
             ("Issued by", self.authority_name("en")),
             ("Location", self.zone_name("en")),
-            ("Area", self.area),
+            ("Area", self.area_text("en")),
             ("Number", f"{self.running} of {year_ce} (B.E. {self.year_be})"),
+        ]
+
+    def groups(self, language: str | None = None) -> list[tuple[str, str, str]]:
+        """FAC-04, every group decoded: (group letter, its digits, what they mean), A to F, for
+        the table on the factory page."""
+        th = _lang(language) == 0
+        year_ce = thaidate.be_to_ce(self.year_be)
+        if self.check_digit_verified:
+            check = (
+                "ตรงกับเลข 13 หลักแรก"
+                if th
+                else "The check digit over the first 13 digits: it matches"
+            )
+        else:
+            check = (
+                "เลขตรวจสอบของ 13 หลักแรก (ระบบยังไม่ตรวจ: ยังไม่มีการเผยแพร่วิธีคำนวณ)"
+                if th
+                else "The check digit over the first 13 digits (not checked: the official "
+                "scheme is not published)"
+            )
+        if th:
+            running = f"โรงงานลำดับที่ {self.running_number} ของปีที่ออกเลข"
+            year = f"ปี พ.ศ. {self.year_be} ที่ออกเลขทะเบียนโรงงาน"
+        else:
+            running = f"Factory number {self.running_number} of the year of issue"
+            year = f"Issued in {year_ce} (B.E. {self.year_be})"
+        return [
+            ("A", self.authority, self.authority_name(language)),
+            ("B", self.zone, self.zone_name(language)),
+            ("C", self.area, self.area_text(language)),
+            ("D", self.running, running),
+            ("E", str(self.year_be), year),
+            ("F", self.check_digit, check),
         ]
 
     def explain(self, language: str | None = None) -> str:
         """The number in words, e.g. "ออกโดย: กรมโรงงานอุตสาหกรรม; ที่ตั้ง: นอกนิคมอุตสาหกรรม
-        และเขตประกอบการ; พื้นที่: 02; ลำดับที่ 00125 ของปี พ.ศ. 2567"."""
+        และเขตประกอบการ; พื้นที่: 10 กรุงเทพมหานคร; ลำดับที่ 00125 ของปี พ.ศ. 2567"."""
         parts = self.parts(language)
         head = "; ".join(f"{label}: {value}" for label, value in parts[:-1])
         label, value = parts[-1]

@@ -16,6 +16,7 @@ from portal.operators.errors import OperatorError
 from portal.operators.factory_numbers import (
     QUERY_NEW,
     QUERY_OLD,
+    FactoryNumber,
     InvalidFactoryNumber,
     normalize_factory_query,
     parse_factory_no,
@@ -33,6 +34,7 @@ __all__ = [
     "diw_operator_id",
     "factories_available",
     "factory_holding_ids",
+    "factory_number_groups",
     "factory_operator_holding",
     "factory_search",
     "licence_label",
@@ -265,6 +267,41 @@ def factory_holding_ids(*, member, factories) -> dict[int, int]:
             factory__in=list(factories),
         ).values_list("factory_id", "pk")
     )
+
+
+# --- FAC-04: what the number says --------------------------------------------------------
+
+
+def factory_number_groups(
+    factory: Factory, number: FactoryNumber, language: str | None = None
+) -> list[tuple[str, str, str]]:
+    """FAC-04: every group of the number decoded (FactoryNumber.groups), the area with the
+    district the registry gives for the factory when it lies in the province the number names
+    (the number carries the province, not the district), or with the estate the registry
+    names when the number's estate code has no name in the source material."""
+    groups = number.groups(language)
+    thai = (language or "th")[:2] == "th"
+    address = factory.address or {}
+    extra = ""
+    if number.in_industrial_estate:
+        estate = factory.industrial_estate or address.get("industrial_estate") or ""
+        if estate and not number.area_name(language):
+            extra = f"{estate} (ตามทะเบียนโรงงาน)" if thai else f"{estate} (registry)"
+    else:
+        province = number.area_name("th").removeprefix("จังหวัด")
+        district = factory.district or address.get("district") or ""
+        if district and province and province == (factory.province or address.get("province")):
+            bangkok = province == "กรุงเทพมหานคร"
+            if thai:
+                extra = f"{'เขต' if bangkok else 'อำเภอ'}{district} (ตามที่อยู่ในทะเบียนโรงงาน)"
+            else:
+                extra = f"district {district} (registered address)"
+    if extra:
+        groups = [
+            (letter, digits, f"{meaning}, {extra}" if letter == "C" else meaning)
+            for letter, digits, meaning in groups
+        ]
+    return groups
 
 
 # --- FAC-04: search by new number, old number, factory name or operator name ---------------

@@ -230,6 +230,9 @@ def factory_detail(request, factory_holding_id):
             "business": row.holding.business,
             "number": number,
             "number_explained": number.explain(language) if number else "",
+            "number_groups": (
+                factory_selectors.factory_number_groups(factory, number, language) if number else []
+            ),
             "number_error": number_error,
             "address_text": _address_text(factory.address),
             "office": office,

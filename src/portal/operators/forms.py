@@ -16,7 +16,11 @@ from portal.core.forms import (
 from portal.core.thaiid import is_valid_thirteen_digit_id
 from portal.core.uploads import validate_document_upload
 from portal.operators.models import Business, BusinessDocument
-from portal.operators.services import CONTACT_FIELDS, OperatorError, refuse_expired_document
+from portal.operators.services import (
+    CONTACT_SECTIONS,
+    OperatorError,
+    refuse_expired_document,
+)
 
 LASER_RE = re.compile(r"[A-Z]{2}\d{10}")
 
@@ -31,25 +35,27 @@ class KindForm(PortalForm):
 
 
 class DirectorsForm(PortalForm):
-    """BIZ-04 or BIZ-05: a company is added by a Thai director's national ID, or, when all its
-    directors are foreign, by a director's passport or work permit. Asked on its own page
-    (one question a page), before the form of the path chosen."""
+    """BIZ-04 or BIZ-05: a company is added by a Thai director's national ID, or by a foreign
+    director's passport or Thai work permit, whether or not it also has Thai directors (the
+    member need not know a Thai director's ID). Asked on its own page (one question a page),
+    before the form of the path chosen."""
 
     CHOICES = [
-        ("thai", _("At least one director is Thai")),
-        ("foreign", _("All the directors are foreign")),
+        ("thai", _("With the national ID of a Thai director")),
+        ("foreign", _("With the passport or Thai work permit of a foreign director")),
     ]
     HINTS = {
-        "thai": _("You type the national ID of one Thai director."),
+        "thai": _("Any director listed at the Department of Business Development, signing or not."),
         "foreign": _(
-            "You upload the passport or the Thai work permit of a director; an officer checks it."
+            "Also when the company has Thai directors whose IDs you do not know. You upload the "
+            "document, still valid; an officer checks it."
         ),
     }
     directors = forms.ChoiceField(
-        label=_("Does the company have a Thai director?"),
+        label=_("How will you verify the company?"),
         choices=CHOICES,
         widget=forms.RadioSelect,
-        error_messages={"required": _("Choose whether at least one director is Thai")},
+        error_messages={"required": _("Choose how you will verify the company")},
     )
 
     def options(self):
@@ -160,23 +166,96 @@ class ForeignDirectedCompanyForm(DocumentMixin, PortalForm):
         return value
 
 
-class CommunityEnterpriseForm(PortalForm):
-    registration_no = forms.CharField(
-        label=_("Community enterprise registration code"),
-        help_text=_("As on the certificate of the Department of Agricultural Extension"),
-        max_length=30,
-    )
-    representative_pid = NationalIdField(label=_("National ID of the registered representative"))
+class BusinessLookupForm(PortalForm):
+    """BIZ-06, BIZ-07, SSO-02: the number is looked up first (the Revenue Department's register
+    for a tax ID, DOAE for a community enterprise's representative); the member types the
+    details only when the lookup finds nothing."""
 
-
-class TaxIdDocumentForm(DocumentMixin, PortalForm):
-    """BIZ-06 and SSO-02: tax ID, names, branch and a document, checked by an officer."""
-
-    tax_id = forms.CharField(
+    number = forms.CharField(
         label=_("Tax ID (13 digits)"),
         max_length=17,
-        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
+
+    def __init__(self, *args, kind: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["number"]
+        if kind == Business.Kind.COMMUNITY_ENTERPRISE:
+            field.label = _("National ID of the representative (13 digits)")
+            field.help_text = _(
+                "The person authorized to act for the community enterprise, as registered with "
+                "the Department of Agricultural Extension: this ID is the enterprise's "
+                "registration number."
+            )
+        elif kind == Business.Kind.OTHER_LAW:
+            field.help_text = _(
+                "The tax ID begins with 0994. For a community enterprise not registered as a "
+                "juristic person, type the national ID of its representative registered with "
+                "the Department of Agricultural Extension."
+            )
+
+    def clean_number(self):
+        return clean_thirteen_digits(self.cleaned_data["number"])
+
+
+TAX_ID_DOCUMENT_CHOICES = [
+    (
+        BusinessDocument.Kind.RD_DOCUMENT,
+        _(
+            "A Revenue Department document showing the tax ID, for example ภ.พ.20 or the "
+            "taxpayer card"
+        ),
+    ),
+    (
+        BusinessDocument.Kind.GOVERNMENT_DOCUMENT,
+        _("Another document issued by a government agency that shows the 13-digit tax ID"),
+    ),
+]
+COMMUNITY_ENTERPRISE_DOCUMENT_CHOICES = [
+    (
+        BusinessDocument.Kind.COMMUNITY_ENTERPRISE_CERTIFICATE,
+        _("The registration certificate of the community enterprise"),
+    ),
+    (
+        BusinessDocument.Kind.REPRESENTATIVE_ID_CARD,
+        _("A copy of the representative's national ID card"),
+    ),
+]
+
+
+def _document_kind_field(choices):
+    return forms.ChoiceField(
+        label=_("Which document do you upload?"),
+        choices=choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose which document you upload.")},
+    )
+
+
+class TaxpayerFoundForm(DocumentMixin, PortalForm):
+    """BIZ-06, SSO-02: the Revenue Department's register knows the tax ID: its names are
+    shown, not typed; the member picks the branch among those it lists and uploads the
+    document."""
+
+    branch = forms.ChoiceField(
+        label=_("Branch"),
+        choices=(),
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose the branch.")},
+    )
+    document_kind = _document_kind_field(TAX_ID_DOCUMENT_CHOICES)
+    field_order = ["branch", "document_kind", "document"]
+
+    def __init__(self, *args, branches=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["branch"].choices = list(branches)
+        if len(branches) == 1:
+            self.fields["branch"].initial = branches[0][0]
+
+
+class TaxIdKeyInForm(DocumentMixin, PortalForm):
+    """BIZ-06, SSO-02: the register found nothing: the member types the names and the branch."""
+
     name_th = forms.CharField(label=_("Name in Thai"), max_length=300)
     name_en = forms.CharField(label=_("Name in English"), max_length=300, required=False)
     branch = forms.CharField(
@@ -185,15 +264,42 @@ class TaxIdDocumentForm(DocumentMixin, PortalForm):
         max_length=5,
         required=False,
     )
-
-    def clean_tax_id(self):
-        return clean_thirteen_digits(self.cleaned_data["tax_id"])
+    document_kind = _document_kind_field(TAX_ID_DOCUMENT_CHOICES)
+    field_order = ["name_th", "name_en", "branch", "document_kind", "document"]
 
     def clean_branch(self):
         branch = self.cleaned_data["branch"].strip()
         if branch and not re.fullmatch(r"\d{5}", branch):
             raise ValidationError(_("The branch number has 5 digits."))
         return branch
+
+
+class EnterpriseChoiceForm(PortalForm):
+    """BIZ-07: DOAE lists the community enterprises this person represents: pick one."""
+
+    registration_no = forms.ChoiceField(
+        label=_("Which community enterprise?"),
+        choices=(),
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose the community enterprise.")},
+    )
+
+    def __init__(self, *args, enterprises=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["registration_no"].choices = list(enterprises)
+        if len(enterprises) == 1:
+            self.fields["registration_no"].initial = enterprises[0][0]
+
+
+class CommunityEnterpriseKeyInForm(DocumentMixin, PortalForm):
+    """BIZ-07, the manual's route under other laws: DOAE does not list the representative: the
+    member types the name and uploads the registration certificate or the representative's ID
+    card."""
+
+    name_th = forms.CharField(label=_("Name in Thai"), max_length=300)
+    name_en = forms.CharField(label=_("Name in English"), max_length=300, required=False)
+    document_kind = _document_kind_field(COMMUNITY_ENTERPRISE_DOCUMENT_CHOICES)
+    field_order = ["name_th", "name_en", "document_kind", "document"]
 
 
 def clean_thirteen_digits(raw: str) -> str:
@@ -203,29 +309,22 @@ def clean_thirteen_digits(raw: str) -> str:
     return number
 
 
-class ContactsForm(PortalModelForm):
-    """BIZ-08 and SSO-02: what the member may edit; registry data stays read-only."""
+class BusinessContactsForm(PortalModelForm):
+    """BIZ-08 and SSO-02: the details a member may edit come in parts, each its own form saved
+    on its own (changing a phone number needs nothing else); registry data stays read-only.
+    `section` names the part in the page and in the service (CONTACT_SECTIONS)."""
+
+    section = "contacts"
 
     class Meta:
         model = Business
-        # What the member may edit is the service's rule (BIZ-08): it saves only these.
-        fields = list(CONTACT_FIELDS)
+        fields = list(CONTACT_SECTIONS["contacts"])
         labels = {
             "phone": _("Phone"),
             "fax": _("Fax"),
             "website": _("Website"),
             "email": _("Email"),
-            "other_contacts": _("Other contacts"),
-            "contact_address_same": _("The contact address is the registered address"),
-            "latitude": _("Latitude"),
-            "longitude": _("Longitude"),
-            "contact_person_name": _("Contact person"),
-            "contact_person_position": _("Position"),
-            "contact_person_phone": _("Phone"),
-            "contact_person_mobile": _("Mobile phone"),
-            "contact_person_email": _("Email"),
         }
-        widgets = {"other_contacts": forms.Textarea(attrs={"rows": 2})}
 
     other_contacts = forms.CharField(
         label=_("Other contacts"),
@@ -233,6 +332,16 @@ class ContactsForm(PortalModelForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=1000,
     )
+
+
+class ContactAddressForm(PortalModelForm):
+    section = "address"
+
+    class Meta:
+        model = Business
+        fields = ["contact_address_same"]
+        labels = {"contact_address_same": _("The contact address is the registered address")}
+
     contact_address = forms.CharField(
         label=_("Contact address"),
         required=False,
@@ -240,28 +349,25 @@ class ContactsForm(PortalModelForm):
         max_length=1000,
     )
 
-    # Longer than the 10 digits it stores: "+66 (0)81 234 5678" is typed, then normalised.
-    contact_person_mobile = MobileField(
-        label=_("Mobile phone"),
-        error_messages={"required": _("Enter the contact person's mobile number")},
-    )
-
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # SSO-02: the contact person's mobile and email are required.
-        self.fields["contact_person_mobile"].required = True
-        self.fields["contact_person_email"].required = True
-        self.fields["contact_person_email"].error_messages["required"] = _(
-            "Enter the contact person's email address"
-        )
         if self.instance and self.instance.contact_address:
             self.fields["contact_address"].initial = self.instance.contact_address.get("text", "")
 
-    def clean_contact_person_mobile(self):
-        mobile = clean_mobile(self.cleaned_data["contact_person_mobile"])
-        if not mobile:
-            raise ValidationError(_("Enter the contact person's mobile number"))
-        return mobile
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("contact_address_same") and not cleaned.get("contact_address"):
+            self.add_error("contact_address", _("Enter the contact address."))
+        return cleaned
+
+
+class MapPositionForm(PortalModelForm):
+    section = "position"
+
+    class Meta:
+        model = Business
+        fields = list(CONTACT_SECTIONS["position"])
+        labels = {"latitude": _("Latitude"), "longitude": _("Longitude")}
 
     def clean(self):
         cleaned = super().clean()
@@ -274,9 +380,46 @@ class ContactsForm(PortalModelForm):
             self.add_error(
                 "longitude", _("The position must be in Thailand (longitude 97 to 106).")
             )
-        if not cleaned.get("contact_address_same") and not cleaned.get("contact_address"):
-            self.add_error("contact_address", _("Enter the contact address."))
         return cleaned
+
+
+class ContactPersonForm(PortalModelForm):
+    section = "person"
+
+    class Meta:
+        model = Business
+        fields = list(CONTACT_SECTIONS["person"])
+        labels = {
+            "contact_person_name": _("Contact person"),
+            "contact_person_position": _("Position"),
+            "contact_person_phone": _("Phone"),
+            "contact_person_mobile": _("Mobile phone"),
+            "contact_person_email": _("Email"),
+        }
+
+    # Longer than the 10 digits it stores: "+66 (0)81 234 5678" is typed, then normalised.
+    contact_person_mobile = MobileField(
+        label=_("Mobile phone"),
+        error_messages={"required": _("Enter the contact person's mobile number")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # SSO-02: the contact person's mobile and email are required (in this part only).
+        self.fields["contact_person_mobile"].required = True
+        self.fields["contact_person_email"].required = True
+        self.fields["contact_person_email"].error_messages["required"] = _(
+            "Enter the contact person's email address"
+        )
+
+    def clean_contact_person_mobile(self):
+        mobile = clean_mobile(self.cleaned_data["contact_person_mobile"])
+        if not mobile:
+            raise ValidationError(_("Enter the contact person's mobile number"))
+        return mobile
+
+
+CONTACT_FORMS = (BusinessContactsForm, ContactAddressForm, MapPositionForm, ContactPersonForm)
 
 
 class HolderRemovalForm(PortalForm):

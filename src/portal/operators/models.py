@@ -26,9 +26,11 @@ class Business(models.Model):
 
     kind = models.CharField(max_length=30, choices=Kind.choices)
     # The registry's key: a juristic ID, a 0994 tax ID, a DOAE registration number, a typed tax
-    # ID for groups; for a natural person a keyed hash of the national ID (personal data).
+    # ID for groups; for a natural person a keyed hash of the national ID (personal data), as
+    # for a community enterprise added by document under its representative's ID (BIZ-07).
     registry_key = models.CharField(max_length=64)
-    # For a natural person only: the national ID, encrypted, to show it masked and to ask DOPA.
+    # A natural person's national ID, or a community enterprise's representative's (BIZ-07),
+    # encrypted, to show it masked and to ask DOPA.
     pid_encrypted = models.TextField(blank=True)
     name_th = models.CharField(max_length=300)
     name_en = models.CharField(max_length=300, blank=True)
@@ -77,8 +79,15 @@ class Business(models.Model):
 
     @property
     def masked_registry_id(self) -> str:
+        """The registration number as shown: a person's ID masked; for a community enterprise
+        its representative's ID, masked (BIZ-07: the manual makes it the registration number)."""
         if self.kind == self.Kind.NATURAL_PERSON:
             return mask_pid(decrypt_text(self.pid_encrypted)) if self.pid_encrypted else ""
+        if self.kind == self.Kind.COMMUNITY_ENTERPRISE:
+            pid = decrypt_text(self.pid_encrypted) if self.pid_encrypted else ""
+            if not pid:
+                pid = str((self.registry_data or {}).get("representative_pid") or "")
+            return mask_pid(pid) or self.registry_key
         return self.registry_key
 
 
@@ -155,6 +164,19 @@ class BusinessDocument(models.Model):
         PASSPORT = "passport", _("Passport")
         WORK_PERMIT = "work_permit", _("Work permit")
         RD_DOCUMENT = "rd_document", _("Revenue Department document showing the tax ID")
+        # BIZ-06: "or any other document issued by a government agency that shows the
+        # agency's 13-digit tax ID" (i-Industry manual, adding a juristic person under other laws).
+        GOVERNMENT_DOCUMENT = (
+            "government_document",
+            _("Document of a government agency showing the tax ID"),
+        )
+        # BIZ-07: a community enterprise added under other laws, with its DOAE registration
+        # certificate or a copy of its representative's ID card.
+        COMMUNITY_ENTERPRISE_CERTIFICATE = (
+            "ce_certificate",
+            _("Community enterprise registration certificate"),
+        )
+        REPRESENTATIVE_ID_CARD = "representative_card", _("Copy of the representative's ID card")
         OTHER = "other", _("Other document")
 
     holding = models.ForeignKey(Holding, on_delete=models.CASCADE, related_name="documents")

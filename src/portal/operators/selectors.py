@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from portal.accounts.selectors import member_registry_name
 from portal.core.acting import Acting
 from portal.core.scope import Queue, area_of, sees_queue
+from portal.core.thaiid import is_valid_thirteen_digit_id
 from portal.operators.errors import OperatorError
 from portal.operators.models import (
     Business,
@@ -15,7 +16,9 @@ from portal.operators.models import (
     RegistryChange,
 )
 from portal.registries.dbd import commercial_registry
+from portal.registries.doae import CommunityEnterprise, community_enterprise_registry
 from portal.registries.dopa import citizen_registry
+from portal.registries.rd import Taxpayer, taxpayer_registry
 
 DIRECTOR_NAMES = RegistryChange.DIRECTOR_NAMES
 
@@ -234,3 +237,76 @@ def factory_holder_ids(*, factory_no: str) -> list[int]:
         .values_list("member_id", flat=True)
         .distinct()
     )
+
+
+# --- BIZ-06, BIZ-07, SSO-02: look the number up before anything is typed ----------------------
+
+TAX_ID_KINDS = (Business.Kind.OTHER_LAW, Business.Kind.GROUP_OF_PERSONS, Business.Kind.OTHER)
+LOOKUP_KINDS = (*TAX_ID_KINDS, Business.Kind.COMMUNITY_ENTERPRISE)
+OTHER_LAW_PREFIX = "0994"
+
+
+@dataclass(frozen=True)
+class BusinessLookup:
+    """What the registries know of the number typed for a business under other laws, a group
+    of persons, "other" or a community enterprise (BIZ-06, BIZ-07, SSO-02).
+
+    `community` is True when the number is the national ID of a community enterprise's
+    representative (the manual makes it the enterprise's registration number); then
+    `enterprises` are the enterprises DOAE lists for that person, else `taxpayers` the
+    branches the Revenue Department's register lists for the tax ID. Nothing found: the
+    member types the details (key-in) and uploads a document."""
+
+    number: str
+    community: bool
+    taxpayers: tuple[Taxpayer, ...] = ()
+    enterprises: tuple[CommunityEnterprise, ...] = ()
+
+    @property
+    def found(self) -> bool:
+        return bool(self.taxpayers or self.enterprises)
+
+
+def is_community_number(*, kind: str, number: str) -> bool:
+    """A community enterprise is looked up by its representative's national ID: always under
+    its own kind, and under "other laws" when the number is not a 0994 tax ID (the manual's
+    second route, BIZ-07)."""
+    if kind == Business.Kind.COMMUNITY_ENTERPRISE:
+        return True
+    return kind == Business.Kind.OTHER_LAW and not number.startswith(OTHER_LAW_PREFIX)
+
+
+def business_lookup(*, kind: str, number: str) -> BusinessLookup:
+    """BIZ-06, BIZ-07, SSO-02: check the number, then ask the register that keeps it: DOAE
+    for a representative's ID, the Revenue Department for a tax ID. Raises OperatorError for a
+    number that cannot be one, RegistryUnavailable when the register cannot be reached."""
+    if kind not in LOOKUP_KINDS:
+        raise OperatorError(_("This kind of business is not looked up this way."), code="kind")
+    if not is_valid_thirteen_digit_id(number):
+        raise OperatorError(
+            _("Enter the 13 digits; the last digit does not check."), field="number", code="number"
+        )
+    if is_community_number(kind=kind, number=number):
+        if number.startswith(OTHER_LAW_PREFIX):
+            raise OperatorError(
+                _(
+                    "A community enterprise is found by the national ID of its representative, "
+                    "not by a tax ID beginning with 0994."
+                ),
+                field="number",
+                code="not_a_person",
+            )
+        listed = community_enterprise_registry().represented_by(number)
+        enterprises = tuple(e for e in listed if not e.is_juristic)
+        if listed and not enterprises:
+            raise OperatorError(
+                _(
+                    "This community enterprise is registered as a juristic person: add it as a "
+                    "juristic person (Department of Business Development)."
+                ),
+                field="number",
+                code="is_juristic",
+            )
+        return BusinessLookup(number=number, community=True, enterprises=enterprises)
+    branches = tuple(taxpayer_registry().branches(number))
+    return BusinessLookup(number=number, community=False, taxpayers=branches)

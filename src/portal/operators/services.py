@@ -33,6 +33,7 @@ from portal.operators.selectors import NaturalPersonCheck, natural_person_check
 from portal.registries.dbd import juristic_person_registry
 from portal.registries.doae import community_enterprise_registry
 from portal.registries.dopa import citizen_registry
+from portal.registries.rd import Taxpayer
 from portal.registries.tasks import queue_email, queue_sms
 
 REGISTRY_FIELDS = ("name_th", "name_en", "registry_data", "registry_read_at")
@@ -257,15 +258,20 @@ def business_add_foreign_directed_company(
     expires_on: dt.date,
     request=None,
 ) -> Holding:
-    """BIZ-05: a company with only foreign directors, proven by a passport or a Thai work
-    permit that has not expired; Not Verified until an officer checks it."""
+    """BIZ-05: a company proven by a foreign director's passport or Thai work permit that has
+    not expired, whether or not it also has Thai directors (the member need not know a Thai
+    director's ID); Not Verified until an officer checks it. DBD must list a foreign director:
+    a company of Thai directors only is added with one of their IDs (BIZ-04)."""
     refuse_expired_document(expires_on)
     company = _company_to_add(member=member, juristic_id=juristic_id)
-    if not company.only_foreign_directors:
+    if all(director.is_thai for director in company.directors):
         raise OperatorError(
-            _("This company has a Thai director: add it with that director's national ID."),
+            _(
+                "The Department of Business Development lists no foreign director of this "
+                "company: add it with a Thai director's national ID."
+            ),
             field="juristic_id",
-            code="has_thai_director",
+            code="no_foreign_director",
         )
     return _hold_with_document(
         member=member,
@@ -283,8 +289,9 @@ def business_add_foreign_directed_company(
 def business_add_community_enterprise(
     *, member, registration_no: str, representative_pid: str, request=None
 ) -> Holding:
-    """BIZ-07: verified with the ID of its representative as registered with DOAE; one that
-    is also a juristic person is added as a juristic person (BIZ-04)."""
+    """BIZ-07: verified with the ID of its representative as registered with DOAE (the
+    enterprise is found by that ID, business_lookup); one that is also a juristic person is
+    added as a juristic person (BIZ-04)."""
     _refuse_if_held(member, Business.Kind.COMMUNITY_ENTERPRISE, registration_no)
     enterprise = community_enterprise_registry().lookup(registration_no)
     if enterprise is None or enterprise.representative_pid != representative_pid:
@@ -308,6 +315,8 @@ def business_add_community_enterprise(
         registry_key=registration_no,
         defaults={
             "name_th": enterprise.name_th,
+            # BIZ-07: the representative's ID is the registration number the page shows.
+            "pid_encrypted": encrypt_text(representative_pid),
             "registry_data": jsonable(enterprise),
             "registry_read_at": timezone.now(),
         },
@@ -377,22 +386,45 @@ def _hold_with_document(
     return holding
 
 
+TAX_ID_DOCUMENTS = (
+    BusinessDocument.Kind.RD_DOCUMENT,
+    BusinessDocument.Kind.GOVERNMENT_DOCUMENT,
+    BusinessDocument.Kind.OTHER,
+)
+COMMUNITY_ENTERPRISE_DOCUMENTS = (
+    BusinessDocument.Kind.COMMUNITY_ENTERPRISE_CERTIFICATE,
+    BusinessDocument.Kind.REPRESENTATIVE_ID_CARD,
+)
+
+
+def _refuse_document_kind(document_kind: str, allowed) -> None:
+    if document_kind not in allowed:
+        raise OperatorError(
+            _("Choose which document you upload."), field="document_kind", code="document_kind"
+        )
+
+
 def business_add_by_document(
     *,
     member,
     kind: str,
     tax_id: str,
-    name_th: str,
+    name_th: str = "",
     name_en: str = "",
     branch: str = "",
     document,
     extension: str,
     document_kind: str,
+    taxpayer: Taxpayer | None = None,
     request=None,
 ) -> Holding:
     """BIZ-06 and SSO-02: juristic persons under other laws (0994 tax ID), groups of persons
     and "other" operators are added with a document and stay Not Verified until an officer
-    checks it."""
+    checks it.
+
+    `taxpayer` is the branch the Revenue Department's register lists (business_lookup, made
+    earlier in the same add): its names and branch are the business's, nothing typed. Without
+    it the register found nothing and the member's typed names stay on their own claim."""
     if kind not in (
         Business.Kind.OTHER_LAW,
         Business.Kind.GROUP_OF_PERSONS,
@@ -411,15 +443,73 @@ def business_add_by_document(
             field="tax_id",
             code="not_0994",
         )
+    _refuse_document_kind(document_kind, TAX_ID_DOCUMENTS)
+    if taxpayer is not None:
+        if taxpayer.tax_id != tax_id:
+            raise OperatorError(_("The register's answer is for another tax ID."), code="tax_id")
+        branch = taxpayer.branch
+        defaults = {
+            "name_th": taxpayer.name_th,
+            "name_en": taxpayer.name_en or "",
+            "branch": branch,
+            "registry_data": jsonable(taxpayer),
+            "registry_read_at": timezone.now(),
+        }
+        claim = {"claimed_name_th": taxpayer.name_th, "claimed_name_en": taxpayer.name_en or ""}
+    else:
+        if not name_th.strip():
+            raise OperatorError(_("Enter the name in Thai."), field="name_th", code="name_th")
+        # No registry knows this business: its shared name stays empty until an officer
+        # verifies a claim, and each claimant's typed name stays on their own holding.
+        defaults = {"name_th": "", "name_en": "", "branch": branch or "00000"}
+        claim = {"claimed_name_th": name_th, "claimed_name_en": name_en}
     key = f"{tax_id}:{branch or '00000'}"
     _refuse_if_held(member, kind, key)
     return _hold_with_document(
         member=member,
         kind=kind,
         registry_key=key,
-        # No registry knows this business: its shared name stays empty until an officer
-        # verifies a claim, and each claimant's typed name stays on their own holding.
-        defaults={"name_th": "", "name_en": "", "branch": branch or "00000"},
+        defaults=defaults,
+        claim=claim,
+        document=document,
+        extension=extension,
+        document_kind=document_kind,
+        request=request,
+    )
+
+
+def business_add_community_enterprise_by_document(
+    *,
+    member,
+    representative_pid: str,
+    name_th: str,
+    name_en: str = "",
+    document,
+    extension: str,
+    document_kind: str,
+    request=None,
+) -> Holding:
+    """BIZ-07, the manual's route "under other laws": a community enterprise DOAE does not
+    list for this representative is added with its registration certificate or a copy of the
+    representative's ID card, whose national ID is its registration number; Not Verified until
+    an officer checks it. The ID is kept as natural persons' are: hashed as the key, encrypted
+    to show it masked."""
+    if not is_valid_thirteen_digit_id(representative_pid) or representative_pid.startswith("0994"):
+        raise OperatorError(
+            _("Enter the 13 digits of the representative's national ID."),
+            field="number",
+            code="number",
+        )
+    if not name_th.strip():
+        raise OperatorError(_("Enter the name in Thai."), field="name_th", code="name_th")
+    _refuse_document_kind(document_kind, COMMUNITY_ENTERPRISE_DOCUMENTS)
+    key = pid_hash(representative_pid)
+    _refuse_if_held(member, Business.Kind.COMMUNITY_ENTERPRISE, key)
+    return _hold_with_document(
+        member=member,
+        kind=Business.Kind.COMMUNITY_ENTERPRISE,
+        registry_key=key,
+        defaults={"name_th": "", "name_en": "", "pid_encrypted": encrypt_text(representative_pid)},
         claim={"claimed_name_th": name_th, "claimed_name_en": name_en},
         document=document,
         extension=extension,
@@ -430,28 +520,35 @@ def business_add_by_document(
 
 # --- what the member edits (BIZ-08, SSO-02) -------------------------------------------------
 
-CONTACT_FIELDS = (
-    "phone",
-    "fax",
-    "website",
-    "email",
-    "other_contacts",
-    "contact_address_same",
-    "latitude",
-    "longitude",
-    "contact_person_name",
-    "contact_person_position",
-    "contact_person_phone",
-    "contact_person_mobile",
-    "contact_person_email",
-)
+# BIZ-08: the parts of a business's details a member edits, each saved on its own (changing
+# the phone number asks for nothing else). "address" also carries the typed contact address.
+CONTACT_SECTIONS: dict[str, tuple[str, ...]] = {
+    "contacts": ("phone", "fax", "website", "email", "other_contacts"),
+    "address": ("contact_address_same",),
+    "position": ("latitude", "longitude"),
+    "person": (
+        "contact_person_name",
+        "contact_person_position",
+        "contact_person_phone",
+        "contact_person_mobile",
+        "contact_person_email",
+    ),
+}
+CONTACT_FIELDS = tuple(f for fields in CONTACT_SECTIONS.values() for f in fields)
+
+
+def _contact_values(business: Business) -> dict:
+    values = {f: jsonable(getattr(business, f)) for f in CONTACT_FIELDS}
+    values["contact_address"] = business.contact_address
+    return values
 
 
 @transaction.atomic
 def business_update_contacts(*, member, holding_id: int, data: dict, request=None) -> Business:
     """Contacts, contact address, map position and contact person; registry data stays as
-    the registry says. They are shared by every holder: only a verified holding changes them
-    (a pending or rejected claim could be anyone's)."""
+    the registry says. Only what `data` holds changes (BIZ-08: one part at a time; the
+    contact address with "contact_address_same"). They are shared by every holder: only a
+    verified holding changes them (a pending or rejected claim could be anyone's)."""
     holding = _own_holding(Holding.objects, member=member, holding_id=holding_id)
     if not holding.is_verified:
         raise OperatorError(
@@ -459,17 +556,19 @@ def business_update_contacts(*, member, holding_id: int, data: dict, request=Non
             code="not_verified",
         )
     business = Business.objects.select_for_update().get(pk=holding.business_id)
-    before = {f: jsonable(getattr(business, f)) for f in CONTACT_FIELDS}
-    before["contact_address"] = business.contact_address
-    for field in CONTACT_FIELDS:
-        if field in data:
-            setattr(business, field, data[field])
-    business.contact_address = (
-        {} if business.contact_address_same else {"text": data.get("contact_address", "")}
-    )
-    business.save(update_fields=[*CONTACT_FIELDS, "contact_address"])
-    after = {f: jsonable(getattr(business, f)) for f in CONTACT_FIELDS}
-    after["contact_address"] = business.contact_address
+    before = _contact_values(business)
+    changed = [field for field in CONTACT_FIELDS if field in data]
+    for field in changed:
+        setattr(business, field, data[field])
+    if "contact_address_same" in data:
+        business.contact_address = (
+            {} if business.contact_address_same else {"text": data.get("contact_address", "")}
+        )
+        changed.append("contact_address")
+    if not changed:
+        return business
+    business.save(update_fields=changed)
+    after = _contact_values(business)
     audit_record(
         actor=member,
         action="business.contacts",

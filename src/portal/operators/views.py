@@ -11,22 +11,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from portal.core.forms import form_add_service_error
-from portal.core.thaiid import decrypt_text, encrypt_text
+from portal.core.thaiid import decrypt_text, encrypt_text, mask_pid
 from portal.core.views import paginate, posted_data, posted_files, private_file_response
 from portal.operators import forms, selectors, services
 from portal.operators.models import Business
 from portal.operators.services import OperatorError
 from portal.registries.base import RegistryUnavailable
+from portal.registries.doae import CommunityEnterprise
+from portal.registries.rd import Taxpayer
 
 ADDING = "business_add"
 ADDED = "business_added"
 FORMS = {
     Business.Kind.NATURAL_PERSON: forms.NaturalPersonForm,
     Business.Kind.JURISTIC_PERSON: forms.JuristicPersonForm,
-    Business.Kind.COMMUNITY_ENTERPRISE: forms.CommunityEnterpriseForm,
-    Business.Kind.OTHER_LAW: forms.TaxIdDocumentForm,
-    Business.Kind.GROUP_OF_PERSONS: forms.TaxIdDocumentForm,
-    Business.Kind.OTHER: forms.TaxIdDocumentForm,
 }
 
 
@@ -71,6 +69,8 @@ def business_add_details(request):
     if not state:
         return redirect("operators:business_add")
     kind = state["kind"]
+    if kind in selectors.LOOKUP_KINDS:
+        return _business_add_looked_up(request, state)
     form_class = FORMS[kind]
     if kind == Business.Kind.JURISTIC_PERSON:
         # One question a page: which directors the company has, then that path's form
@@ -170,31 +170,171 @@ def _add(request, kind, form, state):
             request.session[ADDING] = state
             return "choose_name"
         return _add_natural(request, data["who"], check, data.get("laser_code", ""), "")
-    if kind == Business.Kind.JURISTIC_PERSON:
-        return services.business_add_juristic_person(
-            member=member,
-            juristic_id=data["juristic_id"],
-            director_pid=data["director_pid"],
-            request=request,
-        )
-    if kind == Business.Kind.COMMUNITY_ENTERPRISE:
+    return services.business_add_juristic_person(
+        member=member,
+        juristic_id=data["juristic_id"],
+        director_pid=data["director_pid"],
+        request=request,
+    )
+
+
+# --- BIZ-06, BIZ-07, SSO-02: looked up first, typed only when nothing is found ---------------
+
+
+def _lookup_to_state(found: selectors.BusinessLookup) -> dict:
+    """The lookup kept in the session for the next page; the number encrypted (it may be a
+    person's national ID), the representative's ID not repeated."""
+    return {
+        "number": encrypt_text(found.number),
+        "community": found.community,
+        "taxpayers": [
+            {"kind": t.kind, "name_th": t.name_th, "name_en": t.name_en, "branch": t.branch}
+            for t in found.taxpayers
+        ],
+        "enterprises": [
+            {"registration_no": e.registration_no, "name_th": e.name_th} for e in found.enterprises
+        ],
+    }
+
+
+def _lookup_from_state(saved: dict) -> selectors.BusinessLookup:
+    number = decrypt_text(saved["number"])
+    return selectors.BusinessLookup(
+        number=number,
+        community=saved["community"],
+        taxpayers=tuple(Taxpayer(tax_id=number, **t) for t in saved["taxpayers"]),
+        enterprises=tuple(
+            CommunityEnterprise(representative_pid=number, is_juristic=False, **e)
+            for e in saved["enterprises"]
+        ),
+    )
+
+
+def _branch_label(taxpayer: Taxpayer) -> str:
+    where = (
+        _("Head office")
+        if taxpayer.is_head_office
+        else _("Branch %(number)s") % {"number": taxpayer.branch}
+    )
+    return f"{where} ({taxpayer.branch}): {taxpayer.name_th}"
+
+
+def _looked_up_form(request, found: selectors.BusinessLookup):
+    data, files = posted_data(request), posted_files(request)
+    if found.community and found.enterprises:
+        choices = [(e.registration_no, e.name_th) for e in found.enterprises]
+        return forms.EnterpriseChoiceForm(data, enterprises=choices)
+    if found.community:
+        return forms.CommunityEnterpriseKeyInForm(data, files)
+    if found.taxpayers:
+        choices = [(t.branch, _branch_label(t)) for t in found.taxpayers]
+        return forms.TaxpayerFoundForm(data, files, branches=choices)
+    return forms.TaxIdKeyInForm(data, files)
+
+
+def _business_add_looked_up(request, state):
+    """Step 2 for the kinds looked up first: the number (its own page), then what the
+    registry found, or the key-in form when it found nothing."""
+    if request.GET.get("change") == "number":
+        state.pop("lookup", None)
+        request.session[ADDING] = state
+    if state.get("lookup") is None:
+        return _business_lookup(request, state)
+    found = _lookup_from_state(state["lookup"])
+    form = _looked_up_form(request, found)
+    if request.method == "POST" and form.is_valid():
+        try:
+            holding = _add_looked_up(request, state["kind"], found, form)
+        except RegistryUnavailable as error:
+            form.add_error(None, _registry_down(error))
+        except OperatorError as error:
+            form_add_service_error(form, error)
+        else:
+            return _added(request, holding)
+    return render(
+        request,
+        "operators/business_add_details.html",
+        {
+            "form": form,
+            "kind": state["kind"],
+            "kind_label": Business.Kind(state["kind"]).label,
+            "found": found,
+            "masked_number": mask_pid(found.number) if found.community else found.number,
+            "steps": _steps(),
+            "current": 2,
+        },
+    )
+
+
+def _business_lookup(request, state):
+    kind = state["kind"]
+    form = forms.BusinessLookupForm(posted_data(request), kind=kind)
+    if request.method == "POST" and form.is_valid():
+        try:
+            found = selectors.business_lookup(kind=kind, number=form.cleaned_data["number"])
+        except RegistryUnavailable as error:
+            form.add_error(None, _registry_down(error))
+        except OperatorError as error:
+            form_add_service_error(form, error)
+        else:
+            state["lookup"] = _lookup_to_state(found)
+            request.session[ADDING] = state
+            return redirect("operators:business_add_details")
+    return render(
+        request,
+        "operators/business_add_lookup.html",
+        {
+            "form": form,
+            "kind": kind,
+            "kind_label": Business.Kind(kind).label,
+            "steps": _steps(),
+            "current": 2,
+        },
+    )
+
+
+def _add_looked_up(request, kind, found, form):
+    member, data = request.user, form.cleaned_data
+    if isinstance(form, forms.EnterpriseChoiceForm):
         return services.business_add_community_enterprise(
             member=member,
-            registration_no=data["registration_no"].strip(),
-            representative_pid=data["representative_pid"],
+            registration_no=data["registration_no"],
+            representative_pid=found.number,
             request=request,
+        )
+    document = {
+        "document": data["document"],
+        "extension": form.document_extension,
+        "document_kind": data["document_kind"],
+    }
+    if isinstance(form, forms.CommunityEnterpriseKeyInForm):
+        return services.business_add_community_enterprise_by_document(
+            member=member,
+            representative_pid=found.number,
+            name_th=data["name_th"],
+            name_en=data["name_en"],
+            request=request,
+            **document,
+        )
+    if isinstance(form, forms.TaxpayerFoundForm):
+        taxpayer = next(t for t in found.taxpayers if t.branch == data["branch"])
+        return services.business_add_by_document(
+            member=member,
+            kind=kind,
+            tax_id=found.number,
+            taxpayer=taxpayer,
+            request=request,
+            **document,
         )
     return services.business_add_by_document(
         member=member,
         kind=kind,
-        tax_id=data["tax_id"],
+        tax_id=found.number,
         name_th=data["name_th"],
         name_en=data["name_en"],
         branch=data["branch"],
-        document=data["document"],
-        extension=form.document_extension,
-        document_kind="rd_document" if kind == Business.Kind.OTHER_LAW else "other",
         request=request,
+        **document,
     )
 
 
@@ -284,14 +424,24 @@ def business_detail(request, holding_id):
             "operators/business_detail.html",
             {"holding": holding, "business": business, "documents": holding.documents.all()},
         )
-    form = forms.ContactsForm(posted_data(request), instance=Business(**_contacts_of(business)))
-    if request.method == "POST" and form.is_valid():
+    # BIZ-08: each part of the details is its own form, saved on its own; only the part sent
+    # is bound, so changing the phone number asks for nothing else.
+    sent_section = request.POST.get("section") if request.method == "POST" else None
+    current = Business(**_contacts_of(business))
+    section_forms = {
+        form_class.section: form_class(
+            posted_data(request) if form_class.section == sent_section else None,
+            instance=current,
+        )
+        for form_class in forms.CONTACT_FORMS
+    }
+    # A POST naming no part of the page changes nothing: the page comes back as it is.
+    form = section_forms.get(sent_section)
+    if form is not None and form.is_valid():
+        data = dict(form.cleaned_data)
         try:
             services.business_update_contacts(
-                member=request.user,
-                holding_id=holding.pk,
-                data=form.cleaned_data,
-                request=request,
+                member=request.user, holding_id=holding.pk, data=data, request=request
             )
         except OperatorError as error:
             form.add_error(None, error.message)
@@ -305,6 +455,7 @@ def business_detail(request, holding_id):
             "holding": holding,
             "business": business,
             "form": form,
+            "section_forms": section_forms,
             "holders": selectors.co_holders_seen_by(holding=holding),
             "documents": holding.documents.all(),
         },
