@@ -8,8 +8,10 @@ from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from portal.core.acting import Acting
+from portal.core.thaidate import format_date
 from portal.operators.factory_selectors import member_factories, member_factory
 from portal.permits import clock
 from portal.permits.definitions import Document, Procedure, Step, procedure, procedures
@@ -21,6 +23,7 @@ from portal.permits.services import (
     extension_allowed,
     fee_preview,
 )
+from portal.permits.services import submission_missing as services_missing
 from portal.workdays import selectors as workdays
 
 __all__ = [
@@ -249,3 +252,118 @@ def may_extend(application: Application, procedure_: Procedure | None) -> bool:
 
 def language() -> str:
     return translation.get_language() or "th"
+
+
+# --- what the pages show --------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    application: Application
+    procedure: Procedure | None
+
+
+def with_procedures(applications) -> list[Row]:
+    """The list's rows with their definitions (names in the page's language)."""
+    return [Row(application=a, procedure=procedure(a.procedure_code)) for a in applications]
+
+
+def factory_for_applicant(*, acting: Acting, factory_holding_id: int):
+    if acting.actor is None:
+        return None
+    return member_factory(member=acting.actor, factory_holding_id=factory_holding_id)
+
+
+def condition_hints(procedure_: Procedure) -> dict[str, str]:
+    """For a question asked only in some cases: when (as a hint beside it)."""
+    language_ = language()
+    labels = {f.key: f for f in procedure_.fields}
+    hints = {}
+    for f in procedure_.fields:
+        condition = f.when
+        if condition is None or condition.field is None or condition.field not in labels:
+            continue
+        about = labels[condition.field]
+        wanted = [condition.equals] if condition.equals is not None else list(condition.in_ or [])
+        names = {c.value: c.label.get(language_) for c in about.choices}
+        answers = ", ".join(names.get(str(v), str(v)) for v in wanted)
+        hints[f.key] = _("Answer only when “%(question)s” is %(answers)s.") % {
+            "question": about.label.get(language_),
+            "answers": answers,
+        }
+    return hints
+
+
+@dataclass
+class Answer:
+    label: str
+    value: str
+
+
+def answers_summary(application: Application, procedure_: Procedure) -> list[Answer]:
+    """The answers as the applicant reads them back before signing (and on the timeline)."""
+    language_ = language()
+    if application.extends_id:
+        until = application.answers.get("extend_until")
+        return [
+            Answer(
+                _("New end date"),
+                format_date(dt.date.fromisoformat(until)) if until else "",
+            ),
+            Answer(_("Why the period must be extended"), application.answers.get("reason", "")),
+        ]
+    rows = []
+    for f in procedure_.fields:
+        value = application.answers.get(f.key)
+        if value is None:
+            continue
+        if f.kind == "machines":
+            text = "; ".join(f"{m['name']} {m['horsepower']} HP × {m['count']}" for m in value)
+        elif f.kind == "date":
+            text = format_date(dt.date.fromisoformat(value))
+        elif f.kind == "choice":
+            text = next((c.label.get(language_) for c in f.choices if c.value == value), value)
+        elif f.kind == "boolean":
+            text = _("Yes") if value else _("No")
+        else:
+            text = str(value)
+        rows.append(Answer(f.label.get(language_), text))
+    return rows
+
+
+def submission_missing(application: Application, procedure_: Procedure) -> list[str]:
+    return services_missing(procedure_, application)
+
+
+def corrections_waiting(application: Application):
+    if application.state != Application.State.CORRECTIONS:
+        return None
+    return (
+        application.inspections.filter(outcome="corrections", corrections_done_at__isnull=True)
+        .order_by("-recorded_at")
+        .first()
+    )
+
+
+def extensions_of(application: Application) -> list[Application]:
+    return list(application.extensions.exclude(state=Application.State.WITHDRAWN).order_by("pk"))
+
+
+def extension_initial(application: Application) -> dict:
+    answers = application.answers
+    initial = {"reason": answers.get("reason", "")}
+    if answers.get("extend_until"):
+        initial["extend_until"] = dt.date.fromisoformat(answers["extend_until"])
+    return initial
+
+
+def extension_latest(application: Application, procedure_: Procedure) -> dt.date | None:
+    """The latest end date an extension may ask (PRM-04)."""
+    granted = application.extends
+    if granted is None or granted.granted_until is None or procedure_.extension is None:
+        return None
+    return granted.granted_until + dt.timedelta(days=procedure_.extension.max_days)
+
+
+def application_file(application: Application, file_id: int) -> ApplicationFile | None:
+    return application.files.filter(pk=file_id).first()

@@ -73,6 +73,7 @@ __all__ = [
     "file_upload",
     "machines_parse",
     "routing_of",
+    "submission_missing",
 ]
 
 NUMBER_PREFIX = "PRM"
@@ -609,7 +610,7 @@ def _next_number(on: dt.date) -> str:
     return f"{NUMBER_PREFIX}-{year}-{counter.last:06d}"
 
 
-def _missing(procedure_: Procedure, application: Application) -> list[str]:
+def submission_missing(procedure_: Procedure, application: Application) -> list[str]:
     """What stops a submission: required answers and required uploads, named for the person."""
     language = translation.get_language() or "th"
     missing = []
@@ -652,7 +653,7 @@ def application_submit(*, acting: Acting, application_id: int) -> Application:
             return application  # submitted already (a double click)
         raise PermitError(_("This application cannot be submitted."), code="state")
     procedure_ = _definition(application.procedure_code)
-    missing = _missing(procedure_, application)
+    missing = submission_missing(procedure_, application)
     if missing:
         raise PermitError(
             _("Complete the application first: %(missing)s.") % {"missing": ", ".join(missing)},
