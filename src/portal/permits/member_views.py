@@ -11,7 +11,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal.core.acting import acting_of
 from portal.core.forms import form_add_service_error
@@ -60,6 +60,7 @@ def _page(request, template, **context):
 
 
 @login_required
+@require_GET
 def application_list(request):
     """ "My applications": drafts (resumable) and submitted ones, by state."""
     acting = acting_of(request)
@@ -86,6 +87,7 @@ def application_list(request):
 
 
 @login_required
+@require_GET
 def application_new(request):
     """PRM-05: the member's factories; for the factory chosen, every procedure with its
     eligibility checked from the profile before anything is typed."""
@@ -328,6 +330,7 @@ def application_withdraw(request, application_id):
 
 
 @login_required
+@require_GET
 def application_detail(request, application_id):
     """PRM-09: the timeline: each step with its due date, done, paused and why, or late."""
     application, definition = _application(request, application_id)
@@ -432,6 +435,7 @@ def application_extension(request, application_id):
 
 
 @login_required
+@require_GET
 def application_letter(request, application_id):
     """PRM-09: the signed letter of the decision, for the applicant only."""
     application, _definition = _application(request, application_id)
@@ -441,6 +445,7 @@ def application_letter(request, application_id):
 
 
 @login_required
+@require_GET
 def application_file(request, application_id, file_id):
     """One of the application's own uploads, back to its applicant."""
     application, _definition = _application(request, application_id)
