@@ -998,3 +998,23 @@ def test_adm_01_biz_09_sso_04_permission_matrix(role, world, monkeypatch):
         for (name, method), got in sorted(observed.items()):
             print(f"OBSERVED {role} {name} {method} {got}")
     assert wrong == []
+
+
+# --- issue 11: the public citizen manuals (PRM-02) -------------------------------------------
+_url_kwargs_before_manuals = url_kwargs
+
+
+def url_kwargs(route: str, role: str, w: dict) -> dict:
+    """The manual routes take a procedure's code: a shipped definition's."""
+    kwargs = _url_kwargs_before_manuals(route, role, w)
+    if "<slug:procedure_code>" in route:
+        kwargs["procedure_code"] = "machinery-relocation"
+    return kwargs
+
+
+EXPECTED.update(
+    {
+        "procedures:list": {"GET": "ok", "POST": "method"},
+        "procedures:detail": {"GET": "ok", "POST": "method"},
+    }
+)

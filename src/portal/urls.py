@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("portal.billing.urls")),
     path("backoffice/", include("portal.backoffice.urls")),
     path("services/", include("portal.services.urls")),
+    path("procedures/", include("portal.permits.urls")),
     path("payments/", include("portal.billing.callback_urls")),
     path("", include("portal.documents.urls")),
     path("altcha/", include("altcha_django.urls")),

@@ -31,6 +31,7 @@ __all__ = [
     "CHECKS",
     "Procedure",
     "ProcedureFileError",
+    "check_procedure_files",
     "load_procedure_file",
     "load_procedures",
     "procedure",
@@ -54,6 +55,25 @@ CHECKS = (
     "category_not_in",  # params: {categories: ["101", "105", "106"]}
     "self_assessment_is_factory",  # PRM-05's self-assessment says the activity is a factory
 )
+
+# The parameters each check takes: name -> (type, required). Checked at load, so that a typo in
+# a file is an error naming the field, not a check that silently passes.
+CHECK_PARAMS: dict[str, dict[str, tuple[type, bool]]] = {
+    "factory_held": {},
+    "factory_class_in": {"classes": (list, True)},
+    "factory_outside_ieat_estate": {},
+    "factory_not_ieat_estate_in_bangkok": {},
+    "factory_licensed": {},
+    # field: the form's date of the stop (checked once answered); min_days: how long ago at least
+    "factory_stopped": {"field": (str, False), "min_days": (int, False)},
+    "not_in_bangkok": {"field": (str, False)},  # field: the form's province when no factory yet
+    # new/expansion: the most horsepower; field: the form's choice saying which (new/expansion)
+    "horsepower_at_most": {"new": (int, True), "expansion": (int, False), "field": (str, False)},
+    "category_not_in": {"categories": (list, True), "field": (str, False)},
+    # all: questions that must all give their factory_if answer; any: at least one of these must
+    # (absent both: every question must)
+    "self_assessment_is_factory": {"all": (list, False), "any": (list, False)},
+}
 
 # What an officer may do in a step, as the definition allows (issue 11 "Deciding").
 ACTIONS = (
@@ -107,6 +127,25 @@ class Check(Strict):
     check: Literal[CHECKS]  # type: ignore[valid-type]
     params: dict[str, Any] = {}
     reason: Text  # why the applicant is not eligible, in plain words
+
+    @model_validator(mode="after")
+    def _params(self) -> Check:
+        spec = CHECK_PARAMS.get(self.check, {})
+        unknown = sorted(set(self.params) - set(spec))
+        if unknown:
+            known = ", ".join(sorted(spec)) or "none"
+            raise ValueError(
+                f"params: unknown param {', '.join(unknown)} of {self.check} (known: {known})"
+            )
+        for name, (kind, required) in spec.items():
+            if name not in self.params:
+                if required:
+                    raise ValueError(f"params: {self.check} needs param {name}")
+                continue
+            value = self.params[name]
+            if not isinstance(value, kind) or isinstance(value, bool):
+                raise ValueError(f"params.{name}: must be a {kind.__name__} ({self.check})")
+        return self
 
 
 class Choice(Strict):
@@ -180,11 +219,19 @@ class Document(Strict):
     note: Text | None = None  # the manual's remark (valid 3 months, signed on every page ...)
     when: Condition | None = None  # absent: always required
     upload: bool = True  # False: shown at the counter, never uploaded (e.g. an original licence)
+    # The manual lists it with 0 originals and 0 copies (the relocation manual's combined land
+    # plan and EIA approval): needed as its note says, in no stated number.
+    no_count: bool = False
 
     @model_validator(mode="after")
     def _some(self) -> Document:
-        if self.originals + self.copies == 0:
-            raise ValueError("a document needs at least one original or one copy")
+        if self.originals + self.copies == 0 and not self.no_count:
+            raise ValueError(
+                "a document needs at least one original or one copy "
+                "(no_count: true when the manual itself gives 0 and 0)"
+            )
+        if self.no_count and self.originals + self.copies:
+            raise ValueError("no_count is only for a document the manual counts 0 and 0")
         return self
 
 
@@ -211,6 +258,9 @@ class Fee(Strict):
     when: Literal["none", "at_document_check", "after_approval"]
     description: Text
     bill_kind: str | None = None  # the Bill kind the fee is billed as
+    # The results (keys) whose letter bills the fee; empty: every granted or acknowledged result.
+    # PRM-05: only the class 3 licence is billed, never the class 2 notice's receipt.
+    billed_on: list[str] = []
 
     @model_validator(mode="after")
     def _table(self) -> Fee:
@@ -253,6 +303,7 @@ class Statistics(Strict):
     average_per_month: int = 0
     highest: int = 0
     lowest: int = 0
+    published: bool = True  # False: the manual has no statistics section
 
 
 class Question(Strict):
@@ -261,6 +312,7 @@ class Question(Strict):
     key: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
     text: Text
     factory_if: Literal["yes", "no"]
+    help: Text | None = None
 
 
 class Procedure(Strict):
@@ -296,6 +348,14 @@ class Procedure(Strict):
     complaints: Annotated[list[Complaint], Field(min_length=1)]
     forms: list[FormDownload] = []
     result_notice_days: Annotated[int, Field(ge=1)] = 7  # PRM-09: told within 7 days
+    # Compatible additions for the manuals as published (issue 11, h11defs):
+    responsible_unit: Text | None = None  # the manual's header "responsible unit"
+    streamlining: Text | None = None  # section 14: whether steps and times were streamlined
+    remarks: list[Text] = []  # section 19: the manual's closing remarks
+    source: Text | None = None  # where the transcription comes from (print date, status ...)
+    # "split": sections 15.1 (identity) and 15.2 (other) as the standard manual has them;
+    # "single": one numbered list, as DIW's newer manuals print it.
+    documents_layout: Literal["split", "single"] = "split"
 
     @model_validator(mode="after")
     def _consistent(self) -> Procedure:
@@ -335,6 +395,25 @@ class Procedure(Strict):
             raise ValueError(
                 "self_assessment: needs the eligibility check self_assessment_is_factory"
             )
+        question_keys = {q.key for q in self.self_assessment}
+        for index, check in enumerate(self.eligibility):
+            where = f"eligibility.{index}.params"
+            field = check.params.get("field")
+            if field is not None and field not in field_keys:
+                raise ValueError(f"{where}.field: unknown field {field!r}")
+            for part in ("all", "any"):
+                for key in check.params.get(part, []):
+                    if key not in question_keys:
+                        raise ValueError(f"{where}.{part}: unknown question {key!r}")
+            if check.check == "self_assessment_is_factory" and not self.self_assessment:
+                raise ValueError(f"eligibility.{index}: {check.check} needs a self_assessment")
+        result_keys = {r.key for r in self.results}
+        for key in self.fee.billed_on:
+            if key not in result_keys:
+                raise ValueError(f"fee.billed_on: unknown result {key!r}")
+        period_results = [r for r in self.results if r.max_period_days]
+        if self.extension is not None and not period_results:
+            raise ValueError("extension: only a procedure whose result has a period extends")
         return self
 
     # Helpers used by the engine and the pages.
@@ -356,32 +435,109 @@ def _field_path(location: tuple) -> str:
     return ".".join(str(part) for part in location) or "(file)"
 
 
-def load_procedure_file(path: Path) -> Procedure:
-    """Read and check one file; every problem is a ProcedureFileError naming file and field."""
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """YAML that refuses a key given twice in one mapping (plain PyYAML keeps the last one,
+    which would silently drop half of a document list written twice)."""
+
+    def construct_mapping(self, node, deep=False):
+        seen: dict = {}
+        for key_node, _value in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    "while reading a mapping",
+                    node.start_mark,
+                    f"duplicate key {key!r} (first on line {seen[key] + 1})",
+                    key_node.start_mark,
+                )
+            seen[key] = key_node.start_mark.line
+        return super().construct_mapping(node, deep=deep)
+
+
+def _message(error: dict) -> str:
+    message = error["msg"]
+    return message.removeprefix("Value error, ")
+
+
+def _where(error: dict) -> tuple[str, str]:
+    """(field, problem) of a pydantic error. A whole-procedure check names its field at the start
+    of its message ("total: 14 is not the sum ..."): that becomes the field."""
+    message = _message(error)
+    path = _field_path(error["loc"])
+    named = re.match(r"^([a-z_][a-z0-9_.]*): (.+)$", message, re.DOTALL)
+    if named:
+        prefix = "" if path == "(file)" else f"{path}."
+        return prefix + named.group(1), named.group(2)
+    return path, message
+
+
+def _read(path: Path) -> dict:
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)  # noqa: S506
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark else "(file)"
-        raise ProcedureFileError(path, where, f"not valid YAML: {error}") from error
+        problem = getattr(error, "problem", None) or str(error)
+        raise ProcedureFileError(path, where, f"not valid YAML: {problem}") from error
+    except (OSError, UnicodeDecodeError) as error:
+        raise ProcedureFileError(path, "(file)", f"cannot be read: {error}") from error
     if not isinstance(raw, dict):
         raise ProcedureFileError(path, "(file)", "must hold one mapping (a procedure)")
+    return raw
+
+
+def file_problems(path: Path) -> tuple[Procedure | None, list[ProcedureFileError]]:
+    """Every problem of one file (all of pydantic's, not only the first), and the procedure when
+    there is none."""
+    try:
+        raw = _read(path)
+    except ProcedureFileError as error:
+        return None, [error]
     try:
         procedure = Procedure.model_validate(raw)
     except ValidationError as error:
-        first = error.errors()[0]
-        raise ProcedureFileError(path, _field_path(first["loc"]), first["msg"]) from error
+        return None, [ProcedureFileError(path, *_where(e)) for e in error.errors()]
     if not re.fullmatch(rf"{re.escape(procedure.code)}\.ya?ml", path.name):
-        raise ProcedureFileError(path, "code", f"must match the file name ({path.stem})")
+        return None, [ProcedureFileError(path, "code", f"must match the file name ({path.stem})")]
+    return procedure, []
+
+
+def load_procedure_file(path: Path) -> Procedure:
+    """Read and check one file; every problem is a ProcedureFileError naming file and field."""
+    procedure, problems = file_problems(path)
+    if problems:
+        raise problems[0]
     return procedure
 
 
-def load_procedures(folder: Path | None = None) -> dict[str, Procedure]:
+def _files(folder: Path) -> list[Path]:
+    return sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
+
+
+def check_procedure_files(
+    folder: Path | None = None,
+) -> tuple[dict[str, Procedure], list[ProcedureFileError]]:
+    """Every file of the folder checked (not only up to the first broken one): the procedures that
+    load and the problems of the others, for `procedures_check`."""
     folder = Path(folder or settings.PROCEDURES_DIR)
-    loaded = {}
-    for path in sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]):
-        procedure = load_procedure_file(path)
+    loaded: dict[str, Procedure] = {}
+    problems: list[ProcedureFileError] = []
+    for path in _files(folder):
+        procedure, found = file_problems(path)
+        problems.extend(found)
+        if procedure is None:
+            continue
+        if procedure.code in loaded:
+            problems.append(ProcedureFileError(path, "code", f"{procedure.code} is defined twice"))
+            continue
         loaded[procedure.code] = procedure
+    return loaded, problems
+
+
+def load_procedures(folder: Path | None = None) -> dict[str, Procedure]:
+    loaded, problems = check_procedure_files(folder)
+    if problems:
+        raise problems[0]
     return loaded
 
 
