@@ -22,6 +22,7 @@ from portal.permits.services import (
     eligibility_failures,
     extension_allowed,
     fee_preview,
+    held_factory_nos,
 )
 from portal.permits.services import submission_missing as services_missing
 from portal.workdays import selectors as workdays
@@ -99,11 +100,16 @@ def procedure_choices(*, acting: Acting, factory_holding_id: int) -> list[Proced
     row = member_factory(member=acting.actor, factory_holding_id=factory_holding_id)
     if row is None:
         return None
+    held = held_factory_nos(acting.actor)
     return [
         ProcedureChoice(
             procedure=item,
             failures=eligibility_failures(
-                item, factory=row.factory, business=row.holding.business, member=acting.actor
+                item,
+                factory=row.factory,
+                business=row.holding.business,
+                member=acting.actor,
+                held=held,
             ),
         )
         for item in procedures().values()

@@ -31,7 +31,7 @@ from portal.core.errors import PortalError
 from portal.core.services import audit_record
 from portal.core.thaidate import ce_to_be
 from portal.core.uploads import CONTENT_TYPE_OF, validate_document_upload
-from portal.operators.factory_selectors import member_factory
+from portal.operators.factory_selectors import member_factory, member_verified_factory_choices
 from portal.operators.supervisors import BANGKOK
 from portal.permits import clock
 from portal.permits.definitions import Condition, Document, FormField, Procedure, procedure
@@ -108,11 +108,26 @@ def _definition(code: str) -> Procedure:
     return found
 
 
-def eligibility_failures(procedure_: Procedure, *, factory, business, member, answers=None):
+def held_factory_nos(member) -> set[str]:
+    """The registration numbers of the factories the member holds through a verified holding
+    (what the check factory_held asks)."""
+    if member is None:
+        return set()
+    return {number for number, _name in member_verified_factory_choices(member=member)}
+
+
+def eligibility_failures(
+    procedure_: Procedure, *, factory, business, member, answers=None, held=None
+):
     """PRM-05: the checks of the definition, run by portal.permits.eligibility; [] when
     eligible."""
     return eligibility_of(
-        procedure_, factory=factory, business=business, member=member, answers=answers
+        procedure_,
+        factory=factory,
+        business=business,
+        member=member,
+        answers=answers,
+        held_factory_nos=held if held is not None else held_factory_nos(member),
     )
 
 
