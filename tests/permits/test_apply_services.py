@@ -5,14 +5,16 @@ the submission (idempotent, routed, numbered, on the clock), supplying missing d
 import datetime as dt
 import hashlib
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from portal.permits import clock, services
-from portal.permits.definitions import procedure
+from portal.permits import clock, selectors, services
+from portal.permits.definitions import _cached, procedure
 from portal.permits.models import (
     Application,
     ApplicationCounter,
@@ -456,3 +458,35 @@ def test_prm_05_withdraw_a_draft(applicant):
     services.application_submit(acting=acting, application_id=again.pk)
     with pytest.raises(services.PermitError):
         services.application_withdraw(acting=acting, application_id=again.pk)
+
+
+def test_prm_05_self_assessment_not_a_factory_is_refused(applicant, procedures_dir):
+    """PRM-05: the licence procedure's self-assessment: answers saying the activity is not a
+    factory make the draft ineligible, with the definition's reason; answers saying it is
+    pass."""
+    member, row = applicant
+    real = Path(settings.BASE_DIR) / "procedures" / "factory-licence.yaml"
+    (procedures_dir / "factory-licence.yaml").write_text(real.read_text(encoding="utf-8"))
+    _cached.cache_clear()
+    definition = procedure("factory-licence")
+    acting = acting_of(member)
+    application = services.application_start(
+        acting=acting, procedure_code="factory-licence", factory_holding_id=row.pk
+    )
+    keys = [q.key for q in definition.self_assessment]
+    application = services.application_save(
+        acting=acting,
+        application_id=application.pk,
+        answers={},
+        self_assessment={key: "no" for key in keys},
+    )
+    failures = selectors.eligibility_now(application, definition)
+    assert [f.check for f in failures] == ["self_assessment_is_factory"]
+    application = services.application_save(
+        acting=acting,
+        application_id=application.pk,
+        answers={},
+        self_assessment={key: "yes" for key in keys},
+    )
+    assert selectors.eligibility_now(application, definition) == []
+    assert application.self_assessment == {key: "yes" for key in keys}

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.core.forms import PortalFileInput, PortalForm, ThaiDateField
 from portal.permits.definitions import FormField
 
+ASSESSMENT_PREFIX = "self_assessment__"
 MACHINES_HELP = _(
     "One machine a line: its name, its horsepower and how many, with ; between. "
     "For example: Water pump; 10; 2"
@@ -74,10 +75,30 @@ class AnswersForm(PortalForm):
     on); a draft saved as it is needs none. A question asked only in some cases (its `when`)
     says so in its hint and is kept only when it applies."""
 
-    def __init__(self, *args, fields=(), answers=None, strict=True, conditions=None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        fields=(),
+        answers=None,
+        strict=True,
+        conditions=None,
+        questions=(),
+        assessment=None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         language = _language()
         answers = answers or {}
+        assessment = assessment or {}
+        # PRM-05's self-assessment first: does the activity count as a factory?
+        for question in questions:
+            made = forms.ChoiceField(
+                label=question.text.get(language),
+                required=strict,
+                choices=[("", "—"), ("yes", _("Yes")), ("no", _("No"))],
+            )
+            made.initial = assessment.get(question.key)
+            self.fields[f"{ASSESSMENT_PREFIX}{question.key}"] = made
         self.definitions = list(fields)
         for field in self.definitions:
             made = _django_field(field, strict=strict, language=language)
@@ -87,7 +108,18 @@ class AnswersForm(PortalForm):
             self.fields[field.key] = made
 
     def answers(self) -> dict:
-        return {key: value for key, value in self.cleaned_data.items() if value not in ("",)}
+        return {
+            key: value
+            for key, value in self.cleaned_data.items()
+            if value not in ("",) and not key.startswith(ASSESSMENT_PREFIX)
+        }
+
+    def assessment(self) -> dict:
+        return {
+            key.removeprefix(ASSESSMENT_PREFIX): value
+            for key, value in self.cleaned_data.items()
+            if key.startswith(ASSESSMENT_PREFIX) and value
+        }
 
 
 class UploadForm(PortalForm):

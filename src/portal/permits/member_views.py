@@ -150,17 +150,26 @@ def application_form(request, application_id):
         answers=application.answers,
         strict=strict,
         conditions=selectors.condition_hints(definition),
+        questions=definition.self_assessment,
+        assessment=application.self_assessment,
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.application_save(
-                acting=acting_of(request), application_id=application.pk, answers=form.answers()
+            saved = services.application_save(
+                acting=acting_of(request),
+                application_id=application.pk,
+                answers=form.answers(),
+                self_assessment=form.assessment(),
             )
         except services.PermitError as error:
             form_add_service_error(form, error)
         else:
-            if strict:
+            failures = selectors.eligibility_now(saved, definition) if strict else []
+            for failure in failures:
+                form.add_error(None, failure.reason.get(selectors.language()))
+            if strict and not failures:
                 return redirect("applications:documents", application.pk)
+        if not strict and not form.errors:
             messages.success(request, _("The draft is saved. You can come back to it later."))
             return redirect("applications:form", application.pk)
     return _page(

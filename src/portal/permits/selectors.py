@@ -17,6 +17,7 @@ from portal.permits import clock
 from portal.permits.definitions import Document, Procedure, Step, procedure, procedures
 from portal.permits.models import Application, ApplicationFile, DeficiencyRecord
 from portal.permits.services import (
+    all_answers,
     deficiency_keys,
     documents_required,
     eligibility_failures,
@@ -373,3 +374,15 @@ def extension_latest(application: Application, procedure_: Procedure) -> dt.date
 
 def application_file(application: Application, file_id: int) -> ApplicationFile | None:
     return application.files.filter(pk=file_id).first()
+
+
+def eligibility_now(application: Application, procedure_: Procedure) -> list:
+    """PRM-05: the checks again with the answers given so far (the self-assessment, the
+    horsepower): what the draft would be refused for at submission."""
+    return eligibility_failures(
+        procedure_,
+        factory=application.factory,
+        business=application.business,
+        member=application.applicant,
+        answers=all_answers(application),
+    )

@@ -301,6 +301,11 @@ def _horsepower(procedure_: Procedure, answers: dict) -> Decimal | None:
     return Decimal(str(value))
 
 
+def all_answers(application: Application) -> dict:
+    """The form's answers with the self-assessment's (what the eligibility checks read)."""
+    return {**application.answers, **application.self_assessment}
+
+
 def answers_sha256(answers: dict) -> str:
     """PRM-10: the answers as signed, canonical JSON (sorted keys, UTF-8)."""
     text = json.dumps(answers, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
@@ -421,9 +426,12 @@ def application_start(*, acting: Acting, procedure_code: str, factory_holding_id
 
 
 @transaction.atomic
-def application_save(*, acting: Acting, application_id: int, answers: dict) -> Application:
+def application_save(
+    *, acting: Acting, application_id: int, answers: dict, self_assessment: dict | None = None
+) -> Application:
     """Keep the draft's answers (checked by kind; the answers of fields that no longer apply
-    are dropped) and the fee they give (PRM-06)."""
+    are dropped), the self-assessment's yes/no answers (PRM-05) and the fee they give
+    (PRM-06)."""
     application = _locked(acting, application_id)
     if application.state != Application.State.DRAFT:
         raise PermitError(_("Only a draft can be changed."), code="not_draft")
@@ -432,13 +440,27 @@ def application_save(*, acting: Acting, application_id: int, answers: dict) -> A
         application.answers = _extension_answers(application, answers)
     else:
         application.answers = _answers_clean(procedure_, application, answers)
+        if self_assessment is not None:
+            keys = {q.key for q in procedure_.self_assessment}
+            application.self_assessment = {
+                key: value
+                for key, value in self_assessment.items()
+                if key in keys and value in ("yes", "no")
+            }
         preview = fee_preview(procedure_, application.answers)
         application.horsepower = preview.horsepower
         application.fee_satang = preview.amount_satang
         application.fee_table_version = preview.table_version
     _touch(application)
     application.save(
-        update_fields=["answers", "horsepower", "fee_satang", "fee_table_version", "updated_at"]
+        update_fields=[
+            "answers",
+            "self_assessment",
+            "horsepower",
+            "fee_satang",
+            "fee_table_version",
+            "updated_at",
+        ]
     )
     return application
 
@@ -598,7 +620,7 @@ def _declare(application: Application, acting: Acting, kind: str, files) -> Decl
         signer=acting.actor,
         principal_key=application.principal_key,
         statement=declaration_statement(kind),
-        answers_sha256=answers_sha256(application.answers),
+        answers_sha256=answers_sha256(all_answers(application)),
         files=[
             {"document_key": f.document_key, "name": f.original_name, "sha256": f.sha256}
             for f in files
@@ -633,6 +655,9 @@ def submission_missing(procedure_: Procedure, application: Application) -> list[
         if not application.answers.get("extend_until"):
             missing.append(_("the new end date"))
         return missing
+    for question in procedure_.self_assessment:
+        if question.key not in application.self_assessment:
+            missing.append(question.text.get(language))
     for field in fields_shown(procedure_, application):
         if field.required and application.answers.get(field.key) in (None, "", []):
             missing.append(field.label.get(language))
@@ -680,7 +705,7 @@ def application_submit(*, acting: Acting, application_id: int) -> Application:
             factory=application.factory,
             business=application.business,
             member=acting.actor,
-            answers=application.answers,
+            answers=all_answers(application),
         )
         if failures:
             raise NotEligible(failures)
