@@ -325,7 +325,11 @@ def answers_summary(application: Application, procedure_: Procedure) -> list[Ans
         if value is None:
             continue
         if f.kind == "machines":
-            text = "; ".join(f"{m['name']} {m['horsepower']} HP × {m['count']}" for m in value)
+            text = "; ".join(
+                _("%(name)s %(hp)s HP × %(count)s")
+                % {"name": m["name"], "hp": m["horsepower"], "count": m["count"]}
+                for m in value
+            )
         elif f.kind == "date":
             text = format_date(dt.date.fromisoformat(value))
         elif f.kind == "choice":
