@@ -292,8 +292,6 @@ def url_kwargs(route: str, role: str, w: dict) -> dict:
         kwargs["application_id"] = w["application"].pk
     if "<int:file_id>" in route:
         kwargs["file_id"] = w["application_file"].pk
-    if "<slug:procedure_code>" in route:
-        kwargs["procedure_code"] = "test-relocation"
     if "<uuid:request_id>" in route:
         kwargs["request_id"] = uuid.uuid4()  # a QR code nobody started
     return kwargs
@@ -958,10 +956,12 @@ EXPECTED = {
 
 @pytest.fixture(autouse=True)
 def _permit_procedures(tmp_path, settings):
-    """The permits pages read a procedure definition: the permits tests' own, in a tmp
-    PROCEDURES_DIR."""
+    """The permits pages read procedure definitions: the shipped ones and the permits tests'
+    own (the world's draft is of it), in a tmp PROCEDURES_DIR."""
     folder = tmp_path / "procedures"
     folder.mkdir()
+    for shipped in Path(settings.PROCEDURES_DIR).glob("*.yaml"):
+        (folder / shipped.name).write_text(shipped.read_text(encoding="utf-8"))
     source = Path(__file__).parent / "permits" / "data" / "test-relocation.yaml"
     (folder / "test-relocation.yaml").write_text(source.read_text(encoding="utf-8"))
     settings.PROCEDURES_DIR = str(folder)
