@@ -14,6 +14,7 @@ To see what the portal answers now (when adding a URL): MATRIX_OBSERVE=1 pytest 
 """
 
 import copy
+import datetime
 import os
 import uuid
 from pathlib import Path
@@ -42,6 +43,7 @@ from portal.operators.models import (
 from portal.permits.definitions import _cached as procedures_cached
 from portal.permits.models import Application, ApplicationFile
 from portal.sandbox import connected_client
+from portal.workdays.models import ExtraHoliday
 from tests.factories import BillFactory, BusinessFactory, HoldingFactory, MemberFactory
 from tests.operators.helpers import PDF
 from tests.sso import InProcessPortal, make_system
@@ -58,6 +60,7 @@ OFFICER_RIGHTS = [
     "billing.view_feetable",
     "billing.edit_fee_table",
     "billing.change_reconciliationissue",
+    "workdays.change_extraholiday",
 ]
 MEMBERS = ("stranger", "verified", "pending", "rejected")
 OFFICERS = ("ops", "diw", "pio_here", "pio_elsewhere", "ieat", "tisi", "own_case")
@@ -212,6 +215,11 @@ def build_world() -> dict:
         sha256="0" * 64,
         uploaded_by=people["verified"],
     )
+    # An entry of the holiday table (PRM-07), far in the future: the calendar this process
+    # caches never meets it in another test's deadlines.
+    w["extra_holiday"] = ExtraHoliday.objects.create(
+        day=datetime.date(2149, 3, 10), kind="holiday", name_th="วันหยุดพิเศษ", name_en="Extra"
+    )
     w.update(
         payment_issue=payment_issue,
         business=business,
@@ -292,6 +300,8 @@ def url_kwargs(route: str, role: str, w: dict) -> dict:
         kwargs["application_id"] = w["application"].pk
     if "<int:file_id>" in route:
         kwargs["file_id"] = w["application_file"].pk
+    if "<int:holiday_id>" in route:
+        kwargs["holiday_id"] = w["extra_holiday"].pk
     if "<uuid:request_id>" in route:
         kwargs["request_id"] = uuid.uuid4()  # a QR code nobody started
     return kwargs
@@ -615,6 +625,20 @@ EXPECTED = {
             "tisi": "hidden",
             "*": "ok",
         },
+    },
+    # The holiday table (PRM-07): national, no queue: every officer sees the year's holidays;
+    # those with workdays.change_extraholiday (all officers here) add and remove entries.
+    "backoffice:holiday_add": {
+        "GET": {"anonymous": "login", "members": "hidden", "officers": "ok"},
+        "POST": {"anonymous": "login", "members": "hidden", "officers": "ok"},
+    },
+    "backoffice:holiday_remove": {
+        "GET": {"anonymous": "login", "members": "hidden", "officers": "ok"},
+        "POST": {"anonymous": "login", "members": "hidden", "officers": "redirect"},
+    },
+    "backoffice:holidays": {
+        "GET": {"anonymous": "login", "members": "hidden", "officers": "ok"},
+        "POST": {"anonymous": "login", "members": "hidden", "officers": "method"},
     },
     "backoffice:home": {
         "GET": {"anonymous": "login", "members": "hidden", "officers": "ok"},

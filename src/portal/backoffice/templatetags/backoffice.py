@@ -60,6 +60,8 @@ AUDIT_ACTION_NAMES = {
     "payment.statement": _("Payment recorded from the bank's statement"),
     "statement.reconciled": _("Bank statement reconciled"),
     "reconciliation_issue.resolve": _("Payment issue resolved by an officer"),
+    "workdays.extra_holiday_add": _("Holiday table entry added by an officer"),
+    "workdays.extra_holiday_remove": _("Holiday table entry removed by an officer"),
 }
 
 
