@@ -93,7 +93,9 @@ def test_prm_02_prm_03_restart_manual_in_thai(client):
     assert rows(html, "fees") == 20
     assert "ไม่ใช้เครื่องจักร" in html and "150.00" in html and "18,000.00" in html
     assert "จำนวนเฉลี่ยต่อเดือน 0" in html
-    assert "ต้องยื่น กรณีมีการมอบอำนาจ" in html
+    assert "ต้องยื่น กรณีผู้ขอเป็นนิติบุคคล" in html
+    assert "ต้องยื่น กรณีมีการมอบอำนาจ" not in html  # the manual's own note says it already
+    assert html.count("กรณีมีการมอบอำนาจ") == 6
     assert "พระราชบัญญัติโรงงาน พ.ศ. 2535 มาตรา 33 วรรคสอง" in html
 
 

@@ -411,9 +411,6 @@ class Procedure(Strict):
         for key in self.fee.billed_on:
             if key not in result_keys:
                 raise ValueError(f"fee.billed_on: unknown result {key!r}")
-        period_results = [r for r in self.results if r.max_period_days]
-        if self.extension is not None and not period_results:
-            raise ValueError("extension: only a procedure whose result has a period extends")
         return self
 
     # Helpers used by the engine and the pages.

@@ -161,11 +161,18 @@ def manual_documents(proc: Procedure, language: str) -> list[tuple[str, list[Man
             ("identity", [d for d in proc.documents if d.group == "identity"]),
             ("other", [d for d in proc.documents if d.group == "other"]),
         ]
+
+    def condition(document: Document) -> str:
+        # The manual's own note often is the condition ("กรณีมีการมอบอำนาจ"): not said twice.
+        text = condition_text(proc, document.when, language)
+        note = document.note.get(language).strip().lower() if document.note else ""
+        return "" if note and note in text.lower() else text
+
     return [
         (
             name,
             [
-                ManualDocument(number, document, condition_text(proc, document.when, language))
+                ManualDocument(number, document, condition(document))
                 for number, document in enumerate(documents, start=1)
             ],
         )
