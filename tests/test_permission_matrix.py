@@ -17,6 +17,7 @@ import copy
 import datetime
 import os
 import uuid
+from pathlib import Path
 
 import httpx
 import pytest
@@ -39,6 +40,8 @@ from portal.operators.models import (
     FactoryHolding,
     HolderRemovalRequest,
 )
+from portal.permits.definitions import _cached as procedures_cached
+from portal.permits.models import Application, ApplicationFile
 from portal.sandbox import connected_client
 from portal.workdays.models import ExtraHoliday
 from tests.factories import BillFactory, BusinessFactory, HoldingFactory, MemberFactory
@@ -191,6 +194,27 @@ def build_world() -> dict:
         province=CASE_PROVINCE,
         created_at=now,
     )
+    # A draft application of the verified holder for the factory, with one upload: only its
+    # applicant's principal finds it (PRM-10); everyone else: 404.
+    application = Application.objects.create(
+        procedure_code="test-relocation",
+        procedure_version=1,
+        applicant=people["verified"],
+        principal_key=f"member:{people['verified'].pk}",
+        business=business,
+        factory=factory,
+    )
+    w["application"] = application
+    w["application_file"] = ApplicationFile.objects.create(
+        application=application,
+        document_key="id_card",
+        file=SimpleUploadedFile("id.pdf", PDF),
+        original_name="id.pdf",
+        content_type="application/pdf",
+        size=len(PDF),
+        sha256="0" * 64,
+        uploaded_by=people["verified"],
+    )
     # An entry of the holiday table (PRM-07), far in the future: the calendar this process
     # caches never meets it in another test's deadlines.
     w["extra_holiday"] = ExtraHoliday.objects.create(
@@ -272,6 +296,10 @@ def url_kwargs(route: str, role: str, w: dict) -> dict:
         kwargs["bank_code"] = "sandbox"
     if "<str:day>" in route:
         kwargs["day"] = timezone.localdate().isoformat()
+    if "<int:application_id>" in route:
+        kwargs["application_id"] = w["application"].pk
+    if "<int:file_id>" in route:
+        kwargs["file_id"] = w["application_file"].pk
     if "<int:holiday_id>" in route:
         kwargs["holiday_id"] = w["extra_holiday"].pk
     if "<uuid:request_id>" in route:
@@ -348,6 +376,64 @@ def _expected(spec, role: str) -> str:
 # with the refusal; the services' own tests prove nothing changes). A pending or rejected
 # claim opens its own page but may not post to it (BIZ-09: forbidden).
 EXPECTED = {
+    # PRM-05 to PRM-10: an application is its applicant's principal's only (the letter: none
+    # issued yet for the draft, so 404 for everyone).
+    "applications:corrections": {
+        "GET": {"anonymous": "login", "verified": "redirect", "*": "hidden"},
+        "POST": {"anonymous": "login", "verified": "redirect", "*": "hidden"},
+    },
+    "applications:declaration": {
+        "GET": {"anonymous": "login", "verified": "ok", "*": "hidden"},
+        "POST": {"anonymous": "login", "verified": "ok", "*": "hidden"},
+    },
+    "applications:deficiency": {
+        "GET": {"anonymous": "login", "verified": "redirect", "*": "hidden"},
+        "POST": {"anonymous": "login", "verified": "redirect", "*": "hidden"},
+    },
+    "applications:detail": {
+        "GET": {"anonymous": "login", "verified": "redirect", "*": "hidden"},
+        "POST": {"anonymous": "login", "*": "method"},
+    },
+    "applications:documents": {
+        "GET": {"anonymous": "login", "verified": "ok", "*": "hidden"},
+        "POST": {"anonymous": "login", "verified": "ok", "*": "hidden"},
+    },
+    "applications:extension": {
+        "GET": {"anonymous": "login", "*": "method"},
+        "POST": {"anonymous": "login", "verified": "redirect", "*": "hidden"},
+    },
+    "applications:file": {
+        "GET": {"anonymous": "login", "verified": "ok", "*": "hidden"},
+        "POST": {"anonymous": "login", "*": "method"},
+    },
+    "applications:file_remove": {
+        "GET": {"anonymous": "login", "*": "method"},
+        "POST": {"anonymous": "login", "verified": "redirect", "*": "hidden"},
+    },
+    "applications:form": {
+        "GET": {"anonymous": "login", "verified": "ok", "*": "hidden"},
+        "POST": {"anonymous": "login", "verified": "redirect", "*": "hidden"},
+    },
+    "applications:letter": {
+        "GET": {"anonymous": "login", "*": "hidden"},
+        "POST": {"anonymous": "login", "*": "method"},
+    },
+    "applications:list": {
+        "GET": {"anonymous": "login", "*": "ok"},
+        "POST": {"anonymous": "login", "*": "method"},
+    },
+    "applications:new": {
+        "GET": {"anonymous": "login", "*": "ok"},
+        "POST": {"anonymous": "login", "*": "method"},
+    },
+    "applications:start": {
+        "GET": {"anonymous": "login", "*": "method"},
+        "POST": {"anonymous": "login", "verified": "redirect", "*": "hidden"},
+    },
+    "applications:withdraw": {
+        "GET": {"anonymous": "login", "verified": "ok", "*": "hidden"},
+        "POST": {"anonymous": "login", "verified": "redirect", "*": "hidden"},
+    },
     "accounts:avatar": {
         "GET": {"anonymous": "login", "*": "hidden"},
         "POST": {"anonymous": "login", "*": "hidden"},
@@ -896,6 +982,22 @@ EXPECTED["accounts:registry_name"] = {
     "GET": {"anonymous": "login", "*": "method"},
     "POST": {"anonymous": "login", "*": "redirect"},
 }
+
+
+@pytest.fixture(autouse=True)
+def _permit_procedures(tmp_path, settings):
+    """The permits pages read procedure definitions: the shipped ones and the permits tests'
+    own (the world's draft is of it), in a tmp PROCEDURES_DIR."""
+    folder = tmp_path / "procedures"
+    folder.mkdir()
+    for shipped in Path(settings.PROCEDURES_DIR).glob("*.yaml"):
+        (folder / shipped.name).write_text(shipped.read_text(encoding="utf-8"))
+    source = Path(__file__).parent / "permits" / "data" / "test-relocation.yaml"
+    (folder / "test-relocation.yaml").write_text(source.read_text(encoding="utf-8"))
+    settings.PROCEDURES_DIR = str(folder)
+    procedures_cached.cache_clear()
+    yield
+    procedures_cached.cache_clear()
 
 
 def test_adm_01_every_url_pattern_has_an_expected_answer():
