@@ -67,6 +67,7 @@ AUDIT_ACTION_NAMES = {
     "reconciliation_issue.resolve": _("Payment issue resolved by an officer"),
     "workdays.extra_holiday_add": _("Holiday table entry added by an officer"),
     "workdays.extra_holiday_remove": _("Holiday table entry removed by an officer"),
+    "permits.application_submit": _("Application submitted"),
 }
 
 
