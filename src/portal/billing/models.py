@@ -68,8 +68,18 @@ class FactorySyncRun(models.Model):
     started_at = models.DateTimeField()
     updated_at = models.DateTimeField()
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The officer who started it by hand; None when the schedule or the command did.
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
+        constraints = [
+            # One run at a time: a second start while one runs is refused by the database.
+            models.UniqueConstraint(
+                fields=["state"], condition=Q(state="running"), name="factorysync_one_running"
+            ),
+        ]
         indexes = [models.Index(fields=["state", "-started_at"], name="factorysync_state_idx")]
 
     def __str__(self) -> str:
