@@ -119,7 +119,7 @@ def test_a_second_start_while_a_run_is_going_is_refused_by_the_database(desk):
         factory_sync_request(acting=acting)
     assert refused.value.code == "running"
     response = client.post(URL, follow=True)
-    assert "running already" in response.content.decode()
+    assert "มีการปรับปรุงข้อมูลอยู่แล้ว" in response.content.decode()  # Thai first
     assert FactorySyncRun.objects.count() == 1
     with pytest.raises(IntegrityError), transaction.atomic():
         _run(state="running")

@@ -60,6 +60,7 @@ AUDIT_ACTION_NAMES = {
     "payment.statement": _("Payment recorded from the bank's statement"),
     "statement.reconciled": _("Bank statement reconciled"),
     "reconciliation_issue.resolve": _("Payment issue resolved by an officer"),
+    "factory_sync.request": _("DIW factory registry synchronisation started by an officer"),
 }
 
 
