@@ -40,6 +40,7 @@ from pathlib import Path
 
 from common import (  # bench/ is on the path: scripts run as bench/<name>.py
     bench_env,
+    collect_static,
     pct,
     start_server,
 )
@@ -400,6 +401,8 @@ def main():
     for label, profile in profiles.items():
         print(f"profile {label}: {bill_counts.get(profile['member_id'], 0):,} bills")
 
+    # The pages render with DEBUG off here too: they need the collected static files' manifest.
+    collect_static(env)
     print("\nSQL queries per page (Django test Client, in process, same database):")
     available = {}
     counts = {}
