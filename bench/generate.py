@@ -11,7 +11,13 @@ valid (mod-11); pid_hash uses the portal's key (Django set up with the server's 
 member gets its own Fernet token (about 15 µs each: 1M tokens take about 15 s). All members
 share one precomputed Argon2 hash of bench/login.py's password.
 
-Usage: .venv/bin/python bench/generate.py [--scale 1] [--reset] [--seed 2569]
+Bills (issue 10): the DIW mirror (billing_diwfactory) is every generated factory, copied by one
+INSERT ... SELECT; then 2,000,000 bills at --scale 1 (13 to 14 a factory: a yearly annual fee
+over the years and now and then another kind), by one INSERT ... SELECT over generate_series,
+set-based: no row crosses the wire. `--bills-only` (re)writes the mirror and the bills alone,
+over members and factories already generated.
+
+Usage: .venv/bin/python bench/generate.py [--scale 1] [--reset] [--seed 2569] [--bills-only]
 Needs PostgreSQL (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/portal_bench);
 the database is created when missing. Without --reset it refuses to write into tables that
 already hold members, businesses or factories; --reset truncates them first (CASCADE: every row
@@ -409,6 +415,8 @@ HOLDING_COLUMNS = [
     "business_id",
     "proof",
     "status",
+    "claimed_name_th",
+    "claimed_name_en",
     "rejection_reason",
     "decided_by_id",
     "decided_at",
@@ -447,6 +455,87 @@ FACTORY_HOLDING_COLUMNS = [
     "created_at",
     "removed_at",
 ]
+
+
+BILL_TABLES = ("billing_diwfactory", "billing_bill")
+
+
+def generate_bills(conn, *, n_bills: int) -> int:
+    """The DIW mirror of every factory, then `n_bills` bills spread evenly over it, in two
+    set-based statements (bench/pages.py's bill pages). Bill i belongs to mirror row
+    i mod (number of factories); the k-th pass over the factories is fee year 2026 - k, so
+    "one annual bill per factory and year" holds. Every 7th bill is a factory expansion fee
+    (no fee year). This year's bills await payment, are paid or expired; earlier ones are
+    mostly paid, some expired or cancelled."""
+    started = time.perf_counter()
+    conn.execute(f"TRUNCATE {', '.join(BILL_TABLES)} RESTART IDENTITY CASCADE")
+    conn.execute(
+        """
+        INSERT INTO billing_diwfactory (
+            factory_no, factory_no_old, name_th, licence, factory_class, category, horsepower,
+            status, operation_started_on, anniversary, licensed_on, province, district,
+            industrial_estate, supervisor, registry_changed_at, synced_at)
+        SELECT factory_no, factory_no_old, name_th, licence, factory_class, category,
+            horsepower, status, operation_started_on,
+            extract(month FROM operation_started_on)::int * 100
+                + extract(day FROM operation_started_on)::int,
+            licensed_on, province, district, industrial_estate, supervisor, registry_read_at,
+            now()
+        FROM operators_factory ORDER BY id
+        """
+    )
+    mirrored = conn.execute("SELECT count(*) FROM billing_diwfactory").fetchone()[0]
+    conn.commit()
+    print(f"  billing_diwfactory: {mirrored:,} rows in {time.perf_counter() - started:.1f} s")
+    started = time.perf_counter()
+    conn.execute(
+        """
+        WITH f AS (
+            SELECT id, factory_no, province, (row_number() OVER (ORDER BY id) - 1)::int AS k
+            FROM billing_diwfactory
+        ), n AS (SELECT count(*)::int AS c FROM f),
+        g AS (
+            SELECT i, i %% n.c AS k, i / n.c AS pass,
+                make_date(2026 - i / n.c, 1 + i %% 12, 1 + i %% 28) AS due,
+                i %% 7 = 6 AS other
+            FROM generate_series(0, %s - 1) AS s(i), n
+        ), b AS (
+            SELECT g.*, f.id AS factory_id, f.factory_no, f.province,
+                CASE WHEN g.pass = 0
+                    THEN (ARRAY['awaiting_payment', 'paid', 'expired'])[1 + g.i %% 3]
+                    WHEN g.i %% 10 = 0 THEN 'expired'
+                    WHEN g.i %% 25 = 1 THEN 'cancelled'
+                    ELSE 'paid'
+                END AS state
+            FROM g JOIN f ON f.k = g.k
+        )
+        INSERT INTO billing_bill (
+            kind, factory_id, province, fee_year, period, fee_satang, surcharge_satang,
+            surcharge_months, amount_satang, due_on, issued_on, expires_at, state, ref1, ref2,
+            fee_table_version, illustrative, note, created_at, state_changed_at, paid_at)
+        SELECT
+            CASE WHEN other THEN 'expansion' ELSE 'annual' END, factory_id, province,
+            CASE WHEN other THEN NULL ELSE 2026 - pass END,
+            CASE WHEN other THEN 'ขยายโรงงาน' ELSE '' END,
+            50000 + (i %% 40) * 2500, 0, 0, 50000 + (i %% 40) * 2500,
+            due, due - 30, (due + 30)::timestamptz, state,
+            '9' || lpad(i::text, 13, '0'), factory_no, '', false, '',
+            (due - 30)::timestamptz,
+            CASE WHEN state <> 'awaiting_payment' THEN (due + 1)::timestamptz END,
+            CASE WHEN state = 'paid' THEN (due - 3)::timestamptz END
+        FROM b
+        """,
+        [n_bills],
+    )
+    conn.commit()
+    elapsed = time.perf_counter() - started
+    print(f"  billing_bill: {n_bills:,} rows in {elapsed:.1f} s ({n_bills / elapsed:,.0f} rows/s)")
+    started = time.perf_counter()
+    conn.autocommit = True
+    conn.execute(f"VACUUM (ANALYZE) {', '.join(BILL_TABLES)}")
+    conn.autocommit = False
+    print(f"  VACUUM ANALYZE of the bill tables {time.perf_counter() - started:.0f} s")
+    return n_bills
 
 
 def generate(conn, *, scale: float, seed: int) -> dict:
@@ -683,7 +772,7 @@ def generate(conn, *, scale: float, seed: int) -> dict:
             created = stamp(rng, 2024, 2026)
             decided = created if proof == "document" and status != "not_verified" else "\\N"
             yield (
-                f"{holding_id}\t{member_id}\t{business_id}\t{proof}\t{status}\t"
+                f"{holding_id}\t{member_id}\t{business_id}\t{proof}\t{status}\t\t\t"
                 f"{'เอกสารไม่ชัดเจน' if status == 'rejected' else ''}\t\\N\t{decided}\t"
                 f"{created}\t{created if removed else NULL}\n"
             )
@@ -733,7 +822,8 @@ def generate(conn, *, scale: float, seed: int) -> dict:
         f"including ID hashing and encryption); "
         f"VACUUM ANALYZE {time.perf_counter() - analyse_started:.0f} s"
     )
-    return {"members": n_members, "consultants": n_consultants, "rows": written}
+    bills = generate_bills(conn, n_bills=round(2_000_000 * scale))
+    return {"members": n_members, "consultants": n_consultants, "rows": written, "bills": bills}
 
 
 def main():
@@ -741,6 +831,11 @@ def main():
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--reset", action="store_true", help="truncate the bench tables first")
     parser.add_argument("--seed", type=int, default=2569)
+    parser.add_argument(
+        "--bills-only",
+        action="store_true",
+        help="(re)write the DIW mirror and the bills alone, over the generated factories",
+    )
     args = parser.parse_args()
     import psycopg
 
@@ -750,6 +845,11 @@ def main():
     migrate(env)
     setup_django(env)
     with psycopg.connect(conninfo(url)) as conn:
+        if args.bills_only:
+            conn.execute("SET synchronous_commit = off")
+            conn.execute("SET maintenance_work_mem = '512MB'")
+            generate_bills(conn, n_bills=round(2_000_000 * args.scale))
+            return
         if args.reset:
             conn.execute(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE")
             conn.execute("TRUNCATE django_session")

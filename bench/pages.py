@@ -18,7 +18,14 @@ postgres://postgres@127.0.0.1:5432/portal_bench) and Redis (BENCH_REDIS_URL).
    and a concurrent phase (--clients threads: requests per second, latency under load). Each
    phase stops at a request count or a time limit, whichever comes first. Loopback only.
 
+Bills (issue 10, with bench/generate.py's 2,000,000 bills): the member's "Bills and payments"
+list for both profiles (the largest holds thousands of bills), and the officers' province bill
+list (the first page and a deep page) for a provincial officer of the province with the most
+bills and one of the province with the fewest: the same pages at both sizes, so their query
+counts show whether they stay constant.
+
 Usage: .venv/bin/python bench/pages.py [--seconds 5] [--requests 400] [--clients 4]
+       [--only bill]
 """
 
 import argparse
@@ -33,6 +40,7 @@ from pathlib import Path
 
 from common import (  # bench/ is on the path: scripts run as bench/<name>.py
     bench_env,
+    collect_static,
     pct,
     start_server,
 )
@@ -157,7 +165,54 @@ def search_queries() -> dict[str, str]:
     }
 
 
-def make_session(member_id: int) -> str:
+def pick_officers() -> dict[str, dict]:
+    """Two provincial officers (PIO, with the bill rights, two-factor sessions): of the
+    province with the most bills and of the one with the fewest. Each is a member who holds
+    nothing, appointed here (again on every run: the appointment is an upsert)."""
+    from django.db import connection, transaction
+
+    from portal.accounts.models import Member
+    from portal.backoffice.services import officer_appoint
+
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT province, count(*) FROM billing_bill GROUP BY province ORDER BY count(*) DESC"
+        )
+        provinces = cur.fetchall()
+        if not provinces:
+            raise SystemExit("no bills: run bench/generate.py (or --bills-only) first")
+        cur.execute(
+            "SELECT m.id FROM accounts_member m WHERE m.id > 1000 AND NOT EXISTS "
+            "(SELECT 1 FROM operators_holding h WHERE h.member_id = m.id) ORDER BY m.id LIMIT 2"
+        )
+        members = [row[0] for row in cur.fetchall()]
+    officers = {}
+    for (label, (province, bills)), member_id in zip(
+        (("PIO most bills", provinces[0]), ("PIO fewest bills", provinces[-1])),
+        members,
+        strict=True,
+    ):
+        with transaction.atomic():
+            officer_appoint(
+                member=Member.objects.get(pk=member_id),
+                agency="PIO",
+                province=province,
+                permissions=["billing.view_bill"],
+            )
+        officers[label] = {"member_id": member_id, "province": province, "bills": bills}
+    return officers
+
+
+def officer_pages(officer: dict) -> dict[str, str]:
+    # A deep page: the 50th (rows 2,451 to 2,500 at 50 a page), within every province's bills.
+    return {
+        "officer: province bills": "/backoffice/bills/",
+        "officer: province bills p.50": "/backoffice/bills/?page=50",
+        "officer: awaiting payment": "/backoffice/bills/?state=awaiting_payment",
+    }
+
+
+def make_session(member_id: int, *, two_factor: bool = False) -> str:
     from importlib import import_module
 
     from django.conf import settings
@@ -170,6 +225,10 @@ def make_session(member_id: int) -> str:
     session[SESSION_KEY] = str(member.pk)
     session[BACKEND_SESSION_KEY] = BACKEND
     session[HASH_SESSION_KEY] = member.get_session_auth_hash()
+    if two_factor:  # officers reach the back office only after a second factor (SSO-04)
+        from portal.core.acting import TWO_FACTOR_SESSION_KEY
+
+        session[TWO_FACTOR_SESSION_KEY] = time.time()
     session.create()
     return session.session_key
 
@@ -183,6 +242,8 @@ def pages_of(profile: dict, searches: dict[str, str]) -> dict[str, str]:
         "business detail": f"/businesses/{profile['holding']}/",
         "factory list": "/factories/",
         "factory detail": f"/factories/{profile['factory_holding']}/",
+        "bill list": "/bills/",
+        "bill list p.2": "/bills/?page=2",
     }
     for label, query in searches.items():
         pages[label] = "/factories/search/?" + urlencode({"q": query})
@@ -283,6 +344,9 @@ def main():
     parser.add_argument("--requests", type=int, default=400, help="serial requests per page")
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    parser.add_argument(
+        "--only", default="", help="time only the pages whose label contains this (e.g. bill)"
+    )
     args = parser.parse_args()
     sys.path.insert(0, str(BENCH))
     import generate
@@ -316,20 +380,46 @@ def main():
     for label, query in searches.items():
         print(f"{label}: q={query!r}")
 
-    print("\nSQL queries per page (Django test Client, in process, same database):")
-    counts = {label: count_queries(p["session"], p["pages"]) for label, p in profiles.items()}
-    available = {}
-    for page in profiles["typical"]["pages"]:
-        row = {label: counts[label][page] for label in profiles}
-        statuses = {status for status, _ in row.values()}
-        numbers = {n for _, n in row.values()}
-        available[page] = statuses == {200}
-        verdict = "constant" if len(numbers) == 1 else "NOT CONSTANT"
+    officers = pick_officers()
+    for label, officer in officers.items():
+        officer["session"] = make_session(officer["member_id"], two_factor=True)
+        officer["pages"] = officer_pages(officer)
         print(
-            f"  {page:28} "
-            + "  ".join(f"{label}: {n} (HTTP {status})" for label, (status, n) in row.items())
-            + f"  -> {verdict}"
+            f"profile {label}: member {officer['member_id']}, province {officer['province']}, "
+            f"{officer['bills']:,} bills"
         )
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT fh.member_id, count(*) FROM billing_bill b "
+            "JOIN billing_diwfactory d ON d.id = b.factory_id "
+            "JOIN operators_factory f ON f.factory_no = d.factory_no "
+            "JOIN operators_factoryholding fh ON fh.factory_id = f.id AND fh.removed_at IS NULL "
+            "WHERE fh.member_id = ANY(%s) GROUP BY fh.member_id",
+            [[p["member_id"] for p in profiles.values()]],
+        )
+        bill_counts = dict(cur.fetchall())
+    for label, profile in profiles.items():
+        print(f"profile {label}: {bill_counts.get(profile['member_id'], 0):,} bills")
+
+    # The pages render with DEBUG off here too: they need the collected static files' manifest.
+    collect_static(env)
+    print("\nSQL queries per page (Django test Client, in process, same database):")
+    available = {}
+    counts = {}
+    for group in (profiles, officers):
+        for label, p in group.items():
+            counts[label] = count_queries(p["session"], p["pages"])
+        for page in next(iter(group.values()))["pages"]:
+            row = {label: counts[label][page] for label in group}
+            statuses = {status for status, _ in row.values()}
+            numbers = {n for _, n in row.values()}
+            available[page] = statuses == {200}
+            verdict = "constant" if len(numbers) == 1 else "NOT CONSTANT"
+            print(
+                f"  {page:28} "
+                + "  ".join(f"{label}: {n} (HTTP {status})" for label, (status, n) in row.items())
+                + f"  -> {verdict}"
+            )
     connection.close()
 
     server, base = start_server(
@@ -341,7 +431,7 @@ def main():
         f"{args.clients} clients (<= {args.requests * args.clients} requests or "
         f"{args.seconds:.0f} s). Times in ms."
     )
-    header = "  {:12} {:28} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8}".format(
+    header = "  {:16} {:28} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8}".format(
         "profile",
         "page",
         "srv med",
@@ -358,7 +448,7 @@ def main():
         baseline = measure(base, "/healthz", None, args)
         print(header)
         print(
-            "  {:12} {:28} {:8.2f} {:8.2f} {:8.2f} {:8.2f} {:8.0f} {:>8} {:>8} {:8.2f} {:8}".format(
+            "  {:16} {:28} {:8.2f} {:8.2f} {:8.2f} {:8.2f} {:8.0f} {:>8} {:>8} {:8.2f} {:8}".format(
                 "-",
                 "/healthz (baseline)",
                 baseline["server_median"],
@@ -373,10 +463,12 @@ def main():
             ),
             flush=True,
         )
-        for label, profile in profiles.items():
+        for label, profile in {**profiles, **officers}.items():
             for page, path in profile["pages"].items():
+                if args.only not in page:
+                    continue
                 if not available[page]:
-                    print(f"  {label:12} {page:28} not measured: HTTP {counts[label][page][0]}")
+                    print(f"  {label:16} {page:28} not measured: HTTP {counts[label][page][0]}")
                     continue
                 result = measure(base, path, profile["session"], args)
                 budget = 50 if page.startswith("search") else 100
@@ -386,7 +478,7 @@ def main():
                     else ""
                 )
                 print(
-                    "  {:12} {:28} {:8.2f} {:8.2f} {:8.2f} {:8.2f} {:8.0f} {:8.1f} {:8.2f} "
+                    "  {:16} {:28} {:8.2f} {:8.2f} {:8.2f} {:8.2f} {:8.0f} {:8.1f} {:8.2f} "
                     "{:8.2f} {:8}{}{}".format(
                         label,
                         page,

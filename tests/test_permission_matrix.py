@@ -61,6 +61,8 @@ OFFICER_RIGHTS = [
     "billing.edit_fee_table",
     "billing.change_reconciliationissue",
     "workdays.change_extraholiday",
+    "billing.view_factorysyncrun",
+    "billing.add_factorysyncrun",
 ]
 MEMBERS = ("stranger", "verified", "pending", "rejected")
 OFFICERS = ("ops", "diw", "pio_here", "pio_elsewhere", "ieat", "tisi", "own_case")
@@ -560,6 +562,24 @@ EXPECTED = {
             "ieat": "hidden",
             "tisi": "hidden",
             "*": "method",
+        },
+    },
+    # The DIW mirror's sync (national data): DIW, OPS and every provincial office see the
+    # runs; DIW and OPS start one.
+    "backoffice:factory_sync": {
+        "GET": {
+            "anonymous": "login",
+            "members": "hidden",
+            "ieat": "hidden",
+            "tisi": "hidden",
+            "*": "ok",
+        },
+        "POST": {
+            "anonymous": "login",
+            "ops": "redirect",
+            "diw": "redirect",
+            "own_case": "redirect",
+            "*": "hidden",
         },
     },
     "backoffice:fee_table_revise": {

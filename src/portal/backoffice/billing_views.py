@@ -28,7 +28,7 @@ from portal.billing.services import (
     due_window,
     fee_table_revise,
 )
-from portal.billing.tasks import bill_run_request_queued
+from portal.billing.tasks import bill_run_request_queued, factory_sync_request_queued
 from portal.core.acting import acting_of
 from portal.core.errors import PortalError
 from portal.core.forms import PortalForm, ThaiDateField, form_add_service_error
@@ -242,6 +242,44 @@ def bill_run_progress(request, run_id):
         raise Http404
     return render(
         request, "backoffice/bill_run_progress.html", {"run_id": run_id, "progress": progress}
+    )
+
+
+# --- the DIW factory mirror's sync ------------------------------------------------------------
+
+
+@officer_required()
+@require_http_methods(["GET", "POST"])
+def factory_sync(request):
+    """The mirror of the DIW factory registry: its sync runs (national data: every run for
+    whoever may see them), with their counts, progress, state and a failed run's reason; an
+    officer who may starts a run now, as a background task (one running run at most, held
+    by the database; audited by the service)."""
+    acting = acting_of(request)
+    if not billing_selectors.factory_sync_may(acting):
+        raise Http404
+    may_start = billing_selectors.factory_sync_may(acting, start=True)
+    if request.method == "POST":
+        if not may_start:
+            raise Http404
+        try:
+            factory_sync_request_queued(acting=acting)
+        except BillingError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The synchronisation was started."))
+        return redirect("backoffice:factory_sync")
+    page = paginate(request, billing_selectors.factory_sync_runs(acting=acting))
+    rows = list(page.object_list)
+    return render(
+        request,
+        "backoffice/factory_sync.html",
+        {
+            "page": page,
+            "rows": rows,
+            "running": any(run.state == "running" for run in rows),
+            "may_start": may_start,
+        },
     )
 
 

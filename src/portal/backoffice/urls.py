@@ -32,6 +32,7 @@ urlpatterns = [
     path("bills/run/", billing_views.bill_run_start_page, name="bill_run_start"),
     path("bills/runs/<int:run_id>/", billing_views.bill_run_progress, name="bill_run_progress"),
     path("fee-tables/", billing_views.fee_tables, name="fee_tables"),
+    path("factory-sync/", billing_views.factory_sync, name="factory_sync"),
     path(
         "fee-tables/<int:table_id>/revise/",
         billing_views.fee_table_revise_page,

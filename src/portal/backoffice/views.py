@@ -117,6 +117,7 @@ def home(request):
                 request, TWO_FACTOR_PERMISSION, Queue.TWO_FACTOR_RESETS
             ),
             "can_resolve_payments": _officer_may(request, PAYMENT_ISSUE_PERMISSION, Queue.BILLS),
+            "can_factory_sync": billing_selectors.factory_sync_may(acting),
             "counts": counts,
         },
     )

@@ -16,7 +16,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from portal.billing import payment_codes
-from portal.billing.models import Bill, Payment
+from portal.billing.models import Bill, Payment, ReconciliationIssue
 from portal.core.money import Money
 from portal.documents.selectors import document_series_state
 from portal.operators import factory_selectors, selectors
@@ -25,6 +25,7 @@ __all__ = [
     "BILL_STATES",
     "BillCodes",
     "FactoryBillTab",
+    "PaymentNotice",
     "bill_amounts",
     "bill_codes",
     "bill_is_payable",
@@ -34,6 +35,8 @@ __all__ = [
     "member_bill",
     "member_bill_filter_choices",
     "member_bills",
+    "member_payment_notices_pending",
+    "payment_notices_of_bills",
     "where_it_pays",
 ]
 
@@ -64,6 +67,97 @@ def member_bill(*, member, bill_id: int) -> Bill | None:
     """A bill of one of the member's factories, or None (404): another business's bill is
     never found."""
     return member_bills(member=member).filter(pk=bill_id).first()
+
+
+# --- payments that did not pay their bill (BILL-08) -------------------------------------------
+
+# The issues a member is told about: a payment of theirs that did not pay the bill as it was.
+# (The others are the officers' bookkeeping: a statement line, a reference naming no bill.)
+MEMBER_ISSUE_KINDS = (
+    ReconciliationIssue.Kind.LATE_PAYMENT,
+    ReconciliationIssue.Kind.AMOUNT_MISMATCH,
+    ReconciliationIssue.Kind.EXTRA_PAYMENT,
+)
+
+
+@dataclass(frozen=True)
+class PaymentNotice:
+    """A payment the bank confirmed that did not pay its bill, as the member reads it: why,
+    and what the provincial industry office decides (or will)."""
+
+    bill_id: int
+    bill_ref1: str
+    amount: Money
+    paid_at: dt.datetime
+    why: str
+    resolved: bool
+    outcome: str
+    resolved_at: dt.datetime | None
+
+
+def _why(kind: str) -> str:
+    if kind == ReconciliationIssue.Kind.LATE_PAYMENT:
+        return _(
+            "Received after the bill had expired or was cancelled, so it did not pay the bill."
+        )
+    if kind == ReconciliationIssue.Kind.AMOUNT_MISMATCH:
+        return _("The amount received differs from the bill's, so it did not pay the bill.")
+    return _("The bill had already been paid: this is a second payment.")
+
+
+def _outcome(issue: ReconciliationIssue) -> str:
+    if issue.state != ReconciliationIssue.State.RESOLVED:
+        return _(
+            "The money is recorded, not lost. The provincial industry office will decide "
+            "whether it pays the bill or is refunded; its decision will be shown here."
+        )
+    if issue.resolution == ReconciliationIssue.Resolution.SETTLE:
+        return _("The provincial industry office counted this payment as paying the bill.")
+    if issue.resolution == ReconciliationIssue.Resolution.REFUND:
+        return _("The provincial industry office decided to refund this payment to the payer.")
+    return _("The provincial industry office checked this payment and left the bill as it is.")
+
+
+def _notice(issue: ReconciliationIssue) -> PaymentNotice:
+    return PaymentNotice(
+        bill_id=issue.bill_id,
+        bill_ref1=issue.bill.ref1,
+        amount=Money(issue.amount_satang),
+        paid_at=issue.payment.paid_at,
+        why=_why(issue.kind),
+        resolved=issue.state == ReconciliationIssue.State.RESOLVED,
+        outcome=_outcome(issue),
+        resolved_at=issue.resolved_at,
+    )
+
+
+def _member_issues() -> QuerySet[ReconciliationIssue]:
+    return (
+        ReconciliationIssue.objects.filter(kind__in=MEMBER_ISSUE_KINDS, payment__isnull=False)
+        .select_related("payment", "bill")
+        .order_by("payment__paid_at", "pk")
+    )
+
+
+def payment_notices_of_bills(bills: list[Bill]) -> dict[int, list[PaymentNotice]]:
+    """BILL-08: the payments of these bills (already the member's, from member_bills) that
+    did not pay them, with what became of each; one query whatever the number of bills."""
+    if not bills:
+        return {}
+    notices: dict[int, list[PaymentNotice]] = {}
+    for issue in _member_issues().filter(bill_id__in=[bill.pk for bill in bills]):
+        notices.setdefault(issue.bill_id, []).append(_notice(issue))
+    return notices
+
+
+def member_payment_notices_pending(*, member, limit: int = 20) -> list[PaymentNotice]:
+    """BILL-08: the payments of any of the member's bills still awaiting the office's
+    decision (whatever page of the list their bill is on); one query."""
+    rows = _member_issues().filter(
+        state=ReconciliationIssue.State.OPEN,
+        bill__factory__factory_no__in=factory_selectors.member_verified_factory_nos(member=member),
+    )
+    return [_notice(issue) for issue in rows[:limit]]
 
 
 # --- the factory's bill tab ------------------------------------------------------------------

@@ -68,8 +68,18 @@ class FactorySyncRun(models.Model):
     started_at = models.DateTimeField()
     updated_at = models.DateTimeField()
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The officer who started it by hand; None when the schedule or the command did.
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
+        constraints = [
+            # One run at a time: a second start while one runs is refused by the database.
+            models.UniqueConstraint(
+                fields=["state"], condition=Q(state="running"), name="factorysync_one_running"
+            ),
+        ]
         indexes = [models.Index(fields=["state", "-started_at"], name="factorysync_state_idx")]
 
     def __str__(self) -> str:
@@ -272,6 +282,9 @@ class Bill(models.Model):
             models.Index(fields=["factory", "state", "-due_on"], name="bill_factory_state_idx"),
             # The officer's province list by state and due date (ADM-01).
             models.Index(fields=["province", "state", "due_on"], name="bill_province_idx"),
+            # The same list of every state, in its order (due date, id): a page is read from
+            # the index without sorting the province's bills (bench/pages, docs/benchmarks.md).
+            models.Index(fields=["province", "due_on", "id"], name="bill_province_due_idx"),
             # Expiry sweep and the nationwide officer list.
             models.Index(fields=["state", "expires_at"], name="bill_state_expiry_idx"),
             models.Index(fields=["bill_run", "factory"], name="bill_run_idx"),

@@ -26,6 +26,8 @@ __all__ = [
     "bills_of_factory",
     "bills_of_officer",
     "factory_of_officer",
+    "factory_sync_may",
+    "factory_sync_runs",
     "factory_sync_status",
     "fee_table_by_id",
     "fee_table_in_force",
@@ -86,6 +88,38 @@ def bill_run_progress(*, acting: Acting, run_id: int) -> dict | None:
 def factory_sync_status() -> FactorySyncRun | None:
     """The latest sync of the mirror: its state, counts, cursor and error."""
     return FactorySyncRun.objects.order_by("-pk").first()
+
+
+# Who may follow the DIW mirror's sync (docs/decisions.md, "The DIW mirror's sync page"): the
+# mirror is national data, so an officer who sees it sees every run; DIW (whose registry it
+# is), OPS (which runs the portal's billing) and the provincial offices (which bill from it)
+# follow it; only the nationwide agencies start a run by hand (it runs hourly by itself).
+SYNC_VIEW_PERMISSION = "billing.view_factorysyncrun"
+SYNC_START_PERMISSION = "billing.add_factorysyncrun"
+SYNC_VIEWERS = frozenset({"DIW", "OPS", "PIO"})
+SYNC_STARTERS = frozenset({"DIW", "OPS"})
+
+
+def factory_sync_may(acting: Acting, *, start: bool = False) -> bool:
+    """Whether this officer may see the mirror's sync runs, or (start) start one."""
+    officer = acting.officer
+    if officer is None or acting.actor is None:
+        return False
+    if acting.channel == "web" and not acting.two_factor:
+        return False
+    if officer.agency not in (SYNC_STARTERS if start else SYNC_VIEWERS):
+        return False
+    if officer.agency == "PIO" and not officer.province:
+        return False  # a provincial office without a province answers for nothing
+    return acting.actor.has_perm(SYNC_START_PERMISSION if start else SYNC_VIEW_PERMISSION)
+
+
+def factory_sync_runs(*, acting: Acting) -> QuerySet[FactorySyncRun]:
+    """The mirror's sync runs, newest first, for an officer who may see them (none
+    otherwise)."""
+    if not factory_sync_may(acting):
+        return FactorySyncRun.objects.none()
+    return FactorySyncRun.objects.order_by("-started_at", "-pk")
 
 
 def bills_of_factory(factory_no: str, *, open_only: bool = False) -> QuerySet[Bill]:

@@ -37,7 +37,7 @@ from portal.billing.models import (
     RefCounter,
     StatementRun,
 )
-from portal.billing.selectors import fee_table_in_force, fee_table_tiers
+from portal.billing.selectors import factory_sync_may, fee_table_in_force, fee_table_tiers
 from portal.core.acting import Acting, system_acting
 from portal.core.errors import PortalError, RegistryUnavailable
 from portal.core.money import Money
@@ -70,6 +70,7 @@ __all__ = [
     "bill_run_start",
     "bills_expire",
     "factories_sync",
+    "factory_sync_request",
     "fee_table_revise",
     "fee_tables_load",
     "fee_tables_load_shipped",
@@ -369,20 +370,56 @@ def factories_sync(*, page_size: int = 1000, max_pages: int | None = None) -> Fa
         _advisory_unlock("billing.factories_sync")
 
 
-def _factories_sync(*, page_size: int, max_pages: int | None) -> FactorySyncRun:
-    now = timezone.now()
-    run = FactorySyncRun.objects.filter(state=FactorySyncRun.State.RUNNING).order_by("-pk").first()
-    if run is None:
-        last = (
-            FactorySyncRun.objects.filter(cursor_changed_at__isnull=False).order_by("-pk").first()
-        )
-        run = FactorySyncRun.objects.create(
+def _factory_sync_new_run(now: dt.datetime, started_by=None) -> FactorySyncRun:
+    """A new running sync, from where the last one stopped; IntegrityError when one is
+    running already (the database's factorysync_one_running)."""
+    last = FactorySyncRun.objects.filter(cursor_changed_at__isnull=False).order_by("-pk").first()
+    with transaction.atomic():
+        return FactorySyncRun.objects.create(
             since_changed_at=last.cursor_changed_at if last else None,
             cursor_changed_at=last.cursor_changed_at if last else None,
             cursor_factory_no=last.cursor_factory_no if last else "",
             started_at=now,
             updated_at=now,
+            started_by=started_by,
         )
+
+
+def factory_sync_request(*, acting: Acting) -> FactorySyncRun:
+    """An officer starts a sync of the mirror now (it also runs hourly by itself): a new
+    running run, audited, that the caller queues (tasks.factory_sync_request_queued). Refused
+    to whoever may not (selectors.factory_sync_may) and while a run is going: the database
+    holds one running run at most, so two officers clicking at once get one run."""
+    if not factory_sync_may(acting, start=True):
+        raise BillingError(refusal_message("queue"), code="queue")
+    try:
+        with transaction.atomic():
+            run = _factory_sync_new_run(timezone.now(), started_by=acting.actor)
+            audit_record(
+                action="factory_sync.request",
+                target=run,
+                after={
+                    "since_changed_at": run.since_changed_at.isoformat()
+                    if run.since_changed_at
+                    else None
+                },
+                acting=acting,
+            )
+    except IntegrityError:
+        raise BillingError(
+            _("A synchronisation is running already: follow it on this page."), code="running"
+        ) from None
+    return run
+
+
+def _factories_sync(*, page_size: int, max_pages: int | None) -> FactorySyncRun:
+    now = timezone.now()
+    run = FactorySyncRun.objects.filter(state=FactorySyncRun.State.RUNNING).order_by("-pk").first()
+    if run is None:
+        try:
+            run = _factory_sync_new_run(now)
+        except IntegrityError:  # an officer started one this instant: go on with it
+            run = FactorySyncRun.objects.get(state=FactorySyncRun.State.RUNNING)
     registry = factory_registry()
     pages = 0
     while max_pages is None or pages < max_pages:

@@ -8,11 +8,22 @@ import datetime as dt
 from django.db import transaction
 from django.tasks import task
 
-from portal.billing.models import BillRun
-from portal.billing.services import bill_run_execute, bill_run_request
+from portal.billing.models import BillRun, FactorySyncRun
+from portal.billing.services import (
+    bill_run_execute,
+    bill_run_request,
+    factories_sync,
+    factory_sync_request,
+)
 from portal.core.acting import Acting
 
-__all__ = ["bill_run_request_queued", "bill_run_task", "queue_bill_run"]
+__all__ = [
+    "bill_run_request_queued",
+    "bill_run_task",
+    "factory_sync_request_queued",
+    "factory_sync_task",
+    "queue_bill_run",
+]
 
 
 @task
@@ -31,4 +42,21 @@ def bill_run_request_queued(*, acting: Acting, run_on: dt.date | None = None) ->
     with transaction.atomic():
         run = bill_run_request(acting=acting, run_on=run_on)
         queue_bill_run(run_id=run.pk)
+    return run
+
+
+@task
+def factory_sync_task(run_id: int) -> str:
+    """Go on with the mirror's running sync (the one an officer started: there is one running
+    run at most) to its end; returns its state. run_id names it in the task's record."""
+    run = factories_sync()
+    return run.state if run is not None else FactorySyncRun.State.RUNNING
+
+
+def factory_sync_request_queued(*, acting: Acting) -> FactorySyncRun:
+    """An officer starts a sync of the DIW mirror (services.factory_sync_request); it runs as
+    a background task once the run is committed."""
+    with transaction.atomic():
+        run = factory_sync_request(acting=acting)
+        transaction.on_commit(lambda: factory_sync_task.enqueue(run.pk))
     return run

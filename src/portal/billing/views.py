@@ -90,6 +90,12 @@ def bill_list(request):
         raise Http404
     rows = member_selectors.member_bills(member=request.user, factory_no=factory_no, state=state)
     page = paginate(request, rows)
+    bills = list(page.object_list)
+    # BILL-08: payments that did not pay their bill, beside it, and every one still awaiting
+    # the office's decision at the top, whatever page its bill is on.
+    notices = member_selectors.payment_notices_of_bills(bills)
+    for bill in bills:
+        bill.payment_notices = notices.get(bill.pk, [])
     query = "&".join(
         f"{name}={value}" for name, value in (("factory", factory_no), ("state", state)) if value
     )
@@ -97,7 +103,8 @@ def bill_list(request):
         request,
         "billing/bill_list.html",
         {
-            "bills": list(page.object_list),
+            "bills": bills,
+            "pending_notices": member_selectors.member_payment_notices_pending(member=request.user),
             "page": page,
             "query": query,
             "factories": factories,
@@ -116,6 +123,7 @@ def bill_detail(request, bill_id):
     bill = _bill_or_404(request, bill_id)
     context = _bill_context(bill)
     context["receipt"] = member_selectors.bill_receipt_state(bill)
+    context["payment_notices"] = member_selectors.payment_notices_of_bills([bill]).get(bill.pk, [])
     return render(request, "billing/bill_detail.html", context)
 
 

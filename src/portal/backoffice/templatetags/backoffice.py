@@ -68,6 +68,7 @@ AUDIT_ACTION_NAMES = {
     "workdays.extra_holiday_add": _("Holiday table entry added by an officer"),
     "workdays.extra_holiday_remove": _("Holiday table entry removed by an officer"),
     "permits.application_submit": _("Application submitted"),
+    "factory_sync.request": _("DIW factory registry synchronisation started by an officer"),
 }
 
 
