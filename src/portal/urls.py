@@ -13,6 +13,7 @@ urlpatterns = [
     path("services/", include("portal.services.urls")),
     path("payments/", include("portal.billing.callback_urls")),
     path("", include("portal.documents.urls")),
+    path("procedures/", include("portal.permits.stats_urls")),
     path("altcha/", include("altcha_django.urls")),
 ]
 if settings.SANDBOX:

@@ -30,6 +30,7 @@ from django.db.models import (
 from django.db.models.functions import TruncDate, TruncMonth
 
 from portal.core.acting import Acting
+from portal.core.thaidate import format_date
 from portal.operators.selectors import business_holders, factory_holder_ids
 from portal.permits.clock import today
 from portal.permits.definitions import Procedure, procedure, procedures
@@ -47,6 +48,7 @@ __all__ = [
     "REVIEW_PERMISSION",
     "SOON_LATE_WORKING_DAYS",
     "actions_now",
+    "answers_for_permits",
     "application_for_officer",
     "colleagues",
     "is_own_case",
@@ -55,7 +57,9 @@ __all__ = [
     "queue",
     "queue_counts",
     "soon_late_limit",
+    "statistics_chart",
     "steps_due_between",
+    "today",
 ]
 
 REVIEW_PERMISSION = "permits.review_application"
@@ -63,6 +67,13 @@ DECIDE_PERMISSION = "permits.decide_application"
 # "Soon late" in the queue: due within this many working days (issue 11).
 SOON_LATE_WORKING_DAYS = 2
 DECISIONS = ("approve", "acknowledge", "refuse")
+# The agencies a "factory_area" routing gives applications to (the only routing there is).
+PERMIT_AGENCIES = ("DIW", "PIO")
+
+
+def answers_for_permits(acting: Acting) -> bool:
+    """The officer's agency and area answer for some applications, and they may review."""
+    return scope_q(acting) is not None and officer_may(acting)
 
 
 def officer_may(acting: Acting, permission: str = REVIEW_PERMISSION) -> bool:
@@ -77,7 +88,7 @@ def officer_may(acting: Acting, permission: str = REVIEW_PERMISSION) -> bool:
 def scope_q(acting: Acting) -> Q | None:
     """The applications this officer's agency and area answer for; None: none at all."""
     officer = acting.officer
-    if officer is None:
+    if officer is None or officer.agency not in PERMIT_AGENCIES:
         return None
     if officer.agency == "PIO":
         if not officer.province:
@@ -398,3 +409,39 @@ def procedure_statistics(code: str, *, until: dt.date | None = None) -> Statisti
 
 def published_procedures() -> list[Procedure]:
     return sorted(procedures().values(), key=lambda p: p.code)
+
+
+# The bar chart of applications per month, drawn server-side as inline SVG (no script).
+CHART_HEIGHT = 160
+CHART_BAR = 28
+CHART_GAP = 8
+CHART_LEFT = 36
+
+
+def statistics_chart(figures: Statistics) -> dict:
+    """Bars of the months (the last 24 at most): their place and height in the SVG."""
+    months = figures.months[-24:]
+    top = max((m.count for m in months), default=0) or 1
+    bars = []
+    for index, month in enumerate(months):
+        height = round(month.count / top * CHART_HEIGHT)
+        bars.append(
+            {
+                "x": CHART_LEFT + index * (CHART_BAR + CHART_GAP),
+                "y": 10 + CHART_HEIGHT - height,
+                "height": height,
+                "count": month.count,
+                "month": month.month,
+                "label": format_date(month.month, short=True).split(" ", 1)[1],
+                "label_x": CHART_LEFT + index * (CHART_BAR + CHART_GAP) + CHART_BAR // 2,
+            }
+        )
+    return {
+        "bars": bars,
+        "bar_width": CHART_BAR,
+        "width": CHART_LEFT + max(len(bars), 1) * (CHART_BAR + CHART_GAP),
+        "height": CHART_HEIGHT + 40,
+        "baseline": 10 + CHART_HEIGHT,
+        "top": top,
+        "average_y": 10 + CHART_HEIGHT - round(figures.average / top * CHART_HEIGHT),
+    }
