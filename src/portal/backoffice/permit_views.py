@@ -116,6 +116,10 @@ class DeficiencyForm(PortalForm):
         label=gettext_lazy("Documents missing from the checklist"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "invalid_list": gettext_lazy("Choose documents from the checklist."),
+            "invalid_choice": gettext_lazy("Choose documents from the checklist."),
+        },
     )
     details = forms.CharField(
         label=gettext_lazy("Everything else that is missing or wrong, one item a line"),
