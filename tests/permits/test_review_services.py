@@ -442,3 +442,53 @@ def test_adm_03_every_act_is_audited_with_before_and_after(officer):
     assert decided.before["state"] == "in_review" and decided.after["state"] == "decided"
     kinds = set(application.events.values_list("kind", flat=True))
     assert {"assigned", "accepted", "step_finished", "decided", "billed"} <= kinds
+
+
+def _act(name, acting, application):
+    """Each officer's act, with valid arguments for an application at the right step."""
+    today = clock.today()
+    calls = {
+        "assign": lambda: application_assign(
+            acting=acting, application_id=application.pk, officer_id=acting.actor_id
+        ),
+        "accept": lambda: application_accept(acting=acting, application_id=application.pk),
+        "deficiency": lambda: deficiency_write(
+            acting=acting,
+            application_id=application.pk,
+            items=missing("แผนผัง"),
+            deadline=today + dt.timedelta(days=10),
+        ),
+        "inspect": lambda: inspection_record(
+            acting=acting,
+            application_id=application.pk,
+            inspected_on=today,
+            findings="พร้อม",
+            outcome=Inspection.Outcome.READY,
+        ),
+        "advance": lambda: step_advance(acting=acting, application_id=application.pk),
+        "decide": lambda: application_decide(
+            acting=acting, application_id=application.pk, action="refuse", reasons="ไม่ครบ"
+        ),
+    }
+    return calls[name]()
+
+
+@pytest.mark.parametrize("act", ["assign", "accept", "deficiency", "inspect", "advance", "decide"])
+def test_adm_01_adm_02_each_act_checks_scope_own_case_and_right(officer, act):
+    """ADM-01, ADM-02: every act refuses an officer of another province (as unknown), the
+    officer who applied, and an officer without the right; the rightful officer may do it."""
+    _, rightful = officer("PIO", "ชลบุรี")
+    applicant, own = officer("PIO", "ชลบุรี")
+    application = submit(applicant=applicant, province="ชลบุรี")
+    if act in ("inspect", "advance", "decide"):
+        application_accept(acting=rightful, application_id=application.pk)
+    _, elsewhere = officer("PIO", "ลำปาง")
+    _, unentitled = officer("PIO", "ชลบุรี", permissions=())
+    for acting, code in ((elsewhere, "not_found"), (own, "own_case"), (unentitled, "permission")):
+        with pytest.raises(ReviewError) as refused:
+            _act(act, acting, application)
+        assert refused.value.code == code, (act, code)
+    _act(act, rightful, application)
+    assert AuditEntry.objects.filter(
+        target_type="permits.application", target_id=str(application.pk), actor=rightful.actor
+    ).exists()
