@@ -14,6 +14,7 @@ To see what the portal answers now (when adding a URL): MATRIX_OBSERVE=1 pytest 
 """
 
 import copy
+import datetime
 import os
 import uuid
 
@@ -39,6 +40,7 @@ from portal.operators.models import (
     HolderRemovalRequest,
 )
 from portal.sandbox import connected_client
+from portal.workdays.models import ExtraHoliday
 from tests.factories import BillFactory, BusinessFactory, HoldingFactory, MemberFactory
 from tests.operators.helpers import PDF
 from tests.permits.officer_helpers import procedures_dir, submit  # noqa: F401 (fixture)
@@ -58,6 +60,7 @@ OFFICER_RIGHTS = [
     "billing.change_reconciliationissue",
     "permits.review_application",
     "permits.decide_application",
+    "workdays.change_extraholiday",
 ]
 MEMBERS = ("stranger", "verified", "pending", "rejected")
 OFFICERS = ("ops", "diw", "pio_here", "pio_elsewhere", "ieat", "tisi", "own_case")
@@ -200,6 +203,11 @@ def build_world() -> dict:
     upload.file = SimpleUploadedFile("list.pdf", PDF)
     upload.save()
     w["application_file"] = upload
+    # An entry of the holiday table (PRM-07), far in the future: the calendar this process
+    # caches never meets it in another test's deadlines.
+    w["extra_holiday"] = ExtraHoliday.objects.create(
+        day=datetime.date(2149, 3, 10), kind="holiday", name_th="วันหยุดพิเศษ", name_en="Extra"
+    )
     w.update(
         payment_issue=payment_issue,
         business=business,
@@ -282,6 +290,8 @@ def url_kwargs(route: str, role: str, w: dict) -> dict:
         kwargs["file_id"] = w["application_file"].pk
     if "<slug:code>" in route:
         kwargs["code"] = "test-relocation"
+    if "<int:holiday_id>" in route:
+        kwargs["holiday_id"] = w["extra_holiday"].pk
     if "<uuid:request_id>" in route:
         kwargs["request_id"] = uuid.uuid4()  # a QR code nobody started
     return kwargs
@@ -565,6 +575,20 @@ EXPECTED = {
             "tisi": "hidden",
             "*": "ok",
         },
+    },
+    # The holiday table (PRM-07): national, no queue: every officer sees the year's holidays;
+    # those with workdays.change_extraholiday (all officers here) add and remove entries.
+    "backoffice:holiday_add": {
+        "GET": {"anonymous": "login", "members": "hidden", "officers": "ok"},
+        "POST": {"anonymous": "login", "members": "hidden", "officers": "ok"},
+    },
+    "backoffice:holiday_remove": {
+        "GET": {"anonymous": "login", "members": "hidden", "officers": "ok"},
+        "POST": {"anonymous": "login", "members": "hidden", "officers": "redirect"},
+    },
+    "backoffice:holidays": {
+        "GET": {"anonymous": "login", "members": "hidden", "officers": "ok"},
+        "POST": {"anonymous": "login", "members": "hidden", "officers": "method"},
     },
     "backoffice:home": {
         "GET": {"anonymous": "login", "members": "hidden", "officers": "ok"},

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal.backoffice import billing_views, permit_views, views
+from portal.backoffice import billing_views, holiday_views, permit_views, views
 
 app_name = "backoffice"
 urlpatterns = [
@@ -62,6 +62,9 @@ urlpatterns = [
         "permits/<int:application_id>/advance/", permit_views.permit_advance, name="permit_advance"
     ),
     path("permits/<int:application_id>/decide/", permit_views.permit_decide, name="permit_decide"),
+    path("holidays/", holiday_views.holidays, name="holidays"),
+    path("holidays/add/", holiday_views.holiday_add, name="holiday_add"),
+    path("holidays/<int:holiday_id>/remove/", holiday_views.holiday_remove, name="holiday_remove"),
     path("two-factor-reset/", views.two_factor_reset, name="two_factor_reset"),
     path("payment-issues/", views.payment_issues, name="payment_issues"),
     path("payment-issues/<int:issue_id>/", views.payment_issue_detail, name="payment_issue_detail"),

@@ -39,6 +39,7 @@ HOLIDAY = "holiday"
 WORKING_DAY = "working_day"
 # The package's Thai name of National Labour Day; its substitute is "ชดเชย" + this.
 LABOUR_DAY_TH = "วันแรงงานแห่งชาติ"
+LABOUR_DAY_EN = "National Labor Day"  # and "National Labor Day (in lieu)"
 CATEGORIES = ("public", "government")
 
 
@@ -47,32 +48,27 @@ def law_holidays(year: int) -> dict[dt.date, tuple[str, str]]:
     """The law's days off of government offices in `year`: date -> (Thai name, English name).
     Computed with the years either side, so that a substitute day falling in another year than
     its holiday (New Year's Eve on a weekend) is in the year of its date."""
-    years = [year - 1, year, year + 1]
-    try:
-        thai = holidays.country_holidays("TH", years=years, language="th", categories=CATEGORIES)
-        english = holidays.country_holidays(
-            "TH", years=years, language="en_US", categories=CATEGORIES
-        )
-    except (NotImplementedError, KeyError, ValueError):  # beyond the lunar tables
-        return {}
+    thai: dict[dt.date, list[str]] = {}
+    english: dict[dt.date, list[str]] = {}
+    for number in (year - 1, year, year + 1):
+        try:
+            for language, names in (("th", thai), ("en_US", english)):
+                found = holidays.country_holidays(
+                    "TH", years=number, language=language, categories=CATEGORIES
+                )
+                for day in found:
+                    if day.year == year:
+                        listed = names.setdefault(day, [])
+                        listed.extend(n for n in found.get_list(day) if n not in listed)
+        except (NotImplementedError, KeyError, ValueError, OverflowError):
+            continue  # a year beyond the package's tables (the lunar calendar ends in 2157)
     result = {}
     for day in sorted(thai):
-        if day.year != year:
-            continue
-        names_th = thai.get_list(day)
-        names_en = english.get_list(day)
-        if len(names_en) != len(names_th):  # never seen; keep every name rather than guess
-            names_en = [", ".join(names_en)] * len(names_th)
-        kept = [
-            (name_th, name_en)
-            for name_th, name_en in zip(names_th, names_en, strict=True)
-            if not name_th.endswith(LABOUR_DAY_TH)
-        ]
-        if kept:
-            result[day] = (
-                ", ".join(dict.fromkeys(name for name, _en in kept)),
-                ", ".join(dict.fromkeys(en for _th, en in kept)),
-            )
+        # Each language's list is in its own order: Labour Day is left out of each by name.
+        names_th = [name for name in thai[day] if not name.endswith(LABOUR_DAY_TH)]
+        names_en = [name for name in english.get(day, []) if not name.startswith(LABOUR_DAY_EN)]
+        if names_th:
+            result[day] = (", ".join(names_th), ", ".join(names_en) or ", ".join(names_th))
     return result
 
 

@@ -27,9 +27,11 @@ __all__ = [
     "days_late",
     "due_date",
     "extra_holiday_by_id",
+    "extra_holiday_kind_choices",
     "holiday_name",
     "holidays_in",
     "is_working_day",
+    "law_holiday_name",
     "working_days_between",
 ]
 
@@ -216,3 +218,12 @@ def calendar_of_year(year: int) -> list[dict]:
 
 def extra_holiday_by_id(holiday_id: int) -> ExtraHoliday | None:
     return ExtraHoliday.objects.filter(pk=holiday_id).first()
+
+
+def extra_holiday_kind_choices() -> list[tuple[str, str]]:
+    return list(ExtraHoliday.Kind.choices)
+
+
+def law_holiday_name(day: dt.date) -> tuple[str, str] | None:
+    """The law's holiday on `day` (Thai and English names), whatever the table says."""
+    return calendar.law_holidays(day.year).get(day)

@@ -10,11 +10,13 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from portal.core.acting import Acting, resolve_acting
 from portal.core.errors import PortalError
 from portal.core.services import audit_record
+from portal.core.thaidate import format_date
 from portal.workdays import calendar
 from portal.workdays.models import ExtraHoliday
 
@@ -75,8 +77,11 @@ def extra_holiday_add(
         raise WorkdaysError(_("Choose what the day becomes."), field="kind", code="kind")
     if not FIRST_YEAR <= day.year <= LAST_YEAR:
         raise WorkdaysError(
-            _("Enter a day between %(first)s and %(last)s.")
-            % {"first": FIRST_YEAR + 543, "last": LAST_YEAR + 543},
+            _("Enter a date from %(first)s to %(last)s.")
+            % {
+                "first": format_date(dt.date(FIRST_YEAR, 1, 1)),
+                "last": format_date(dt.date(LAST_YEAR, 12, 31)),
+            },
             field="day",
             code="year",
         )
@@ -93,7 +98,8 @@ def extra_holiday_add(
         )
     if kind == ExtraHoliday.Kind.HOLIDAY and day in law:
         raise WorkdaysError(
-            _("This day is already a holiday: %(name)s.") % {"name": law[day][0]},
+            _("This day is already a holiday: %(name)s.")
+            % {"name": law[day][1 if (get_language() or "th").startswith("en") else 0]},
             field="day",
             code="already_holiday",
         )

@@ -69,6 +69,8 @@ AUDIT_ACTION_NAMES = {
     "permit.step_finished": _("Permit application's step finished"),
     "permit.decided": _("Permit application decided"),
     "permit.extended": _("Permit period extended"),
+    "workdays.extra_holiday_add": _("Holiday table entry added by an officer"),
+    "workdays.extra_holiday_remove": _("Holiday table entry removed by an officer"),
 }
 
 
