@@ -100,3 +100,26 @@ def test_officers_are_told_each_morning_of_steps_due_tomorrow(officer, moved_clo
     assert unassigned.number in theirs[0].body and first.number not in theirs[0].body
     assert elsewhere.number not in mine[0].body
     assert officers_morning_notice(on=MONDAY + dt.timedelta(days=5)) == 0
+
+
+def test_the_morning_notice_runs_once_a_day_from_seven(officer, moved_clock, monkeypatch):
+    """The schedule runs the morning notice hourly: before 07:00 Bangkok time nothing goes, then
+    once that day whatever the number of runs."""
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    from portal.permits.review_services import officers_morning_notice_daily
+
+    moved_clock(MONDAY)
+    cache.delete(f"permits:morning-notice:{MONDAY.isoformat()}")
+    application = submit(on=MONDAY)
+    me, acting = officer("DIW", email="early@diw.example", verified=True)
+    application_assign(acting=acting, application_id=application.pk, officer_id=me.pk)
+    early = timezone.make_aware(dt.datetime.combine(MONDAY, dt.time(6, 30)))
+    monkeypatch.setattr(timezone, "now", lambda: early)
+    assert officers_morning_notice_daily() == 0
+    moved_clock(MONDAY)  # 10:00
+    assert officers_morning_notice_daily() == 1
+    assert officers_morning_notice_daily() == 0
+    assert len(told(me)) == 1
+    cache.delete(f"permits:morning-notice:{MONDAY.isoformat()}")

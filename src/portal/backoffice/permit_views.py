@@ -57,7 +57,7 @@ EVENT_LABELS = {
     "assigned": gettext_lazy("Assigned"),
     "accepted": gettext_lazy("Documents complete: the legal time started"),
     "deficiency": gettext_lazy("Deficiency record written: the legal time paused"),
-    "supplied": gettext_lazy("Missing documents supplied"),
+    "deficiency_supplied": gettext_lazy("Missing documents supplied"),
     "returned": gettext_lazy("Returned with its documents: deadline passed"),
     "inspected": gettext_lazy("Inspection recorded"),
     "corrections_reported": gettext_lazy("Corrections reported"),
@@ -66,6 +66,8 @@ EVENT_LABELS = {
     "billed": gettext_lazy("Fee billed"),
     "late_notice": gettext_lazy("Applicant told of the delay"),
     "extended": gettext_lazy("Period extended"),
+    "extension_started": gettext_lazy("Extension requested"),
+    "withdrawn": gettext_lazy("Withdrawn"),
 }
 
 
