@@ -46,6 +46,8 @@ from portal.sandbox import connected_client
 from portal.workdays.models import ExtraHoliday
 from tests.factories import BillFactory, BusinessFactory, HoldingFactory, MemberFactory
 from tests.operators.helpers import PDF
+from tests.permits.officer_helpers import RESTART as OFFICER_TEST_RESTART
+from tests.permits.officer_helpers import submit
 from tests.sso import InProcessPortal, make_system
 
 pytestmark = pytest.mark.django_db
@@ -60,6 +62,8 @@ OFFICER_RIGHTS = [
     "billing.view_feetable",
     "billing.edit_fee_table",
     "billing.change_reconciliationissue",
+    "permits.review_application",
+    "permits.decide_application",
     "workdays.change_extraholiday",
     "billing.view_factorysyncrun",
     "billing.add_factorysyncrun",
@@ -217,6 +221,15 @@ def build_world() -> dict:
         sha256="0" * 64,
         uploaded_by=people["verified"],
     )
+    # A permit application (issue 11) of the factory, routed to CASE_PROVINCE's provincial
+    # office, at its document check, with one uploaded file; the procedure is the tests' own.
+    w["submitted_application"] = submit(
+        "test-restart", applicant=people["verified"], factory=factory, province=CASE_PROVINCE
+    )
+    upload = w["submitted_application"].files.get()
+    upload.file = SimpleUploadedFile("list.pdf", PDF)
+    upload.save()
+    w["submitted_application_file"] = upload
     # An entry of the holiday table (PRM-07), far in the future: the calendar this process
     # caches never meets it in another test's deadlines.
     w["extra_holiday"] = ExtraHoliday.objects.create(
@@ -302,6 +315,14 @@ def url_kwargs(route: str, role: str, w: dict) -> dict:
         kwargs["application_id"] = w["application"].pk
     if "<int:file_id>" in route:
         kwargs["file_id"] = w["application_file"].pk
+    if backoffice and "<int:application_id>" in route:
+        # The officer's pages: the submitted application of CASE_PROVINCE (the draft is the
+        # applicant's own and no officer's business).
+        kwargs["application_id"] = w["submitted_application"].pk
+    if backoffice and "<int:file_id>" in route:
+        kwargs["file_id"] = w["submitted_application_file"].pk
+    if "<slug:code>" in route:
+        kwargs["code"] = "test-relocation"
     if "<int:holiday_id>" in route:
         kwargs["holiday_id"] = w["extra_holiday"].pk
     if "<uuid:request_id>" in route:
@@ -377,6 +398,24 @@ def _expected(spec, role: str) -> str:
 # their own case but a decision on it is refused on the page (own_case POST: ok, the form
 # with the refusal; the services' own tests prove nothing changes). A pending or rejected
 # claim opens its own page but may not post to it (BIZ-09: forbidden).
+# The permit pages (issue 11): officers with the right whose agency and area answer for
+# applications (DIW, a provincial office); the others' pages do not exist (ADM-01).
+PERMIT_OFFICERS_OK = {
+    "anonymous": "login",
+    "diw": "ok",
+    "pio_here": "ok",
+    "pio_elsewhere": "ok",
+    "*": "hidden",
+}
+# The method is checked before the application is looked up: a wrong method is 405 for every
+# officer the pages exist for, whatever the application.
+PERMIT_OFFICERS_METHOD = {
+    "anonymous": "login",
+    "diw": "method",
+    "pio_here": "method",
+    "pio_elsewhere": "method",
+    "*": "hidden",
+}
 EXPECTED = {
     # PRM-05 to PRM-10: an application is its applicant's principal's only (the letter: none
     # issued yet for the draft, so 404 for everyone).
@@ -762,6 +801,55 @@ EXPECTED = {
             "*": "ok",
         },
     },
+    "backoffice:permits_queue": {
+        "GET": PERMIT_OFFICERS_OK,
+        "POST": PERMIT_OFFICERS_METHOD,
+    },
+    "backoffice:permit_statistics": {
+        "GET": PERMIT_OFFICERS_OK,
+        "POST": PERMIT_OFFICERS_METHOD,
+    },
+    "backoffice:permit_detail": {
+        "GET": {"anonymous": "login", "pio_here": "ok", "*": "hidden"},
+        "POST": PERMIT_OFFICERS_METHOD,
+    },
+    "backoffice:permit_file": {
+        "GET": {"anonymous": "login", "pio_here": "ok", "*": "hidden"},
+        "POST": PERMIT_OFFICERS_METHOD,
+    },
+    # No decision yet: no letter, for anybody.
+    "backoffice:permit_letter": {
+        "GET": {"anonymous": "login", "*": "hidden"},
+        "POST": PERMIT_OFFICERS_METHOD,
+    },
+    # The acts are posted; an empty form comes back with its errors (ok), an act the step
+    # allows is done (redirect), one it does not is refused with a message (redirect).
+    "backoffice:permit_accept": {
+        "GET": PERMIT_OFFICERS_METHOD,
+        "POST": {"anonymous": "login", "pio_here": "redirect", "*": "hidden"},
+    },
+    "backoffice:permit_advance": {
+        "GET": PERMIT_OFFICERS_METHOD,
+        "POST": {"anonymous": "login", "pio_here": "redirect", "*": "hidden"},
+    },
+    "backoffice:permit_decide": {
+        "GET": PERMIT_OFFICERS_METHOD,
+        "POST": {"anonymous": "login", "pio_here": "redirect", "*": "hidden"},
+    },
+    "backoffice:permit_assign": {
+        "GET": PERMIT_OFFICERS_METHOD,
+        "POST": {"anonymous": "login", "pio_here": "ok", "*": "hidden"},
+    },
+    "backoffice:permit_deficiency": {
+        "GET": PERMIT_OFFICERS_METHOD,
+        "POST": {"anonymous": "login", "pio_here": "ok", "*": "hidden"},
+    },
+    "backoffice:permit_inspection": {
+        "GET": PERMIT_OFFICERS_METHOD,
+        "POST": {"anonymous": "login", "pio_here": "ok", "*": "hidden"},
+    },
+    # PRM-11: the open statistics page of a procedure.
+    "permit_stats:statistics": {"GET": "ok", "POST": "method"},
     "backoffice:two_factor_reset": {
         "GET": {"anonymous": "login", "ops": "ok", "own_case": "ok", "*": "hidden"},
         "POST": {"anonymous": "login", "ops": "ok", "own_case": "ok", "*": "hidden"},
@@ -1014,6 +1102,8 @@ def _permit_procedures(tmp_path, settings):
         (folder / shipped.name).write_text(shipped.read_text(encoding="utf-8"))
     source = Path(__file__).parent / "permits" / "data" / "test-relocation.yaml"
     (folder / "test-relocation.yaml").write_text(source.read_text(encoding="utf-8"))
+    # The officer's pages are tested on the officer tests' own restart procedure.
+    (folder / "test-restart.yaml").write_text(OFFICER_TEST_RESTART, encoding="utf-8")
     settings.PROCEDURES_DIR = str(folder)
     procedures_cached.cache_clear()
     yield
