@@ -23,6 +23,7 @@ from portal.core.forms import PortalForm, ThaiDateField, form_add_service_error
 from portal.core.views import paginate, private_file_response
 from portal.documents.helpers import signed_document_response
 from portal.permits import review_selectors as selectors
+from portal.permits import selectors as applicant_selectors
 from portal.permits.definitions import procedure, procedures
 from portal.permits.review_services import (
     Missing,
@@ -330,12 +331,15 @@ def _detail_context(request, application, bound=None):
         for row in application.steps.all()
     ]
     documents = {d.key: d.name.get(language) for d in definition.documents}
-    fields = {f.key: f.label.get(language) for f in definition.fields}
     return {
         "application": application,
         "definition": definition,
         "procedure_name": definition.name.get(language),
-        "answers": [(fields.get(k, k), v) for k, v in application.answers.items()],
+        # As the applicant read them back before signing: dates, machines and choices in words.
+        "answers": [
+            (answer.label, answer.value)
+            for answer in applicant_selectors.answers_summary(application, definition)
+        ],
         "files": [
             (documents.get(f.document_key, f.document_key), f) for f in application.files.all()
         ],
