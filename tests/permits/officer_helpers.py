@@ -172,7 +172,7 @@ def submit(
             business=factory.business,
             factory=factory,
             agency="DIW" if factory.province == BANGKOK else "PIO",
-            province=factory.province,
+            province="" if factory.province == BANGKOK else factory.province,
             answers={"hp": str(horsepower)},
             horsepower=horsepower,
             submitted_at=timezone.make_aware(dt.datetime.combine(on, dt.time(9))),

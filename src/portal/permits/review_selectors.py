@@ -21,8 +21,10 @@ from django.db.models import (
     Avg,
     Count,
     DurationField,
+    Exists,
     ExpressionWrapper,
     F,
+    OuterRef,
     Prefetch,
     Q,
     QuerySet,
@@ -94,7 +96,9 @@ def scope_q(acting: Acting) -> Q | None:
         if not officer.province:
             return None  # a provincial office without a province answers for nowhere
         return Q(agency="PIO", province=officer.province)
-    return Q(agency=officer.agency)
+    # DIW's applications carry no province (services.routing_of): naming it lets the queue's
+    # index give the page in due-date order (bench/permits: 46 ms sorted in memory, 0.5 ms).
+    return Q(agency=officer.agency, province="")
 
 
 def _scoped(acting: Acting, permission: str = REVIEW_PERMISSION) -> QuerySet[Application]:
@@ -134,26 +138,34 @@ def queue(
 def queue_counts(*, acting: Acting) -> dict[str, int]:
     """The queue's figures in one query: open, late, soon late, paused, assigned to me."""
     on = today()
-    return _scoped(acting).aggregate(
-        open=Count("pk", filter=Q(state__in=Application.OPEN_STATES)),
-        late=Count(
-            "pk",
-            filter=Q(state__in=Application.OPEN_STATES, clock_paused=False, current_due_on__lt=on),
-        ),
-        soon_late=Count(
-            "pk",
-            filter=Q(
-                state__in=Application.OPEN_STATES,
-                clock_paused=False,
-                current_due_on__gte=on,
-                current_due_on__lte=soon_late_limit(on),
+    # Every figure is of open applications: the filter lets the partial index of open
+    # applications answer alone instead of reading every application the area ever had.
+    return (
+        _scoped(acting)
+        .filter(state__in=Application.OPEN_STATES)
+        .aggregate(
+            open=Count("pk", filter=Q(state__in=Application.OPEN_STATES)),
+            late=Count(
+                "pk",
+                filter=Q(
+                    state__in=Application.OPEN_STATES, clock_paused=False, current_due_on__lt=on
+                ),
             ),
-        ),
-        paused=Count("pk", filter=Q(state__in=Application.OPEN_STATES, clock_paused=True)),
-        mine=Count(
-            "pk",
-            filter=Q(state__in=Application.OPEN_STATES, assigned_to_id=acting.actor_id),
-        ),
+            soon_late=Count(
+                "pk",
+                filter=Q(
+                    state__in=Application.OPEN_STATES,
+                    clock_paused=False,
+                    current_due_on__gte=on,
+                    current_due_on__lte=soon_late_limit(on),
+                ),
+            ),
+            paused=Count("pk", filter=Q(state__in=Application.OPEN_STATES, clock_paused=True)),
+            mine=Count(
+                "pk",
+                filter=Q(state__in=Application.OPEN_STATES, assigned_to_id=acting.actor_id),
+            ),
+        )
     )
 
 
@@ -256,25 +268,30 @@ def colleagues(*, acting: Acting) -> QuerySet:
     if officer is None or scope_q(acting) is None:
         return get_user_model().objects.none()
     area = Q(officer_profile__province=officer.province) if officer.agency == "PIO" else Q()
-    right = Q(
-        user_permissions__content_type__app_label="permits",
-        user_permissions__codename="review_application",
-    ) | Q(
-        groups__permissions__content_type__app_label="permits",
-        groups__permissions__codename="review_application",
+    # The right, directly or through a group, tested per officer of the area with EXISTS: a
+    # join of every member with their permissions and groups scanned all members (bench/permits).
+    member = get_user_model()
+    owner = member._meta.model_name
+    direct = member.user_permissions.through.objects.filter(
+        **{owner: OuterRef("pk")},
+        permission__content_type__app_label="permits",
+        permission__codename="review_application",
     )
-    ids = (
-        get_user_model()
-        .objects.filter(
+    through_group = member.groups.through.objects.filter(
+        **{owner: OuterRef("pk")},
+        group__permissions__content_type__app_label="permits",
+        group__permissions__codename="review_application",
+    )
+    return (
+        member.objects.filter(
             area,
-            right,
             officer_profile__agency=officer.agency,
             officer_profile__active=True,
             status="active",
         )
-        .values("pk")
+        .filter(Exists(direct) | Exists(through_group))
+        .order_by("first_name", "last_name", "pk")
     )
-    return get_user_model().objects.filter(pk__in=ids).order_by("first_name", "last_name", "pk")
 
 
 def steps_due_between(first: dt.date, last: dt.date) -> QuerySet[Application]:
