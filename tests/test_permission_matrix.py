@@ -14,6 +14,7 @@ To see what the portal answers now (when adding a URL): MATRIX_OBSERVE=1 pytest 
 """
 
 import copy
+import datetime
 import os
 import uuid
 
@@ -39,8 +40,10 @@ from portal.operators.models import (
     HolderRemovalRequest,
 )
 from portal.sandbox import connected_client
+from portal.workdays.models import ExtraHoliday
 from tests.factories import BillFactory, BusinessFactory, HoldingFactory, MemberFactory
 from tests.operators.helpers import PDF
+from tests.permits.officer_helpers import procedures_dir, submit  # noqa: F401 (fixture)
 from tests.sso import InProcessPortal, make_system
 
 pytestmark = pytest.mark.django_db
@@ -55,6 +58,9 @@ OFFICER_RIGHTS = [
     "billing.view_feetable",
     "billing.edit_fee_table",
     "billing.change_reconciliationissue",
+    "permits.review_application",
+    "permits.decide_application",
+    "workdays.change_extraholiday",
 ]
 MEMBERS = ("stranger", "verified", "pending", "rejected")
 OFFICERS = ("ops", "diw", "pio_here", "pio_elsewhere", "ieat", "tisi", "own_case")
@@ -188,6 +194,20 @@ def build_world() -> dict:
         province=CASE_PROVINCE,
         created_at=now,
     )
+    # A permit application (issue 11) of the factory, routed to CASE_PROVINCE's provincial
+    # office, at its document check, with one uploaded file; the procedure is the tests' own.
+    w["application"] = submit(
+        "test-relocation", applicant=people["verified"], factory=factory, province=CASE_PROVINCE
+    )
+    upload = w["application"].files.get()
+    upload.file = SimpleUploadedFile("list.pdf", PDF)
+    upload.save()
+    w["application_file"] = upload
+    # An entry of the holiday table (PRM-07), far in the future: the calendar this process
+    # caches never meets it in another test's deadlines.
+    w["extra_holiday"] = ExtraHoliday.objects.create(
+        day=datetime.date(2149, 3, 10), kind="holiday", name_th="วันหยุดพิเศษ", name_en="Extra"
+    )
     w.update(
         payment_issue=payment_issue,
         business=business,
@@ -264,6 +284,14 @@ def url_kwargs(route: str, role: str, w: dict) -> dict:
         kwargs["bank_code"] = "sandbox"
     if "<str:day>" in route:
         kwargs["day"] = timezone.localdate().isoformat()
+    if "<int:application_id>" in route:
+        kwargs["application_id"] = w["application"].pk
+    if "<int:file_id>" in route:
+        kwargs["file_id"] = w["application_file"].pk
+    if "<slug:code>" in route:
+        kwargs["code"] = "test-relocation"
+    if "<int:holiday_id>" in route:
+        kwargs["holiday_id"] = w["extra_holiday"].pk
     if "<uuid:request_id>" in route:
         kwargs["request_id"] = uuid.uuid4()  # a QR code nobody started
     return kwargs
@@ -337,6 +365,24 @@ def _expected(spec, role: str) -> str:
 # their own case but a decision on it is refused on the page (own_case POST: ok, the form
 # with the refusal; the services' own tests prove nothing changes). A pending or rejected
 # claim opens its own page but may not post to it (BIZ-09: forbidden).
+# The permit pages (issue 11): officers with the right whose agency and area answer for
+# applications (DIW, a provincial office); the others' pages do not exist (ADM-01).
+PERMIT_OFFICERS_OK = {
+    "anonymous": "login",
+    "diw": "ok",
+    "pio_here": "ok",
+    "pio_elsewhere": "ok",
+    "*": "hidden",
+}
+# The method is checked before the application is looked up: a wrong method is 405 for every
+# officer the pages exist for, whatever the application.
+PERMIT_OFFICERS_METHOD = {
+    "anonymous": "login",
+    "diw": "method",
+    "pio_here": "method",
+    "pio_elsewhere": "method",
+    "*": "hidden",
+}
 EXPECTED = {
     "accounts:avatar": {
         "GET": {"anonymous": "login", "*": "hidden"},
@@ -530,6 +576,20 @@ EXPECTED = {
             "*": "ok",
         },
     },
+    # The holiday table (PRM-07): national, no queue: every officer sees the year's holidays;
+    # those with workdays.change_extraholiday (all officers here) add and remove entries.
+    "backoffice:holiday_add": {
+        "GET": {"anonymous": "login", "members": "hidden", "officers": "ok"},
+        "POST": {"anonymous": "login", "members": "hidden", "officers": "ok"},
+    },
+    "backoffice:holiday_remove": {
+        "GET": {"anonymous": "login", "members": "hidden", "officers": "ok"},
+        "POST": {"anonymous": "login", "members": "hidden", "officers": "redirect"},
+    },
+    "backoffice:holidays": {
+        "GET": {"anonymous": "login", "members": "hidden", "officers": "ok"},
+        "POST": {"anonymous": "login", "members": "hidden", "officers": "method"},
+    },
     "backoffice:home": {
         "GET": {"anonymous": "login", "members": "hidden", "officers": "ok"},
         "POST": {"anonymous": "login", "members": "hidden", "officers": "ok"},
@@ -632,6 +692,55 @@ EXPECTED = {
             "*": "ok",
         },
     },
+    "backoffice:permits_queue": {
+        "GET": PERMIT_OFFICERS_OK,
+        "POST": PERMIT_OFFICERS_METHOD,
+    },
+    "backoffice:permit_statistics": {
+        "GET": PERMIT_OFFICERS_OK,
+        "POST": PERMIT_OFFICERS_METHOD,
+    },
+    "backoffice:permit_detail": {
+        "GET": {"anonymous": "login", "pio_here": "ok", "*": "hidden"},
+        "POST": PERMIT_OFFICERS_METHOD,
+    },
+    "backoffice:permit_file": {
+        "GET": {"anonymous": "login", "pio_here": "ok", "*": "hidden"},
+        "POST": PERMIT_OFFICERS_METHOD,
+    },
+    # No decision yet: no letter, for anybody.
+    "backoffice:permit_letter": {
+        "GET": {"anonymous": "login", "*": "hidden"},
+        "POST": PERMIT_OFFICERS_METHOD,
+    },
+    # The acts are posted; an empty form comes back with its errors (ok), an act the step
+    # allows is done (redirect), one it does not is refused with a message (redirect).
+    "backoffice:permit_accept": {
+        "GET": PERMIT_OFFICERS_METHOD,
+        "POST": {"anonymous": "login", "pio_here": "redirect", "*": "hidden"},
+    },
+    "backoffice:permit_advance": {
+        "GET": PERMIT_OFFICERS_METHOD,
+        "POST": {"anonymous": "login", "pio_here": "redirect", "*": "hidden"},
+    },
+    "backoffice:permit_decide": {
+        "GET": PERMIT_OFFICERS_METHOD,
+        "POST": {"anonymous": "login", "pio_here": "redirect", "*": "hidden"},
+    },
+    "backoffice:permit_assign": {
+        "GET": PERMIT_OFFICERS_METHOD,
+        "POST": {"anonymous": "login", "pio_here": "ok", "*": "hidden"},
+    },
+    "backoffice:permit_deficiency": {
+        "GET": PERMIT_OFFICERS_METHOD,
+        "POST": {"anonymous": "login", "pio_here": "ok", "*": "hidden"},
+    },
+    "backoffice:permit_inspection": {
+        "GET": PERMIT_OFFICERS_METHOD,
+        "POST": {"anonymous": "login", "pio_here": "ok", "*": "hidden"},
+    },
+    # PRM-11: the open statistics page of a procedure.
+    "permit_stats:statistics": {"GET": "ok", "POST": "method"},
     "backoffice:two_factor_reset": {
         "GET": {"anonymous": "login", "ops": "ok", "own_case": "ok", "*": "hidden"},
         "POST": {"anonymous": "login", "ops": "ok", "own_case": "ok", "*": "hidden"},
@@ -876,6 +985,7 @@ def test_adm_01_every_url_pattern_has_an_expected_answer():
 
 
 @pytest.mark.parametrize("role", ROLES)
+@pytest.mark.usefixtures("procedures_dir")  # the permit application's procedure (issue 11)
 def test_adm_01_biz_09_sso_04_permission_matrix(role, world, monkeypatch):
     # The sample connected system reaches the portal in-process, as in its own tests.
     """ADM-01, BIZ-09, SSO-04: Permission matrix."""

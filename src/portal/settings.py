@@ -235,6 +235,12 @@ PERIODIC_JOBS = {
     "bill-run": ("manage:bill_run", 86400),
     # Bills past their expiry stop being payable (BILL-06).
     "bills-expire": ("portal.billing.services.bills_expire", 900),
+    # Permits (issue 11): deficiency deadlines passed return applications (PRM-08); applicants
+    # past due told every 7 days (PRM-12); officers told each morning of steps due next. Each
+    # is idempotent by day, so running hourly only catches up sooner after a restart.
+    "permit-deficiencies-expire": ("portal.permits.tasks.deficiencies_expire_job", 3600),
+    "permit-late-notices": ("portal.permits.tasks.late_notices_job", 3600),
+    "permit-morning-notice": ("portal.permits.tasks.morning_notice_job", 3600),
 }
 # Outbound SMS and email: attempts before a message is given up, and the first retry's wait,
 # doubled after each failed attempt (30 s, 60 s, 120 s ...).

@@ -14,6 +14,7 @@ urlpatterns = [
     path("procedures/", include("portal.permits.urls")),
     path("payments/", include("portal.billing.callback_urls")),
     path("", include("portal.documents.urls")),
+    path("procedures/", include("portal.permits.stats_urls")),
     path("altcha/", include("altcha_django.urls")),
 ]
 if settings.SANDBOX:

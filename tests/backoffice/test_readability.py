@@ -41,6 +41,19 @@ def actions_written_by_the_code() -> set[str]:
         for kind in ("mobile", "email")
         for what in ("verified", "taken_over")
     }
+    # Permit applications' acts (issue 11): permits.review_services._record's "permit.<kind>".
+    built |= {
+        f"permit.{kind}"
+        for kind in (
+            "assigned",
+            "accepted",
+            "deficiency",
+            "returned",
+            "inspected",
+            "step_finished",
+            "decided",
+        )
+    }
     return literal | built
 
 

@@ -161,6 +161,9 @@ def test_the_default_schedule_purges_sweeps_and_ends_timed_out_sign_ins(settings
         "diw-factories-sync": ("manage:diw_factories_sync", 3600),
         "bill-run": ("manage:bill_run", 86400),
         "bills-expire": ("portal.billing.services.bills_expire", 900),
+        "permit-deficiencies-expire": ("portal.permits.tasks.deficiencies_expire_job", 3600),
+        "permit-late-notices": ("portal.permits.tasks.late_notices_job", 3600),
+        "permit-morning-notice": ("portal.permits.tasks.morning_notice_job", 3600),
         "bank-reconciliation": ("manage:payments_reconcile", 86400),
         "sandbox-bank-callbacks": ("portal.sandbox.bank.held_callbacks_send", 60),
     }
@@ -173,6 +176,9 @@ def test_the_default_schedule_purges_sweeps_and_ends_timed_out_sign_ins(settings
         "diw-factories-sync",
         "bill-run",
         "bills-expire",
+        "permit-deficiencies-expire",
+        "permit-late-notices",
+        "permit-morning-notice",
         "bank-reconciliation",
         "sandbox-bank-callbacks",
     ]

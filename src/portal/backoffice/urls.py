@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal.backoffice import billing_views, views
+from portal.backoffice import billing_views, holiday_views, permit_views, views
 
 app_name = "backoffice"
 urlpatterns = [
@@ -37,6 +37,34 @@ urlpatterns = [
         billing_views.fee_table_revise_page,
         name="fee_table_revise",
     ),
+    path("permits/", permit_views.permits_queue, name="permits_queue"),
+    path("permits/statistics/", permit_views.permit_statistics, name="permit_statistics"),
+    path("permits/<int:application_id>/", permit_views.permit_detail, name="permit_detail"),
+    path(
+        "permits/<int:application_id>/files/<int:file_id>/",
+        permit_views.permit_file,
+        name="permit_file",
+    ),
+    path("permits/<int:application_id>/letter/", permit_views.permit_letter, name="permit_letter"),
+    path("permits/<int:application_id>/assign/", permit_views.permit_assign, name="permit_assign"),
+    path("permits/<int:application_id>/accept/", permit_views.permit_accept, name="permit_accept"),
+    path(
+        "permits/<int:application_id>/deficiency/",
+        permit_views.permit_deficiency,
+        name="permit_deficiency",
+    ),
+    path(
+        "permits/<int:application_id>/inspection/",
+        permit_views.permit_inspection,
+        name="permit_inspection",
+    ),
+    path(
+        "permits/<int:application_id>/advance/", permit_views.permit_advance, name="permit_advance"
+    ),
+    path("permits/<int:application_id>/decide/", permit_views.permit_decide, name="permit_decide"),
+    path("holidays/", holiday_views.holidays, name="holidays"),
+    path("holidays/add/", holiday_views.holiday_add, name="holiday_add"),
+    path("holidays/<int:holiday_id>/remove/", holiday_views.holiday_remove, name="holiday_remove"),
     path("two-factor-reset/", views.two_factor_reset, name="two_factor_reset"),
     path("payment-issues/", views.payment_issues, name="payment_issues"),
     path("payment-issues/<int:issue_id>/", views.payment_issue_detail, name="payment_issue_detail"),

@@ -38,6 +38,7 @@ from portal.operators.services import (
     holder_removal_request_decide,
     holding_decide,
 )
+from portal.permits import review_selectors as permit_selectors
 from portal.registries.base import RegistryUnavailable
 
 REVIEW_PERMISSION = "accounts.review_member_request"
@@ -101,6 +102,9 @@ def home(request):
         counts["bills"] = billing_selectors.bills_of_officer(
             acting=acting, state="awaiting_payment"
         ).count()
+    can_permits = permit_selectors.answers_for_permits(acting)
+    if can_permits:
+        counts["permits"] = permit_selectors.queue_counts(acting=acting)
     can_fee_tables = _officer_may(request, VIEW_FEE_TABLES_PERMISSION, Queue.FEE_TABLES)
     if can_fee_tables:
         counts["fee_tables"] = billing_selectors.fee_tables_all().count()
@@ -113,6 +117,7 @@ def home(request):
             "can_verify": can_verify,
             "can_bill": can_bill,
             "can_fee_tables": can_fee_tables,
+            "can_permits": can_permits,
             "can_reset_two_factor": _officer_may(
                 request, TWO_FACTOR_PERMISSION, Queue.TWO_FACTOR_RESETS
             ),

@@ -64,6 +64,7 @@ __all__ = [
     "CallbackAnswer",
     "bank_callback_receive",
     "bill_issue",
+    "bill_issue_for_application",
     "bill_reissue_with_surcharge",
     "bill_run_execute",
     "bill_run_request",
@@ -950,6 +951,77 @@ def bill_issue(
         raise BillingError(
             _("This factory already has an annual bill for that year."), code="duplicate"
         ) from None
+    return bill
+
+
+def bill_issue_for_application(
+    *,
+    acting: Acting,
+    factory_no: str,
+    kind: str,
+    horsepower: Decimal | None,
+    due_on: dt.date,
+    period: str,
+) -> Bill:
+    """Issue 11: the fee of a permit application (its definition's fee.bill_kind), priced by the
+    kind's fee table on the application's horsepower (PRM-06), billed when the document check
+    accepts it or after approval. The officer acting is the one who answers for the
+    application (permits.review_services checks their agency, area and right: DIW officers
+    answer for Bangkok, which billing's own queue does not cover); here only that an officer
+    acts, the factory is in the DIW mirror and the table can price it. Audited (ADM-03)."""
+    if acting.officer is None:
+        raise BillingError(_("Only an officer may issue bills."), code="not_officer")
+    if kind not in Bill.Kind.values or kind not in TABLE_PRICED:
+        raise BillingError(_("Choose a kind of fee."), field="kind", code="kind")
+    factory = DiwFactory.objects.filter(factory_no=factory_no).first()
+    if factory is None:
+        raise BillingError(
+            _("The factory is not in the DIW registry mirror yet: the fee cannot be billed."),
+            code="unknown",
+        )
+    table = fee_table_in_force(kind, due_on)
+    if table is None or not table.is_complete:
+        raise BillingError(
+            _("The fee table for this kind is missing or incomplete: it cannot be billed."),
+            code="fee_table_incomplete",
+        )
+    amount_satang = fees.tier_amount(fee_table_tiers(table), horsepower)
+    if amount_satang is None or amount_satang <= 0:
+        raise BillingError(_("The fee table has no amount for this horsepower."), code="amount")
+    with transaction.atomic():
+        (ref1,) = _next_ref1s(kind, 1)
+        bill = Bill.objects.create(
+            kind=kind,
+            factory=factory,
+            province=factory.province,
+            period=period[:100],
+            fee_satang=amount_satang,
+            amount_satang=amount_satang,
+            due_on=due_on,
+            issued_on=timezone.localdate(),
+            expires_at=_end_of_day(due_on),
+            ref1=ref1,
+            ref2=factory.factory_no,
+            fee_table=table,
+            fee_table_version=f"{table.code} {table.version}",
+            illustrative=table.illustrative,
+            issued_by=acting.actor,
+            created_at=timezone.now(),
+        )
+        audit_record(
+            action="bill.issue",
+            target=bill,
+            after={
+                "kind": kind,
+                "factory_no": factory.factory_no,
+                "amount_satang": amount_satang,
+                "due_on": str(due_on),
+                "ref1": ref1,
+                "fee_table": bill.fee_table_version,
+                "period": bill.period,
+            },
+            acting=acting,
+        )
     return bill
 
 

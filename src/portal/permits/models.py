@@ -100,6 +100,12 @@ class Application(models.Model):
     late_notice_last_on = models.DateField(null=True, blank=True)  # PRM-12: every 7 days
 
     class Meta:
+        # The officers' rights (ADM-01): review (queue, assign, accept, deficiency records,
+        # inspections, steps) and decide (approve, acknowledge, refuse, the signed letter).
+        permissions = [
+            ("review_application", "Can review permit applications"),
+            ("decide_application", "Can decide permit applications"),
+        ]
         indexes = [
             # The officer's queue: an agency and area's open applications by due date.
             models.Index(

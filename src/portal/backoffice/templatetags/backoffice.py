@@ -60,6 +60,17 @@ AUDIT_ACTION_NAMES = {
     "payment.statement": _("Payment recorded from the bank's statement"),
     "statement.reconciled": _("Bank statement reconciled"),
     "reconciliation_issue.resolve": _("Payment issue resolved by an officer"),
+    # Permit applications, the officer's acts (issue 11).
+    "permit.assigned": _("Permit application assigned"),
+    "permit.accepted": _("Permit application's documents accepted"),
+    "permit.deficiency": _("Deficiency record written"),
+    "permit.returned": _("Permit application returned: deadline passed"),
+    "permit.inspected": _("Inspection recorded"),
+    "permit.step_finished": _("Permit application's step finished"),
+    "permit.decided": _("Permit application decided"),
+    "permit.extended": _("Permit period extended"),
+    "workdays.extra_holiday_add": _("Holiday table entry added by an officer"),
+    "workdays.extra_holiday_remove": _("Holiday table entry removed by an officer"),
 }
 
 
