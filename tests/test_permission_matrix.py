@@ -17,6 +17,7 @@ import copy
 import datetime
 import os
 import uuid
+from pathlib import Path
 
 import httpx
 import pytest
@@ -39,6 +40,7 @@ from portal.operators.models import (
     FactoryHolding,
     HolderRemovalRequest,
 )
+from portal.permits.definitions import _cached as procedures_cached
 from portal.sandbox import connected_client
 from portal.workdays.models import ExtraHoliday
 from tests.factories import BillFactory, BusinessFactory, HoldingFactory, MemberFactory
@@ -384,6 +386,64 @@ PERMIT_OFFICERS_METHOD = {
     "*": "hidden",
 }
 EXPECTED = {
+    # PRM-05 to PRM-10: an application is its applicant's principal's only (the letter: none
+    # issued yet for the draft, so 404 for everyone).
+    "applications:corrections": {
+        "GET": {"anonymous": "login", "verified": "redirect", "*": "hidden"},
+        "POST": {"anonymous": "login", "verified": "redirect", "*": "hidden"},
+    },
+    "applications:declaration": {
+        "GET": {"anonymous": "login", "verified": "ok", "*": "hidden"},
+        "POST": {"anonymous": "login", "verified": "ok", "*": "hidden"},
+    },
+    "applications:deficiency": {
+        "GET": {"anonymous": "login", "verified": "redirect", "*": "hidden"},
+        "POST": {"anonymous": "login", "verified": "redirect", "*": "hidden"},
+    },
+    "applications:detail": {
+        "GET": {"anonymous": "login", "verified": "redirect", "*": "hidden"},
+        "POST": {"anonymous": "login", "*": "method"},
+    },
+    "applications:documents": {
+        "GET": {"anonymous": "login", "verified": "ok", "*": "hidden"},
+        "POST": {"anonymous": "login", "verified": "ok", "*": "hidden"},
+    },
+    "applications:extension": {
+        "GET": {"anonymous": "login", "*": "method"},
+        "POST": {"anonymous": "login", "verified": "redirect", "*": "hidden"},
+    },
+    "applications:file": {
+        "GET": {"anonymous": "login", "verified": "ok", "*": "hidden"},
+        "POST": {"anonymous": "login", "*": "method"},
+    },
+    "applications:file_remove": {
+        "GET": {"anonymous": "login", "*": "method"},
+        "POST": {"anonymous": "login", "verified": "redirect", "*": "hidden"},
+    },
+    "applications:form": {
+        "GET": {"anonymous": "login", "verified": "ok", "*": "hidden"},
+        "POST": {"anonymous": "login", "verified": "redirect", "*": "hidden"},
+    },
+    "applications:letter": {
+        "GET": {"anonymous": "login", "*": "hidden"},
+        "POST": {"anonymous": "login", "*": "method"},
+    },
+    "applications:list": {
+        "GET": {"anonymous": "login", "*": "ok"},
+        "POST": {"anonymous": "login", "*": "method"},
+    },
+    "applications:new": {
+        "GET": {"anonymous": "login", "*": "ok"},
+        "POST": {"anonymous": "login", "*": "method"},
+    },
+    "applications:start": {
+        "GET": {"anonymous": "login", "*": "method"},
+        "POST": {"anonymous": "login", "verified": "redirect", "*": "hidden"},
+    },
+    "applications:withdraw": {
+        "GET": {"anonymous": "login", "verified": "ok", "*": "hidden"},
+        "POST": {"anonymous": "login", "verified": "redirect", "*": "hidden"},
+    },
     "accounts:avatar": {
         "GET": {"anonymous": "login", "*": "hidden"},
         "POST": {"anonymous": "login", "*": "hidden"},
@@ -975,6 +1035,22 @@ EXPECTED = {
         "POST": {"anonymous": "login", "*": "redirect"},
     },
 }
+
+
+@pytest.fixture(autouse=True)
+def _permit_procedures(tmp_path, settings):
+    """The permits pages read procedure definitions: the shipped ones and the permits tests'
+    own (the world's draft is of it), in a tmp PROCEDURES_DIR."""
+    folder = tmp_path / "procedures"
+    folder.mkdir()
+    for shipped in Path(settings.PROCEDURES_DIR).glob("*.yaml"):
+        (folder / shipped.name).write_text(shipped.read_text(encoding="utf-8"))
+    source = Path(__file__).parent / "permits" / "data" / "test-relocation.yaml"
+    (folder / "test-relocation.yaml").write_text(source.read_text(encoding="utf-8"))
+    settings.PROCEDURES_DIR = str(folder)
+    procedures_cached.cache_clear()
+    yield
+    procedures_cached.cache_clear()
 
 
 def test_adm_01_every_url_pattern_has_an_expected_answer():

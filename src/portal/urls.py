@@ -8,6 +8,7 @@ urlpatterns = [
     path("accounts/", include("portal.identity.urls")),
     path("businesses/", include("portal.operators.urls")),
     path("factories/", include("portal.operators.factory_urls")),
+    path("applications/", include("portal.permits.member_urls")),
     path("", include("portal.billing.urls")),
     path("backoffice/", include("portal.backoffice.urls")),
     path("services/", include("portal.services.urls")),

@@ -18,6 +18,7 @@ from django.utils import translation
 import portal
 from portal.accounts.forms import RegistrationForm
 from portal.core.forms import PortalFormMixin
+from portal.permits.definitions import FormField
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +46,24 @@ BASES = {"PortalForm", "PortalModelForm"}
 # What the forms that build fields from the page's data are given here.
 _DOCUMENT = SimpleNamespace(pk=1, title=lambda language: "Marketing", body=lambda language: "")
 _HOLDING = SimpleNamespace(pk=1, status="verified", business_name="บริษัท ก")
+_TEXT = {"th": "คำถาม", "en": "Question"}
+_PERMIT_FIELDS = [
+    FormField(
+        key=f"q_{kind}",
+        kind=kind,
+        label={"th": f"คำถาม{n}", "en": f"Question {n}"},
+        min_value=0 if kind in ("integer", "decimal") else None,
+        max_value=1000 if kind in ("integer", "decimal") else None,
+        choices=[{"value": "a", "label": _TEXT}, {"value": "b", "label": _TEXT}]
+        if kind == "choice"
+        else [],
+    )
+    for n, kind in enumerate(
+        ("text", "textarea", "integer", "decimal", "date", "choice", "machines")
+    )
+]
 KWARGS = {
+    "permits.forms.AnswersForm": {"fields": _PERMIT_FIELDS},
     "accounts.forms.ConsentForm": {"documents": [_DOCUMENT], "language": "th"},
     "accounts.forms.ResetChannelForm": {"channels": [("sms", "SMS"), ("email", "Email")]},
     "operators.forms.TradeNameForm": {"choices": [("a", "ก"), ("b", "ข")]},

@@ -1,0 +1,37 @@
+"""Filters of the applicant's pages: a definition's text in the page's language, a short
+fingerprint of a SHA-256, an event's words."""
+
+from django import template
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+register = template.Library()
+
+EVENTS = {
+    "draft_started": _("Draft started"),
+    "submitted": _("Application submitted and signed off"),
+    "withdrawn": _("Draft withdrawn"),
+    "deficiency_supplied": _("Missing documents supplied and signed off"),
+    "corrections_reported": _("Corrections reported and signed off"),
+    "extension_started": _("Extension request started"),
+}
+
+
+@register.filter
+def text(value) -> str:
+    """A definitions.Text (th/en) in the page's language."""
+    if value is None:
+        return ""
+    return value.get(translation.get_language() or "th")
+
+
+@register.filter
+def sha_short(value: str) -> str:
+    """The first 16 hex digits of a SHA-256, in groups of four, for people to compare."""
+    value = (value or "")[:16]
+    return " ".join(value[i : i + 4] for i in range(0, len(value), 4))
+
+
+@register.filter
+def event_label(kind: str) -> str:
+    return str(EVENTS.get(kind, kind.replace("_", " ")))
