@@ -116,11 +116,21 @@ class Application(models.Model):
             models.Index(fields=["applicant", "state"], name="permit_app_applicant"),
             models.Index(fields=["principal_key", "created_at"], name="permit_app_principal"),
             models.Index(fields=["factory", "procedure_code"], name="permit_app_factory"),
-            models.Index(fields=["procedure_code", "submitted_at"], name="permit_app_statistics"),
+            # The statistics' applications per month (PRM-11): read from the index alone.
+            models.Index(
+                fields=["procedure_code", "submitted_at", "id"], name="permit_app_month_counts"
+            ),
             models.Index(
                 fields=["due_on"],
                 condition=Q(state__in=["submitted", "in_review", "corrections"]),
                 name="permit_app_open_due",
+            ),
+            # The queue's page in order (ADM-02; bench/permits.py): an area's open applications
+            # by due date, read in index order, so a page costs the same at any history's size.
+            models.Index(
+                fields=["agency", "province", "current_due_on", "submitted_at", "id"],
+                condition=Q(state__in=["submitted", "deficient", "in_review", "corrections"]),
+                name="permit_app_open_queue",
             ),
         ]
 
