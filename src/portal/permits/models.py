@@ -125,10 +125,19 @@ class Application(models.Model):
                 condition=Q(state__in=["submitted", "in_review", "corrections"]),
                 name="permit_app_open_due",
             ),
-            # The queue's page in order (ADM-02; bench/permits.py): an area's open applications
-            # by due date, read in index order, so a page costs the same at any history's size.
+            # The queue (ADM-02; bench/permits.py): an area's open applications read in the
+            # page's order (due date, submission, id), and its counts (late, paused, mine) from
+            # the index alone, so that a page costs the same whatever the area's history.
             models.Index(
-                fields=["agency", "province", "current_due_on", "submitted_at", "id"],
+                fields=[
+                    "agency",
+                    "province",
+                    "current_due_on",
+                    "submitted_at",
+                    "id",
+                    "clock_paused",
+                    "assigned_to",
+                ],
                 condition=Q(state__in=["submitted", "deficient", "in_review", "corrections"]),
                 name="permit_app_open_queue",
             ),
