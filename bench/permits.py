@@ -144,8 +144,12 @@ def applicants(application_id: int) -> dict[str, dict]:
         "SELECT principal_key, count(*) FROM permits_application "
         "GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1"
     )
+    # The fewest, among those with an application in the rich one's state (compared below).
     smallest = one(
-        "SELECT principal_key, count(*) FROM permits_application GROUP BY 1 ORDER BY 2, 1 LIMIT 1"
+        "SELECT principal_key, count(*) FROM permits_application GROUP BY 1 "
+        "HAVING bool_or(state = (SELECT state FROM permits_application WHERE id = %s)) "
+        "ORDER BY 2, 1 LIMIT 1",
+        [application_id],
     )
     # Their application in the same state as the rich one: a page may rightly read more for
     # one state than another (an open deficiency record); the comparison is of sizes.
