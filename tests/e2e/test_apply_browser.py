@@ -3,16 +3,20 @@ procedures with their eligibility, fills the form, uploads the checklist's docum
 the fee, signs the declaration and submits, then follows the timeline; axe clean in Thai and
 in English."""
 
+import datetime as dt
 import re
 
 import pytest
+from django.db import transaction
+from django.utils import timezone
 from playwright.sync_api import expect
 
+from portal.permits import clock, services
 from portal.permits.definitions import _cached
-from portal.permits.models import Application
+from portal.permits.models import Application, DeficiencyRecord
 from tests.e2e.helpers import login
 from tests.factories import DEFAULT_PASSWORD, MemberFactory
-from tests.permits.conftest import PDF, RELOCATION, make_factory
+from tests.permits.conftest import PDF, RELOCATION, acting_of, complete_draft, make_factory
 
 
 @pytest.fixture
@@ -92,4 +96,67 @@ def test_prm_05_prm_06_prm_10_apply_in_the_browser(
     expect(page.get_by_test_id("timeline")).to_contain_text("Document check")
     assert_accessible(page)
     page.goto(f"/applications/new/?factory={row.pk}")
+    assert_accessible(page)
+
+
+def test_prm_08_prm_04_deficiency_and_extension_pages_in_the_browser(
+    page, test_procedures, tmp_path, solve_robot_check, assert_accessible, switch_language
+):
+    """PRM-08, PRM-04: the deficiency record on the timeline, its page taking a file for the
+    item and the sign-off; a granted period's extension request and a draft's withdrawal page;
+    axe clean."""
+    member = MemberFactory(verified=True)
+    row = make_factory(member)
+    acting = acting_of(member)
+    application = complete_draft(acting, row, services)
+    application = services.application_submit(acting=acting, application_id=application.pk)
+    with transaction.atomic():
+        clock.clock_pause(application, "deficiency")
+        Application.objects.filter(pk=application.pk).update(state="deficient")
+        DeficiencyRecord.objects.create(
+            application=application,
+            items=[{"document_key": "", "text": "หนังสือยินยอมให้ใช้สถานที่"}],
+            deadline=timezone.localdate() + dt.timedelta(days=15),
+            written_by=MemberFactory(),
+        )
+    scan = tmp_path / "consent.pdf"
+    scan.write_bytes(PDF)
+    login(page, solve_robot_check, member.national_id, DEFAULT_PASSWORD)
+
+    page.goto(f"/applications/{application.pk}/")
+    expect(page.get_by_test_id("deficiency-open")).to_contain_text("หนังสือยินยอมให้ใช้สถานที่")
+    assert_accessible(page)
+    page.get_by_role("link", name="ส่งเอกสารที่ขาด").click()
+    page.wait_for_url("**/deficiency/")
+    assert_accessible(page)
+    upload = page.get_by_test_id("upload-item_1")
+    upload.locator("input[type=file]").set_input_files(str(scan))
+    upload.locator("button[type=submit]").click()
+    expect(page.locator(".badge-ok").first).to_be_visible()
+    page.get_by_label(re.compile("ข้าพเจ้าได้อ่านคำรับรองข้างต้นแล้ว")).check()
+    page.get_by_role("button", name="ลงนามและส่งเอกสาร").click()
+    page.wait_for_url(re.compile(r".*/applications/\d+/$"))
+    expect(page.get_by_test_id("state")).to_have_text("ยื่นแล้ว รอตรวจสอบเอกสาร")
+    assert_accessible(page)
+
+    # Granted for six months: the extension request, its form and its declaration.
+    Application.objects.filter(pk=application.pk).update(
+        state="decided",
+        outcome="granted",
+        result_key="granted",
+        decided_at=timezone.now(),
+        granted_from=timezone.localdate(),
+        granted_until=timezone.localdate() + dt.timedelta(days=180),
+    )
+    page.reload()
+    page.get_by_test_id("extend").click()
+    page.wait_for_url("**/form/")
+    assert_accessible(page)
+    switch_language(page, "en")
+    assert_accessible(page)
+    page.get_by_role("link", name="Withdraw this draft").click()
+    page.wait_for_url("**/withdraw/")
+    assert_accessible(page)
+    page.get_by_role("button", name="Withdraw the draft").click()
+    page.wait_for_url("**/applications/")
     assert_accessible(page)

@@ -21,6 +21,7 @@ from portal.permits.models import (
     ApplicationStep,
     Declaration,
     DeficiencyRecord,
+    Inspection,
 )
 from portal.registries.models import OutboundMessage
 from portal.workdays import selectors as workdays
@@ -490,3 +491,43 @@ def test_prm_05_self_assessment_not_a_factory_is_refused(applicant, procedures_d
     )
     assert selectors.eligibility_now(application, definition) == []
     assert application.self_assessment == {key: "yes" for key in keys}
+
+
+def test_prm_08_corrections_reported_resume_the_clock(applicant, monkeypatch):
+    """PRM-08: corrections ordered after an inspection pause the clock; the applicant reports
+    them made, signed off, and the clock runs again with the due dates moved."""
+    start = dt.date(2026, 6, 1)  # a Monday
+    member, row = applicant
+    acting = acting_of(member)
+    monkeypatch.setattr(clock, "today", lambda: start)
+    application = complete_draft(acting, row, services)
+    application = services.application_submit(acting=acting, application_id=application.pk)
+    definition = procedure("test-relocation")
+    with pytest.raises(services.PermitError) as refused:
+        services.corrections_report(acting=acting, application_id=application.pk, note="x")
+    assert refused.value.code == "state"
+    with transaction.atomic():
+        clock.step_finish(application, "check")
+        clock.clock_start(application, definition, on=start)
+        clock.step_start(application, definition, "review", on=start)
+        clock.clock_pause(application, "corrections", on=start)
+        Application.objects.filter(pk=application.pk).update(state="corrections")
+        inspection = Inspection.objects.create(
+            application=application,
+            step_key="review",
+            inspected_on=start,
+            findings="ท่อระบายไม่ได้มาตรฐาน",
+            outcome=Inspection.Outcome.CORRECTIONS,
+            corrections="เปลี่ยนท่อระบาย",
+            officer=MemberFactory(),
+        )
+    due_before = application.steps.get(key="review").due_on
+    monkeypatch.setattr(clock, "today", lambda: start + dt.timedelta(days=7))
+    services.corrections_report(acting=acting, application_id=application.pk, note="เปลี่ยนแล้ว")
+    application.refresh_from_db()
+    inspection.refresh_from_db()
+    assert inspection.corrections_done_at is not None
+    assert application.state == Application.State.IN_REVIEW and not application.clock_paused
+    assert application.steps.get(key="review").due_on > due_before
+    assert application.declarations.filter(kind=Declaration.Kind.CORRECTIONS).exists()
+    assert application.events.filter(kind="corrections_reported").exists()

@@ -14,6 +14,25 @@ EVENTS = {
     "deficiency_supplied": _("Missing documents supplied and signed off"),
     "corrections_reported": _("Corrections reported and signed off"),
     "extension_started": _("Extension request started"),
+    # The officer's acts (portal.permits.review_services), in the same words as the back
+    # office's timeline.
+    "assigned": _("Assigned"),
+    "accepted": _("Documents complete: the legal time started"),
+    "deficiency": _("Deficiency record written: the legal time paused"),
+    "returned": _("Returned with its documents: deadline passed"),
+    "inspected": _("Inspection recorded"),
+    "step_finished": _("Step finished, next step started"),
+    "decided": _("Decided: letter signed and sent"),
+    "billed": _("Fee billed"),
+    "late_notice": _("Applicant told of the delay"),
+    "extended": _("Period extended"),
+}
+
+OUTCOMES = {
+    "granted": _("Granted"),
+    "acknowledged": _("Acknowledged"),
+    "refused": _("Refused"),
+    "returned": _("Returned"),
 }
 
 
@@ -35,3 +54,8 @@ def sha_short(value: str) -> str:
 @register.filter
 def event_label(kind: str) -> str:
     return str(EVENTS.get(kind, kind.replace("_", " ")))
+
+
+@register.filter
+def outcome_label(outcome: str) -> str:
+    return str(OUTCOMES.get(outcome, outcome))
