@@ -45,7 +45,7 @@ from portal.sandbox import connected_client
 from portal.workdays.models import ExtraHoliday
 from tests.factories import BillFactory, BusinessFactory, HoldingFactory, MemberFactory
 from tests.operators.helpers import PDF
-from tests.permits.officer_helpers import procedures_dir, submit  # noqa: F401 (fixture)
+from tests.permits.officer_helpers import RELOCATION, RESTART, submit
 from tests.sso import InProcessPortal, make_system
 
 pytestmark = pytest.mark.django_db
@@ -387,26 +387,27 @@ PERMIT_OFFICERS_METHOD = {
 }
 EXPECTED = {
     # PRM-05 to PRM-10: an application is its applicant's principal's only (the letter: none
-    # issued yet for the draft, so 404 for everyone).
+    # issued yet, so 404 for everyone). The world's application is submitted (at its document
+    # check): its page answers its applicant, the draft's pages send them to it.
     "applications:corrections": {
         "GET": {"anonymous": "login", "verified": "redirect", "*": "hidden"},
         "POST": {"anonymous": "login", "verified": "redirect", "*": "hidden"},
     },
     "applications:declaration": {
-        "GET": {"anonymous": "login", "verified": "ok", "*": "hidden"},
-        "POST": {"anonymous": "login", "verified": "ok", "*": "hidden"},
+        "GET": {"anonymous": "login", "verified": "redirect", "*": "hidden"},
+        "POST": {"anonymous": "login", "verified": "redirect", "*": "hidden"},
     },
     "applications:deficiency": {
         "GET": {"anonymous": "login", "verified": "redirect", "*": "hidden"},
         "POST": {"anonymous": "login", "verified": "redirect", "*": "hidden"},
     },
     "applications:detail": {
-        "GET": {"anonymous": "login", "verified": "redirect", "*": "hidden"},
+        "GET": {"anonymous": "login", "verified": "ok", "*": "hidden"},
         "POST": {"anonymous": "login", "*": "method"},
     },
     "applications:documents": {
-        "GET": {"anonymous": "login", "verified": "ok", "*": "hidden"},
-        "POST": {"anonymous": "login", "verified": "ok", "*": "hidden"},
+        "GET": {"anonymous": "login", "verified": "redirect", "*": "hidden"},
+        "POST": {"anonymous": "login", "verified": "redirect", "*": "hidden"},
     },
     "applications:extension": {
         "GET": {"anonymous": "login", "*": "method"},
@@ -421,7 +422,7 @@ EXPECTED = {
         "POST": {"anonymous": "login", "verified": "redirect", "*": "hidden"},
     },
     "applications:form": {
-        "GET": {"anonymous": "login", "verified": "ok", "*": "hidden"},
+        "GET": {"anonymous": "login", "verified": "redirect", "*": "hidden"},
         "POST": {"anonymous": "login", "verified": "redirect", "*": "hidden"},
     },
     "applications:letter": {
@@ -441,7 +442,7 @@ EXPECTED = {
         "POST": {"anonymous": "login", "verified": "redirect", "*": "hidden"},
     },
     "applications:withdraw": {
-        "GET": {"anonymous": "login", "verified": "ok", "*": "hidden"},
+        "GET": {"anonymous": "login", "verified": "redirect", "*": "hidden"},
         "POST": {"anonymous": "login", "verified": "redirect", "*": "hidden"},
     },
     "accounts:avatar": {
@@ -1039,14 +1040,15 @@ EXPECTED = {
 
 @pytest.fixture(autouse=True)
 def _permit_procedures(tmp_path, settings):
-    """The permits pages read procedure definitions: the shipped ones and the permits tests'
-    own (the world's draft is of it), in a tmp PROCEDURES_DIR."""
+    """The permits pages read procedure definitions: the shipped ones (the manuals) and the
+    officer tests' own (the world's application is of test-relocation), in a tmp
+    PROCEDURES_DIR."""
     folder = tmp_path / "procedures"
     folder.mkdir()
     for shipped in Path(settings.PROCEDURES_DIR).glob("*.yaml"):
         (folder / shipped.name).write_text(shipped.read_text(encoding="utf-8"))
-    source = Path(__file__).parent / "permits" / "data" / "test-relocation.yaml"
-    (folder / "test-relocation.yaml").write_text(source.read_text(encoding="utf-8"))
+    (folder / "test-relocation.yaml").write_text(RELOCATION, encoding="utf-8")
+    (folder / "test-restart.yaml").write_text(RESTART, encoding="utf-8")
     settings.PROCEDURES_DIR = str(folder)
     procedures_cached.cache_clear()
     yield
@@ -1061,7 +1063,6 @@ def test_adm_01_every_url_pattern_has_an_expected_answer():
 
 
 @pytest.mark.parametrize("role", ROLES)
-@pytest.mark.usefixtures("procedures_dir")  # the permit application's procedure (issue 11)
 def test_adm_01_biz_09_sso_04_permission_matrix(role, world, monkeypatch):
     # The sample connected system reaches the portal in-process, as in its own tests.
     """ADM-01, BIZ-09, SSO-04: Permission matrix."""
