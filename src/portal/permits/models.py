@@ -116,11 +116,30 @@ class Application(models.Model):
             models.Index(fields=["applicant", "state"], name="permit_app_applicant"),
             models.Index(fields=["principal_key", "created_at"], name="permit_app_principal"),
             models.Index(fields=["factory", "procedure_code"], name="permit_app_factory"),
-            models.Index(fields=["procedure_code", "submitted_at"], name="permit_app_statistics"),
+            # The statistics' applications per month (PRM-11): read from the index alone.
+            models.Index(
+                fields=["procedure_code", "submitted_at", "id"], name="permit_app_month_counts"
+            ),
             models.Index(
                 fields=["due_on"],
                 condition=Q(state__in=["submitted", "in_review", "corrections"]),
                 name="permit_app_open_due",
+            ),
+            # The queue (ADM-02; bench/permits.py): an area's open applications read in the
+            # page's order (due date, submission, id), and its counts (late, paused, mine) from
+            # the index alone, so that a page costs the same whatever the area's history.
+            models.Index(
+                fields=[
+                    "agency",
+                    "province",
+                    "current_due_on",
+                    "submitted_at",
+                    "id",
+                    "clock_paused",
+                    "assigned_to",
+                ],
+                condition=Q(state__in=["submitted", "deficient", "in_review", "corrections"]),
+                name="permit_app_open_queue",
             ),
         ]
 
