@@ -241,6 +241,8 @@ PERIODIC_JOBS = {
     "permit-deficiencies-expire": ("portal.permits.tasks.deficiencies_expire_job", 3600),
     "permit-late-notices": ("portal.permits.tasks.late_notices_job", 3600),
     "permit-morning-notice": ("portal.permits.tasks.morning_notice_job", 3600),
+    # PRM-11's figures computed for the day, so that the statistics pages only read them.
+    "permit-statistics": ("portal.permits.tasks.statistics_job", 3600),
 }
 # Outbound SMS and email: attempts before a message is given up, and the first retry's wait,
 # doubled after each failed attempt (30 s, 60 s, 120 s ...).

@@ -74,3 +74,19 @@ def test_prm_11_the_officers_statistics_page(officer, robot):
     assert page.status_code == 200
     assert "<svg" in page.content.decode()
     assert Application.objects.count() == 1
+
+
+def test_prm_11_the_pages_read_the_figures_computed_once_a_day():
+    """PRM-11: the scheduler's statistics job computes each procedure's figures for the day;
+    the pages then only read them (no aggregate over every application at each request), and
+    an application submitted later in the day counts from the next day's figures."""
+    from portal.permits.tasks import statistics_job
+
+    submit(on=timezone.localdate())
+    assert statistics_job() >= 2  # every procedure of the folder
+    submit(on=timezone.localdate())
+    with CaptureQueriesContext(connection) as queries:
+        figures = procedure_statistics("test-relocation")
+    assert len(queries) <= 1  # the cache's read, nothing of the applications
+    assert figures.total == 1
+    assert procedure_statistics("test-relocation", until=timezone.localdate()).total == 2

@@ -164,6 +164,7 @@ def test_the_default_schedule_purges_sweeps_and_ends_timed_out_sign_ins(settings
         "permit-deficiencies-expire": ("portal.permits.tasks.deficiencies_expire_job", 3600),
         "permit-late-notices": ("portal.permits.tasks.late_notices_job", 3600),
         "permit-morning-notice": ("portal.permits.tasks.morning_notice_job", 3600),
+        "permit-statistics": ("portal.permits.tasks.statistics_job", 3600),
         "bank-reconciliation": ("manage:payments_reconcile", 86400),
         "sandbox-bank-callbacks": ("portal.sandbox.bank.held_callbacks_send", 60),
     }
@@ -179,6 +180,7 @@ def test_the_default_schedule_purges_sweeps_and_ends_timed_out_sign_ins(settings
         "permit-deficiencies-expire",
         "permit-late-notices",
         "permit-morning-notice",
+        "permit-statistics",
         "bank-reconciliation",
         "sandbox-bank-callbacks",
     ]

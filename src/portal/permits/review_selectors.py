@@ -17,6 +17,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db.models import (
     Avg,
     Count,
@@ -356,7 +357,41 @@ def _month_range(first: dt.date, last: dt.date) -> list[dt.date]:
     return months
 
 
+STATISTICS_CACHE_SECONDS = 26 * 3600
+
+
+def _statistics_key(code: str, on: dt.date) -> str:
+    return f"permits:statistics:{code}:{on.isoformat()}"
+
+
 def procedure_statistics(code: str, *, until: dt.date | None = None) -> Statistics | None:
+    """PRM-11's figures of a procedure up to today, as computed once a day (the scheduler's
+    statistics job, or the first page of the day): they aggregate every application of the
+    procedure, half a second or more at national scale (bench/permits), and the manuals publish
+    monthly figures, so a day's staleness is in their nature. `until` computes afresh."""
+    if until is not None:
+        return procedure_statistics_compute(code, until=until)
+    on = today()
+    return cache.get_or_set(
+        _statistics_key(code, on),
+        lambda: procedure_statistics_compute(code, until=on),
+        STATISTICS_CACHE_SECONDS,
+    )
+
+
+def procedure_statistics_refresh() -> int:
+    """Compute today's figures of every procedure into the cache (the scheduler's job)."""
+    on = today()
+    for code in procedures():
+        cache.set(
+            _statistics_key(code, on),
+            procedure_statistics_compute(code, until=on),
+            STATISTICS_CACHE_SECONDS,
+        )
+    return len(procedures())
+
+
+def procedure_statistics_compute(code: str, *, until: dt.date | None = None) -> Statistics | None:
     """PRM-11: applications submitted per month (every month from the first application's to
     `until`'s, the months without any counting as 0), their average, highest and lowest, and
     for each step how many finished, how many on time (by their due date, which counts working

@@ -3,15 +3,22 @@ registries.schedule): each job is idempotent, so a second run the same day does 
 
 - deficiency deadlines passed: the applications returned (PRM-08);
 - applicants told every 7 days while their application is past due (PRM-12);
-- officers told each morning of the steps due next (one message per officer)."""
+- officers told each morning of the steps due next (one message per officer);
+- each procedure's statistics computed for the day (PRM-11)."""
 
+from portal.permits.review_selectors import procedure_statistics_refresh
 from portal.permits.review_services import (
     deficiencies_expire,
     late_notices_send,
     officers_morning_notice_daily,
 )
 
-__all__ = ["deficiencies_expire_job", "late_notices_job", "morning_notice_job"]
+__all__ = [
+    "deficiencies_expire_job",
+    "late_notices_job",
+    "morning_notice_job",
+    "statistics_job",
+]
 
 
 def deficiencies_expire_job() -> int:
@@ -24,3 +31,7 @@ def late_notices_job() -> int:
 
 def morning_notice_job() -> int:
     return officers_morning_notice_daily()
+
+
+def statistics_job() -> int:
+    return procedure_statistics_refresh()
