@@ -42,7 +42,9 @@ class BidiError(AssertionError):
 class Firefox:
     """One headless Firefox process with its own throw-away profile, and its BiDi session."""
 
-    def __init__(self, executable: str, timeout: float = 30):
+    # Generous: axe-core's run in Firefox takes seconds alone and far longer while the suite's
+    # other worker drives Chromium on the same two cores (a 30 s limit timed out there).
+    def __init__(self, executable: str, timeout: float = 120):
         self.timeout = timeout
         self._profile = tempfile.TemporaryDirectory(prefix="firefox-profile-")
         profile = Path(self._profile.name)
