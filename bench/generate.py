@@ -381,6 +381,7 @@ MEMBER_COLUMNS = [
     "registered_via",
     "date_joined",
     "is_staff",
+    "registry_name",
 ]
 BUSINESS_COLUMNS = [
     "id",
@@ -611,7 +612,7 @@ def generate(conn, *, scale: float, seed: int) -> dict:
                 f"{last_th}\t{first_en}\t{last_en}\t{2490 + member_id % 60}\t"
                 f"{1 + member_id % 12}\t{1 + member_id % 28}\t{mobile}\t{verified}\t{email}\t"
                 f"\\N\t\t\t\t\tmobile\tf\tt\t\\N\tth\tactive\t\\N\t\t"
-                f"{'thaid' if member_id % 5 == 0 else 'web'}\t{joined}\tf\n"
+                f"{'thaid' if member_id % 5 == 0 else 'web'}\t{joined}\tf\t{{}}\n"
             )
 
     check_columns(conn, "accounts_member", MEMBER_COLUMNS)
