@@ -1,6 +1,7 @@
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Exists, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from portal.accounts.selectors import member_registry_name
@@ -237,6 +238,31 @@ def factory_holder_ids(*, factory_no: str) -> list[int]:
         .values_list("member_id", flat=True)
         .distinct()
     )
+
+
+def holds_factory_or_business(
+    *, member_id: int, factory_no: str | None, business_id: int | None
+) -> bool:
+    """Whether the member has this factory or this business in their profile now, in one query
+    (an officer's own case, ADM-02, asked on every page of a case)."""
+    held = Q(pk__in=[])
+    if factory_no:
+        held |= Q(
+            Exists(
+                FactoryHolding.objects.filter(
+                    member_id=member_id, factory__factory_no=factory_no, removed_at__isnull=True
+                )
+            )
+        )
+    if business_id:
+        held |= Q(
+            Exists(
+                Holding.objects.filter(
+                    member_id=member_id, business_id=business_id, removed_at__isnull=True
+                )
+            )
+        )
+    return get_user_model().objects.filter(held, pk=member_id).exists()
 
 
 # --- BIZ-06, BIZ-07, SSO-02: look the number up before anything is typed ----------------------

@@ -34,7 +34,7 @@ from django.db.models.functions import TruncDate, TruncMonth
 
 from portal.core.acting import Acting
 from portal.core.thaidate import format_date
-from portal.operators.selectors import business_holders, factory_holder_ids
+from portal.operators.selectors import holds_factory_or_business
 from portal.permits.clock import today
 from portal.permits.definitions import Procedure, procedure, procedures
 from portal.permits.models import (
@@ -207,20 +207,21 @@ def file_for_officer(*, acting: Acting, application_id: int, file_id: int):
 
 
 def is_own_case(acting: Acting, application: Application) -> bool:
-    """The officer applied for it, or holds the factory or the business it is for (ADM-02)."""
+    """The officer applied for it, or holds the factory or the business it is for (ADM-02).
+    Asked by the page and by the acts it lists: kept on the instance for the request."""
     member_id = acting.actor_id
     if member_id is None:
         return False
     if application.applicant_id == member_id:
         return True
-    if application.factory_id and member_id in factory_holder_ids(
-        factory_no=application.factory.factory_no
-    ):
-        return True
-    return bool(
-        application.business_id
-        and business_holders(business=application.business).filter(member_id=member_id).exists()
-    )
+    known = application.__dict__.setdefault("_own_case_of", {})
+    if member_id not in known:
+        known[member_id] = holds_factory_or_business(
+            member_id=member_id,
+            factory_no=application.factory.factory_no if application.factory_id else None,
+            business_id=application.business_id,
+        )
+    return known[member_id]
 
 
 def actions_now(
