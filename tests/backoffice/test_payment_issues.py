@@ -75,3 +75,31 @@ def test_bill_08_the_provinces_office_settles_a_late_payment_and_another_provinc
     assert response.status_code == 302
     issue.refresh_from_db()
     assert issue.state == "resolved" and issue.bill.state == Bill.State.PAID
+
+
+def test_bill_08_the_holders_are_told_the_offices_decision_made_on_the_page(db, robot, outbox):
+    """BILL-08: the decision an officer makes on the queue's page reaches the members who hold
+    the factory (here by SMS, in Thai), sent once the request commits."""
+    issue = late_issue()
+    holder = MemberFactory(verified=True, language="th")
+    holding = HoldingFactory(member=holder)
+    factory = Factory.objects.create(
+        factory_no=issue.bill.factory.factory_no,
+        name_th="โรงงาน",
+        business=holding.business,
+        licence="ror_ngor_4",
+        factory_class=3,
+        category="0101",
+        status="operating",
+        province="ชลบุรี",
+        supervisor="PIO",
+        registry_read_at=timezone.now(),
+    )
+    FactoryHolding.objects.create(member=holder, factory=factory, holding=holding)
+    here = signed_in(robot, pio())
+    url = f"/backoffice/payment-issues/{issue.pk}/"
+    assert here.post(url, {"resolution": "refund", "note": ""}).status_code == 302
+    [sms] = outbox.messages(to=holder.mobile)
+    assert issue.bill.ref1 in sms.body
+    assert "สำนักงานอุตสาหกรรมจังหวัดพิจารณาให้คืนเงินที่ชำระนี้แก่ผู้ชำระ" in sms.body
+    assert len(outbox.messages(to=holder.email)) == 1

@@ -23,6 +23,7 @@ from portal.operators import factory_selectors, selectors
 
 __all__ = [
     "BILL_STATES",
+    "MEMBER_ISSUE_KINDS",
     "BillCodes",
     "FactoryBillTab",
     "PaymentNotice",
@@ -36,6 +37,8 @@ __all__ = [
     "member_bill_filter_choices",
     "member_bills",
     "member_payment_notices_pending",
+    "payment_issue_outcome",
+    "payment_issue_why",
     "payment_notices_of_bills",
     "where_it_pays",
 ]
@@ -95,7 +98,8 @@ class PaymentNotice:
     resolved_at: dt.datetime | None
 
 
-def _why(kind: str) -> str:
+def payment_issue_why(kind: str) -> str:
+    """Why the payment did not pay its bill, in the member's words (page and message)."""
     if kind == ReconciliationIssue.Kind.LATE_PAYMENT:
         return _(
             "Received after the bill had expired or was cancelled, so it did not pay the bill."
@@ -105,7 +109,8 @@ def _why(kind: str) -> str:
     return _("The bill had already been paid: this is a second payment.")
 
 
-def _outcome(issue: ReconciliationIssue) -> str:
+def payment_issue_outcome(issue: ReconciliationIssue) -> str:
+    """What the provincial industry office decided, or that it will (page and message)."""
     if issue.state != ReconciliationIssue.State.RESOLVED:
         return _(
             "The money is recorded, not lost. The provincial industry office will decide "
@@ -124,9 +129,9 @@ def _notice(issue: ReconciliationIssue) -> PaymentNotice:
         bill_ref1=issue.bill.ref1,
         amount=Money(issue.amount_satang),
         paid_at=issue.payment.paid_at,
-        why=_why(issue.kind),
+        why=payment_issue_why(issue.kind),
         resolved=issue.state == ReconciliationIssue.State.RESOLVED,
-        outcome=_outcome(issue),
+        outcome=payment_issue_outcome(issue),
         resolved_at=issue.resolved_at,
     )
 

@@ -19,7 +19,8 @@ from pathlib import Path
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from portal.billing import fees, member_selectors
@@ -50,6 +51,7 @@ from portal.documents.services import (
     document_issue_original,
     document_series_open,
 )
+from portal.operators.factory_selectors import factory_verified_holders
 from portal.registries.bank import (
     BankCallback,
     BankCallbackRejected,
@@ -58,6 +60,8 @@ from portal.registries.bank import (
     bank_for,
 )
 from portal.registries.diw import Factory, factory_registry
+from portal.registries.selectors import topic_used
+from portal.registries.tasks import queue_email, queue_sms
 
 __all__ = [
     "BillingError",
@@ -1111,6 +1115,48 @@ def _issue(kind: str, paid: BankCallback, *, bill=None, payment=None, run=None):
     return issue
 
 
+def _payment_issue_tell(issue: ReconciliationIssue, bill: Bill) -> None:
+    """BILL-08: tell the members who hold the bill's factory through a verified holding that
+    their payment did not pay the bill (the issue open) or what the office decided (resolved),
+    by their verified channels, in their language, through the outbox in the caller's
+    transaction. Only the kinds the member's pages show (a payment of theirs that did not pay
+    the bill); the officers' bookkeeping tells nobody. One topic per issue, event, member and
+    channel: a message is queued once on it (a retry or a replay finds it), and a newer message
+    on the topic, which would cancel a queued older one, never comes."""
+    if issue.kind not in member_selectors.MEMBER_ISSUE_KINDS or issue.payment_id is None:
+        return
+    decided = issue.state == ReconciliationIssue.State.RESOLVED
+    event = "decided" if decided else "recorded"
+    facts = {
+        "amount": Money(issue.amount_satang).format(),
+        "ref1": bill.ref1,
+        "url": settings.SITE_URL.rstrip("/") + reverse("billing:bill_list"),
+    }
+    for member in factory_verified_holders(factory_no=bill.factory.factory_no):
+        if not member.is_active:
+            continue
+        with translation.override(member.language or "th"):
+            if decided:
+                subject = _("Decision on your payment for bill %(ref1)s") % facts
+                body = _(
+                    "Industry Portal: your payment of %(amount)s baht for bill %(ref1)s: "
+                    "%(outcome)s See Bills: %(url)s"
+                ) % {**facts, "outcome": member_selectors.payment_issue_outcome(issue)}
+            else:
+                subject = _("Your payment for bill %(ref1)s did not pay it") % facts
+                body = _(
+                    "Industry Portal: your payment of %(amount)s baht for bill %(ref1)s did not "
+                    "pay it. %(why)s The money is recorded, not lost: the provincial industry "
+                    "office will decide whether it pays the bill or is refunded, and you will "
+                    "be told. See Bills: %(url)s"
+                ) % {**facts, "why": member_selectors.payment_issue_why(issue.kind)}
+        topic = f"bill-issue-{issue.pk}-{event}-{member.pk}"
+        if member.mobile_verified and not topic_used(topic=f"{topic}-sms"):
+            queue_sms(to=member.mobile, body=body, topic=f"{topic}-sms")
+        if member.email_verified and not topic_used(topic=f"{topic}-email"):
+            queue_email(to=member.email, subject=subject, body=body, topic=f"{topic}-email")
+
+
 def payment_record(
     paid: BankCallback, *, source: str, run: StatementRun | None = None
 ) -> tuple[Payment | None, bool]:
@@ -1122,7 +1168,8 @@ def payment_record(
     A payment of the bill's amount while it awaits payment settles it (state paid, paid_at);
     one of an expired or cancelled bill (or made after it expired) is recorded as late, one of
     another amount as a mismatch, one of a bill already paid as extra: each flagged for an
-    officer, the bill left as it is. No bill with the references: (None, False) and an issue."""
+    officer, the bill left as it is, and the factory's verified holders told (a message queued
+    in this transaction, once). No bill with the references: (None, False) and an issue."""
     existing = Payment.objects.filter(
         bank_code=paid.bank_code, bank_transaction_id=paid.transaction_id
     ).first()
@@ -1176,7 +1223,8 @@ def payment_record(
             bill.state_changed_at = now
             bill.save(update_fields=["state", "paid_at", "state_changed_at"])
         if issue_kind is not None:
-            _issue(issue_kind, paid, bill=bill, payment=payment, run=run)
+            issue = _issue(issue_kind, paid, bill=bill, payment=payment, run=run)
+            _payment_issue_tell(issue, bill)
         if source == Payment.Source.STATEMENT:
             # Said so: the officers see that this payment came only from the statement.
             _issue(
@@ -1329,7 +1377,8 @@ def reconciliation_issue_resolve(
     other payment settles it), "refund" and "noted" record the decision and change no bill.
     Audited (ADM-03). `concerned_member_ids`: the members holding the bill's factory, from the
     caller (billing keeps no link from a factory to its members); such an officer may not
-    decide it."""
+    decide it. The factory's verified holders are told the decision (BILL-08), in the same
+    transaction."""
     if resolution not in ReconciliationIssue.Resolution.values:
         raise BillingError(_("Choose how the issue is resolved."), code="resolution")
     with transaction.atomic():
@@ -1385,6 +1434,8 @@ def reconciliation_issue_resolve(
             },
             acting=acting,
         )
+        if issue.bill is not None:
+            _payment_issue_tell(issue, issue.bill)
     return issue
 
 

@@ -37,6 +37,7 @@ __all__ = [
     "factory_number_groups",
     "factory_operator_holding",
     "factory_search",
+    "factory_verified_holders",
     "licence_label",
     "member_factories",
     "member_factory",
@@ -391,6 +392,23 @@ def member_verified_factory_nos(*, member) -> QuerySet:
         .order_by()
         .values("factory__factory_no")
     )
+
+
+def factory_verified_holders(*, factory_no: str) -> list:
+    """The members who have this factory in their profile through a verified holding: the
+    converse of member_verified_factory_nos, those who see its bills and are told of its
+    payments (BILL-08). A pending or rejected claim, or a removed row, is not among them."""
+    rows = (
+        FactoryHolding.objects.filter(
+            factory__factory_no=factory_no,
+            removed_at__isnull=True,
+            holding__removed_at__isnull=True,
+            holding__status=Holding.Status.VERIFIED,
+        )
+        .select_related("member")
+        .order_by("member_id")
+    )
+    return [row.member for row in rows]
 
 
 def member_verified_factory_choices(*, member) -> list[tuple[str, str]]:

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from portal.registries.models import OutboundMessage
 
-__all__ = ["MessageProgress", "message_progress"]
+__all__ = ["MessageProgress", "message_progress", "topic_used"]
 
 
 @dataclass(frozen=True)
@@ -47,3 +47,9 @@ def message_progress(*, topic: str) -> MessageProgress | None:
     if message.status == Status.FAILED:
         return MessageProgress("failed")
     return MessageProgress("retrying" if message.last_error else "sending")
+
+
+def topic_used(*, topic: str) -> bool:
+    """Whether any message was ever queued on `topic` (whatever became of it): a caller that
+    names one message per topic asks this so that a retry queues it once."""
+    return OutboundMessage.objects.filter(topic=topic).exists()
