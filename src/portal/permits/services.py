@@ -671,12 +671,14 @@ def submission_missing(procedure_: Procedure, application: Application) -> list[
 
 
 def _notify(application: Application, subject: str, body: str) -> None:
-    """Tell the applicant by their verified channels, through the outbox (same transaction)."""
+    """Tell the applicant by their verified channels, through the outbox (same transaction).
+    No topic: a topic cancels a queued older message of the same topic, and the SMS and the
+    email of one event, or two events close together, must all arrive."""
     member = application.applicant
     if getattr(member, "mobile_verified", False) and member.mobile:
-        queue_sms(to=member.mobile, body=body, topic=f"permit:{application.pk}")
+        queue_sms(to=member.mobile, body=body)
     if getattr(member, "email_verified", False) and member.email:
-        queue_email(to=member.email, subject=subject, body=body, topic=f"permit:{application.pk}")
+        queue_email(to=member.email, subject=subject, body=body)
 
 
 @transaction.atomic
