@@ -34,7 +34,7 @@ from portal.core.errors import PortalError
 from portal.core.forms import PortalForm, ThaiDateField, form_add_service_error
 from portal.core.money import Money
 from portal.core.scope import Queue
-from portal.core.views import paginate, posted_data
+from portal.core.views import paginate, paginate_by_keys, posted_data
 
 ADD_BILL_PERMISSION = "billing.add_bill"
 EDIT_FEE_TABLE_PERMISSION = "billing.edit_fee_table"
@@ -67,7 +67,7 @@ def bills(request):
         due_from=filters.get("due_from"),
         due_until=filters.get("due_until"),
     )
-    page = paginate(request, rows)
+    page = paginate_by_keys(request, rows)
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -47,13 +47,20 @@ BILL_STATES = tuple(value for value, _label in Bill.State.choices)
 
 
 def member_bills(
-    *, member, factory_no: str | None = None, state: str | None = None
+    *,
+    member,
+    factory_no: str | None = None,
+    state: str | None = None,
+    factory_nos: list[str] | None = None,
 ) -> QuerySet[Bill]:
     """Every bill of the member's factories, any state (BILL-06: the list of all bills keeps
-    paid, cancelled and expired ones), newest due first; optionally of one factory and state."""
-    rows = Bill.objects.filter(
-        factory__factory_no__in=factory_selectors.member_verified_factory_nos(member=member)
-    )
+    paid, cancelled and expired ones), newest due first; optionally of one factory and state.
+    `factory_nos`: the member's factories as member_bill_filter_choices just read them (the
+    list page has them already): the bills are then found from the numbers, without reading
+    the member's holdings a second and third time for the count and the page."""
+    if factory_nos is None:
+        factory_nos = factory_selectors.member_verified_factory_nos(member=member)
+    rows = Bill.objects.filter(factory__factory_no__in=factory_nos)
     if factory_no:
         rows = rows.filter(factory__factory_no=factory_no)
     if state:
@@ -155,12 +162,16 @@ def payment_notices_of_bills(bills: list[Bill]) -> dict[int, list[PaymentNotice]
     return notices
 
 
-def member_payment_notices_pending(*, member, limit: int = 20) -> list[PaymentNotice]:
+def member_payment_notices_pending(
+    *, member, limit: int = 20, factory_nos: list[str] | None = None
+) -> list[PaymentNotice]:
     """BILL-08: the payments of any of the member's bills still awaiting the office's
-    decision (whatever page of the list their bill is on); one query."""
+    decision (whatever page of the list their bill is on); one query. `factory_nos` as for
+    member_bills."""
+    if factory_nos is None:
+        factory_nos = factory_selectors.member_verified_factory_nos(member=member)
     rows = _member_issues().filter(
-        state=ReconciliationIssue.State.OPEN,
-        bill__factory__factory_no__in=factory_selectors.member_verified_factory_nos(member=member),
+        state=ReconciliationIssue.State.OPEN, bill__factory__factory_no__in=factory_nos
     )
     return [_notice(issue) for issue in rows[:limit]]
 

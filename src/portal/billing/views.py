@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from portal.billing import member_selectors, payment_codes, services
 from portal.billing.models import Bill
 from portal.core.errors import PortalError
-from portal.core.views import paginate
+from portal.core.views import paginate_by_keys
 from portal.documents.helpers import signed_document_response
 from portal.documents.rendering import render_pdf
 
@@ -88,8 +88,13 @@ def bill_list(request):
         raise Http404
     if state and state not in member_selectors.BILL_STATES:
         raise Http404
-    rows = member_selectors.member_bills(member=request.user, factory_no=factory_no, state=state)
-    page = paginate(request, rows)
+    # The member's factories are read once, for the filter; the bills and the notices are
+    # found from their numbers.
+    factory_nos = [number for number, _name in factories]
+    rows = member_selectors.member_bills(
+        member=request.user, factory_no=factory_no, state=state, factory_nos=factory_nos
+    )
+    page = paginate_by_keys(request, rows)
     bills = list(page.object_list)
     # BILL-08: payments that did not pay their bill, beside it, and every one still awaiting
     # the office's decision at the top, whatever page its bill is on.
@@ -104,7 +109,9 @@ def bill_list(request):
         "billing/bill_list.html",
         {
             "bills": bills,
-            "pending_notices": member_selectors.member_payment_notices_pending(member=request.user),
+            "pending_notices": member_selectors.member_payment_notices_pending(
+                member=request.user, factory_nos=factory_nos
+            ),
             "page": page,
             "query": query,
             "factories": factories,
