@@ -422,3 +422,75 @@ def test_prm_05_the_date_the_fee_is_due_follows_the_approval(owner, officer, wor
     )
     bill = Bill.objects.get(pk=decided.bill_id)
     assert bill.due_on - bill.issued_on == dt.timedelta(days=30)
+
+
+# --- the pages --------------------------------------------------------------------------------
+
+
+def test_prm_05_the_member_pages_offer_a_new_factory_of_a_verified_business(client, owner):
+    """PRM-05: /applications/new/ offers "a new factory of" the verified business; choosing it
+    shows the factory licence open to apply; starting makes the draft, whose form asks the
+    province among Thailand's provinces and refuses an expansion on the field. A pending
+    holder of the same business gets 404."""
+    member, holding = owner
+    client.force_login(member)
+    page = client.get("/applications/new/")
+    assert f'data-testid="new-factory-of-{holding.pk}"' in page.text
+    assert "โรงงานใหม่ของ" in page.text
+    chosen = client.get(f"/applications/new/?business={holding.pk}")
+    assert chosen.status_code == 200
+    assert 'data-testid="start-factory-licence"' in chosen.text
+    assert 'data-testid="start-test-relocation"' not in chosen.text
+    started = client.post(f"/applications/new/business/{holding.pk}/factory-licence/")
+    application = Application.objects.get()
+    assert started.status_code == 302 and started.url == f"/applications/{application.pk}/form/"
+    form = client.get(started.url)
+    assert form.context["form"].fields["province"].choices[1:] == selectors.province_choices()
+    assert 'data-testid="new-factory"' in form.text
+    refused = client.post(started.url, {"purpose": "expansion", "province": KHON_KAEN})
+    assert refused.status_code == 200 and refused.context["form"].errors["purpose"]
+
+    pending = MemberFactory(verified=True)
+    waiting = HoldingFactory(member=pending, business=holding.business, pending=True)
+    client.force_login(pending)
+    assert client.get(f"/applications/new/?business={waiting.pk}").status_code == 404
+    assert client.get(f"/applications/new/?business={holding.pk}").status_code == 404
+    post = client.post(f"/applications/new/business/{waiting.pk}/factory-licence/")
+    assert post.status_code == 404
+    assert Application.objects.count() == 1
+
+
+def test_prm_05_adm_01_the_officer_enters_the_number_on_the_decision_page(
+    owner, officer, world, robot
+):
+    """PRM-05, ADM-01: the officer's page shows the new factory with its answered name and
+    province; approving asks the registration number (an error on the field without it, the
+    registry's refusal on it for another operator's), shows it again to confirm, then links
+    the factory."""
+    from tests.backoffice.helpers import signed_in
+
+    member, holding = owner
+    record = world.add_factory(operator_id=holding.business.registry_key)
+    other = world.add_factory()
+    application, _acting = _approvable(member, holding, officer)
+    desk, _ = officer("PIO", KHON_KAEN)
+    client = signed_in(robot, desk)
+    url = f"/backoffice/permits/{application.pk}/"
+    page = client.get(url)
+    assert 'data-testid="new-factory"' in page.text and ANSWERS["factory_name"] in page.text
+    assert "factory_no" in page.context["forms"]["decide"].fields
+    queue_page = client.get("/backoffice/permits/")
+    assert 'data-testid="new-factory"' in queue_page.text
+    empty = client.post(f"{url}decide/", {"decide-decision": "approve"})
+    assert empty.status_code == 200 and empty.context["forms"]["decide"].errors["factory_no"]
+    wrong = {"decide-decision": "approve", "decide-factory_no": other["factory_no"]}
+    refused = client.post(f"{url}decide/", {**wrong, "confirm": "yes"})
+    assert refused.status_code == 200
+    assert refused.context["forms"]["decide"].errors["factory_no"]
+    decision = {"decide-decision": "approve", "decide-factory_no": record["factory_no"]}
+    confirm = client.post(f"{url}decide/", decision)
+    assert 'data-testid="confirm-factory-no"' in confirm.text
+    assert client.post(f"{url}decide/", {**decision, "confirm": "yes"}).status_code == 302
+    application.refresh_from_db()
+    assert application.factory.factory_no == record["factory_no"]
+    assert application.outcome == "granted" and application.bill_id is not None
