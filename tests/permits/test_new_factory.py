@@ -17,7 +17,7 @@ from django.db import transaction
 from portal.billing.models import Bill, DiwFactory
 from portal.core.models import AuditEntry
 from portal.operators.models import Factory, FactoryHolding
-from portal.permits import selectors, services
+from portal.permits import letters, selectors, services
 from portal.permits.definitions import _cached, procedure
 from portal.permits.models import Application
 from portal.permits.review_selectors import queue
@@ -365,6 +365,9 @@ def test_prm_05_approval_links_the_registered_factory_and_bills_the_fee(owner, o
     assert bill.factory.factory_no == record["factory_no"]
     assert bill.kind == "machinery_relocation" and bill.fee_satang > 0
     assert decided.outcome == "granted" and decided.letter is not None
+    definition = procedure("test-new-factory")
+    opening = letters._paragraphs(decided, definition, definition.result("granted"), "granted")[0]
+    assert f"ทะเบียนโรงงานเลขที่ {record['factory_no']}" in opening  # the letter names it
     actions = set(AuditEntry.objects.values_list("action", flat=True))
     assert {"permit.factory_linked", "factory.link_licensed", "bill.issue"} <= actions
     # The applicant now finds the factory's bill among theirs (a verified holding of it).
