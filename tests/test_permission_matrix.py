@@ -471,6 +471,13 @@ EXPECTED = {
         "GET": {"anonymous": "login", "*": "method"},
         "POST": {"anonymous": "login", "verified": "redirect", "*": "hidden"},
     },
+    # PRM-05: a draft for a new factory of a business held through a verified holding (the
+    # factory licence, which starts from a business); a pending or rejected holder and everyone
+    # else (the verified holder's business): 404.
+    "applications:start_business": {
+        "GET": {"anonymous": "login", "*": "method"},
+        "POST": {"anonymous": "login", "verified": "redirect", "*": "hidden"},
+    },
     "applications:withdraw": {
         "GET": {"anonymous": "login", "verified": "ok", "*": "hidden"},
         "POST": {"anonymous": "login", "verified": "redirect", "*": "hidden"},
@@ -1148,7 +1155,9 @@ def url_kwargs(route: str, role: str, w: dict) -> dict:
     """The manual routes take a procedure's code: a shipped definition's."""
     kwargs = _url_kwargs_before_manuals(route, role, w)
     if "<slug:procedure_code>" in route:
-        kwargs["procedure_code"] = "machinery-relocation"
+        # A new factory's start (PRM-05): the shipped procedure that starts from a business.
+        business = route.startswith("applications/new/business/")
+        kwargs["procedure_code"] = "factory-licence" if business else "machinery-relocation"
     return kwargs
 
 

@@ -2,6 +2,8 @@
 
 - an applicant applies for each of the three procedures (PRM-03, PRM-04, PRM-05), the form
   filled from the definition's own questions and every document of its checklist uploaded;
+- a member with a business and no factory applies for a new factory's licence (PRM-05), routed
+  by the province they answered (ADM-01);
 - "done when": a person applies for the temporary relocation of machinery of a factory in their
   profile, an officer asks for a missing document, the person supplies it, the officer approves
   for six months, the person downloads the signed letter, checks it on the verification page and
@@ -22,7 +24,7 @@ from portal.operators.models import Factory
 from portal.permits.definitions import procedure
 from portal.permits.models import Application
 from tests.e2e.helpers import login, officer_login
-from tests.factories import DEFAULT_PASSWORD, DiwFactoryFactory, MemberFactory
+from tests.factories import DEFAULT_PASSWORD, DiwFactoryFactory, HoldingFactory, MemberFactory
 from tests.permits.conftest import PDF, make_factory
 
 # Answers a person would give, by field key, where any value of the kind would not do.
@@ -43,9 +45,10 @@ def _fill_date(page, key: str, day: dt.date) -> None:
     page.locator(f"#id_{key}_2").fill(str(day.year + 543))
 
 
-def _fill_form(page, code: str) -> None:
+def _fill_form(page, code: str, province: str = "ชลบุรี") -> None:
     """Answer the definition's questions as the form shows them (PRM-05's self-assessment
-    first: every answer that makes the activity a factory)."""
+    first: every answer that makes the activity a factory); a province question is answered
+    `province`."""
     definition = procedure(code)
     for question in definition.self_assessment:
         page.locator(f"#id_self_assessment__{question.key}").select_option(question.factory_if)
@@ -58,6 +61,8 @@ def _fill_form(page, code: str) -> None:
             _fill_date(page, field.key, when + dt.timedelta(days=30))
         elif field.kind == "choice":
             target.select_option(field.choices[0].value)
+        elif field.kind == "province":
+            target.select_option(province)
         elif field.kind == "boolean":
             continue  # the conditional documents' questions: "no"
         else:
@@ -88,6 +93,16 @@ def _apply(page, row, code: str, scan, assert_accessible) -> Application:
     page.wait_for_url("**/form/")
     assert_accessible(page)
     _fill_form(page, code)
+    _submit(page, scan, assert_accessible)
+    application = Application.objects.get(procedure_code=code, factory=row.factory)
+    expect(page.get_by_test_id("number")).to_have_text(application.number)
+    expect(page.get_by_test_id("timeline")).to_contain_text(procedure(code).steps[0].name.th)
+    assert_accessible(page)
+    return application
+
+
+def _submit(page, scan, assert_accessible) -> None:
+    """From the documents page: the whole checklist uploaded, the declaration signed."""
     _upload_checklist(page, scan)
     assert_accessible(page)
     page.get_by_role("link", name="ดำเนินการต่อ", exact=True).click()
@@ -96,11 +111,6 @@ def _apply(page, row, code: str, scan, assert_accessible) -> Application:
     page.get_by_label(re.compile("ข้าพเจ้าได้อ่านคำรับรองข้างต้นแล้ว")).check()
     page.get_by_role("button", name="ลงนามและยื่นคำขอ").click()
     page.wait_for_url(re.compile(r".*/applications/\d+/$"))
-    application = Application.objects.get(procedure_code=code, factory=row.factory)
-    expect(page.get_by_test_id("number")).to_have_text(application.number)
-    expect(page.get_by_test_id("timeline")).to_contain_text(procedure(code).steps[0].name.th)
-    assert_accessible(page)
-    return application
 
 
 @pytest.mark.parametrize("code", ["restart-after-stop", "machinery-relocation", "factory-licence"])
@@ -122,6 +132,41 @@ def test_prm_03_prm_04_prm_05_apply_for_each_shipped_procedure(
     assert (application.agency, application.province) == ("PIO", "ชลบุรี")
     declaration = application.declarations.get()
     assert len(declaration.files) == application.files.count() > 0  # PRM-10
+
+
+def test_prm_05_adm_01_a_new_factory_applies_from_its_business(
+    page, tmp_path, solve_robot_check, assert_accessible
+):
+    """PRM-05, ADM-01: a member holding a business and no factory chooses "a new factory of" it,
+    sees the factory licence open to them, answers its questions (a new factory, in Khon Kaen)
+    and its checklist, and submits: the application has the business and no factory, and is
+    routed to the Khon Kaen provincial industry office."""
+    member = MemberFactory(verified=True)
+    holding = HoldingFactory(member=member)
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(PDF)
+    login(page, solve_robot_check, member.national_id, DEFAULT_PASSWORD)
+    page.goto("/applications/new/")
+    page.get_by_test_id(f"new-factory-of-{holding.pk}").click()
+    page.wait_for_url(re.compile(r".*/applications/new/\?business=\d+$"))
+    expect(page.get_by_test_id("new-factory")).to_be_visible()
+    expect(page.get_by_test_id("start-factory-licence")).to_be_visible()
+    expect(page.get_by_test_id("start-machinery-relocation")).to_have_count(0)
+    assert_accessible(page)
+    page.get_by_test_id("start-factory-licence").click()
+    page.wait_for_url("**/form/")
+    expect(page.get_by_test_id("new-factory")).to_be_visible()
+    expect(page.locator("#id_province")).to_contain_text("ขอนแก่น")
+    assert_accessible(page)
+    _fill_form(page, "factory-licence", province="ขอนแก่น")
+    _submit(page, scan, assert_accessible)
+    application = Application.objects.get(procedure_code="factory-licence")
+    expect(page.get_by_test_id("number")).to_have_text(application.number)
+    expect(page.get_by_test_id("new-factory")).to_be_visible()
+    assert_accessible(page)
+    assert application.state == Application.State.SUBMITTED
+    assert application.business == holding.business and application.factory is None
+    assert (application.agency, application.province) == ("PIO", "ขอนแก่น")
 
 
 def test_prm_04_prm_08_prm_09_relocation_from_application_to_extension(

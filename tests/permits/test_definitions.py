@@ -169,6 +169,37 @@ def test_prm_01_unknown_check_param(tmp_path):
     assert "unknown param class" in error.problem
 
 
+def test_prm_05_starts_from_defaults_to_a_factory(tmp_path):
+    """PRM-05: a procedure starts from a factory unless its file says otherwise."""
+    assert load_procedure_file(write(tmp_path, VALID)).starts_from == ["factory"]
+
+
+def test_prm_05_starts_from_a_bad_value(tmp_path):
+    """PRM-05: `starts_from` takes factory and business only, each once, not an empty list."""
+    error = broken(tmp_path, lambda d: d.update(starts_from=["factory", "premises"]))
+    assert error.field == "starts_from.1"
+    assert "'factory' or 'business'" in error.problem
+    error = broken(tmp_path, lambda d: d.update(starts_from=[]))
+    assert error.field == "starts_from"
+    error = broken(tmp_path, lambda d: d.update(starts_from=["business", "business"]))
+    assert error.field == "starts_from"
+    assert "at most once" in error.problem
+
+
+def test_prm_05_starting_from_a_business_needs_a_province_question(tmp_path):
+    """PRM-05, ADM-01: a procedure a new factory may apply for asks the factory's province
+    (its office is found from it): without a field of kind province the file is refused; with
+    one it loads."""
+    error = broken(tmp_path, lambda d: d.update(starts_from=["factory", "business"]))
+    assert error.field == "starts_from"
+    assert "kind province" in error.problem
+    data = copy.deepcopy(VALID)
+    data["starts_from"] = ["factory", "business"]
+    data["fields"].append({"key": "province", "kind": "province", "label": T})
+    procedure = load_procedure_file(write(tmp_path, data))
+    assert procedure.starts_from_business() and procedure.province_field().key == "province"
+
+
 def test_prm_01_total_not_the_sum(tmp_path):
     """PRM-01: the manual's total must be the sum of its steps."""
     error = broken(tmp_path, lambda d: d.update(total=15))

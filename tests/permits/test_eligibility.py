@@ -201,3 +201,30 @@ def test_prm_04_member_profile_is_read_when_no_list_is_given(relocation, db):
     member = MemberFactory()
     found = eligibility_of(relocation, factory=factory(), business=None, member=member)
     assert [f.check for f in found] == ["factory_held"]
+
+
+def test_prm_05_a_new_factory_skips_the_held_factory_checks_and_reads_the_answers(relocation):
+    """PRM-05: started from a business (new_factory), the checks of a held factory do not
+    apply (the relocation's factory checks, which all fail with no factory, pass)."""
+    assert "factory_held" in failed(relocation, None)
+    assert all(check.startswith("factory_") for check in failed(relocation, None))
+    assert (
+        eligibility_of(relocation, factory=None, business=None, member=None, new_factory=True) == []
+    )
+
+
+@pytest.mark.parametrize(
+    ("answers", "check"),
+    [
+        ({"province": "กรุงเทพมหานคร"}, "not_in_bangkok"),
+        ({"purpose": "new", "horsepower": "501"}, "horsepower_at_most"),
+        ({"category": "105(1)"}, "category_not_in"),
+    ],
+)
+def test_prm_05_a_new_factorys_answers_make_it_ineligible(licence, answers, check):
+    """PRM-05: a new factory (no factory row) in Bangkok, of more than 500 HP or of category
+    105 fails by its answers alone."""
+    found = eligibility_of(
+        licence, factory=None, business=None, member=None, answers=answers, new_factory=True
+    )
+    assert [f.check for f in found] == [check]

@@ -33,6 +33,7 @@ from portal.permits.review_services import (
     application_decide,
     deficiency_write,
     inspection_record,
+    needs_factory_no,
     step_advance,
 )
 
@@ -203,17 +204,50 @@ class DecisionForm(PortalForm):
         widget=forms.Textarea({"rows": 3}),
     )
 
-    def __init__(self, *args, decisions=("approve", "acknowledge", "refuse"), period=True, **kw):
+    # PRM-05: a new factory's registration number, as DIW gave it (only when there is no
+    # factory yet; required to approve).
+    factory_no = forms.CharField(
+        label=gettext_lazy("Factory registration number given by DIW (to approve)"),
+        help_text=gettext_lazy(
+            "A new factory: the 14-digit number of the licensed factory in the Department of "
+            "Industrial Works' registry, under the applicant's business."
+        ),
+        required=False,
+        max_length=40,
+    )
+
+    def __init__(
+        self,
+        *args,
+        decisions=("approve", "acknowledge", "refuse"),
+        period=True,
+        new_factory=False,
+        **kw,
+    ):
         super().__init__(*args, **kw)
         field = self.fields["decision"]
         field.choices = [(v, label) for v, label in field.choices if v in decisions]
         if not period:
             del self.fields["granted_until"]
+        if not (new_factory and "approve" in decisions):
+            del self.fields["factory_no"]
 
     def clean(self):
         data = super().clean()
         if data.get("decision") == "refuse" and not (data.get("reasons") or "").strip():
             self.add_error("reasons", _("Give the reasons for refusing."))
+        if (
+            "factory_no" in self.fields
+            and data.get("decision") == "approve"
+            and not (data.get("factory_no") or "").strip()
+        ):
+            self.add_error(
+                "factory_no",
+                _(
+                    "Enter the factory registration number the Department of Industrial Works "
+                    "gave the new factory."
+                ),
+            )
         return data
 
 
@@ -302,7 +336,12 @@ def _forms(request, application, definition, actions, bound=None):
         period = "approve" in decisions and bool(
             (granted and granted.max_period_days) or application.extends_id
         )
-        forms_now["decide"] = DecisionForm(decisions=decisions, period=period, prefix="decide")
+        forms_now["decide"] = DecisionForm(
+            decisions=decisions,
+            period=period,
+            new_factory=needs_factory_no(application),
+            prefix="decide",
+        )
     if bound is not None:
         forms_now[bound[0]] = bound[1]
     return forms_now
@@ -523,7 +562,13 @@ def permit_decide(request, application_id):
     period = "approve" in decisions and bool(
         (granted and granted.max_period_days) or application.extends_id
     )
-    form = DecisionForm(request.POST, decisions=decisions, period=period, prefix="decide")
+    form = DecisionForm(
+        request.POST,
+        decisions=decisions,
+        period=period,
+        new_factory=needs_factory_no(application),
+        prefix="decide",
+    )
     if not form.is_valid():
         return _again(request, application, ("decide", form))
     data = form.cleaned_data
@@ -549,6 +594,7 @@ def permit_decide(request, application_id):
             reasons=data["reasons"],
             conditions=conditions,
             granted_until=data.get("granted_until"),
+            factory_no=data.get("factory_no") or "",
         )
     except ReviewError as error:
         return _refused(request, application, error, ("decide", form))

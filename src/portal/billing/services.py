@@ -75,6 +75,7 @@ __all__ = [
     "bill_run_start",
     "bills_expire",
     "factories_sync",
+    "factory_mirror_upsert",
     "factory_sync_request",
     "fee_table_revise",
     "fee_tables_load",
@@ -450,6 +451,23 @@ def _factories_sync(*, page_size: int, max_pages: int | None) -> FactorySyncRun:
     run.updated_at = run.finished_at = timezone.now()
     run.save(update_fields=["state", "updated_at", "finished_at"])
     return run
+
+
+def factory_mirror_upsert(factory: Factory) -> DiwFactory:
+    """One factory into the mirror now, as the sync writes it (PRM-05: a new factory DIW just
+    registered, linked at the approval of its licence, is billed before the next sync). A
+    single lookup carries no change time: the row counts as changed now until the sync brings
+    DIW's own."""
+    now = timezone.now()
+    row = _mirror_row(factory, now)
+    row.registry_changed_at = row.registry_changed_at or now
+    DiwFactory.objects.bulk_create(
+        [row],
+        update_conflicts=True,
+        unique_fields=["factory_no"],
+        update_fields=_MIRROR_FIELDS,
+    )
+    return DiwFactory.objects.get(factory_no=factory.factory_no)
 
 
 def _mirror_page(run: FactorySyncRun, factories: list[Factory]) -> None:

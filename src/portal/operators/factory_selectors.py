@@ -43,7 +43,10 @@ __all__ = [
     "member_factory",
     "member_verified_factory_choices",
     "member_verified_factory_nos",
+    "member_verified_holding",
+    "member_verified_holdings",
     "not_addable_reason",
+    "registry_factory_of_business",
     "status_label",
 ]
 
@@ -142,6 +145,61 @@ def factory_operator_holding(*, member, holding_id) -> tuple[Holding, str]:
             code="no_diw_operator",
         )
     return holding, operator_id
+
+
+# --- PRM-05: a new factory of a business the member holds -------------------------------------
+
+
+def member_verified_holdings(*, member) -> QuerySet[Holding]:
+    """The member's businesses held through a verified holding under which DIW can register a
+    factory (not a community enterprise: DIW lists none under it), by name: what a new
+    factory's licence request can start from (PRM-05). A pending or rejected claim gives
+    nothing."""
+    return (
+        Holding.objects.filter(
+            member=member, removed_at__isnull=True, status=Holding.Status.VERIFIED
+        )
+        .exclude(business__kind=Business.Kind.COMMUNITY_ENTERPRISE)
+        .select_related("business")
+        .defer("business__registry_data")
+        .order_by("business__name_th", "id")
+    )
+
+
+def member_verified_holding(*, member, holding_id) -> Holding | None:
+    """One of those holdings of this member's, or None (another member's, a pending or
+    rejected one: a 404)."""
+    if not holding_id:
+        return None
+    return member_verified_holdings(member=member).filter(pk=holding_id).first()
+
+
+def registry_factory_of_business(*, business: Business, factory_no: str) -> diw.Factory:
+    """PRM-05: the factory DIW registered under this number, when the business operates it: the
+    licensed new factory an approval links. Reads DIW (RegistryUnavailable when it is down);
+    OperatorError on the field factory_no when DIW lists no such factory (not_found) or its
+    operator is another (not_operator)."""
+    number = "".join(str(factory_no or "").split())
+    record = diw.factory_registry().lookup(number) if number else None
+    if record is None:
+        raise OperatorError(
+            _("The Department of Industrial Works lists no factory %(number)s.")
+            % {"number": number or "-"},
+            field="factory_no",
+            code="not_found",
+        )
+    operator_id = diw_operator_id(business)
+    if not operator_id or record.operator_id != operator_id:
+        raise OperatorError(
+            _(
+                "The Department of Industrial Works lists factory %(number)s under another "
+                "operator, not this application's business."
+            )
+            % {"number": number},
+            field="factory_no",
+            code="not_operator",
+        )
+    return record
 
 
 # --- FAC-01: what DIW lists for a business, and what may be added --------------------------

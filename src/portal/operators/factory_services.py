@@ -22,7 +22,13 @@ from portal.operators.models import Factory, FactoryHolding, Holding
 from portal.operators.services import OperatorError
 from portal.registries import diw
 
-__all__ = ["factories_add", "factories_available", "factory_defaults", "factory_remove"]
+__all__ = [
+    "factories_add",
+    "factories_available",
+    "factory_defaults",
+    "factory_link_licensed",
+    "factory_remove",
+]
 
 
 def _decimal(value, places: int) -> Decimal | None:
@@ -197,3 +203,47 @@ def factory_remove(*, member, factory_holding_id: int, request=None) -> FactoryH
         request=request,
     )
     return row
+
+
+def factory_link_licensed(
+    *, record: diw.Factory, business, member=None, acting=None
+) -> tuple[Factory, FactoryHolding | None]:
+    """PRM-05: the portal's row of a new factory DIW registered for `business` after its
+    licence was approved (record: read from DIW by registry_factory_of_business), kept as when a
+    member adds a factory (FAC-01); and the factory put in the applicant's profile under their
+    verified holding of the business, when they hold it so and do not hold the factory yet (so
+    that they see its bills). Audited. Runs in the caller's transaction."""
+    factory, created = Factory.objects.update_or_create(
+        factory_no=record.factory_no,
+        defaults=factory_defaults(record, business=business, read_at=timezone.now()),
+    )
+    row = None
+    holding = (
+        Holding.objects.filter(
+            member=member,
+            business=business,
+            removed_at__isnull=True,
+            status=Holding.Status.VERIFIED,
+        ).first()
+        if member is not None
+        else None
+    )
+    if (
+        holding is not None
+        and not FactoryHolding.objects.filter(
+            member=member, factory=factory, removed_at__isnull=True
+        ).exists()
+    ):
+        row = FactoryHolding.objects.create(member=member, factory=factory, holding=holding)
+    audit_record(
+        action="factory.link_licensed",
+        target=factory,
+        after={
+            "factory_no": factory.factory_no,
+            "business": business.pk,
+            "factory_created": created,
+            "holding_added_for": member.pk if row is not None else None,
+        },
+        acting=acting,
+    )
+    return factory, row

@@ -88,7 +88,22 @@ ACTIONS = (
 
 STEP_KINDS = ("document_check", "consideration", "signing", "committee")
 CATEGORIES = ("licence", "notice", "permit", "registration", "other")
-FIELD_KINDS = ("text", "textarea", "integer", "decimal", "date", "choice", "boolean", "machines")
+# "province": one of Thailand's 77 provinces (portal.operators.supervisors.PROVINCES), stored as
+# its Thai name: the office a new factory's application goes to is read from it (ADM-01).
+FIELD_KINDS = (
+    "text",
+    "textarea",
+    "integer",
+    "decimal",
+    "date",
+    "choice",
+    "boolean",
+    "machines",
+    "province",
+)
+# What an application starts from (PRM-05): a factory in the member's profile, or a business
+# they hold for a factory that has no registration number yet (a new factory).
+STARTS_FROM = ("factory", "business")
 
 
 class ProcedureFileError(PortalError):
@@ -325,6 +340,12 @@ class Procedure(Strict):
     # How the responsible office is found: "factory_area" is DIW for factories in Bangkok and the
     # provincial industry office of the factory's province elsewhere (issue 11).
     routing: Literal["factory_area"]
+    # What an application starts from (PRM-05): [factory] (the default) or [factory, business]
+    # for a procedure a new factory, known only by its business, may apply for.
+    starts_from: Annotated[
+        list[Literal[STARTS_FROM]],  # type: ignore[valid-type]
+        Field(min_length=1),
+    ] = ["factory"]
     category: Literal[CATEGORIES]  # type: ignore[valid-type]
     service_type: Text
     legal_basis: Annotated[list[Text], Field(min_length=1)]
@@ -407,6 +428,13 @@ class Procedure(Strict):
                         raise ValueError(f"{where}.{part}: unknown question {key!r}")
             if check.check == "self_assessment_is_factory" and not self.self_assessment:
                 raise ValueError(f"eligibility.{index}: {check.check} needs a self_assessment")
+        if len(set(self.starts_from)) != len(self.starts_from):
+            raise ValueError("starts_from: each of factory, business at most once")
+        if "business" in self.starts_from and not any(f.kind == "province" for f in self.fields):
+            raise ValueError(
+                "starts_from: a procedure started from a business needs a field of kind "
+                "province (where the new factory is: its office, ADM-01)"
+            )
         result_keys = {r.key for r in self.results}
         for key in self.fee.billed_on:
             if key not in result_keys:
@@ -426,6 +454,13 @@ class Procedure(Strict):
 
     def horsepower_field(self) -> FormField | None:
         return next((f for f in self.fields if f.horsepower), None)
+
+    def province_field(self) -> FormField | None:
+        """The question giving the factory's province when there is no factory yet."""
+        return next((f for f in self.fields if f.kind == "province"), None)
+
+    def starts_from_business(self) -> bool:
+        return "business" in self.starts_from
 
 
 def _field_path(location: tuple) -> str:

@@ -27,7 +27,14 @@ from django.utils.translation import get_language
 from portal.operators.factory_selectors import member_verified_factory_nos
 from portal.permits.definitions import CHECKS, Check, Procedure, Text
 
-__all__ = ["BANGKOK", "Failure", "eligibility_of", "horsepower_of", "is_bangkok"]
+__all__ = [
+    "BANGKOK",
+    "FACTORY_CHECKS",
+    "Failure",
+    "eligibility_of",
+    "horsepower_of",
+    "is_bangkok",
+]
 
 # How the registries and people write Bangkok (FAC/ADM-01 route on the Thai name).
 BANGKOK = frozenset(
@@ -37,6 +44,20 @@ BANGKOK = frozenset(
 # Licences that let a factory operate: the Factory Act's ร.ง.4 and, inside an IEAT estate, the
 # IEAT's permit that stands in for it (the relocation manual excludes only estates in Bangkok).
 OPERATING_LICENCES = frozenset({"ror_ngor_4", "ieat_03_2"})
+
+# The checks that read a factory the member holds: they do not apply to an application started
+# from a business for a new factory (PRM-05), which has no factory yet. The others read the
+# answers when there is no factory (not_in_bangkok's province, category_not_in's category).
+FACTORY_CHECKS = frozenset(
+    {
+        "factory_held",
+        "factory_class_in",
+        "factory_outside_ieat_estate",
+        "factory_not_ieat_estate_in_bangkok",
+        "factory_licensed",
+        "factory_stopped",
+    }
+)
 STOPPED = "temporarily_stopped"
 
 
@@ -261,10 +282,13 @@ def eligibility_of(
     answers: Mapping | None = None,
     held_factory_nos: Collection[str] | None = None,
     today: dt.date | None = None,
+    new_factory: bool = False,
 ) -> list[Failure]:
     """The checks of `procedure` the applicant fails, in the definition's order (empty: eligible
     as far as can be told). `answers`: the form's answers and self-assessment (question key ->
-    "yes"/"no"), when given."""
+    "yes"/"no"), when given. `new_factory`: started from a business for a factory not yet
+    registered (PRM-05): the checks of a held factory do not apply, the others read the
+    answers."""
     context = _Context(
         procedure,
         factory,
@@ -277,5 +301,6 @@ def eligibility_of(
     return [
         Failure(check.check, check.reason)
         for check in procedure.eligibility
-        if run_check(check, context) is False
+        if not (new_factory and check.check in FACTORY_CHECKS)
+        and run_check(check, context) is False
     ]

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.core.forms import PortalFileInput, PortalForm, ThaiDateField
 from portal.permits.definitions import FormField
+from portal.permits.selectors import province_choices
 
 ASSESSMENT_PREFIX = "self_assessment__"
 MACHINES_HELP = _(
@@ -53,6 +54,8 @@ def _django_field(field: FormField, *, strict: bool, language: str) -> forms.Fie
             choices=[("", "—"), *((c.value, c.label.get(language)) for c in field.choices)],
             **options,
         )
+    elif kind == "province":  # Thailand's 77 provinces, kept by their Thai name
+        made = forms.ChoiceField(choices=[("", "—"), *province_choices(language)], **options)
     else:  # boolean
         made = forms.BooleanField(**{**options, "required": False})
     if help_text:

@@ -50,6 +50,10 @@ def _paragraphs(
 ) -> list[str]:
     factory = application.factory
     where = f" ของโรงงาน{factory.name_th} ทะเบียนโรงงานเลขที่ {factory.factory_no}" if factory else ""
+    if factory is None and application.business_id:
+        # PRM-05: a new factory not linked to a registration number (not approved).
+        name = str((application.answers or {}).get("factory_name") or "")
+        where = f" สำหรับโรงงานใหม่{name}" if name else " สำหรับโรงงานใหม่"
     submitted = format_date(application.submitted_at, lang="th")
     paragraphs = [
         f"ตามที่ท่านได้ยื่นคำขอ{definition.name.th}{where} คำขอเลขที่ {application.number} "

@@ -14,6 +14,11 @@ urlpatterns = [
         views.application_start,
         name="start",
     ),
+    path(
+        "new/business/<int:holding_id>/<slug:procedure_code>/",
+        views.application_start_for_business,
+        name="start_business",
+    ),
     path("<int:application_id>/", views.application_detail, name="detail"),
     path("<int:application_id>/form/", views.application_form, name="form"),
     path("<int:application_id>/documents/", views.application_documents, name="documents"),

@@ -89,15 +89,31 @@ def application_list(request):
 @login_required
 @require_GET
 def application_new(request):
-    """PRM-05: the member's factories; for the factory chosen, every procedure with its
-    eligibility checked from the profile before anything is typed."""
+    """PRM-05: the member's factories, and their verified businesses for a new factory; for
+    the factory (or business) chosen, every procedure that starts from it with its eligibility
+    checked from the profile before anything is typed."""
     acting = acting_of(request)
     factory_id = request.GET.get("factory", "")
+    business_id = request.GET.get("business", "")
+    if not factory_id.isdigit() and business_id.isdigit():
+        choices = selectors.procedure_choices_for_business(
+            acting=acting, holding_id=int(business_id)
+        )
+        if choices is None:
+            raise Http404
+        return _page(
+            request,
+            "new.html",
+            holding=selectors.business_for_applicant(acting=acting, holding_id=int(business_id)),
+            choices=choices,
+            current=1,
+        )
     if not factory_id.isdigit():
         return _page(
             request,
             "new.html",
             factories=selectors.factories_for_applicant(acting=acting),
+            businesses=selectors.businesses_for_applicant(acting=acting),
             current=1,
         )
     choices = selectors.procedure_choices(acting=acting, factory_holding_id=int(factory_id))
@@ -125,6 +141,21 @@ def application_start(request, factory_holding_id, procedure_code):
         )
     except services.NotEligible:
         return redirect(f"{reverse('applications:new')}?factory={factory_holding_id}")
+    except services.PermitError as error:
+        raise Http404 from error
+    return redirect("applications:form", application.pk)
+
+
+@login_required
+@require_POST
+def application_start_for_business(request, holding_id, procedure_code):
+    """PRM-05: a draft for a new factory of a business the member holds (verified)."""
+    try:
+        application = services.application_start_for_business(
+            acting=acting_of(request), procedure_code=procedure_code, holding_id=holding_id
+        )
+    except services.NotEligible:
+        return redirect(f"{reverse('applications:new')}?business={holding_id}")
     except services.PermitError as error:
         raise Http404 from error
     return redirect("applications:form", application.pk)
@@ -480,5 +511,6 @@ __all__ = [
     "application_list",
     "application_new",
     "application_start",
+    "application_start_for_business",
     "application_withdraw",
 ]

@@ -21,11 +21,18 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from portal.billing.services import BillingError, bill_issue_for_application
+from portal.billing.services import (
+    BillingError,
+    bill_issue_for_application,
+    factory_mirror_upsert,
+)
 from portal.core.acting import Acting, OfficerScope, system_acting
 from portal.core.errors import PortalError
 from portal.core.services import audit_record
 from portal.core.thaidate import format_date
+from portal.operators.errors import OperatorError
+from portal.operators.factory_selectors import registry_factory_of_business
+from portal.operators.factory_services import factory_link_licensed
 from portal.permits import clock
 from portal.permits.definitions import Procedure, Result, procedure
 from portal.permits.letters import letter_issue
@@ -47,6 +54,7 @@ from portal.permits.review_selectors import (
     scope_q,
     steps_due_between,
 )
+from portal.registries.diw import RegistryUnavailable
 from portal.registries.tasks import queue_email, queue_sms
 from portal.workdays import selectors as workdays
 
@@ -61,6 +69,7 @@ __all__ = [
     "deficiency_write",
     "inspection_record",
     "late_notices_send",
+    "needs_factory_no",
     "officers_morning_notice",
     "step_advance",
 ]
@@ -566,6 +575,51 @@ def _check_period(
     return granted_from, granted_until
 
 
+def needs_factory_no(application: Application) -> bool:
+    """PRM-05: approving an application for a new factory (no factory yet) needs the
+    registration number DIW gave the licensed factory."""
+    return application.factory_id is None and application.extends_id is None
+
+
+def _link_new_factory(acting: Acting, application: Application, factory_no: str) -> None:
+    """PRM-05: the factory DIW registered for the application's business under `factory_no`
+    (refused on the field factory_no when DIW lists no such factory or another operator's),
+    linked: the operators' factory row (and the applicant's profile), billing's DIW mirror row,
+    application.factory. Audited."""
+    if not (factory_no or "").strip():
+        raise ReviewError(
+            _(
+                "Enter the factory registration number the Department of Industrial Works gave "
+                "the new factory."
+            ),
+            field="factory_no",
+            code="factory_no",
+        )
+    try:
+        record = registry_factory_of_business(business=application.business, factory_no=factory_no)
+    except OperatorError as error:
+        raise ReviewError(error.message, field="factory_no", code=error.code) from error
+    except RegistryUnavailable as error:
+        raise ReviewError(
+            _("The Department of Industrial Works' registry cannot be read now: try again later."),
+            field="factory_no",
+            code="registry_unavailable",
+        ) from error
+    factory, _holding = factory_link_licensed(
+        record=record, business=application.business, member=application.applicant, acting=acting
+    )
+    factory_mirror_upsert(record)
+    application.factory = factory
+    _save(application, "factory")
+    audit_record(
+        action="permit.factory_linked",
+        target=application,
+        before={"factory": None},
+        after={"factory": factory.pk, "factory_no": factory.factory_no},
+        acting=acting,
+    )
+
+
 def application_decide(
     *,
     acting: Acting,
@@ -575,12 +629,15 @@ def application_decide(
     conditions: list[str] | None = None,
     granted_from: dt.date | None = None,
     granted_until: dt.date | None = None,
+    factory_no: str = "",
 ) -> Application:
     """Approve with conditions (and a period where the result has one, PRM-04), acknowledge (a
     class 2 notice) or refuse with reasons. The decision ends the running step and the steps
     left (a signing step is done by the letter signed now), produces the official letter
     (signed PDF with a QR to the verification page), bills a fee due after approval, and tells
-    the applicant at once by SMS and email (PRM-09: within 7 days; result_notified_at)."""
+    the applicant at once by SMS and email (PRM-09: within 7 days; result_notified_at).
+    Approving a new factory's application (PRM-05) needs `factory_no`, the number DIW
+    registered the factory under: it is looked up and linked before the letter and the bill."""
     if action not in OUTCOME_OF:
         raise ReviewError(_("Choose a decision."), field="action", code="action")
     conditions = [c.strip() for c in (conditions or []) if c.strip()]
@@ -596,6 +653,8 @@ def application_decide(
         if outcome == "granted":
             period = _check_period(application, definition, result, granted_from, granted_until, on)
         before = _snapshot(application)
+        if outcome == "granted" and needs_factory_no(application):
+            _link_new_factory(acting, application, factory_no)
         now = timezone.now()
         running = application.current_step
         for step in application.steps.filter(

@@ -12,7 +12,13 @@ from django.utils.translation import gettext as _
 
 from portal.core.acting import Acting
 from portal.core.thaidate import format_date
-from portal.operators.factory_selectors import member_factories, member_factory
+from portal.operators.factory_selectors import (
+    member_factories,
+    member_factory,
+    member_verified_holding,
+    member_verified_holdings,
+)
+from portal.operators.supervisors import PROVINCES
 from portal.permits import clock
 from portal.permits.definitions import Document, Procedure, Step, procedure, procedures
 from portal.permits.models import Application, ApplicationFile, DeficiencyRecord
@@ -34,8 +40,12 @@ __all__ = [
     "application_for_applicant",
     "application_timeline",
     "applications_for_applicant",
+    "business_for_applicant",
+    "businesses_for_applicant",
     "deficiency_slots",
     "procedure_choices",
+    "procedure_choices_for_business",
+    "province_choices",
 ]
 
 
@@ -114,7 +124,55 @@ def procedure_choices(*, acting: Acting, factory_holding_id: int) -> list[Proced
             ),
         )
         for item in procedures().values()
+        if "factory" in item.starts_from
     ]
+
+
+def businesses_for_applicant(*, acting: Acting):
+    """PRM-05: the businesses the member holds through a verified holding, a new factory of
+    which may apply (for the procedures that start from a business)."""
+    if acting.actor is None:
+        return []
+    return list(member_verified_holdings(member=acting.actor))
+
+
+def business_for_applicant(*, acting: Acting, holding_id: int):
+    if acting.actor is None:
+        return None
+    return member_verified_holding(member=acting.actor, holding_id=holding_id)
+
+
+def procedure_choices_for_business(
+    *, acting: Acting, holding_id: int
+) -> list[ProcedureChoice] | None:
+    """PRM-05: the procedures that start from a business, each with its eligibility for a new
+    factory of this business (the checks of a held factory do not apply); None when the
+    business is not held through a verified holding of the member (a 404)."""
+    holding = business_for_applicant(acting=acting, holding_id=holding_id)
+    if holding is None:
+        return None
+    return [
+        ProcedureChoice(
+            procedure=item,
+            failures=eligibility_failures(
+                item, factory=None, business=holding.business, member=acting.actor
+            ),
+        )
+        for item in procedures().values()
+        if item.starts_from_business()
+    ]
+
+
+def province_choices(language_: str | None = None) -> list[tuple[str, str]]:
+    """(Thai name, name in the page's language) of Thailand's 77 provinces, Thai order."""
+    english = (language_ or language()).startswith("en")
+    rows = [(p.name_th, p.name_en if english else p.name_th) for p in PROVINCES]
+    return sorted(rows, key=lambda row: row[1])
+
+
+def new_factory_name(application: Application) -> str:
+    """The name the applicant gave a new factory (PRM-05), "" when none."""
+    return str((application.answers or {}).get("factory_name") or "")
 
 
 # --- the checklist ------------------------------------------------------------------------
@@ -336,6 +394,8 @@ def answers_summary(application: Application, procedure_: Procedure) -> list[Ans
             text = next((c.label.get(language_) for c in f.choices if c.value == value), value)
         elif f.kind == "boolean":
             text = _("Yes") if value else _("No")
+        elif f.kind == "province":
+            text = dict(province_choices(language_)).get(value, value)
         else:
             text = str(value)
         rows.append(Answer(f.label.get(language_), text))

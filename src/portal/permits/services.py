@@ -31,8 +31,12 @@ from portal.core.errors import PortalError
 from portal.core.services import audit_record
 from portal.core.thaidate import ce_to_be
 from portal.core.uploads import CONTENT_TYPE_OF, validate_document_upload
-from portal.operators.factory_selectors import member_factory, member_verified_factory_choices
-from portal.operators.supervisors import BANGKOK
+from portal.operators.factory_selectors import (
+    member_factory,
+    member_verified_factory_choices,
+    member_verified_holding,
+)
+from portal.operators.supervisors import BANGKOK, UnknownProvince, canonical_province
 from portal.permits import clock
 from portal.permits.definitions import Condition, Document, FormField, Procedure, procedure
 from portal.permits.eligibility import eligibility_of
@@ -58,6 +62,7 @@ __all__ = [
     "answers_sha256",
     "application_save",
     "application_start",
+    "application_start_for_business",
     "application_submit",
     "application_withdraw",
     "condition_holds",
@@ -120,14 +125,19 @@ def eligibility_failures(
     procedure_: Procedure, *, factory, business, member, answers=None, held=None
 ):
     """PRM-05: the checks of the definition, run by portal.permits.eligibility; [] when
-    eligible."""
+    eligible. Without a factory but with a business (a new factory), the checks of a held
+    factory do not apply and the others read the answers."""
+    new_factory = factory is None and business is not None
     return eligibility_of(
         procedure_,
         factory=factory,
         business=business,
         member=member,
         answers=answers,
-        held_factory_nos=held if held is not None else held_factory_nos(member),
+        held_factory_nos=(
+            () if new_factory else held if held is not None else held_factory_nos(member)
+        ),
+        new_factory=new_factory,
     )
 
 
@@ -261,6 +271,11 @@ def _coerce(field: FormField, value):
     if kind == "machines":
         machines = value if isinstance(value, list) else machines_parse(value)
         return machines or None
+    if kind == "province":
+        try:
+            return canonical_province(str(value))
+        except UnknownProvince:
+            raise ValueError(_("Choose one of Thailand's provinces.")) from None
     try:
         number = Decimal(str(value).replace(",", ""))
     except InvalidOperation:
@@ -287,8 +302,26 @@ def _answers_clean(procedure_: Procedure, application: Application, raw: dict) -
             raise PermitError(str(error), field=field.key, code="answer") from error
         if value is not None:
             answers[field.key] = value
+    if application.factory_id is None:
+        _refuse_expansion_without_factory(procedure_, answers)
     shown = {f.key for f in fields_shown(procedure_, application, answers)}
     return {key: value for key, value in answers.items() if key in shown}
+
+
+def _refuse_expansion_without_factory(procedure_: Procedure, answers: dict) -> None:
+    """PRM-05: a draft for a new factory (no factory yet) cannot ask for an expansion: the
+    question horsepower_at_most reads (new or expansion) can only be "new" there."""
+    for check in procedure_.eligibility:
+        key = check.params.get("field") if check.check == "horsepower_at_most" else None
+        if key and answers.get(key) == "expansion":
+            raise PermitError(
+                _(
+                    "An expansion is of a factory you already hold: apply for it from that "
+                    "factory. Without a factory, choose a new factory."
+                ),
+                field=key,
+                code="expansion_needs_factory",
+            )
 
 
 def _horsepower(procedure_: Procedure, answers: dict) -> Decimal | None:
@@ -422,6 +455,51 @@ def application_start(*, acting: Acting, procedure_code: str, factory_holding_id
         factory=row.factory,
     )
     _event(application, "draft_started", acting)
+    return application
+
+
+@transaction.atomic
+def application_start_for_business(*, acting: Acting, procedure_code: str, holding_id: int):
+    """PRM-05: a draft for a new factory of a business the member holds through a verified
+    holding (the factory has no registration number yet: business set, factory None), for a
+    procedure that starts from a business, after the eligibility checks that apply without a
+    factory (NotEligible otherwise). A pending or rejected holding, another member's business or
+    a procedure that starts only from a factory: PermitError (a 404). A draft of the same
+    procedure for a new factory of the same business is resumed rather than doubled."""
+    principal_key = _principal_key(acting)
+    procedure_ = _definition(procedure_code)
+    holding = member_verified_holding(member=acting.actor, holding_id=holding_id)
+    if holding is None or not procedure_.starts_from_business():
+        raise PermitError(_("This business is not in your profile."), code="business")
+    business = holding.business
+    failures = eligibility_failures(
+        procedure_, factory=None, business=business, member=acting.actor
+    )
+    if failures:
+        raise NotEligible(failures)
+    draft = (
+        Application.objects.filter(
+            principal_key=principal_key,
+            procedure_code=procedure_.code,
+            business=business,
+            factory__isnull=True,
+            state=Application.State.DRAFT,
+            extends__isnull=True,
+        )
+        .order_by("-created_at")
+        .first()
+    )
+    if draft is not None:
+        return draft
+    application = Application.objects.create(
+        procedure_code=procedure_.code,
+        procedure_version=procedure_.version,
+        applicant=acting.actor,
+        principal_key=principal_key,
+        business=business,
+        factory=None,
+    )
+    _event(application, "draft_started", acting, new_factory=True)
     return application
 
 
@@ -629,11 +707,24 @@ def _declare(application: Application, acting: Acting, kind: str, files) -> Decl
     )
 
 
-def routing_of(factory) -> tuple[str, str]:
-    """ADM-01: DIW for a factory in Bangkok; the provincial industry office elsewhere."""
-    if factory is None or factory.province == BANGKOK:
+def new_factory_province(application: Application, procedure_: Procedure | None) -> str:
+    """Where a new factory (no factory yet) will be: the answer of the definition's province
+    question; "" when not answered."""
+    field = procedure_.province_field() if procedure_ is not None else None
+    return str(application.answers.get(field.key) or "") if field is not None else ""
+
+
+def routing_of(application: Application, procedure_: Procedure | None = None) -> tuple[str, str]:
+    """ADM-01: DIW for a factory in Bangkok; the provincial industry office of its province
+    elsewhere. A new factory (PRM-05) is placed by the province its applicant answered."""
+    if application.factory is not None:
+        province = application.factory.province
+    else:
+        procedure_ = procedure_ or procedure(application.procedure_code)
+        province = new_factory_province(application, procedure_)
+    if not province or province == BANGKOK:
         return "DIW", ""
-    return "PIO", factory.province
+    return "PIO", province
 
 
 def _next_number(on: dt.date) -> str:
@@ -720,7 +811,7 @@ def application_submit(*, acting: Acting, application_id: int) -> Application:
     declaration = _declare(application, acting, kind, files)
     now = timezone.now()
     application.number = _next_number(timezone.localdate(now))
-    application.agency, application.province = routing_of(application.factory)
+    application.agency, application.province = routing_of(application, procedure_)
     application.state = Application.State.SUBMITTED
     application.submitted_at = now
     application.updated_at = now

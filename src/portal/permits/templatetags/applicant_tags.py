@@ -5,6 +5,8 @@ from django import template
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from portal.permits.definitions import procedure
+
 register = template.Library()
 
 EVENTS = {
@@ -59,3 +61,16 @@ def event_label(kind: str) -> str:
 @register.filter
 def outcome_label(outcome: str) -> str:
     return str(OUTCOMES.get(outcome, outcome))
+
+
+@register.filter
+def new_factory(application) -> str:
+    """PRM-05: an application for a new factory (no factory yet): the factory's name and province
+    as its applicant answered them ("" for what is not answered yet)."""
+    answers = getattr(application, "answers", None) or {}
+    definition = procedure(application.procedure_code)
+    field = definition.province_field() if definition is not None else None
+    parts = [str(answers.get("factory_name") or "")]
+    if field is not None:
+        parts.append(str(answers.get(field.key) or ""))
+    return " · ".join(part for part in parts if part)
