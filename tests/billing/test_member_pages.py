@@ -187,6 +187,26 @@ def test_bill_list_is_paginated_in_constant_queries(member, held, django_assert_
     assert "page=2" in page.content.decode()
 
 
+def test_bill_06_bill_list_pages_keep_the_order_and_a_page_past_the_end_is_the_last(member, held):
+    """BILL-06: the list of all bills, newest due first, 20 a page read by their keys; the
+    count is the list's length; a page past the end (an old link) shows the last page."""
+    mirror = mirror_of(held)
+    start = dt.date(2020, 1, 1)
+    for offset in range(43):
+        BillFactory(factory=mirror, due_on=start + dt.timedelta(days=offset))
+    client = client_of(member)
+    seen = []
+    for number in (1, 2, 3):
+        page = client.get(reverse("billing:bill_list"), {"page": number}).context["page"]
+        assert page.number == number and page.paginator.count == 43
+        seen += [bill.due_on for bill in page.object_list]
+    assert seen == sorted(seen, reverse=True) and len(set(seen)) == 43
+    last = client.get(reverse("billing:bill_list"), {"page": 99}).context["page"]
+    assert last.number == 3 and len(last.object_list) == 3
+    junk = client.get(reverse("billing:bill_list"), {"page": "x"}).context["page"]
+    assert junk.number == 1 and len(junk.object_list) == 20
+
+
 # --- the bill page (BILL-07, BILL-10, BILL-11, BILL-01) -----------------------------------------
 
 

@@ -75,6 +75,10 @@ def factory_bills(request, factory_holding_id):
     )
 
 
+# Bill cards are tall: 20 a page keeps a phone's page short (docs/decisions.md, "Bill list").
+BILLS_PER_PAGE = 20
+
+
 @login_required
 @require_GET
 def bill_list(request):
@@ -94,7 +98,7 @@ def bill_list(request):
     rows = member_selectors.member_bills(
         member=request.user, factory_no=factory_no, state=state, factory_nos=factory_nos
     )
-    page = paginate_by_keys(request, rows)
+    page = paginate_by_keys(request, rows, per_page=BILLS_PER_PAGE)
     bills = list(page.object_list)
     # BILL-08: payments that did not pay their bill, beside it, and every one still awaiting
     # the office's decision at the top, whatever page its bill is on.

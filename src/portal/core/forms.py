@@ -288,6 +288,13 @@ class NationalIdField(forms.CharField):
         return clean_national_id(value)
 
 
+class PlainSelect(forms.Select):
+    """A select whose options carry no attribute but "selected" and form no group (a date's
+    day and month), drawn from one template instead of one template per option."""
+
+    template_name = "core/widgets/plain_select.html"
+
+
 class ThaiDateWidget(forms.MultiWidget):
     """The one way to enter a date (issue 9): day and month chosen, year typed, as the birth
     date is asked; no browser date picker (its calendar is Gregorian). The year shows in the
@@ -300,8 +307,8 @@ class ThaiDateWidget(forms.MultiWidget):
         year_attrs = {"inputmode": "numeric", "maxlength": "4", "size": "4", "class": "year"}
         super().__init__(
             [
-                forms.Select(choices=self._days),
-                forms.Select(choices=self._months),
+                PlainSelect(choices=self._days),
+                PlainSelect(choices=self._months),
                 forms.TextInput(attrs=year_attrs),
             ],
             attrs,

@@ -94,13 +94,15 @@ def paginate(request, rows, *, per_page: int = PAGE_SIZE):
 
 def paginate_by_keys(request, rows, *, per_page: int = PAGE_SIZE):
     """paginate() for lists of many thousand rows: the page's primary keys first (an index
-    that holds the order and the key gives them without reading a row, so a deep page or a
-    top-N of thousands skips index entries, not table rows), then the rows of those keys with
-    their joins. One query more than paginate(), the same whatever the list's length."""
+    that holds the order and the key gives them without reading a table row, so a deep page
+    or the top of thousands skips index entries, not rows), then the rows of those keys with
+    their joins. One query more than paginate(), the same whatever the list's length. (A
+    COUNT(*) OVER () beside the keys, to save the count's query, was measured slower: the
+    window keeps every row of a province's list where the count reads the index alone.)"""
     page = Paginator(rows.values_list("pk", flat=True), per_page).get_page(request.GET.get("page"))
     keys = list(page.object_list)
-    found = {row.pk: row for row in rows.filter(pk__in=keys)} if keys else {}
-    page.object_list = [found[key] for key in keys if key in found]
+    by_key = {row.pk: row for row in rows.filter(pk__in=keys)} if keys else {}
+    page.object_list = [by_key[key] for key in keys if key in by_key]
     return page
 
 
