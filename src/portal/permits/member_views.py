@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from portal.core.acting import acting_of
 from portal.core.forms import form_add_service_error
-from portal.core.views import paginate, posted_data, private_file_response
+from portal.core.views import paginate_by_keys, posted_data, private_file_response
 from portal.documents.helpers import signed_document_response
 from portal.permits import selectors, services
 from portal.permits.forms import (
@@ -68,7 +68,7 @@ def application_list(request):
     if state not in Application.State.values:
         state = ""
     rows = selectors.applications_for_applicant(acting=acting, state=state)
-    page = paginate(request, rows)
+    page = paginate_by_keys(request, rows)
     return render(
         request,
         TEMPLATES + "list.html",

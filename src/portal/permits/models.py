@@ -114,7 +114,12 @@ class Application(models.Model):
             ),
             models.Index(fields=["assigned_to", "state"], name="permit_app_assigned"),
             models.Index(fields=["applicant", "state"], name="permit_app_applicant"),
-            models.Index(fields=["principal_key", "created_at"], name="permit_app_principal"),
+            # "My applications" newest first: a page's keys (and the state filter) from the
+            # index alone, whatever the number of applications (bench/permits).
+            models.Index(
+                fields=["principal_key", "-updated_at", "-id", "state"],
+                name="permit_app_principal",
+            ),
             models.Index(fields=["factory", "procedure_code"], name="permit_app_factory"),
             # The statistics' applications per month (PRM-11): read from the index alone.
             models.Index(

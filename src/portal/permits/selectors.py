@@ -73,7 +73,8 @@ def application_for_applicant(*, acting: Acting, application_id: int) -> Applica
         return None
     return (
         Application.objects.filter(pk=application_id, principal_key=key)
-        .select_related("factory", "business", "extends", "letter")
+        # The letter and the extended application are read when set (see review_selectors).
+        .select_related("factory", "business")
         .first()
     )
 
