@@ -433,13 +433,21 @@ def application_start(*, acting: Acting, procedure_code: str, factory_holding_id
     )
     if failures:
         raise NotEligible(failures)
+    return _draft_resumed_or_started(acting, principal_key, procedure_, business, row.factory)
+
+
+def _draft_resumed_or_started(acting, principal_key, procedure_, business, factory):
+    """The principal's draft of this procedure for this factory (or, factory None, for a new
+    factory of this business), resumed rather than doubled; else a new draft."""
+    subject = {"factory": factory} if factory is not None else {"business": business}
     draft = (
         Application.objects.filter(
             principal_key=principal_key,
             procedure_code=procedure_.code,
-            factory=row.factory,
+            factory__isnull=factory is None,
             state=Application.State.DRAFT,
             extends__isnull=True,
+            **subject,
         )
         .order_by("-created_at")
         .first()
@@ -452,9 +460,12 @@ def application_start(*, acting: Acting, procedure_code: str, factory_holding_id
         applicant=acting.actor,
         principal_key=principal_key,
         business=business,
-        factory=row.factory,
+        factory=factory,
     )
-    _event(application, "draft_started", acting)
+    if factory is None:
+        _event(application, "draft_started", acting, new_factory=True)
+    else:
+        _event(application, "draft_started", acting)
     return application
 
 
@@ -477,30 +488,7 @@ def application_start_for_business(*, acting: Acting, procedure_code: str, holdi
     )
     if failures:
         raise NotEligible(failures)
-    draft = (
-        Application.objects.filter(
-            principal_key=principal_key,
-            procedure_code=procedure_.code,
-            business=business,
-            factory__isnull=True,
-            state=Application.State.DRAFT,
-            extends__isnull=True,
-        )
-        .order_by("-created_at")
-        .first()
-    )
-    if draft is not None:
-        return draft
-    application = Application.objects.create(
-        procedure_code=procedure_.code,
-        procedure_version=procedure_.version,
-        applicant=acting.actor,
-        principal_key=principal_key,
-        business=business,
-        factory=None,
-    )
-    _event(application, "draft_started", acting, new_factory=True)
-    return application
+    return _draft_resumed_or_started(acting, principal_key, procedure_, business, None)
 
 
 @transaction.atomic
