@@ -35,6 +35,18 @@ def _email_goes_to_the_sandbox_outbox(settings):
 
 
 @pytest.fixture(autouse=True)
+def _each_test_starts_in_the_default_language():
+    """A request in English, or a translation.activate() in a test, leaves the thread's
+    language set for the next test of the same worker: each test starts in the portal's
+    default (Thai), as a new request does, and ends by putting it back."""
+    from django.utils import translation
+
+    translation.activate("th")
+    yield
+    translation.activate("th")
+
+
+@pytest.fixture(autouse=True)
 def _commit_hooks_run_after_each_request(monkeypatch):
     """Tests run inside one transaction that never commits, so on_commit hooks (SMS, email)
     would never fire. Each test-client request runs its hooks when it ends instead, as a

@@ -13,6 +13,7 @@ import re
 import time
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 
@@ -57,7 +58,10 @@ def wait_until(condition: Callable[[], object], what: str, timeout: float = TIME
 def url_matches(url: str, pattern: str | re.Pattern) -> bool:
     if isinstance(pattern, re.Pattern):
         return bool(pattern.fullmatch(url))
-    return pattern in url
+    # A path, looked for in the address's path only: the login page's address carries the
+    # page it leads to in its query (?next=/oidc/authorize/...), which matched at once and let
+    # axe-core start on a page the login's navigation then took away (its run never ended).
+    return pattern in urlsplit(url).path
 
 
 class EnginePage(abc.ABC):
