@@ -374,17 +374,26 @@ def test_prm_05_approval_links_the_registered_factory_and_bills_the_fee(owner, o
     assert record["factory_no"] in services.held_factory_nos(member)
 
 
-@pytest.mark.parametrize("case", ["missing", "unknown", "other_operator"])
+@pytest.mark.parametrize("case", ["missing", "unknown", "other_operator", "other_province"])
 def test_prm_05_approval_refuses_a_missing_unknown_or_other_operators_number(
     owner, officer, world, case
 ):
-    """PRM-05: the number is required to approve a new factory; DIW must list it, under the
-    application's business: otherwise a clear message on the field factory_no, and nothing
-    changes (no factory, no bill, not decided)."""
+    """PRM-05, ADM-01: the number is required to approve a new factory; DIW must list it, under
+    the application's business, in the province the application was made for: otherwise a
+    clear message on the field factory_no, and nothing changes (no factory, no bill, not
+    decided)."""
     member, holding = owner
     other = world.add_factory(name_th="โรงงานของผู้อื่น")  # another operator's factory
+    elsewhere = world.add_factory(
+        operator_id=holding.business.registry_key, address={"province": "ชลบุรี"}
+    )
     application, acting = _approvable(member, holding, officer)
-    number = {"missing": "", "unknown": "10400000000000", "other_operator": other["factory_no"]}
+    number = {
+        "missing": "",
+        "unknown": "10400000000000",
+        "other_operator": other["factory_no"],
+        "other_province": elsewhere["factory_no"],
+    }
     with pytest.raises(ReviewError) as refused:
         application_decide(
             acting=acting,
@@ -415,7 +424,9 @@ def test_prm_05_the_date_the_fee_is_due_follows_the_approval(owner, officer, wor
     """PRM-05: "the licence fee is billed after approval": the bill is issued on the day of
     the approval, due 30 days on."""
     member, holding = owner
-    record = world.add_factory(operator_id=holding.business.registry_key)
+    record = world.add_factory(
+        operator_id=holding.business.registry_key, address={"province": KHON_KAEN}
+    )
     application, acting = _approvable(member, holding, officer)
     decided = application_decide(
         acting=acting,
@@ -473,7 +484,9 @@ def test_prm_05_adm_01_the_officer_enters_the_number_on_the_decision_page(
     from tests.backoffice.helpers import signed_in
 
     member, holding = owner
-    record = world.add_factory(operator_id=holding.business.registry_key)
+    record = world.add_factory(
+        operator_id=holding.business.registry_key, address={"province": KHON_KAEN}
+    )
     other = world.add_factory()
     application, _acting = _approvable(member, holding, officer)
     desk, _ = officer("PIO", KHON_KAEN)

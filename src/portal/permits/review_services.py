@@ -33,6 +33,7 @@ from portal.core.thaidate import format_date
 from portal.operators.errors import OperatorError
 from portal.operators.factory_selectors import registry_factory_of_business
 from portal.operators.factory_services import factory_link_licensed
+from portal.operators.supervisors import BANGKOK
 from portal.permits import clock
 from portal.permits.definitions import Procedure, Result, procedure
 from portal.permits.letters import letter_issue
@@ -605,6 +606,20 @@ def _link_new_factory(acting: Acting, application: Application, factory_no: str)
             field="factory_no",
             code="registry_unavailable",
         ) from error
+    # ADM-01: the factory DIW registered must be where the application was made for: the
+    # office that reviewed it answers for that area, and the fee is billed to that area.
+    registered = (record.address or {}).get("province", "")
+    applied_for = application.province or BANGKOK
+    if registered != applied_for:
+        raise ReviewError(
+            _(
+                "The Department of Industrial Works lists this factory in %(registered)s, but "
+                "the application is for a factory in %(applied)s. Check the number."
+            )
+            % {"registered": registered or "-", "applied": applied_for},
+            field="factory_no",
+            code="factory_province",
+        )
     factory, _holding = factory_link_licensed(
         record=record, business=application.business, member=application.applicant, acting=acting
     )
