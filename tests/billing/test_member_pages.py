@@ -373,3 +373,19 @@ def test_bill_pages_read_the_bill_in_few_queries(member, held, name, django_asse
     client.get(url)
     with django_assert_max_num_queries(6):
         assert client.get(url).status_code == 200
+
+
+def test_bill_06_the_factory_filter_offers_the_members_factories_escaped(member, held):
+    """BILL-06: the filter offers each of the member's factories by name and number, the chosen
+    one selected; a name is text, never markup."""
+    held.factory.name_th = 'โรงงาน <b>"ทดสอบ"</b>'
+    held.factory.save(update_fields=["name_th"])
+    BillFactory(factory=mirror_of(held))
+    number = held.factory.factory_no
+    page = client_of(member).get(reverse("billing:bill_list"), {"factory": number})
+    html = page.content.decode()
+    assert (
+        f'<option value="{number}" selected>โรงงาน &lt;b&gt;&quot;ทดสอบ&quot;&lt;/b&gt; '
+        f"({number})</option>"
+    ) in html
+    assert "<b>" not in html.split('id="filter_factory"')[1].split("</select>")[0]

@@ -12,12 +12,14 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.paginator import Page
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from portal.billing import payment_codes
 from portal.billing.models import Bill, Payment, ReconciliationIssue
 from portal.core.money import Money
+from portal.core.paging import page_by_keys
 from portal.documents.selectors import document_series_state
 from portal.operators import factory_selectors, selectors
 
@@ -35,6 +37,7 @@ __all__ = [
     "fee_exemption",
     "member_bill",
     "member_bill_filter_choices",
+    "member_bill_page",
     "member_bills",
     "member_payment_notices_pending",
     "payment_issue_outcome",
@@ -66,6 +69,23 @@ def member_bills(
     if state:
         rows = rows.filter(state=state)
     return rows.select_related("factory").order_by("-due_on", "-pk")
+
+
+def member_bill_page(
+    *,
+    member,
+    number,
+    factory_nos: list[str],
+    factory_no: str | None = None,
+    state: str | None = None,
+    per_page: int,
+) -> Page:
+    """One page of member_bills (BILL-06), read by key: the keys from the member's bills, then
+    those bills alone with their factories (not the member's 300 factory numbers again)."""
+    rows = member_bills(member=member, factory_no=factory_no, state=state, factory_nos=factory_nos)
+    return page_by_keys(
+        rows, number, per_page=per_page, rows_of_keys=Bill.objects.select_related("factory")
+    )
 
 
 def member_bill_filter_choices(*, member) -> list[tuple[str, str]]:

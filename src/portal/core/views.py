@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.core.middleware import LANGUAGE_CHOSEN_IN_VISIT, SUPPORTED, UI_LOCALE
+from portal.core.paging import page_by_keys
 from portal.core.signals import language_chosen
 from portal.core.uploads import DOCUMENT_TYPES
 
@@ -93,17 +94,8 @@ def paginate(request, rows, *, per_page: int = PAGE_SIZE):
 
 
 def paginate_by_keys(request, rows, *, per_page: int = PAGE_SIZE):
-    """paginate() for lists of many thousand rows: the page's primary keys first (an index
-    that holds the order and the key gives them without reading a table row, so a deep page
-    or the top of thousands skips index entries, not rows), then the rows of those keys with
-    their joins. One query more than paginate(), the same whatever the list's length. (A
-    COUNT(*) OVER () beside the keys, to save the count's query, was measured slower: the
-    window keeps every row of a province's list where the count reads the index alone.)"""
-    page = Paginator(rows.values_list("pk", flat=True), per_page).get_page(request.GET.get("page"))
-    keys = list(page.object_list)
-    by_key = {row.pk: row for row in rows.filter(pk__in=keys)} if keys else {}
-    page.object_list = [by_key[key] for key in keys if key in by_key]
-    return page
+    """paginate() for lists of many thousand rows (core.paging.page_by_keys)."""
+    return page_by_keys(rows, request.GET.get("page"), per_page=per_page)
 
 
 # --- error pages: the portal's look, in the visitor's language --------------------------------
