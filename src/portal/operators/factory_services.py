@@ -16,6 +16,7 @@ from portal.operators.factory_numbers import QUERY_OLD, normalize_factory_query
 from portal.operators.factory_selectors import (
     factories_available,
     factory_operator_holding,
+    member_verified_holdings,
     not_addable_reason,
 )
 from portal.operators.models import Factory, FactoryHolding, Holding
@@ -219,12 +220,7 @@ def factory_link_licensed(
     )
     row = None
     holding = (
-        Holding.objects.filter(
-            member=member,
-            business=business,
-            removed_at__isnull=True,
-            status=Holding.Status.VERIFIED,
-        ).first()
+        member_verified_holdings(member=member).filter(business=business).first()
         if member is not None
         else None
     )

@@ -52,7 +52,7 @@ def _paragraphs(
     where = f" ของโรงงาน{factory.name_th} ทะเบียนโรงงานเลขที่ {factory.factory_no}" if factory else ""
     if factory is None and application.business_id:
         # PRM-05: a new factory not linked to a registration number (not approved).
-        name = str((application.answers or {}).get("factory_name") or "")
+        name = application.new_factory_name
         where = f" สำหรับโรงงานใหม่{name}" if name else " สำหรับโรงงานใหม่"
     submitted = format_date(application.submitted_at, lang="th")
     paragraphs = [

@@ -151,6 +151,11 @@ class Application(models.Model):
     def __str__(self) -> str:
         return self.number or f"draft {self.pk}"
 
+    @property
+    def new_factory_name(self) -> str:
+        """The name the applicant gave a new factory (PRM-05: no factory yet), "" when none."""
+        return str((self.answers or {}).get("factory_name") or "")
+
 
 class ApplicationStep(models.Model):
     """One step of the definition for one application (PRM-07, PRM-09's timeline)."""

@@ -171,11 +171,6 @@ def province_choices(language_: str | None = None) -> list[tuple[str, str]]:
     return sorted(rows, key=lambda row: row[1])
 
 
-def new_factory_name(application: Application) -> str:
-    """The name the applicant gave a new factory (PRM-05), "" when none."""
-    return str((application.answers or {}).get("factory_name") or "")
-
-
 # --- the checklist ------------------------------------------------------------------------
 
 

@@ -128,15 +128,17 @@ def eligibility_failures(
     eligible. Without a factory but with a business (a new factory), the checks of a held
     factory do not apply and the others read the answers."""
     new_factory = factory is None and business is not None
+    if new_factory:
+        held = ()
+    elif held is None:
+        held = held_factory_nos(member)
     return eligibility_of(
         procedure_,
         factory=factory,
         business=business,
         member=member,
         answers=answers,
-        held_factory_nos=(
-            () if new_factory else held if held is not None else held_factory_nos(member)
-        ),
+        held_factory_nos=held,
         new_factory=new_factory,
     )
 
@@ -462,10 +464,9 @@ def _draft_resumed_or_started(acting, principal_key, procedure_, business, facto
         business=business,
         factory=factory,
     )
-    if factory is None:
-        _event(application, "draft_started", acting, new_factory=True)
-    else:
-        _event(application, "draft_started", acting)
+    _event(
+        application, "draft_started", acting, **({"new_factory": True} if factory is None else {})
+    )
     return application
 
 

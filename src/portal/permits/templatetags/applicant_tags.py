@@ -6,6 +6,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from portal.permits.definitions import procedure
+from portal.permits.services import new_factory_province
 
 register = template.Library()
 
@@ -67,10 +68,5 @@ def outcome_label(outcome: str) -> str:
 def new_factory(application) -> str:
     """PRM-05: an application for a new factory (no factory yet): the factory's name and province
     as its applicant answered them ("" for what is not answered yet)."""
-    answers = getattr(application, "answers", None) or {}
-    definition = procedure(application.procedure_code)
-    field = definition.province_field() if definition is not None else None
-    parts = [str(answers.get("factory_name") or "")]
-    if field is not None:
-        parts.append(str(answers.get(field.key) or ""))
-    return " · ".join(part for part in parts if part)
+    province = new_factory_province(application, procedure(application.procedure_code))
+    return " · ".join(part for part in (application.new_factory_name, province) if part)
