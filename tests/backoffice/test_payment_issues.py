@@ -36,13 +36,11 @@ def pio(province="ชลบุรี"):
     return officer
 
 
-def test_bill_08_adm_02_an_officer_holding_the_factory_may_not_decide_its_payment(db, robot):
-    """BILL-08, ADM-02: An officer holding the factory may not decide its payment."""
-    issue = late_issue()
-    officer = pio()
-    holding = HoldingFactory(member=officer)
+def holds_factory(member, factory_no: str) -> FactoryHolding:
+    """The factory of the issue's bill in the member's profile, held through a business."""
+    holding = HoldingFactory(member=member)
     factory = Factory.objects.create(
-        factory_no=issue.bill.factory.factory_no,
+        factory_no=factory_no,
         name_th="โรงงาน",
         business=holding.business,
         licence="ror_ngor_4",
@@ -53,7 +51,14 @@ def test_bill_08_adm_02_an_officer_holding_the_factory_may_not_decide_its_paymen
         supervisor="PIO",
         registry_read_at=timezone.now(),
     )
-    FactoryHolding.objects.create(member=officer, factory=factory, holding=holding)
+    return FactoryHolding.objects.create(member=member, factory=factory, holding=holding)
+
+
+def test_bill_08_adm_02_an_officer_holding_the_factory_may_not_decide_its_payment(db, robot):
+    """BILL-08, ADM-02: An officer holding the factory may not decide its payment."""
+    issue = late_issue()
+    officer = pio()
+    holds_factory(officer, issue.bill.factory.factory_no)
     client = signed_in(robot, officer)
     url = f"/backoffice/payment-issues/{issue.pk}/"
     response = client.post(url, {"resolution": "settle", "note": ""})
@@ -82,20 +87,7 @@ def test_bill_08_the_holders_are_told_the_offices_decision_made_on_the_page(db, 
     the factory (here by SMS, in Thai), sent once the request commits."""
     issue = late_issue()
     holder = MemberFactory(verified=True, language="th")
-    holding = HoldingFactory(member=holder)
-    factory = Factory.objects.create(
-        factory_no=issue.bill.factory.factory_no,
-        name_th="โรงงาน",
-        business=holding.business,
-        licence="ror_ngor_4",
-        factory_class=3,
-        category="0101",
-        status="operating",
-        province="ชลบุรี",
-        supervisor="PIO",
-        registry_read_at=timezone.now(),
-    )
-    FactoryHolding.objects.create(member=holder, factory=factory, holding=holding)
+    holds_factory(holder, issue.bill.factory.factory_no)
     here = signed_in(robot, pio())
     url = f"/backoffice/payment-issues/{issue.pk}/"
     assert here.post(url, {"resolution": "refund", "note": ""}).status_code == 302
