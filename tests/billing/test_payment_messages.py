@@ -4,11 +4,9 @@ verified holding, by their verified channels, when it is recorded (by the callba
 reconciliation) and when an officer decides it; once, however often the bank repeats itself."""
 
 import datetime as dt
-import threading
 import zoneinfo
 
 import pytest
-from django.db import connection
 from django.utils import timezone, translation
 
 from portal.billing.models import Bill, Payment, ReconciliationIssue
@@ -24,7 +22,7 @@ from portal.registries.models import OutboundMessage
 from portal.sandbox.bank import callback_mode_set, sandbox_bank_pay
 from tests.billing.helpers import hold_factory
 from tests.billing.test_member_pages import mirror_of
-from tests.billing.test_payments import paid, post, signed
+from tests.billing.test_payments import paid, post, post_at_once, signed
 from tests.factories import BillFactory, HoldingFactory, MemberFactory
 
 BANGKOK = zoneinfo.ZoneInfo("Asia/Bangkok")
@@ -165,21 +163,7 @@ def test_bill_08_ten_simultaneous_replays_tell_each_member_once(holders):
     once: one message per verified channel of each holder, sent after the commit."""
     bill = expired_bill(holders["row"])
     body, headers = signed(paid(bill))
-    barrier = threading.Barrier(10)
-    answers = []
-
-    def replay():
-        try:
-            barrier.wait()
-            answers.append(post(body, headers).status_code)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=replay) for _ in range(10)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    answers = post_at_once(body, headers)
     assert answers == [200] * 10
     only_the_verified_holders_were_told(holders)
     assert set(OutboundMessage.objects.values_list("status", flat=True)) == {"sent"}

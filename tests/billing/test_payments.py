@@ -228,12 +228,10 @@ def test_a_callback_for_a_bank_nobody_configured_is_not_found(bill):
     assert post(*signed(paid(bill)), bank="nobank").status_code == 404
 
 
-@pytest.mark.django_db(transaction=True)
-def test_bill_08_ten_simultaneous_replays_of_one_callback_record_one_payment(mirror_factory):
-    """BILL-08 on PostgreSQL: 10 threads post the same signed callback at once."""
-    bill = open_bill(mirror_factory)
-    body, headers = signed(paid(bill))
-    barrier = threading.Barrier(10)
+def post_at_once(body, headers, times: int = 10) -> list[int]:
+    """The same signed callback posted by `times` threads at once (each its own connection):
+    their answers' status codes."""
+    barrier = threading.Barrier(times)
     answers = []
 
     def replay():
@@ -243,11 +241,20 @@ def test_bill_08_ten_simultaneous_replays_of_one_callback_record_one_payment(mir
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=replay) for _ in range(10)]
+    threads = [threading.Thread(target=replay) for _ in range(times)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    return answers
+
+
+@pytest.mark.django_db(transaction=True)
+def test_bill_08_ten_simultaneous_replays_of_one_callback_record_one_payment(mirror_factory):
+    """BILL-08 on PostgreSQL: 10 threads post the same signed callback at once."""
+    bill = open_bill(mirror_factory)
+    body, headers = signed(paid(bill))
+    answers = post_at_once(body, headers)
     assert answers == [200] * 10
     assert Payment.objects.count() == 1
     outcomes = sorted(BankCallbackLog.objects.values_list("outcome", flat=True))
