@@ -146,6 +146,14 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # The rows of long lists only (portal.core.jinja; templates in each app's jinja2/).
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "NAME": "jinja2",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {"environment": "portal.core.jinja.environment"},
+    },
 ]
 
 DATABASES = {
@@ -313,7 +321,14 @@ ALTCHA_WIDGET_I18N = True
 # named when a page is drawn, by its hashed name in production.
 ALTCHA_WIDGET_I18N_JS_URL = lazy(static, str)("core/js/altcha-th.js")
 
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# With Redis, sessions are read from the cache and written through to the database (every page
+# reads its session; a database query costs more than a Redis read). Without it the cache is
+# a database table, and the plain database engine is the cheaper.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_URL
+    else "django.contrib.sessions.backends.db"
+)
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 8)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -14,8 +14,8 @@ def test_dashboard_lists_the_members_businesses_in_constant_queries(
     member = MemberFactory()
     services.business_add_myself(member=member)
     login(client, robot, member.national_id)
-    # session, member, officer check, holdings, registry changes to confirm (SSO-09)
-    with django_assert_num_queries(5):
+    # session, member with its officer row, holdings, registry changes to confirm (SSO-09)
+    with django_assert_num_queries(4):
         page = client.get("/")
     assert member.display_name in page.content.decode()
     for index in range(15):
@@ -24,7 +24,7 @@ def test_dashboard_lists_the_members_businesses_in_constant_queries(
             business=BusinessFactory(other=True, name_th=f"ธุรกิจ {index}"),
             proof=Holding.Proof.DOCUMENT,
         )
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         page = client.get("/")
     assert len(page.context["holdings"]) == 10 and page.context["more"]
 

@@ -4,12 +4,9 @@ The Redis tests fail, rather than skip, when TEST_REDIS_URL cannot be reached: p
 runs on Redis, so its store is tested on the real thing.
 """
 
-import os
 import threading
-import uuid
 
 import pytest
-import redis
 from django.db import connection
 
 from portal.core import ratelimit
@@ -24,30 +21,8 @@ from portal.core.ratelimit import (
     ratelimit_purge_expired,
 )
 
-TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 HOUR = 3600
 T0 = 1_800_000_000_000  # a fixed "now" in ms
-
-
-@pytest.fixture
-def redis_cache(settings):
-    """The default cache on the real Redis, under a prefix of this test's own."""
-    client = redis.Redis.from_url(TEST_REDIS_URL, socket_connect_timeout=2)
-    try:
-        client.ping()
-    except redis.RedisError as exc:
-        pytest.fail(f"Redis at {TEST_REDIS_URL} is unreachable ({exc})")
-    prefix = f"test-rl-{uuid.uuid4().hex}"
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": TEST_REDIS_URL,
-            "KEY_PREFIX": prefix,
-        }
-    }
-    yield client
-    for key in client.scan_iter(f"{prefix}:*"):
-        client.delete(key)
 
 
 @pytest.fixture(params=["database", "redis"])

@@ -47,6 +47,21 @@ def test_sso_10_end_all_other_sessions(robot):
     assert MemberSession.objects.filter(member=member).count() == 1
 
 
+def test_sso_10_a_session_ended_elsewhere_is_gone_from_the_session_cache(
+    robot, redis_cache, settings
+):
+    """SSO-10: with Redis, sessions are read from the cache (cached_db): ending the other
+    sessions removes them from the cache too, not only from the database."""
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    member = MemberFactory()
+    mine = signed_in(robot, member)
+    other = signed_in(robot, member)
+    assert other.get("/accounts/settings/").status_code == 200  # now in the cache
+    mine.post("/accounts/sessions/", {"end": "others"})
+    assert other.get("/accounts/settings/").status_code == 302
+    assert mine.get("/accounts/settings/").status_code == 200
+
+
 def test_sso_10_another_members_session_cannot_be_ended(robot):
     """SSO-10: Another members session cannot be ended."""
     victim = MemberFactory()

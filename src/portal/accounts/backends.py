@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import Permission
 
 from portal.accounts.models import Member
 from portal.core.ratelimit import rate_limit_count, rate_limit_failed, rate_limit_reset
@@ -50,6 +51,32 @@ class NationalIdBackend(ModelBackend):
         if member is None and not getattr(request, "closed_account", False):
             rate_limit_failed(scope=ACCOUNT_CAP_SCOPE, key=key, window_seconds=3600)
         return member
+
+    def get_user(self, user_id):
+        # Every page asks whether the member is an officer (the header's back-office link,
+        # the officer scopes): the officer row comes with the member, not in a query of its own.
+        try:
+            member = Member.objects.select_related("officer_profile").get(pk=user_id)
+        except Member.DoesNotExist:
+            return None
+        return member if self.user_can_authenticate(member) else None
+
+    def get_all_permissions(self, user_obj, obj=None):
+        """ModelBackend's set of rights, from one query (the member's own rights and their
+        groups' together) where ModelBackend makes two; cached on the member for the request."""
+        if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
+            return set()
+        if not hasattr(user_obj, "_perm_cache"):
+            fields = ("content_type__app_label", "codename")
+            if user_obj.is_superuser:
+                rows = Permission.objects.values_list(*fields)
+            else:
+                # Permission's default ordering (by content type) cannot order a union.
+                own = Permission.objects.filter(user=user_obj).order_by().values_list(*fields)
+                grouped = Permission.objects.filter(group__user=user_obj).order_by()
+                rows = own.union(grouped.values_list(*fields)).order_by()
+            user_obj._perm_cache = {f"{app_label}.{codename}" for app_label, codename in rows}
+        return user_obj._perm_cache
 
     def _check(self, request, pid: str, password: str) -> Member | None:
         try:

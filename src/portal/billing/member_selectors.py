@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.paginator import Page
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from portal.billing import payment_codes
@@ -39,7 +39,7 @@ __all__ = [
     "member_bill_filter_choices",
     "member_bill_page",
     "member_bills",
-    "member_payment_notices_pending",
+    "member_payment_notices",
     "payment_issue_outcome",
     "payment_issue_why",
     "payment_notices_of_bills",
@@ -71,6 +71,11 @@ def member_bills(
     return rows.select_related("factory").order_by("-due_on", "-pk")
 
 
+# A member's bills are read as keys all at once below this many (the consultant with 320
+# factories has about 4,250): counting them cost as much as reading them.
+MEMBER_BILL_KEYS_AT_ONCE = 10_000
+
+
 def member_bill_page(
     *,
     member,
@@ -84,7 +89,11 @@ def member_bill_page(
     those bills alone with their factories (not the member's 300 factory numbers again)."""
     rows = member_bills(member=member, factory_no=factory_no, state=state, factory_nos=factory_nos)
     return page_by_keys(
-        rows, number, per_page=per_page, rows_of_keys=Bill.objects.select_related("factory")
+        rows,
+        number,
+        per_page=per_page,
+        rows_of_keys=Bill.objects.select_related("factory"),
+        whole_below=MEMBER_BILL_KEYS_AT_ONCE,
     )
 
 
@@ -164,9 +173,20 @@ def _notice(issue: ReconciliationIssue) -> PaymentNotice:
 
 
 def _member_issues() -> QuerySet[ReconciliationIssue]:
+    # Only what a notice shows: the bill's and the payment's other columns are not read.
     return (
         ReconciliationIssue.objects.filter(kind__in=MEMBER_ISSUE_KINDS, payment__isnull=False)
         .select_related("payment", "bill")
+        .only(
+            "bill_id",
+            "bill__ref1",
+            "amount_satang",
+            "payment__paid_at",
+            "kind",
+            "state",
+            "resolution",
+            "resolved_at",
+        )
         .order_by("payment__paid_at", "pk")
     )
 
@@ -174,26 +194,32 @@ def _member_issues() -> QuerySet[ReconciliationIssue]:
 def payment_notices_of_bills(bills: list[Bill]) -> dict[int, list[PaymentNotice]]:
     """BILL-08: the payments of these bills (already the member's, from member_bills) that
     did not pay them, with what became of each; one query whatever the number of bills."""
-    if not bills:
-        return {}
-    notices: dict[int, list[PaymentNotice]] = {}
-    for issue in _member_issues().filter(bill_id__in=[bill.pk for bill in bills]):
-        notices.setdefault(issue.bill_id, []).append(_notice(issue))
-    return notices
+    return member_payment_notices(bills=bills, factory_nos=[])[0]
 
 
-def member_payment_notices_pending(
-    *, member, limit: int = 20, factory_nos: list[str] | None = None
-) -> list[PaymentNotice]:
-    """BILL-08: the payments of any of the member's bills still awaiting the office's
-    decision (whatever page of the list their bill is on); one query. `factory_nos` as for
-    member_bills."""
-    if factory_nos is None:
-        factory_nos = factory_selectors.member_verified_factory_nos(member=member)
-    rows = _member_issues().filter(
-        state=ReconciliationIssue.State.OPEN, bill__factory__factory_no__in=factory_nos
-    )
-    return [_notice(issue) for issue in rows[:limit]]
+def member_payment_notices(
+    *, bills: list[Bill], factory_nos: list[str], pending_limit: int = 20
+) -> tuple[dict[int, list[PaymentNotice]], list[PaymentNotice]]:
+    """BILL-08, for the bill list, in one query: the payments of these bills (the page's,
+    already the member's) that did not pay them, by bill; and the payments of any bill of the
+    factories numbered `factory_nos` (the member's, from member_bill_filter_choices) still
+    awaiting the office's decision, whatever page their bill is on (the first
+    `pending_limit`). A member's open issues are a handful: they are all read."""
+    wanted = Q(bill_id__in=[bill.pk for bill in bills])
+    if factory_nos:
+        wanted |= Q(state=ReconciliationIssue.State.OPEN, bill__factory__factory_no__in=factory_nos)
+    if not bills and not factory_nos:
+        return {}, []
+    page_bills = {bill.pk for bill in bills}
+    by_bill: dict[int, list[PaymentNotice]] = {}
+    pending: list[PaymentNotice] = []
+    for issue in _member_issues().filter(wanted):
+        notice = _notice(issue)
+        if issue.bill_id in page_bills:
+            by_bill.setdefault(issue.bill_id, []).append(notice)
+        if factory_nos and issue.state == ReconciliationIssue.State.OPEN:
+            pending.append(notice)
+    return by_bill, pending[:pending_limit]
 
 
 # --- the factory's bill tab ------------------------------------------------------------------

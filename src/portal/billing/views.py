@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 from portal.billing import member_selectors, payment_codes, services
 from portal.billing.models import Bill
 from portal.core.errors import PortalError
+from portal.core.jinja import choice_labels, rows_html
 from portal.documents.helpers import signed_document_response
 from portal.documents.rendering import render_pdf
 
@@ -73,7 +74,19 @@ def factory_bills(request, factory_holding_id):
     return render(
         request,
         "billing/factory_bills.html",
-        {"tab": tab, "row": tab.row, "factory": tab.row.factory},
+        {
+            "tab": tab,
+            "row": tab.row,
+            "factory": tab.row.factory,
+            "bill_cards": _bill_cards(tab.bills),
+        },
+    )
+
+
+def _bill_cards(bills):
+    return rows_html(
+        "billing/bill_cards.html",
+        {"bills": bills, "kinds": choice_labels(Bill.Kind), "states": choice_labels(Bill.State)},
     )
 
 
@@ -108,7 +121,9 @@ def bill_list(request):
     bills = list(page.object_list)
     # BILL-08: payments that did not pay their bill, beside it, and every one still awaiting
     # the office's decision at the top, whatever page its bill is on.
-    notices = member_selectors.payment_notices_of_bills(bills)
+    notices, pending_notices = member_selectors.member_payment_notices(
+        bills=bills, factory_nos=factory_nos
+    )
     for bill in bills:
         bill.payment_notices = notices.get(bill.pk, [])
     query = "&".join(
@@ -129,10 +144,9 @@ def bill_list(request):
         "billing/bill_list.html",
         {
             "bills": bills,
+            "bill_cards": _bill_cards(bills),
             "factory_options": factory_options,
-            "pending_notices": member_selectors.member_payment_notices_pending(
-                member=request.user, factory_nos=factory_nos
-            ),
+            "pending_notices": pending_notices,
             "page": page,
             "query": query,
             "factories": factories,
@@ -151,7 +165,11 @@ def bill_detail(request, bill_id):
     bill = _bill_or_404(request, bill_id)
     context = _bill_context(bill)
     context["receipt"] = member_selectors.bill_receipt_state(bill)
-    context["payment_notices"] = member_selectors.payment_notices_of_bills([bill]).get(bill.pk, [])
+    notices = member_selectors.payment_notices_of_bills([bill]).get(bill.pk, [])
+    context["payment_notices"] = notices
+    context["payment_notices_html"] = rows_html(
+        "billing/payment_notices.html", {"notices": notices}
+    )
     return render(request, "billing/bill_detail.html", context)
 
 

@@ -6,7 +6,12 @@ from django.db.models import QuerySet
 
 
 def page_by_keys(
-    rows: QuerySet, number, *, per_page: int, rows_of_keys: QuerySet | None = None
+    rows: QuerySet,
+    number,
+    *,
+    per_page: int,
+    rows_of_keys: QuerySet | None = None,
+    whole_below: int = 0,
 ) -> Page:
     """One page of `rows`: the page's primary keys first (an index that holds the order and the
     key gives them without reading a table row, so a deep page or the top of thousands skips
@@ -18,8 +23,17 @@ def page_by_keys(
 
     `rows_of_keys`: where the page's rows are read from by key (default: `rows`, its filters
     repeated). The keys came from `rows`, which decided what may be seen; a plain queryset with
-    the joins the page needs spares the planner a long filter a second time."""
-    page = Paginator(rows.values_list("pk", flat=True), per_page).get_page(number)
+    the joins the page needs spares the planner a long filter a second time.
+
+    `whole_below`: for a list that is seldom long (one member's bills), every key is read in
+    one query when there are fewer than this many, and counted in Python: no count's query,
+    which costs as much as the keys'. A longer list is counted and paged as above."""
+    keys_query = rows.values_list("pk", flat=True)
+    every_key = list(keys_query[:whole_below]) if whole_below else []
+    if whole_below and len(every_key) < whole_below:
+        page = Paginator(every_key, per_page).get_page(number)
+    else:
+        page = Paginator(keys_query, per_page).get_page(number)
     keys = list(page.object_list)
     source = rows if rows_of_keys is None else rows_of_keys
     by_key = {row.pk: row for row in source.filter(pk__in=keys)} if keys else {}

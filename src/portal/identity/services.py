@@ -6,10 +6,12 @@ import secrets
 import time
 from contextlib import contextmanager
 from datetime import timedelta
+from importlib import import_module
 
 import pyotp
 from django.conf import settings
 from django.contrib.sessions.models import Session
+from django.core.cache import caches
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone, translation
@@ -243,6 +245,21 @@ def member_session_forget(*, session_key: str) -> None:
     MemberSession.objects.filter(session_key=session_key).delete()
 
 
+def sessions_delete(*, session_keys: list[str]) -> None:
+    """Django's sessions with these keys end: their rows, and their copies in the cache when the
+    session engine keeps one (cached_db), now and again once the deletion is committed, so
+    that a request reading a row not yet deleted cannot put the session back in the cache."""
+    Session.objects.filter(session_key__in=session_keys).delete()
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    prefix = getattr(store, "cache_key_prefix", None)
+    if prefix is None:
+        return
+    cache = caches[settings.SESSION_CACHE_ALIAS]
+    cache_keys = [prefix + key for key in session_keys]
+    cache.delete_many(cache_keys)
+    transaction.on_commit(lambda: cache.delete_many(cache_keys))
+
+
 @transaction.atomic
 def member_sessions_end(*, member, session_ids: list[int] | None, keep_key: str, request=None):
     """End the member's sessions with these ids (None: all but the current one)."""
@@ -252,7 +269,7 @@ def member_sessions_end(*, member, session_ids: list[int] | None, keep_key: str,
     keys = list(rows.values_list("session_key", flat=True))
     if not keys:
         return 0
-    Session.objects.filter(session_key__in=keys).delete()
+    sessions_delete(session_keys=keys)
     rows.delete()
     sign_ins_end(session_keys=keys, request=request)
     audit_record(
