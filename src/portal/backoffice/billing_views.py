@@ -32,6 +32,7 @@ from portal.billing.tasks import bill_run_request_queued, factory_sync_request_q
 from portal.core.acting import acting_of
 from portal.core.errors import PortalError
 from portal.core.forms import PortalForm, ThaiDateField, form_add_service_error
+from portal.core.jinja import choice_labels, jinja_html
 from portal.core.money import Money
 from portal.core.scope import Queue
 from portal.core.views import paginate, paginate_by_keys, posted_data
@@ -70,13 +71,22 @@ def bills(request):
     page = paginate_by_keys(request, rows)
     query = request.GET.copy()
     query.pop("page", None)
+    rows = list(page.object_list)
     return render(
         request,
         "backoffice/bills.html",
         {
             "form": form,
             "page": page,
-            "rows": list(page.object_list),
+            "rows": rows,
+            "bill_rows": jinja_html(
+                "backoffice/bill_rows.html",
+                {
+                    "rows": rows,
+                    "kinds": choice_labels(billing_selectors.bill_kind_choices()),
+                    "states": choice_labels(billing_selectors.bill_state_choices()),
+                },
+            ),
             "query": query.urlencode(),
             "may_issue": request.user.has_perm(ADD_BILL_PERMISSION),
             "may_run": request.user.has_perm(ADD_BILL_PERMISSION) and _may_start_bill_run(request),

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 from portal.billing import member_selectors, payment_codes, services
 from portal.billing.models import Bill
 from portal.core.errors import PortalError
-from portal.core.jinja import choice_labels, rows_html
+from portal.core.jinja import choice_labels, jinja_html
 from portal.documents.helpers import signed_document_response
 from portal.documents.rendering import render_pdf
 
@@ -84,9 +84,13 @@ def factory_bills(request, factory_holding_id):
 
 
 def _bill_cards(bills):
-    return rows_html(
+    return jinja_html(
         "billing/bill_cards.html",
-        {"bills": bills, "kinds": choice_labels(Bill.Kind), "states": choice_labels(Bill.State)},
+        {
+            "bills": bills,
+            "kinds": choice_labels(Bill.Kind.choices),
+            "states": choice_labels(Bill.State.choices),
+        },
     )
 
 
@@ -167,7 +171,7 @@ def bill_detail(request, bill_id):
     context["receipt"] = member_selectors.bill_receipt_state(bill)
     notices = member_selectors.payment_notices_of_bills([bill]).get(bill.pk, [])
     context["payment_notices"] = notices
-    context["payment_notices_html"] = rows_html(
+    context["payment_notices_html"] = jinja_html(
         "billing/payment_notices.html", {"notices": notices}
     )
     return render(request, "billing/bill_detail.html", context)
