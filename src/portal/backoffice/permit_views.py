@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from portal.backoffice.views import officer_required
 from portal.core.acting import acting_of
 from portal.core.forms import PortalForm, ThaiDateField, form_add_service_error
+from portal.core.jinja import choice_labels, jinja_html
 from portal.core.views import paginate, private_file_response
 from portal.documents.helpers import signed_document_response
 from portal.permits import review_selectors as selectors
@@ -285,6 +286,9 @@ def permits_queue(request):
                 "step": step.name.get(language) if step else "",
                 "late": bool(due and not application.clock_paused and due < today),
                 "soon": bool(due and not application.clock_paused and today <= due <= soon),
+                "new_factory": ""
+                if application.factory_id
+                else applicant_selectors.new_factory_label(application, definition),
             }
         )
     query = request.GET.copy()
@@ -296,6 +300,10 @@ def permits_queue(request):
             "form": form,
             "page": page,
             "items": items,
+            "queue_rows": jinja_html(
+                "backoffice/permits/queue_rows.html",
+                {"items": items, "states": choice_labels(selectors.application_state_choices())},
+            ),
             "counts": selectors.queue_counts(acting=acting),
             "query": query.urlencode(),
         },

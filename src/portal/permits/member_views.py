@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from portal.core.acting import acting_of
 from portal.core.forms import form_add_service_error
+from portal.core.jinja import choice_labels, jinja_html
 from portal.core.views import paginate_by_keys, posted_data, private_file_response
 from portal.documents.helpers import signed_document_response
 from portal.permits import selectors, services
@@ -59,6 +60,10 @@ def _page(request, template, **context):
 # --- choosing --------------------------------------------------------------------------------
 
 
+# Application cards are tall, as bill cards are: 20 a page (docs/decisions.md, "Long lists").
+APPLICATIONS_PER_PAGE = 20
+
+
 @login_required
 @require_GET
 def application_list(request):
@@ -68,13 +73,23 @@ def application_list(request):
     if state not in Application.State.values:
         state = ""
     rows = selectors.applications_for_applicant(acting=acting, state=state)
-    page = paginate_by_keys(request, rows)
+    page = paginate_by_keys(request, rows, per_page=APPLICATIONS_PER_PAGE)
+    cards = selectors.with_procedures(page.object_list)
     return render(
         request,
         TEMPLATES + "list.html",
         {
             "page": page,
-            "rows": selectors.with_procedures(page.object_list),
+            "rows": cards,
+            "application_cards": jinja_html(
+                "permits/member/application_cards.html",
+                {
+                    "rows": cards,
+                    "states": choice_labels(Application.State.choices),
+                    "language": selectors.language(),
+                    "new_factory": selectors.new_factory_label,
+                },
+            ),
             "states": [
                 (value, label)
                 for value, label in Application.State.choices

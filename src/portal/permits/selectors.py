@@ -30,6 +30,7 @@ from portal.permits.services import (
     extension_allowed,
     fee_preview,
     held_factory_nos,
+    new_factory_province,
 )
 from portal.permits.services import submission_missing as services_missing
 from portal.workdays import selectors as workdays
@@ -446,3 +447,11 @@ def eligibility_now(application: Application, procedure_: Procedure) -> list:
         member=application.applicant,
         answers=all_answers(application),
     )
+
+
+def new_factory_label(application: Application, procedure_: Procedure | None = None) -> str:
+    """PRM-05: an application for a new factory (no factory yet): the factory's name and
+    province as its applicant answered them ("" for what is not answered yet)."""
+    procedure_ = procedure_ or procedure(application.procedure_code)
+    province = new_factory_province(application, procedure_)
+    return " · ".join(part for part in (application.new_factory_name, province) if part)

@@ -5,8 +5,7 @@ from django import template
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from portal.permits.definitions import procedure
-from portal.permits.services import new_factory_province
+from portal.permits.selectors import new_factory_label
 
 register = template.Library()
 
@@ -68,5 +67,4 @@ def outcome_label(outcome: str) -> str:
 def new_factory(application) -> str:
     """PRM-05: an application for a new factory (no factory yet): the factory's name and province
     as its applicant answered them ("" for what is not answered yet)."""
-    province = new_factory_province(application, procedure(application.procedure_code))
-    return " · ".join(part for part in (application.new_factory_name, province) if part)
+    return new_factory_label(application)
