@@ -9,6 +9,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from portal.core.jinja import jinja_html
 from portal.core.views import paginate, posted_data
 from portal.operators import factory_selectors, factory_services, selectors
 from portal.operators.factory_forms import (
@@ -58,11 +59,19 @@ def factory_list(request):
             raise Http404
     rows = factory_selectors.member_factory_rows(member=request.user, holding_id=holding_id)
     page = paginate(request, rows)
+    rows = list(page.object_list)
     return render(
         request,
         "factories/factory_list.html",
         {
-            "rows": list(page.object_list),
+            "rows": rows,
+            "factory_rows": jinja_html(
+                "factories/factory_rows.html",
+                {"rows": rows, "status_label": factory_selectors.status_label},
+            ),
+            "business_options": jinja_html(
+                "core/options.html", {"options": holdings, "selected": holding_id or ""}
+            ),
             "page": page,
             "query": f"business={holding_id}" if holding_id else "",
             "holdings": holdings,

@@ -11,10 +11,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from portal.core.forms import form_add_service_error
+from portal.core.jinja import choice_labels, jinja_html
 from portal.core.thaiid import decrypt_text, encrypt_text, mask_pid
 from portal.core.views import paginate, posted_data, posted_files, private_file_response
 from portal.operators import forms, selectors, services
-from portal.operators.models import Business
+from portal.operators.models import Business, Holding
 from portal.operators.services import OperatorError
 from portal.registries.base import RegistryUnavailable
 from portal.registries.doae import CommunityEnterprise
@@ -42,8 +43,19 @@ def _registry_down(_error: RegistryUnavailable) -> str:
 @login_required
 def business_list(request):
     page = paginate(request, selectors.member_holdings(member=request.user))
+    holdings = list(page.object_list)
+    rows = jinja_html(
+        "operators/business_rows.html",
+        {
+            "holdings": holdings,
+            "kinds": choice_labels(Business.Kind.choices),
+            "statuses": choice_labels(Holding.Status.choices),
+        },
+    )
     return render(
-        request, "operators/business_list.html", {"holdings": list(page.object_list), "page": page}
+        request,
+        "operators/business_list.html",
+        {"holdings": holdings, "business_rows": rows, "page": page},
     )
 
 
