@@ -385,7 +385,7 @@ def test_bill_06_the_factory_filter_offers_the_members_factories_escaped(member,
     page = client_of(member).get(reverse("billing:bill_list"), {"factory": number})
     html = page.content.decode()
     assert (
-        f'<option value="{number}" selected>โรงงาน &lt;b&gt;&quot;ทดสอบ&quot;&lt;/b&gt; '
+        f'<option value="{number}" selected>โรงงาน &lt;b&gt;&#34;ทดสอบ&#34;&lt;/b&gt; '
         f"({number})</option>"
     ) in html
     assert "<b>" not in html.split('id="filter_factory"')[1].split("</select>")[0]

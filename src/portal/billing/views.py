@@ -6,8 +6,6 @@ Every bill is looked up through billing.member_selectors, which find only the bi
 member's own verified factories: anything else is a 404, never a 403 that would say it exists.
 """
 
-from html import escape
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,7 +13,6 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -133,15 +130,13 @@ def bill_list(request):
     query = "&".join(
         f"{name}={value}" for name, value in (("factory", factory_no), ("state", state)) if value
     )
-    # A consultant's hundreds of factories: the options are written here, in one pass with
-    # the standard library's escaping (the template's loop cost 12 ms for 320 of them, Django's
-    # format_html 7 ms; more than the page's bills).
-    factory_options = mark_safe(  # noqa: S308 (every value is escaped just below)
-        "".join(
-            f'<option value="{escape(number)}"{" selected" if number == factory_no else ""}>'
-            f"{escape(name)} ({escape(number)})</option>"
-            for number, name in factories
-        )
+    # A consultant's hundreds of factories: Django's template loop cost 12 ms for 320 options.
+    factory_options = jinja_html(
+        "core/options.html",
+        {
+            "options": [(number, f"{name} ({number})") for number, name in factories],
+            "selected": factory_no,
+        },
     )
     return render(
         request,
