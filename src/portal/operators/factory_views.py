@@ -306,5 +306,13 @@ def factory_search(request):
     return render(
         request,
         "factories/factory_search.html",
-        {"form": form, "search": search, "results": results},
+        {
+            "form": form,
+            "search": search,
+            "results": results,
+            "search_rows": jinja_html(
+                "factories/search_rows.html",
+                {"results": results, "status_label": factory_selectors.status_label},
+            ),
+        },
     )

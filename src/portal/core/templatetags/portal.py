@@ -2,6 +2,7 @@ from django import template
 from django.forms import BaseForm, CheckboxSelectMultiple, MultiWidget, RadioSelect
 
 from portal.core import thaidate
+from portal.core.jinja import jinja_html
 
 register = template.Library()
 
@@ -9,6 +10,13 @@ register = template.Library()
 @register.filter
 def thai_date(value, short=False):
     return thaidate.format_date(value, short=bool(short))
+
+
+@register.filter
+def choice_inputs(field):
+    """A field's radio buttons or check boxes with their labels, drawn by Jinja2
+    (core/choice_inputs.html)."""
+    return jinja_html("core/choice_inputs.html", {"field": field})
 
 
 @register.filter
