@@ -205,11 +205,11 @@ def member_payment_notices(
     factories numbered `factory_nos` (the member's, from member_bill_filter_choices) still
     awaiting the office's decision, whatever page their bill is on (the first
     `pending_limit`). A member's open issues are a handful: they are all read."""
+    if not bills and not factory_nos:
+        return {}, []
     wanted = Q(bill_id__in=[bill.pk for bill in bills])
     if factory_nos:
         wanted |= Q(state=ReconciliationIssue.State.OPEN, bill__factory__factory_no__in=factory_nos)
-    if not bills and not factory_nos:
-        return {}, []
     page_bills = {bill.pk for bill in bills}
     by_bill: dict[int, list[PaymentNotice]] = {}
     pending: list[PaymentNotice] = []
