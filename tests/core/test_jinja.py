@@ -44,3 +44,27 @@ def test_translations_and_labels_follow_the_active_language():
         english = choice_labels(Holding.Status.choices)
         assert label.render() == "Factory"
     assert thai[Holding.Status.VERIFIED] != english[Holding.Status.VERIFIED]
+
+
+@pytest.mark.django_db
+def test_the_header_and_footer_links_are_those_django_reverses(client, robot):
+    """The base template's links come from core.context_processors (reversed once a process):
+    each is the URL of its name, for a visitor and for a member."""
+    from tests.accounts.helpers import login
+    from tests.factories import MemberFactory
+
+    visitor = ["core:home", "services:index", "accounts:login", "services:faq", "sandbox:outbox"]
+    page = client.get("/services/").content.decode()
+    for name in [*visitor, "documents:verify_lookup", "accounts:register"]:
+        assert f'href="{reverse(name)}"' in page
+    member = MemberFactory()
+    login(client, robot, member.national_id)
+    page = client.get("/").content.decode()
+    for name in [
+        "billing:bill_list",
+        "factories:list",
+        "operators:businesses",
+        "accounts:settings",
+    ]:
+        assert f'href="{reverse(name)}"' in page
+    assert f'action="{reverse("accounts:logout")}"' in page
