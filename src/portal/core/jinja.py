@@ -1,5 +1,5 @@
 """The Jinja2 environment for the rows of long lists and the date widget (docs/decisions.md,
-"Rows drawn with Jinja2").
+"What every page costs, and the rows of long lists").
 
 Django's templates spend about 0.5 to 0.8 ms on one bill card or queue row on the project's
 machine, a date field 6 ms (Django draws each option of its selects from a template of its
@@ -10,7 +10,7 @@ Jinja2.
 
 What a row template may use, and nothing else: Django's translations (`_`, `gettext`,
 `ngettext`, `pgettext`, with Jinja2's new-style i18n: `_("Page %(n)s", n=1)`, the same msgids
-as Django's `blocktranslate`), `url(name, *args)` and `url_of(name)` (below), and the filters
+as Django's `blocktranslate`), `url_of(name)` (below), and the filters
 `thai_date`, `thai_datetime` and `satang`. Undefined names raise, so a typo fails the tests,
 not the page.
 """
@@ -23,11 +23,6 @@ from jinja2 import Environment, StrictUndefined
 
 from portal.core import thaidate
 from portal.core.money import Money
-
-
-def _url(name: str, *args) -> str:
-    return reverse(name, args=args)
-
 
 # A number no object has, reversed in place of the one key of a URL.
 _KEY_MARKER = "987654321987654321"
@@ -65,7 +60,6 @@ def environment(**options) -> Environment:
         pgettext=translation.pgettext,
         npgettext=translation.npgettext,
     )
-    env.globals["url"] = _url
     env.globals["url_of"] = _url_of
     env.filters["thai_date"] = thaidate.format_date
     env.filters["thai_datetime"] = thaidate.format_datetime
