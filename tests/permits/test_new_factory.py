@@ -374,6 +374,33 @@ def test_prm_05_approval_links_the_registered_factory_and_bills_the_fee(owner, o
     assert record["factory_no"] in services.held_factory_nos(member)
 
 
+def test_prm_05_acknowledging_a_class_2_notice_links_the_registered_factory(owner, officer, world):
+    """PRM-05: a class 2 notice (ร.ง.2) for a new factory is acknowledged, not approved, and DIW
+    registers that factory too: acknowledging asks for its number (refused without it) and
+    links the factory to the application and the applicant's profile as approval does."""
+    member, holding = owner
+    record = world.add_factory(
+        operator_id=holding.business.registry_key,
+        name_th="โรงงานจำพวกสองขอนแก่น",
+        address={"province": KHON_KAEN, "district": "เมืองขอนแก่น"},
+    )
+    application, acting = _approvable(member, holding, officer)
+    with pytest.raises(ReviewError) as refused:
+        application_decide(acting=acting, application_id=application.pk, action="acknowledge")
+    assert refused.value.field == "factory_no"
+    decided = application_decide(
+        acting=acting,
+        application_id=application.pk,
+        action="acknowledge",
+        factory_no=record["factory_no"],
+    )
+    factory = Factory.objects.get(factory_no=record["factory_no"])
+    assert decided.outcome == "acknowledged" and decided.factory == factory
+    assert FactoryHolding.objects.filter(member=member, factory=factory, holding=holding).exists()
+    assert record["factory_no"] in services.held_factory_nos(member)
+    assert AuditEntry.objects.filter(action="permit.factory_linked").exists()
+
+
 @pytest.mark.parametrize("case", ["missing", "unknown", "other_operator", "other_province"])
 def test_prm_05_approval_refuses_a_missing_unknown_or_other_operators_number(
     owner, officer, world, case
@@ -497,8 +524,9 @@ def test_prm_05_adm_01_the_officer_enters_the_number_on_the_decision_page(
     assert "factory_no" in page.context["forms"]["decide"].fields
     queue_page = client.get("/backoffice/permits/")
     assert 'data-testid="new-factory"' in queue_page.text
-    empty = client.post(f"{url}decide/", {"decide-decision": "approve"})
-    assert empty.status_code == 200 and empty.context["forms"]["decide"].errors["factory_no"]
+    for decision in ("approve", "acknowledge"):  # a ร.ง.2 notice acknowledged needs it too
+        empty = client.post(f"{url}decide/", {"decide-decision": decision})
+        assert empty.status_code == 200 and empty.context["forms"]["decide"].errors["factory_no"]
     wrong = {"decide-decision": "approve", "decide-factory_no": other["factory_no"]}
     refused = client.post(f"{url}decide/", {**wrong, "confirm": "yes"})
     assert refused.status_code == 200

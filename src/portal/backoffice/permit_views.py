@@ -181,6 +181,10 @@ class InspectionForm(PortalForm):
             del self.fields["corrections"], self.fields["corrections_deadline"]
 
 
+# The decisions after which a new factory has a DIW registration number (review_services).
+NEW_FACTORY_DECISIONS = ("approve", "acknowledge")
+
+
 class DecisionForm(PortalForm):
     decision = forms.ChoiceField(
         label=gettext_lazy("Decision"),
@@ -206,9 +210,9 @@ class DecisionForm(PortalForm):
     )
 
     # PRM-05: a new factory's registration number, as DIW gave it (only when there is no
-    # factory yet; required to approve).
+    # factory yet; required to approve a licence or acknowledge a class 2 notice).
     factory_no = forms.CharField(
-        label=gettext_lazy("Factory registration number given by DIW (to approve)"),
+        label=gettext_lazy("Factory registration number given by DIW (to approve or acknowledge)"),
         help_text=gettext_lazy(
             "A new factory: the 14-digit number of the licensed factory in the Department of "
             "Industrial Works' registry, under the applicant's business."
@@ -230,7 +234,7 @@ class DecisionForm(PortalForm):
         field.choices = [(v, label) for v, label in field.choices if v in decisions]
         if not period:
             del self.fields["granted_until"]
-        if not (new_factory and "approve" in decisions):
+        if not (new_factory and set(decisions) & set(NEW_FACTORY_DECISIONS)):
             del self.fields["factory_no"]
 
     def clean(self):
@@ -239,7 +243,7 @@ class DecisionForm(PortalForm):
             self.add_error("reasons", _("Give the reasons for refusing."))
         if (
             "factory_no" in self.fields
-            and data.get("decision") == "approve"
+            and data.get("decision") in NEW_FACTORY_DECISIONS
             and not (data.get("factory_no") or "").strip()
         ):
             self.add_error(

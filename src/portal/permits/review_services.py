@@ -576,9 +576,14 @@ def _check_period(
     return granted_from, granted_until
 
 
+# The outcomes after which a new factory exists under a DIW registration number: a licence
+# granted (ร.ง.4) and a class 2 notice acknowledged (ร.ง.2, DIW registers the factory too).
+LINKS_NEW_FACTORY = ("granted", "acknowledged")
+
+
 def needs_factory_no(application: Application) -> bool:
-    """PRM-05: approving an application for a new factory (no factory yet) needs the
-    registration number DIW gave the licensed factory."""
+    """PRM-05: approving an application for a new factory (no factory yet), or acknowledging
+    its class 2 notice (ร.ง.2), needs the registration number DIW gave the factory."""
     return application.factory_id is None and application.extends_id is None
 
 
@@ -668,7 +673,7 @@ def application_decide(
         if outcome == "granted":
             period = _check_period(application, definition, result, granted_from, granted_until, on)
         before = _snapshot(application)
-        if outcome == "granted" and needs_factory_no(application):
+        if outcome in LINKS_NEW_FACTORY and needs_factory_no(application):
             _link_new_factory(acting, application, factory_no)
         now = timezone.now()
         running = application.current_step
