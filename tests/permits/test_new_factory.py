@@ -377,7 +377,8 @@ def test_prm_05_approval_links_the_registered_factory_and_bills_the_fee(owner, o
 def test_prm_05_acknowledging_a_class_2_notice_links_the_registered_factory(owner, officer, world):
     """PRM-05: a class 2 notice (ร.ง.2) for a new factory is acknowledged, not approved, and DIW
     registers that factory too: acknowledging asks for its number (refused without it) and
-    links the factory to the application and the applicant's profile as approval does."""
+    links the factory to the application and the applicant's profile as approval does. The
+    licence fee is not billed: the definition bills it on the granted result only."""
     member, holding = owner
     record = world.add_factory(
         operator_id=holding.business.registry_key,
@@ -396,6 +397,8 @@ def test_prm_05_acknowledging_a_class_2_notice_links_the_registered_factory(owne
     )
     factory = Factory.objects.get(factory_no=record["factory_no"])
     assert decided.outcome == "acknowledged" and decided.factory == factory
+    # fee.billed_on: [granted]: the licence fee is billed for a ร.ง.4, never a ร.ง.2's receipt.
+    assert decided.bill_id is None and not Bill.objects.exists()
     assert FactoryHolding.objects.filter(member=member, factory=factory, holding=holding).exists()
     assert record["factory_no"] in services.held_factory_nos(member)
     assert AuditEntry.objects.filter(action="permit.factory_linked").exists()

@@ -277,6 +277,12 @@ class Fee(Strict):
     # PRM-05: only the class 3 licence is billed, never the class 2 notice's receipt.
     billed_on: list[str] = []
 
+    def billed_after(self, result_key: str) -> bool:
+        """The letter of this granted or acknowledged result bills the fee (after approval)."""
+        return self.when == "after_approval" and (
+            not self.billed_on or result_key in self.billed_on
+        )
+
     @model_validator(mode="after")
     def _table(self) -> Fee:
         if self.when != "none" and not (self.table and self.bill_kind):

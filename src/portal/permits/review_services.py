@@ -748,7 +748,7 @@ def application_decide(
             acting=acting,
         )
         _save(application, "letter")
-        if outcome != "refused" and definition.fee.when == "after_approval":
+        if outcome != "refused" and definition.fee.billed_after(application.result_key):
             _bill_fee(acting, case)
         member = application.applicant
         with translation.override(member.language or "th"):
