@@ -10,8 +10,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from portal.operators.models import FactoryHolding
 from portal.permits.models import Application
+from portal.permits.review_services import application_assign
 from tests.backoffice.helpers import signed_in
+from tests.factories import HoldingFactory
 from tests.permits.officer_helpers import (  # noqa: F401 (fixtures)
     moved_clock,
     officer,
@@ -59,6 +62,44 @@ def test_adm_02_the_queue_marks_late_and_soon_late_in_constant_queries(
     assert len(more) == len(few)
     mine = client.get("/backoffice/permits/?mine=on")
     assert mine.context["items"] == []
+
+
+def test_adm_02_the_queue_pages_count_the_list_they_show(officer, robot):
+    """ADM-02: the pages of the queue count what is listed: the whole queue and "assigned to
+    me" from the queue's figures (no query of their own), a queue filtered by procedure by
+    its own count."""
+    member, acting = officer("DIW")
+    client = signed_in(robot, member)
+    applications = [submit() for _ in range(3)]
+    submit(code="test-restart")
+    submit(province="ชลบุรี")  # another area's: counted nowhere here
+    application_assign(acting=acting, application_id=applications[0].pk, officer_id=member.pk)
+    cases = {"": 4, "?mine=on": 1, "?procedure=test-relocation": 3}
+    for query, listed in cases.items():
+        page = client.get(f"/backoffice/permits/{query}")
+        assert page.context["page"].paginator.count == listed, query
+        assert len(page.context["items"]) == listed, query
+    assert page.context["counts"]["open"] == 4 and page.context["counts"]["mine"] == 1
+
+
+@pytest.mark.parametrize("holds", ["factory", "business"])
+def test_adm_02_the_page_of_a_case_the_officer_holds_offers_no_act(officer, robot, holds):
+    """ADM-02: an officer who holds the application's factory or its business in their
+    profile sees the case without any act; a colleague who holds neither may act."""
+    member, _ = officer("DIW")
+    colleague, _ = officer("DIW")
+    application = submit()
+    holding = HoldingFactory(member=member, business=application.business)
+    if holds == "factory":
+        FactoryHolding.objects.create(member=member, factory=application.factory, holding=holding)
+        holding.removed_at = timezone.now()  # the business alone no longer held
+        holding.save(update_fields=["removed_at"])
+    url = f"/backoffice/permits/{application.pk}/"
+    own = signed_in(robot, member).get(url)
+    assert own.status_code == 200
+    assert own.context["own_case"] is True and own.context["actions"] == []
+    other = signed_in(robot, colleague).get(url)
+    assert other.context["own_case"] is False and "accept" in other.context["actions"]
 
 
 def test_adm_01_another_province_gets_404_and_other_agencies_no_queue(officer, robot):

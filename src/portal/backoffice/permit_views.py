@@ -268,13 +268,14 @@ def permits_queue(request):
     acting = acting_of(request)
     form = QueueFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    rows = selectors.queue(
-        acting=acting,
-        step=filters.get("step") or "",
-        procedure_code=filters.get("procedure") or "",
-        mine=bool(filters.get("mine")),
-    )
-    page = paginate(request, rows)
+    step = filters.get("step") or ""
+    procedure_code = filters.get("procedure") or ""
+    mine = bool(filters.get("mine"))
+    rows = selectors.queue(acting=acting, step=step, procedure_code=procedure_code, mine=mine)
+    counts = selectors.queue_counts(acting=acting)
+    # The figures count the unfiltered queue and "assigned to me": no COUNT query for those.
+    known = None if step or procedure_code else counts["mine" if mine else "open"]
+    page = paginate(request, rows, count=known)
     today = selectors.today()
     soon = selectors.soon_late_limit(today)
     language = _language()
@@ -308,7 +309,7 @@ def permits_queue(request):
                 "backoffice/permits/queue_rows.html",
                 {"items": items, "states": choice_labels(selectors.application_state_choices())},
             ),
-            "counts": selectors.queue_counts(acting=acting),
+            "counts": counts,
             "query": query.urlencode(),
         },
     )

@@ -87,10 +87,14 @@ def posted_files(request):
 PAGE_SIZE = 50
 
 
-def paginate(request, rows, *, per_page: int = PAGE_SIZE):
+def paginate(request, rows, *, per_page: int = PAGE_SIZE, count: int | None = None):
     """One page of a long list (a consultant may hold hundreds of businesses): a page costs the
-    same whatever the list's length. A page number out of range gives the last page."""
-    return Paginator(rows, per_page).get_page(request.GET.get("page"))
+    same whatever the list's length. A page number out of range gives the last page. `count`:
+    the list's length when the caller has counted it already (no COUNT query then)."""
+    paginator = Paginator(rows, per_page)
+    if count is not None:
+        paginator.count = count  # a cached property: set, it is not computed
+    return paginator.get_page(request.GET.get("page"))
 
 
 def paginate_by_keys(request, rows, *, per_page: int = PAGE_SIZE):

@@ -265,6 +265,25 @@ def holds_factory_or_business(
     return get_user_model().objects.filter(held, pk=member_id).exists()
 
 
+def holds_factory_or_business_condition(*, member_id: int, factory_id, business_id) -> Q:
+    """holds_factory_or_business as a condition of another query, whose factory and business
+    `factory_id` and `business_id` name (OuterRef): the case's page reads it with the case,
+    without a query of its own. A missing factory or business holds nothing."""
+    return Q(
+        Exists(
+            FactoryHolding.objects.filter(
+                member_id=member_id, factory_id=factory_id, removed_at__isnull=True
+            )
+        )
+    ) | Q(
+        Exists(
+            Holding.objects.filter(
+                member_id=member_id, business_id=business_id, removed_at__isnull=True
+            )
+        )
+    )
+
+
 # --- BIZ-06, BIZ-07, SSO-02: look the number up before anything is typed ----------------------
 
 TAX_ID_KINDS = (Business.Kind.OTHER_LAW, Business.Kind.GROUP_OF_PERSONS, Business.Kind.OTHER)

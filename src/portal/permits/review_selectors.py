@@ -20,6 +20,7 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db.models import (
     Avg,
+    BooleanField,
     Count,
     DurationField,
     Exists,
@@ -34,7 +35,10 @@ from django.db.models.functions import TruncDate, TruncMonth
 
 from portal.core.acting import Acting
 from portal.core.thaidate import format_date
-from portal.operators.selectors import holds_factory_or_business
+from portal.operators.selectors import (
+    holds_factory_or_business,
+    holds_factory_or_business_condition,
+)
 from portal.permits.clock import today
 from portal.permits.definitions import Procedure, procedure, procedures
 from portal.permits.models import (
@@ -163,45 +167,49 @@ def application_state_choices() -> list[tuple[str, str]]:
 def queue_counts(*, acting: Acting) -> dict[str, int]:
     """The queue's figures in one query: open, late, soon late, paused, assigned to me."""
     on = today()
-    # Every figure is of open applications: the filter lets the partial index of open
-    # applications answer alone instead of reading every application the area ever had.
+    # Every figure is of open applications, and each reads only columns of the partial index
+    # of open applications (permit_app_open_queue), which then answers alone, without reading
+    # the table: 1 ms for DIW's 4,500 open applications where reading their rows took 6-12.
     return (
         _scoped(acting)
         .filter(state__in=Application.OPEN_STATES)
         .aggregate(
-            open=Count("pk", filter=Q(state__in=Application.OPEN_STATES)),
-            late=Count(
-                "pk",
-                filter=Q(
-                    state__in=Application.OPEN_STATES, clock_paused=False, current_due_on__lt=on
-                ),
-            ),
+            open=Count("pk"),
+            late=Count("pk", filter=Q(clock_paused=False, current_due_on__lt=on)),
             soon_late=Count(
                 "pk",
                 filter=Q(
-                    state__in=Application.OPEN_STATES,
                     clock_paused=False,
                     current_due_on__gte=on,
                     current_due_on__lte=soon_late_limit(on),
                 ),
             ),
-            paused=Count("pk", filter=Q(state__in=Application.OPEN_STATES, clock_paused=True)),
-            mine=Count(
-                "pk",
-                filter=Q(state__in=Application.OPEN_STATES, assigned_to_id=acting.actor_id),
-            ),
+            paused=Count("pk", filter=Q(clock_paused=True)),
+            mine=Count("pk", filter=Q(assigned_to_id=acting.actor_id)),
         )
     )
 
 
 def application_for_officer(*, acting: Acting, application_id: int) -> Application | None:
-    """One application of the officer's scope with everything its page shows, or None."""
-    return (
+    """One application of the officer's scope with everything its page shows, or None; with
+    whether it is the officer's own case (is_own_case), read in the same query."""
+    application = (
         _scoped(acting)
         # Not the letter nor the extended application: a null one costs nothing, a set one a
         # query, and each join to the application's table (18 indexes) cost milliseconds of
         # planning (7.8 ms for seven joins, bench/permits).
         .select_related("factory", "business", "applicant", "assigned_to")
+        .annotate(
+            officer_holds_it=ExpressionWrapper(
+                holds_factory_or_business_condition(
+                    member_id=acting.actor_id,
+                    factory_id=OuterRef("factory_id"),
+                    business_id=OuterRef("business_id"),
+                ),
+                output_field=BooleanField(),
+            )
+        )
+        # Each a query: only what the page shows (the clock's pauses are the services' own).
         .prefetch_related(
             Prefetch("steps", queryset=ApplicationStep.objects.order_by("position")),
             Prefetch(
@@ -216,7 +224,6 @@ def application_for_officer(*, acting: Acting, application_id: int) -> Applicati
                 ),
             ),
             "inspections",
-            "pauses",
             Prefetch(
                 "events", queryset=ApplicationEvent.objects.select_related("actor").order_by("at")
             ),
@@ -224,6 +231,11 @@ def application_for_officer(*, acting: Acting, application_id: int) -> Applicati
         .filter(pk=application_id)
         .first()
     )
+    if application is not None and acting.actor_id is not None:
+        application.__dict__.setdefault(OWN_CASE_KEY, {})[acting.actor_id] = (
+            application.officer_holds_it
+        )
+    return application
 
 
 def file_for_officer(*, acting: Acting, application_id: int, file_id: int):
@@ -231,6 +243,10 @@ def file_for_officer(*, acting: Acting, application_id: int, file_id: int):
     if not _scoped(acting).filter(pk=application_id).exists():
         return None
     return ApplicationFile.objects.filter(application_id=application_id, pk=file_id).first()
+
+
+# Where is_own_case keeps its answers on the application, by officer, for the request.
+OWN_CASE_KEY = "_own_case_of"
 
 
 def is_own_case(acting: Acting, application: Application) -> bool:
@@ -241,7 +257,7 @@ def is_own_case(acting: Acting, application: Application) -> bool:
         return False
     if application.applicant_id == member_id:
         return True
-    known = application.__dict__.setdefault("_own_case_of", {})
+    known = application.__dict__.setdefault(OWN_CASE_KEY, {})
     if member_id not in known:
         known[member_id] = holds_factory_or_business(
             member_id=member_id,

@@ -1,0 +1,71 @@
+"""An officer's rights come with the member's row (accounts.backends.NationalIdBackend.get_user):
+one query a page for who is logged in and what they may do, and a right withdrawn holds from
+the next request on (ADM-01: officers act only with the rights they hold)."""
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from portal.accounts.backends import NationalIdBackend
+from tests.factories import MemberFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _right(name: str) -> Permission:
+    app_label, codename = name.split(".")
+    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+
+
+def test_adm_01_own_and_group_rights_are_read_with_the_member_in_one_query():
+    """ADM-01: the member, their officer row and every right they hold (their own and their
+    groups') in one query; a right held by nobody's group is not theirs."""
+    member = MemberFactory()
+    member.user_permissions.add(_right("permits.review_application"))
+    desk = Group.objects.create(name="ผู้ตรวจใบแจ้งหนี้")
+    desk.permissions.add(_right("billing.view_bill"), _right("billing.view_feetable"))
+    member.groups.add(desk)
+    Group.objects.create(name="อื่น").permissions.add(_right("permits.decide_application"))
+    with CaptureQueriesContext(connection) as queries:
+        loaded = NationalIdBackend().get_user(member.pk)
+        rights = [
+            loaded.has_perm(name)
+            for name in (
+                "permits.review_application",
+                "billing.view_bill",
+                "billing.view_feetable",
+                "permits.decide_application",
+            )
+        ]
+        assert loaded.is_officer is False  # the officer row came with the member
+    assert rights == [True, True, True, False]
+    assert len(queries) == 1
+
+
+def test_adm_01_a_right_withdrawn_is_gone_on_the_next_request():
+    """ADM-01: the rights are read afresh with the member on each request: a right taken away
+    (directly or from the group) no longer holds."""
+    member = MemberFactory()
+    review = _right("permits.review_application")
+    member.user_permissions.add(review)
+    desk = Group.objects.create(name="ผู้อนุมัติ")
+    desk.permissions.add(_right("permits.decide_application"))
+    member.groups.add(desk)
+    backend = NationalIdBackend()
+    assert backend.get_user(member.pk).has_perms(
+        ["permits.review_application", "permits.decide_application"]
+    )
+    member.user_permissions.remove(review)
+    desk.permissions.clear()
+    again = backend.get_user(member.pk)
+    assert not again.has_perm("permits.review_application")
+    assert not again.has_perm("permits.decide_application")
+    assert again.get_all_permissions() == set()
+
+
+def test_a_superuser_holds_every_right():
+    """A superuser (the ministry's administrator) holds every right without rows of them."""
+    admin = MemberFactory(is_superuser=True)
+    loaded = NationalIdBackend().get_user(admin.pk)
+    assert loaded.has_perm("permits.decide_application") and loaded.has_perm("billing.view_bill")
