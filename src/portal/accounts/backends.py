@@ -1,8 +1,6 @@
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Permission
-from django.db.models import OuterRef, StringAgg, Subquery, Value
-from django.db.models.functions import Concat
 
 from portal.accounts.models import Member
 from portal.core.ratelimit import rate_limit_count, rate_limit_failed, rate_limit_reset
@@ -32,29 +30,6 @@ def account_cap_clear(*, pid_key: str) -> None:
     rate_limit_reset(scope=ACCOUNT_CAP_SCOPE, key=pid_key[:32])
 
 
-# "app_label.codename" never holds a space.
-RIGHTS_SEPARATOR = " "
-
-
-def _rights(member_path: str) -> Subquery:
-    """The names ("app_label.codename") of the rights a member holds through `member_path`
-    ("user": their own, "group__user": their groups'), in one text: a subquery of the
-    member's row (get_user), grouped by the member."""
-    names = (
-        Permission.objects.filter(**{member_path: OuterRef("pk")})
-        .order_by()
-        .values(member_path)
-        .annotate(
-            names=StringAgg(
-                Concat("content_type__app_label", Value("."), "codename"),
-                Value(RIGHTS_SEPARATOR),
-            )
-        )
-        .values("names")
-    )
-    return Subquery(names)
-
-
 class NationalIdBackend(ModelBackend):
     """Log in with the 13-digit national ID and password (ACC-09); permissions (officers'
     rights) come from Django's model permissions, as in ModelBackend."""
@@ -79,24 +54,11 @@ class NationalIdBackend(ModelBackend):
 
     def get_user(self, user_id):
         # Every page asks whether the member is an officer (the header's back-office link,
-        # the officer scopes), and every back-office page what the officer may do: the officer
-        # row and the rights come with the member, not in queries of their own (a query is a
-        # round trip to the database; bench/permits).
+        # the officer scopes): the officer row comes with the member, not in a query of its own.
         try:
-            member = (
-                Member.objects.select_related("officer_profile")
-                .annotate(rights_own=_rights("user"), rights_grouped=_rights("group__user"))
-                .get(pk=user_id)
-            )
+            member = Member.objects.select_related("officer_profile").get(pk=user_id)
         except Member.DoesNotExist:
             return None
-        if not member.is_superuser:  # a superuser holds every right: get_all_permissions
-            member._perm_cache = {
-                name
-                for names in (member.rights_own, member.rights_grouped)
-                for name in (names or "").split(RIGHTS_SEPARATOR)
-                if name
-            }
         return member if self.user_can_authenticate(member) else None
 
     def get_all_permissions(self, user_obj, obj=None):
