@@ -334,7 +334,8 @@ def _forms(request, application, definition, actions, bound=None):
     language = _language()
     forms_now = {}
     if "assign" in actions:
-        choices = [(str(m.pk), m.display_name) for m in selectors.colleagues(acting=acting)]
+        colleagues = selectors.colleagues(acting=acting).only("first_name", "last_name")
+        choices = [(str(m.pk), m.display_name) for m in colleagues]
         forms_now["assign"] = AssignForm(choices=choices, prefix="assign")
     if "deficiency" in actions:
         documents = [(d.key, d.name.get(language)) for d in definition.documents]
@@ -472,7 +473,8 @@ def _done(request, application, text):
 def permit_assign(request, application_id):
     application = _application(request, application_id)
     acting = acting_of(request)
-    choices = [(str(m.pk), m.display_name) for m in selectors.colleagues(acting=acting)]
+    colleagues = selectors.colleagues(acting=acting).only("first_name", "last_name")
+    choices = [(str(m.pk), m.display_name) for m in colleagues]
     form = AssignForm(request.POST, choices=choices, prefix="assign")
     if not form.is_valid():
         return _again(request, application, ("assign", form))

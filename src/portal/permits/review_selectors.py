@@ -17,13 +17,13 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.core.cache import cache
 from django.db.models import (
     Avg,
     BooleanField,
     Count,
     DurationField,
-    Exists,
     ExpressionWrapper,
     F,
     OuterRef,
@@ -313,20 +313,16 @@ def colleagues(*, acting: Acting) -> QuerySet:
     if officer is None or scope_q(acting) is None:
         return get_user_model().objects.none()
     area = Q(officer_profile__province=officer.province) if officer.agency == "PIO" else Q()
-    # The right, directly or through a group, tested per officer of the area with EXISTS: a
-    # join of every member with their permissions and groups scanned all members (bench/permits).
+    # The right, directly or through a group, as two lists of members the officers of the area
+    # are checked against: a join of every member with their permissions and groups scanned all
+    # members, and an EXISTS of each took PostgreSQL 1 to 4.8 ms to plan (bench/permits).
     member = get_user_model()
-    owner = member._meta.model_name
-    direct = member.user_permissions.through.objects.filter(
-        **{owner: OuterRef("pk")},
-        permission__content_type__app_label="permits",
-        permission__codename="review_application",
-    )
-    through_group = member.groups.through.objects.filter(
-        **{owner: OuterRef("pk")},
-        group__permissions__content_type__app_label="permits",
-        group__permissions__codename="review_application",
-    )
+    right = Permission.objects.filter(
+        content_type__app_label="permits", codename="review_application"
+    ).values("pk")
+    owner = f"{member._meta.model_name}_id"
+    directly = member.user_permissions.through.objects.filter(permission__in=right).values(owner)
+    through_group = member.groups.through.objects.filter(group__permissions__in=right).values(owner)
     return (
         member.objects.filter(
             area,
@@ -334,7 +330,7 @@ def colleagues(*, acting: Acting) -> QuerySet:
             officer_profile__active=True,
             status="active",
         )
-        .filter(Exists(direct) | Exists(through_group))
+        .filter(Q(pk__in=directly) | Q(pk__in=through_group))
         .order_by("first_name", "last_name", "pk")
     )
 
