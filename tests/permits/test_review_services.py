@@ -15,7 +15,7 @@ from portal.documents.signing import check_signed_pdf
 from portal.permits import clock
 from portal.permits.definitions import procedure
 from portal.permits.models import Application, ApplicationFile, DeficiencyRecord, Inspection
-from portal.permits.review_selectors import actions_now, queue, queue_counts
+from portal.permits.review_selectors import actions_now, colleagues, queue, queue_counts
 from portal.permits.review_services import (
     Missing,
     ReviewError,
@@ -135,6 +135,28 @@ def test_adm_02_assign_to_oneself_or_a_colleague_of_the_area(officer):
         application_assign(acting=acting, application_id=application.pk, officer_id=stranger.pk)
     assert refused.value.code == "officer"
     assert [a.pk for a in queue(acting=acting, mine=True)] == []
+
+
+def test_adm_02_colleagues_hold_the_right_directly_or_through_a_group(officer):
+    """ADM-02: the officers an application may be assigned to are the active officers of the
+    same agency and area who may review, whether the right is their own or their group's; not
+    one without it, an inactive one, nor one of another area."""
+    from django.contrib.auth.models import Group, Permission
+
+    me, acting = officer("PIO", "ชลบุรี")
+    through_group, _ = officer("PIO", "ชลบุรี", permissions=())
+    reviewers = Group.objects.create(name="ผู้ตรวจคำขอ")
+    reviewers.permissions.add(
+        Permission.objects.get(content_type__app_label="permits", codename="review_application")
+    )
+    through_group.groups.add(reviewers)
+    officer("PIO", "ชลบุรี", permissions=())  # no right
+    gone, _ = officer("PIO", "ชลบุรี")
+    gone.officer_profile.active = False
+    gone.officer_profile.save(update_fields=["active"])
+    officer("PIO", "ลำปาง")  # another area
+    officer("DIW")  # another agency
+    assert {m.pk for m in colleagues(acting=acting)} == {me.pk, through_group.pk}
 
 
 def test_only_the_actions_the_step_allows(officer):
