@@ -63,7 +63,7 @@ def member_bills(
     the member's holdings a second and third time for the count and the page."""
     if factory_nos is None:
         factory_nos = factory_selectors.member_verified_factory_nos(member=member)
-    rows = Bill.objects.filter(factory__factory_no__in=factory_nos)
+    rows = Bill.objects.filter(factory__factory_no__any=factory_nos)
     if factory_no:
         rows = rows.filter(factory__factory_no=factory_no)
     if state:
@@ -209,7 +209,7 @@ def member_payment_notices(
         return {}, []
     wanted = Q(bill_id__in=[bill.pk for bill in bills])
     if factory_nos:
-        wanted |= Q(state=ReconciliationIssue.State.OPEN, bill__factory__factory_no__in=factory_nos)
+        wanted |= Q(state=ReconciliationIssue.State.OPEN, bill__factory__factory_no__any=factory_nos)
     page_bills = {bill.pk for bill in bills}
     by_bill: dict[int, list[PaymentNotice]] = {}
     pending: list[PaymentNotice] = []
