@@ -1,0 +1,56 @@
+"""core.paging.page_by_keys: pages of long lists (a province's bills, an applicant's
+applications) read by their keys, in the list's order, at the same cost whatever the page."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from portal.billing.models import DiwFactory
+from portal.core.paging import page_by_keys
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def factories():
+    now = timezone.now()
+    for n in range(7):
+        DiwFactory.objects.create(
+            factory_no=f"1010000000{n:04d}",
+            name_th=f"โรงงาน {6 - n}",  # the names run the other way round from the numbers
+            province="ขอนแก่น" if n != 3 else "ชลบุรี",
+            registry_changed_at=now,
+            synced_at=now,
+        )
+
+
+def test_the_pages_keep_the_lists_order_and_filter(factories):
+    """Every row the list's filter admits, once, in its order, page after page; a page past
+    the end is the last, anything not a number the first."""
+    rows = DiwFactory.objects.filter(province="ขอนแก่น").order_by("name_th", "pk")
+    seen = []
+    for number in (1, 2):
+        page = page_by_keys(rows, number, per_page=4)
+        assert page.paginator.count == 6 and page.number == number
+        seen += [factory.name_th for factory in page.object_list]
+    assert seen == [f"โรงงาน {n}" for n in (0, 1, 2, 4, 5, 6)]
+    assert page_by_keys(rows, 9, per_page=4).number == 2
+    assert [f.name_th for f in page_by_keys(rows, "x", per_page=4).object_list] == seen[:4]
+
+
+def test_a_page_is_the_count_and_one_query_of_its_rows(factories):
+    """The count, then the page's rows with the keys as their subquery: two queries for the
+    first page and for the last."""
+    rows = DiwFactory.objects.filter(province="ขอนแก่น").order_by("-factory_no")
+    for number in (1, 2):
+        with CaptureQueriesContext(connection) as queries:
+            page = page_by_keys(rows, number, per_page=4)
+        assert len(queries) == 2
+        assert "LIMIT" in queries[1]["sql"] and len(page.object_list) == (4 if number == 1 else 2)
+
+
+def test_an_empty_list_reads_no_rows():
+    with CaptureQueriesContext(connection) as queries:
+        page = page_by_keys(DiwFactory.objects.order_by("pk"), 1, per_page=4)
+    assert page.object_list == [] and page.paginator.count == 0 and len(queries) == 1
