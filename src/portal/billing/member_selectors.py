@@ -209,7 +209,9 @@ def member_payment_notices(
         return {}, []
     wanted = Q(bill_id__in=[bill.pk for bill in bills])
     if factory_nos:
-        wanted |= Q(state=ReconciliationIssue.State.OPEN, bill__factory__factory_no__any=factory_nos)
+        wanted |= Q(
+            state=ReconciliationIssue.State.OPEN, bill__factory__factory_no__any=factory_nos
+        )
     page_bills = {bill.pk for bill in bills}
     by_bill: dict[int, list[PaymentNotice]] = {}
     pending: list[PaymentNotice] = []
