@@ -11,7 +11,7 @@ from django.utils import timezone
 from portal.documents.models import DocumentKind, SignedDocument
 from portal.permits import clock, services
 from portal.permits.definitions import procedure
-from portal.permits.models import Application, DeficiencyRecord
+from portal.permits.models import Application, DeficiencyRecord, Inspection
 from tests.factories import HoldingFactory, MemberFactory
 from tests.permits.conftest import acting_of, complete_draft, make_factory, pdf
 
@@ -145,6 +145,36 @@ def test_prm_08_supply_missing_documents_page(client, applicant, monkeypatch):
     assert response["Location"] == f"/applications/{application.pk}/"
     application.refresh_from_db()
     assert application.state == Application.State.SUBMITTED and not application.clock_paused
+
+
+def test_prm_09_the_timeline_shows_the_corrections_still_waiting(client, applicant):
+    """PRM-09: an application waiting on corrections shows, on its timeline page, the latest
+    corrections ordered that are not reported done (an earlier order already done is not),
+    read with the timeline's inspections."""
+    member, row = applicant
+    acting = acting_of(member)
+    application = complete_draft(acting, row, services)
+    application = services.application_submit(acting=acting, application_id=application.pk)
+    officer = MemberFactory()
+    today = timezone.localdate()
+    with transaction.atomic():
+        clock.clock_pause(application, "corrections")
+        Application.objects.filter(pk=application.pk).update(state="corrections")
+        for corrections, done in (("ติดตั้งถังดับเพลิง", timezone.now()), ("ย้ายท่อระบายน้ำ", None)):
+            Inspection.objects.create(
+                application=application,
+                step_key="consider",
+                inspected_on=today,
+                findings="ตรวจแล้ว",
+                outcome=Inspection.Outcome.CORRECTIONS,
+                corrections=corrections,
+                corrections_done_at=done,
+                officer=officer,
+            )
+    client.force_login(member)
+    page = client.get(f"/applications/{application.pk}/")
+    assert page.context["corrections"].corrections == "ย้ายท่อระบายน้ำ"
+    assert page.context["open_deficiency"] is None
 
 
 def test_prm_09_letter_downloaded_by_the_applicant_and_extension_asked(client, applicant):

@@ -391,15 +391,16 @@ def application_detail(request, application_id):
     application, definition = _application(request, application_id)
     if application.state == Application.State.DRAFT:
         return redirect("applications:form", application.pk)
+    timeline = selectors.application_timeline(application, definition)
     return render(
         request,
         TEMPLATES + "detail.html",
         {
             "application": application,
             "definition": definition,
-            "timeline": selectors.application_timeline(application, definition),
-            "open_deficiency": selectors.open_deficiency(application),
-            "corrections": selectors.corrections_waiting(application),
+            "timeline": timeline,
+            "open_deficiency": timeline.open_deficiency,
+            "corrections": timeline.corrections_waiting,
             "may_extend": selectors.may_extend(application, definition),
             "extensions": selectors.extensions_of(application),
             "fee": selectors.application_fee(application, definition),

@@ -21,7 +21,7 @@ from portal.operators.factory_selectors import (
 from portal.operators.supervisors import PROVINCES
 from portal.permits import clock
 from portal.permits.definitions import Document, Procedure, Step, procedure, procedures
-from portal.permits.models import Application, ApplicationFile, DeficiencyRecord
+from portal.permits.models import Application, ApplicationFile, DeficiencyRecord, Inspection
 from portal.permits.services import (
     all_answers,
     deficiency_keys,
@@ -250,6 +250,10 @@ class Timeline:
     due_on: dt.date | None
     late_days: int
     paused: bool
+    # Read from the lists above, not again from the database (open_deficiency and
+    # corrections_waiting ask the same of an application alone).
+    open_deficiency: DeficiencyRecord | None = None
+    corrections_waiting: Inspection | None = None
 
 
 def application_timeline(
@@ -286,14 +290,31 @@ def application_timeline(
     overall_late = 0
     if application.due_on and application.state in open_states and not application.clock_paused:
         overall_late = max(workdays.days_late(application.due_on, today, procedure_.unit), 0)
+    deficiencies = list(application.deficiencies.order_by("written_at", "pk"))
+    inspections = list(application.inspections.order_by("recorded_at", "pk"))
+    waiting = None
+    if application.state == Application.State.CORRECTIONS:
+        waiting = next(
+            (
+                inspection
+                for inspection in reversed(inspections)
+                if inspection.outcome == "corrections" and inspection.corrections_done_at is None
+            ),
+            None,
+        )
     return Timeline(
         steps=steps,
-        events=list(application.events.select_related("actor")),
-        deficiencies=list(application.deficiencies.order_by("written_at")),
-        inspections=list(application.inspections.order_by("recorded_at")),
+        # The applicant's timeline names no officer: the events alone, not who wrote them.
+        events=list(application.events.all()),
+        deficiencies=deficiencies,
+        inspections=inspections,
         due_on=application.due_on,
         late_days=overall_late,
         paused=application.clock_paused,
+        open_deficiency=next(
+            (r for r in deficiencies if r.state == DeficiencyRecord.State.OPEN), None
+        ),
+        corrections_waiting=waiting,
     )
 
 
