@@ -23,7 +23,6 @@ import signal
 import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
@@ -106,7 +105,7 @@ def main():
     os.environ.setdefault("BENCH_REDIS_URL", redis)
     import generate
     import httpx
-    from common import bench_env, collect_static, pct
+    from common import bench_env, collect_static, pct, wait_for_health
 
     env = bench_env(generate.database_url())
     collect_static(env)
@@ -115,12 +114,7 @@ def main():
     servers = {"base": start(env, args.base), "this": start(env, str(ROOT / "src"))}
     try:
         for _server, base_url in servers.values():
-            for _ in range(100):
-                try:
-                    httpx.get(base_url + "/healthz", timeout=1)
-                    break
-                except httpx.HTTPError:
-                    time.sleep(0.2)
+            wait_for_health(base_url)
         print(f"{'profile':24} {'page':40} {'base':>8} {'this':>8}  ratio  p99 base / this (ms)")
         for label, page, path, session in rows:
             cookies = {"sessionid": session} if session else {}

@@ -57,7 +57,6 @@ def collect_static(env: dict) -> None:
 def start_server(env: dict, workers: int, *, app: str = "portal.wsgi:application", extra=()):
     """gunicorn on a free loopback port (workers x 2 threads), once it answers /healthz.
     Returns (process, base URL); the process leads its own group (os.killpg ends it)."""
-    import httpx
 
     collect_static(env)
     port = free_port()
@@ -80,14 +79,23 @@ def start_server(env: dict, workers: int, *, app: str = "portal.wsgi:application
         start_new_session=True,
     )
     base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            httpx.get(base + "/healthz", timeout=1)
-            return server, base
-        except httpx.HTTPError:
-            time.sleep(0.2)
+    if wait_for_health(base):
+        return server, base
     os.killpg(server.pid, signal.SIGTERM)
     raise SystemExit("gunicorn did not answer /healthz within 20 s")
+
+
+def wait_for_health(base: str, seconds: float = 20) -> bool:
+    """Whether the server at `base` answers /healthz within `seconds` (it is starting)."""
+    import httpx
+
+    for _ in range(int(seconds / 0.2)):
+        try:
+            httpx.get(base + "/healthz", timeout=1)
+            return True
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    return False
 
 
 def pct(values: list[float], q: float) -> float:

@@ -29,6 +29,7 @@ from common import (  # bench/ is on the path: scripts run as bench/<name>.py
     bench_env,
     collect_static,
     free_port,
+    wait_for_health,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -217,12 +218,7 @@ def portal_login_rate(variant: dict, *, workers: int, clients: int, seconds: flo
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
-            try:
-                httpx.get(base + "/healthz", timeout=1)
-                break
-            except httpx.HTTPError:
-                time.sleep(0.2)
+        wait_for_health(base)
         # Challenges are solved before the clock starts, as a person's browser would have.
         expected = int(seconds * 60) + 20  # more than the ~25 logins/s per core measured here
         challenges = [httpx.get(base + "/altcha/challenge/").text for _ in range(expected)]

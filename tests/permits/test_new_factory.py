@@ -335,6 +335,18 @@ def _approvable(member, holding, officer):
     return application, acting
 
 
+def _decided_with_number(acting, application, action, record):
+    """The application decided with the number DIW registered the factory `record` under, and
+    the portal's factory row of that number."""
+    decided = application_decide(
+        acting=acting,
+        application_id=application.pk,
+        action=action,
+        factory_no=record["factory_no"],
+    )
+    return decided, Factory.objects.get(factory_no=record["factory_no"])
+
+
 def test_prm_05_approval_links_the_registered_factory_and_bills_the_fee(owner, officer, world):
     """PRM-05: approving a new factory's application takes the registration number DIW gave
     the licensed factory: looked up in the DIW registry, the factory is kept (operators' row,
@@ -350,13 +362,7 @@ def test_prm_05_approval_links_the_registered_factory_and_bills_the_fee(owner, o
         address={"province": KHON_KAEN, "district": "เมืองขอนแก่น"},
     )
     application, acting = _approvable(member, holding, officer)
-    decided = application_decide(
-        acting=acting,
-        application_id=application.pk,
-        action="approve",
-        factory_no=record["factory_no"],
-    )
-    factory = Factory.objects.get(factory_no=record["factory_no"])
+    decided, factory = _decided_with_number(acting, application, "approve", record)
     assert decided.factory == factory and factory.business == holding.business
     assert factory.province == KHON_KAEN and factory.status == "not_started"
     assert FactoryHolding.objects.filter(member=member, factory=factory, holding=holding).exists()
@@ -389,13 +395,7 @@ def test_prm_05_acknowledging_a_class_2_notice_links_the_registered_factory(owne
     with pytest.raises(ReviewError) as refused:
         application_decide(acting=acting, application_id=application.pk, action="acknowledge")
     assert refused.value.field == "factory_no"
-    decided = application_decide(
-        acting=acting,
-        application_id=application.pk,
-        action="acknowledge",
-        factory_no=record["factory_no"],
-    )
-    factory = Factory.objects.get(factory_no=record["factory_no"])
+    decided, factory = _decided_with_number(acting, application, "acknowledge", record)
     assert decided.outcome == "acknowledged" and decided.factory == factory
     # fee.billed_on: [granted]: the licence fee is billed for a ร.ง.4, never a ร.ง.2's receipt.
     assert decided.bill_id is None and not Bill.objects.exists()
