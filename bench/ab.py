@@ -3,9 +3,10 @@ both are measured in the same moments of a machine whose speed changes by half f
 minute to the next (docs/benchmarks.md, session of 2026-12-04).
 
 Two gunicorn servers (one worker, one thread each) serve bench/pages.py's WSGI wrapper
-(Server-Timing header) on the same bench database: the tree checked out now (`src/`) and a
-base tree given by --base (the `src` folder of another checkout, e.g. `git worktree add
-/tmp/base <commit>`). For each page, 20 warm-up pairs, then --pairs pairs of requests, the
+(Server-Timing header) on the same bench database and Redis: the tree checked out now (`src/`)
+and a base tree given by --base (the `src` folder of another checkout, e.g. `git worktree add
+/tmp/base <commit>`); both must read the same database schema and cache entries. Every answer
+must be 200. For each page, 20 warm-up pairs, then --pairs pairs of requests, the
 order inside a pair swapped every time. Printed: each server's median and p99 of server time
 and their ratio.
 
@@ -100,6 +101,10 @@ def main():
     parser.add_argument("--only", default="")
     parser.add_argument("--pairs", type=int, default=100)
     args = parser.parse_args()
+    # A wrong folder would not fail: the portal installed in the virtual environment (this
+    # tree) would be imported in its place, and the two servers compared would be the same.
+    if not Path(args.base, "portal", "__init__.py").is_file():
+        raise SystemExit(f"--base {args.base}: no portal package there (give a tree's src)")
     database, redis = DATABASES[args.kind]
     os.environ.setdefault("BENCH_DATABASE_URL", database)
     os.environ.setdefault("BENCH_REDIS_URL", redis)
@@ -113,8 +118,9 @@ def main():
     rows = [row for row in pages_to_time(args.kind) if args.only in " ".join(row[:3])]
     servers = {"base": start(env, args.base), "this": start(env, str(ROOT / "src"))}
     try:
-        for _server, base_url in servers.values():
-            wait_for_health(base_url)
+        for name, (_server, base_url) in servers.items():
+            if not wait_for_health(base_url):
+                raise SystemExit(f"the {name} server did not answer /healthz")
         print(f"{'profile':24} {'page':40} {'base':>8} {'this':>8}  ratio  p99 base / this (ms)")
         for label, page, path, session in rows:
             cookies = {"sessionid": session} if session else {}
@@ -124,6 +130,8 @@ def main():
             for i in range(args.pairs + 20):
                 for name, (_server, base_url) in order if i % 2 else order[::-1]:
                     response = clients[name].get(base_url + path)
+                    if response.status_code != 200:  # an error page is not the page
+                        raise SystemExit(f"{name}: {path} answered {response.status_code}")
                     if i >= 20:
                         timing = response.headers["server-timing"]
                         times[name].append(float(timing.rsplit("=", 1)[1]))

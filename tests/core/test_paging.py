@@ -54,3 +54,20 @@ def test_an_empty_list_reads_no_rows():
     with CaptureQueriesContext(connection) as queries:
         page = page_by_keys(DiwFactory.objects.order_by("pk"), 1, per_page=4)
     assert page.object_list == [] and page.paginator.count == 0 and len(queries) == 1
+
+
+def test_the_models_own_order_is_kept_and_a_list_without_one_is_refused(factories):
+    """A list ordered by its model's Meta.ordering keeps it on every page; a list with no order
+    at all cannot be paged by keys (its rows would come back in any order)."""
+    from portal.core.models import AuditEntry
+
+    assert AuditEntry._meta.ordering
+    for n in range(5):
+        AuditEntry.objects.create(action=f"test.{n}", target_type="test", target_id=str(n))
+    rows = AuditEntry.objects.filter(target_type="test")
+    seen = []
+    for number in (1, 2):
+        seen += [e.pk for e in page_by_keys(rows, number, per_page=3).object_list]
+    assert seen == list(rows.values_list("pk", flat=True))
+    with pytest.raises(ValueError):
+        page_by_keys(DiwFactory.objects.all(), 1, per_page=3)

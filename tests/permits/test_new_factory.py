@@ -389,12 +389,23 @@ def test_prm_05_acknowledging_a_class_2_notice_links_the_registered_factory(owne
     record = world.add_factory(
         operator_id=holding.business.registry_key,
         name_th="โรงงานจำพวกสองขอนแก่น",
+        licence="ror_ngor_2",
+        factory_class=2,
         address={"province": KHON_KAEN, "district": "เมืองขอนแก่น"},
     )
+    licensed = world.add_factory(  # the business's class 3 factory: not what a notice is for
+        operator_id=holding.business.registry_key, address={"province": KHON_KAEN}
+    )
     application, acting = _approvable(member, holding, officer)
-    with pytest.raises(ReviewError) as refused:
-        application_decide(acting=acting, application_id=application.pk, action="acknowledge")
-    assert refused.value.field == "factory_no"
+    for number, code in (("", "factory_no"), (licensed["factory_no"], "factory_class")):
+        with pytest.raises(ReviewError) as refused:
+            application_decide(
+                acting=acting,
+                application_id=application.pk,
+                action="acknowledge",
+                factory_no=number,
+            )
+        assert (refused.value.field, refused.value.code) == ("factory_no", code)
     decided, factory = _decided_with_number(acting, application, "acknowledge", record)
     assert decided.outcome == "acknowledged" and decided.factory == factory
     # fee.billed_on: [granted]: the licence fee is billed for a ร.ง.4, never a ร.ง.2's receipt.
@@ -541,3 +552,30 @@ def test_prm_05_adm_01_the_officer_enters_the_number_on_the_decision_page(
     application.refresh_from_db()
     assert application.factory.factory_no == record["factory_no"]
     assert application.outcome == "granted" and application.bill_id is not None
+
+
+def test_prm_05_the_officer_acknowledges_a_notice_with_its_number_on_the_pages(
+    owner, officer, world, robot
+):
+    """PRM-05: acknowledging a new factory's class 2 notice on the decision page shows the
+    number again to confirm, then links the factory; no licence fee is billed."""
+    from tests.backoffice.helpers import signed_in
+
+    member, holding = owner
+    record = world.add_factory(
+        operator_id=holding.business.registry_key,
+        licence="ror_ngor_2",
+        factory_class=2,
+        address={"province": KHON_KAEN},
+    )
+    application, _acting = _approvable(member, holding, officer)
+    desk, _ = officer("PIO", KHON_KAEN)
+    client = signed_in(robot, desk)
+    url = f"/backoffice/permits/{application.pk}/decide/"
+    decision = {"decide-decision": "acknowledge", "decide-factory_no": record["factory_no"]}
+    confirm = client.post(url, decision)
+    assert confirm.status_code == 200 and 'data-testid="confirm-factory-no"' in confirm.text
+    assert client.post(url, {**decision, "confirm": "yes"}).status_code == 302
+    application.refresh_from_db()
+    assert application.factory.factory_no == record["factory_no"]
+    assert application.outcome == "acknowledged" and application.bill_id is None

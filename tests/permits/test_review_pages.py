@@ -80,6 +80,9 @@ def test_adm_02_the_queue_pages_count_the_list_they_show(officer, robot):
         assert page.context["page"].paginator.count == listed, query
         assert len(page.context["items"]) == listed, query
     assert page.context["counts"]["open"] == 4 and page.context["counts"]["mine"] == 1
+    past_the_end = client.get("/backoffice/permits/?mine=on&page=7")  # an old link
+    assert past_the_end.context["page"].number == 1
+    assert [i["application"].pk for i in past_the_end.context["items"]] == [applications[0].pk]
 
 
 @pytest.mark.parametrize("holds", ["factory", "business"])

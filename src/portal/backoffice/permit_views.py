@@ -214,8 +214,8 @@ class DecisionForm(PortalForm):
     factory_no = forms.CharField(
         label=gettext_lazy("Factory registration number given by DIW (to approve or acknowledge)"),
         help_text=gettext_lazy(
-            "A new factory: the 14-digit number of the licensed factory in the Department of "
-            "Industrial Works' registry, under the applicant's business."
+            "A new factory: the 14-digit number the Department of Industrial Works registered "
+            "it under (licensed or notified), under the applicant's business."
         ),
         required=False,
         max_length=40,

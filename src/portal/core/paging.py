@@ -28,6 +28,10 @@ def page_by_keys(
     `whole_below`: for a list that is seldom long (one member's bills), every key is read in
     one query when there are fewer than this many, and counted in Python: no count's query,
     which costs as much as the keys'. A longer list is counted and paged as above."""
+    # The rows are read in the keys' order: the list must have one (its own or its model's).
+    ordering = rows.query.order_by or rows.model._meta.ordering
+    if not ordering:
+        raise ValueError("page_by_keys needs an ordered list (ending on a unique key)")
     keys_query = rows.values_list("pk", flat=True)
     source = rows if rows_of_keys is None else rows_of_keys
     every_key = list(keys_query[:whole_below]) if whole_below else []
@@ -41,7 +45,7 @@ def page_by_keys(
     # The page's keys are a subquery of the rows' query (LIMIT and OFFSET inside it): one
     # round trip to the database, not one for the keys and one for their rows.
     page.object_list = (
-        list(source.filter(pk__in=page.object_list).order_by(*rows.query.order_by))
+        list(source.filter(pk__in=page.object_list).order_by(*ordering))
         if page.paginator.count
         else []
     )

@@ -579,6 +579,9 @@ def _check_period(
 # The outcomes after which a new factory exists under a DIW registration number: a licence
 # granted (ร.ง.4) and a class 2 notice acknowledged (ร.ง.2, DIW registers the factory too).
 LINKS_NEW_FACTORY = ("granted", "acknowledged")
+# The class of factory each of those results is for (Factory Act): a licence for class 3, a
+# notice for class 2.
+FACTORY_CLASS_OF = {"granted": 3, "acknowledged": 2}
 
 
 def needs_factory_no(application: Application) -> bool:
@@ -587,7 +590,9 @@ def needs_factory_no(application: Application) -> bool:
     return application.factory_id is None and application.extends_id is None
 
 
-def _link_new_factory(acting: Acting, application: Application, factory_no: str) -> None:
+def _link_new_factory(
+    acting: Acting, application: Application, factory_no: str, outcome: str
+) -> None:
     """PRM-05: the factory DIW registered for the application's business under `factory_no`
     (refused on the field factory_no when DIW lists no such factory or another operator's),
     linked: the operators' factory row (and the applicant's profile), billing's DIW mirror row,
@@ -624,6 +629,20 @@ def _link_new_factory(acting: Acting, application: Application, factory_no: str)
             % {"registered": registered or "-", "applied": applied_for},
             field="factory_no",
             code="factory_province",
+        )
+    # A licence is for a class 3 factory, a notice for a class 2 one: the number of another
+    # factory of the same business, typed by mistake, is refused rather than linked.
+    expected = FACTORY_CLASS_OF[outcome]
+    if record.factory_class is not None and record.factory_class != expected:
+        raise ReviewError(
+            _(
+                "The Department of Industrial Works lists this factory as a class %(listed)s "
+                "factory, but this decision is for a class %(expected)s factory. Check the "
+                "number."
+            )
+            % {"listed": record.factory_class, "expected": expected},
+            field="factory_no",
+            code="factory_class",
         )
     factory, _holding = factory_link_licensed(
         record=record, business=application.business, member=application.applicant, acting=acting
@@ -674,7 +693,7 @@ def application_decide(
             period = _check_period(application, definition, result, granted_from, granted_until, on)
         before = _snapshot(application)
         if outcome in LINKS_NEW_FACTORY and needs_factory_no(application):
-            _link_new_factory(acting, application, factory_no)
+            _link_new_factory(acting, application, factory_no, outcome)
         now = timezone.now()
         running = application.current_step
         for step in application.steps.filter(
