@@ -143,6 +143,9 @@ class Application(models.Model):
                     "clock_paused",
                     "assigned_to",
                 ],
+                # The procedure and the step too (not keys): a queue filtered by either is
+                # counted from the index alone (DIW's, one procedure: 4-121 ms -> 1.2 ms).
+                include=["procedure_code", "current_step"],
                 condition=Q(state__in=["submitted", "deficient", "in_review", "corrections"]),
                 name="permit_app_open_queue",
             ),
