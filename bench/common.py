@@ -57,7 +57,6 @@ def collect_static(env: dict) -> None:
 def start_server(env: dict, workers: int, *, app: str = "portal.wsgi:application", extra=()):
     """gunicorn on a free loopback port (workers x 2 threads), once it answers /healthz.
     Returns (process, base URL); the process leads its own group (os.killpg ends it)."""
-
     collect_static(env)
     port = free_port()
     server = subprocess.Popen(

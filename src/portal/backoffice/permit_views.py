@@ -27,6 +27,7 @@ from portal.permits import review_selectors as selectors
 from portal.permits import selectors as applicant_selectors
 from portal.permits.definitions import procedure, procedures
 from portal.permits.review_services import (
+    NEW_FACTORY_ACTIONS,
     Missing,
     ReviewError,
     application_accept,
@@ -181,10 +182,6 @@ class InspectionForm(PortalForm):
             del self.fields["corrections"], self.fields["corrections_deadline"]
 
 
-# The decisions after which a new factory has a DIW registration number (review_services).
-NEW_FACTORY_DECISIONS = ("approve", "acknowledge")
-
-
 class DecisionForm(PortalForm):
     decision = forms.ChoiceField(
         label=gettext_lazy("Decision"),
@@ -234,7 +231,7 @@ class DecisionForm(PortalForm):
         field.choices = [(v, label) for v, label in field.choices if v in decisions]
         if not period:
             del self.fields["granted_until"]
-        if not (new_factory and set(decisions) & set(NEW_FACTORY_DECISIONS)):
+        if not (new_factory and set(decisions) & set(NEW_FACTORY_ACTIONS)):
             del self.fields["factory_no"]
 
     def clean(self):
@@ -243,7 +240,7 @@ class DecisionForm(PortalForm):
             self.add_error("reasons", _("Give the reasons for refusing."))
         if (
             "factory_no" in self.fields
-            and data.get("decision") in NEW_FACTORY_DECISIONS
+            and data.get("decision") in NEW_FACTORY_ACTIONS
             and not (data.get("factory_no") or "").strip()
         ):
             self.add_error(
@@ -334,9 +331,9 @@ def _forms(request, application, definition, actions, bound=None):
     language = _language()
     forms_now = {}
     if "assign" in actions:
-        colleagues = selectors.colleagues(acting=acting).only("first_name", "last_name")
-        choices = [(str(m.pk), m.display_name) for m in colleagues]
-        forms_now["assign"] = AssignForm(choices=choices, prefix="assign")
+        forms_now["assign"] = AssignForm(
+            choices=selectors.colleague_choices(acting=acting), prefix="assign"
+        )
     if "deficiency" in actions:
         documents = [(d.key, d.name.get(language)) for d in definition.documents]
         forms_now["deficiency"] = DeficiencyForm(documents=documents, prefix="deficiency")
@@ -473,9 +470,9 @@ def _done(request, application, text):
 def permit_assign(request, application_id):
     application = _application(request, application_id)
     acting = acting_of(request)
-    colleagues = selectors.colleagues(acting=acting).only("first_name", "last_name")
-    choices = [(str(m.pk), m.display_name) for m in colleagues]
-    form = AssignForm(request.POST, choices=choices, prefix="assign")
+    form = AssignForm(
+        request.POST, choices=selectors.colleague_choices(acting=acting), prefix="assign"
+    )
     if not form.is_valid():
         return _again(request, application, ("assign", form))
     try:

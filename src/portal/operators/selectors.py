@@ -240,35 +240,11 @@ def factory_holder_ids(*, factory_no: str) -> list[int]:
     )
 
 
-def holds_factory_or_business(
-    *, member_id: int, factory_no: str | None, business_id: int | None
-) -> bool:
-    """Whether the member has this factory or this business in their profile now, in one query
-    (an officer's own case, ADM-02, asked on every page of a case)."""
-    held = Q(pk__in=[])
-    if factory_no:
-        held |= Q(
-            Exists(
-                FactoryHolding.objects.filter(
-                    member_id=member_id, factory__factory_no=factory_no, removed_at__isnull=True
-                )
-            )
-        )
-    if business_id:
-        held |= Q(
-            Exists(
-                Holding.objects.filter(
-                    member_id=member_id, business_id=business_id, removed_at__isnull=True
-                )
-            )
-        )
-    return get_user_model().objects.filter(held, pk=member_id).exists()
-
-
 def holds_factory_or_business_condition(*, member_id: int, factory_id, business_id) -> Q:
-    """holds_factory_or_business as a condition of another query, whose factory and business
-    `factory_id` and `business_id` name (OuterRef): the case's page reads it with the case,
-    without a query of its own. A missing factory or business holds nothing."""
+    """Whether the member has this factory or this business in their profile now (an
+    officer's own case, ADM-02), as a condition of a query: `factory_id` and `business_id` are
+    ids or references to another query's columns (OuterRef), which then reads it without a query
+    of its own. A missing factory or business (None) holds nothing."""
     return Q(
         Exists(
             FactoryHolding.objects.filter(
@@ -282,6 +258,16 @@ def holds_factory_or_business_condition(*, member_id: int, factory_id, business_
             )
         )
     )
+
+
+def holds_factory_or_business(
+    *, member_id: int, factory_id: int | None, business_id: int | None
+) -> bool:
+    """holds_factory_or_business_condition in a query of its own."""
+    held = holds_factory_or_business_condition(
+        member_id=member_id, factory_id=factory_id, business_id=business_id
+    )
+    return get_user_model().objects.filter(held, pk=member_id).exists()
 
 
 # --- BIZ-06, BIZ-07, SSO-02: look the number up before anything is typed ----------------------

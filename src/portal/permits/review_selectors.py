@@ -57,6 +57,7 @@ __all__ = [
     "actions_now",
     "answers_for_permits",
     "application_for_officer",
+    "colleague_choices",
     "colleagues",
     "is_own_case",
     "officer_may",
@@ -190,6 +191,8 @@ def queue_counts(*, acting: Acting) -> dict[str, int]:
     )
 
 
+# Where is_own_case keeps its answers on the application, by officer, for the request.
+OWN_CASE_KEY = "_own_case_of"
 APPLICATION_FIELDS = tuple(field.name for field in Application._meta.concrete_fields)
 EVENT_FIELDS = tuple(field.name for field in ApplicationEvent._meta.concrete_fields)
 CASE_RELATED_FIELDS = (
@@ -262,10 +265,6 @@ def file_for_officer(*, acting: Acting, application_id: int, file_id: int):
     return ApplicationFile.objects.filter(application_id=application_id, pk=file_id).first()
 
 
-# Where is_own_case keeps its answers on the application, by officer, for the request.
-OWN_CASE_KEY = "_own_case_of"
-
-
 def is_own_case(acting: Acting, application: Application) -> bool:
     """The officer applied for it, or holds the factory or the business it is for (ADM-02).
     Asked by the page and by the acts it lists: kept on the instance for the request."""
@@ -278,7 +277,7 @@ def is_own_case(acting: Acting, application: Application) -> bool:
     if member_id not in known:
         known[member_id] = holds_factory_or_business(
             member_id=member_id,
-            factory_no=application.factory.factory_no if application.factory_id else None,
+            factory_id=application.factory_id,
             business_id=application.business_id,
         )
     return known[member_id]
@@ -350,6 +349,12 @@ def colleagues(*, acting: Acting) -> QuerySet:
         .filter(Q(pk__in=directly) | Q(pk__in=through_group))
         .order_by("first_name", "last_name", "pk")
     )
+
+
+def colleague_choices(*, acting: Acting) -> list[tuple[str, str]]:
+    """(member id, name) of the colleagues: the choices of the assignment form."""
+    rows = colleagues(acting=acting).only("first_name", "last_name")
+    return [(str(member.pk), member.display_name) for member in rows]
 
 
 def steps_due_between(first: dt.date, last: dt.date) -> QuerySet[Application]:

@@ -62,6 +62,7 @@ from portal.workdays import selectors as workdays
 __all__ = [
     "BILL_DUE_DAYS",
     "LATE_NOTICE_EVERY_DAYS",
+    "NEW_FACTORY_ACTIONS",
     "ReviewError",
     "application_accept",
     "application_assign",
@@ -576,12 +577,14 @@ def _check_period(
     return granted_from, granted_until
 
 
-# The outcomes after which a new factory exists under a DIW registration number: a licence
-# granted (ร.ง.4) and a class 2 notice acknowledged (ร.ง.2, DIW registers the factory too).
-LINKS_NEW_FACTORY = ("granted", "acknowledged")
-# The class of factory each of those results is for (Factory Act): a licence for class 3, a
-# notice for class 2.
+# The outcomes after which a new factory exists under a DIW registration number, with the
+# class of factory each is for (Factory Act): a licence granted (ร.ง.4) for class 3, a notice
+# acknowledged (ร.ง.2, DIW registers the factory too) for class 2.
 FACTORY_CLASS_OF = {"granted": 3, "acknowledged": 2}
+# The decisions (actions) that take the new factory's registration number.
+NEW_FACTORY_ACTIONS = tuple(
+    action for action, outcome in OUTCOME_OF.items() if outcome in FACTORY_CLASS_OF
+)
 
 
 def needs_factory_no(application: Application) -> bool:
@@ -692,7 +695,7 @@ def application_decide(
         if outcome == "granted":
             period = _check_period(application, definition, result, granted_from, granted_until, on)
         before = _snapshot(application)
-        if outcome in LINKS_NEW_FACTORY and needs_factory_no(application):
+        if outcome in FACTORY_CLASS_OF and needs_factory_no(application):
             _link_new_factory(acting, application, factory_no, outcome)
         now = timezone.now()
         running = application.current_step
