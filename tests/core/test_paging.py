@@ -71,3 +71,34 @@ def test_the_models_own_order_is_kept_and_a_list_without_one_is_refused(factorie
     assert seen == list(rows.values_list("pk", flat=True))
     with pytest.raises(ValueError):
         page_by_keys(DiwFactory.objects.all(), 1, per_page=3)
+
+
+def test_a_short_list_is_counted_beside_its_pages_keys(factories):
+    """counted_with_keys (a member's bills): the page's keys and the list's length in one
+    query, then the page's rows: two queries, the same pages and order as counted apart; a
+    page past the end is the last (one query more, to count), anything not a number the
+    first, an empty list one query."""
+    rows = DiwFactory.objects.filter(province="ขอนแก่น").order_by("name_th", "pk")
+    seen = []
+    for number in (1, 2):
+        with CaptureQueriesContext(connection) as queries:
+            page = page_by_keys(rows, number, per_page=4, counted_with_keys=True)
+        assert len(queries) == 2 and "OVER" in queries[0]["sql"]
+        assert page.paginator.count == 6 and page.number == number
+        assert page.has_next() == (number == 1)
+        seen += [factory.name_th for factory in page.object_list]
+    assert seen == [f"โรงงาน {n}" for n in (0, 1, 2, 4, 5, 6)]
+    for past_the_end in (9, "9", 0, -1):
+        page = page_by_keys(rows, past_the_end, per_page=4, counted_with_keys=True)
+        assert page.number == 2 and [f.name_th for f in page.object_list] == seen[4:]
+    for not_a_number in ("x", None, ""):
+        page = page_by_keys(rows, not_a_number, per_page=4, counted_with_keys=True)
+        assert page.number == 1 and [f.name_th for f in page.object_list] == seen[:4]
+    with CaptureQueriesContext(connection) as queries:
+        empty = page_by_keys(
+            DiwFactory.objects.filter(province="ไม่มี").order_by("pk"),
+            1,
+            per_page=4,
+            counted_with_keys=True,
+        )
+    assert empty.object_list == [] and empty.paginator.count == 0 and len(queries) == 1

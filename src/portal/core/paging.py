@@ -2,7 +2,9 @@
 a province's tens of thousands, an applicant's hundreds of applications)."""
 
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet, Window
+
+TOTAL = "_page_total"
 
 
 def page_by_keys(
@@ -11,37 +13,32 @@ def page_by_keys(
     *,
     per_page: int,
     rows_of_keys: QuerySet | None = None,
-    whole_below: int = 0,
+    counted_with_keys: bool = False,
 ) -> Page:
     """One page of `rows`: the page's primary keys first (an index that holds the order and the
     key gives them without reading a table row, so a deep page or the top of thousands skips
     index entries, not rows), then the rows of those keys with their joins, in one query (the
     keys a subquery). The same queries whatever the list's length; a number out of range gives
-    the last page, anything else not a number the first. (A COUNT(*) OVER () beside the keys,
-    to save the count's query, was measured slower: the window keeps every row of a province's
-    list where the count reads the index alone.)
+    the last page, anything else not a number the first.
 
     `rows_of_keys`: where the page's rows are read from by key (default: `rows`, its filters
     repeated). The keys came from `rows`, which decided what may be seen; a plain queryset with
     the joins the page needs spares the planner a long filter a second time.
 
-    `whole_below`: for a list that is seldom long (one member's bills), every key is read in
-    one query when there are fewer than this many, and counted in Python: no count's query,
-    which costs as much as the keys'. A longer list is counted and paged as above."""
+    `counted_with_keys`: for a list that is seldom long (one member's bills), the page's keys
+    and the list's length in one query (COUNT(*) OVER () beside the keys), where its own count
+    would cost as much as the keys. A long list (a province's) is better counted apart: the
+    window keeps every row of the list, where the count reads the index alone."""
     # The rows are read in the keys' order: the list must have one (its own or its model's).
     ordering = rows.query.order_by or rows.model._meta.ordering
     if not ordering:
         raise ValueError("page_by_keys needs an ordered list (ending on a unique key)")
     keys_query = rows.values_list("pk", flat=True)
     source = rows if rows_of_keys is None else rows_of_keys
-    every_key = list(keys_query[:whole_below]) if whole_below else []
-    if whole_below and len(every_key) < whole_below:
-        page = Paginator(every_key, per_page).get_page(number)
-        keys = list(page.object_list)
-        by_key = {row.pk: row for row in source.filter(pk__in=keys)} if keys else {}
-        page.object_list = [by_key[key] for key in keys if key in by_key]
-        return page
-    page = Paginator(keys_query, per_page).get_page(number)
+    paginator = Paginator(keys_query, per_page)
+    if counted_with_keys:
+        return _page_counted_with_keys(rows, number, paginator, source, ordering)
+    page = paginator.get_page(number)
     # The page's keys are a subquery of the rows' query (LIMIT and OFFSET inside it): one
     # round trip to the database, not one for the keys and one for their rows.
     page.object_list = (
@@ -49,4 +46,27 @@ def page_by_keys(
         if page.paginator.count
         else []
     )
+    return page
+
+
+def _page_counted_with_keys(rows, number, paginator, source, ordering) -> Page:
+    try:
+        wanted = int(number)
+    except (TypeError, ValueError):
+        wanted = 1  # as Paginator.get_page: anything not a number is the first page
+    window = []
+    if wanted >= 1:
+        first = (wanted - 1) * paginator.per_page
+        window = list(
+            rows.annotate(**{TOTAL: Window(Count("*"))}).values_list("pk", TOTAL)[
+                first : first + paginator.per_page
+            ]
+        )
+    # No row on the page asked for: the list is empty (page 1) or the page is past its end (a
+    # stale link), which is then counted and answered with the last page, as get_page does.
+    paginator.count = window[0][1] if window else (rows.count() if wanted != 1 else 0)
+    page = paginator.get_page(wanted)
+    keys = [key for key, _total in window] if window else list(page.object_list)
+    by_key = {row.pk: row for row in source.filter(pk__in=keys)} if keys else {}
+    page.object_list = [by_key[key] for key in keys if key in by_key]
     return page
