@@ -76,8 +76,8 @@ def test_the_models_own_order_is_kept_and_a_list_without_one_is_refused(factorie
 def test_a_short_list_is_counted_beside_its_pages_keys(factories):
     """counted_with_keys (a member's bills): the page's keys and the list's length in one
     query, then the page's rows: two queries, the same pages and order as counted apart; a
-    page past the end is the last (one query more, to count), anything not a number the
-    first, an empty list one query."""
+    page past the end is the last (read from the end of the list, two queries as well),
+    anything not a number the first, an empty list one query."""
     rows = DiwFactory.objects.filter(province="ขอนแก่น").order_by("name_th", "pk")
     seen = []
     for number in (1, 2):
@@ -89,8 +89,13 @@ def test_a_short_list_is_counted_beside_its_pages_keys(factories):
         seen += [factory.name_th for factory in page.object_list]
     assert seen == [f"โรงงาน {n}" for n in (0, 1, 2, 4, 5, 6)]
     for past_the_end in (9, "9", 0, -1):
-        page = page_by_keys(rows, past_the_end, per_page=4, counted_with_keys=True)
+        with CaptureQueriesContext(connection) as queries:
+            page = page_by_keys(rows, past_the_end, per_page=4, counted_with_keys=True)
         assert page.number == 2 and [f.name_th for f in page.object_list] == seen[4:]
+        assert page.paginator.count == 6 and len(queries) == (2 if int(past_the_end) > 0 else 1)
+    assert [f.name_th for f in page_by_keys(rows, 9, per_page=3, counted_with_keys=True)] == (
+        seen[3:]
+    )
     for not_a_number in ("x", None, ""):
         page = page_by_keys(rows, not_a_number, per_page=4, counted_with_keys=True)
         assert page.number == 1 and [f.name_th for f in page.object_list] == seen[:4]

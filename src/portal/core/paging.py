@@ -50,23 +50,36 @@ def page_by_keys(
 
 
 def _page_counted_with_keys(rows, number, paginator, source, ordering) -> Page:
+    per_page = paginator.per_page
     try:
         wanted = int(number)
     except (TypeError, ValueError):
         wanted = 1  # as Paginator.get_page: anything not a number is the first page
     window = []
     if wanted >= 1:
-        first = (wanted - 1) * paginator.per_page
+        first = (wanted - 1) * per_page
         window = list(
             rows.annotate(**{TOTAL: Window(Count("*"))}).values_list("pk", TOTAL)[
-                first : first + paginator.per_page
+                first : first + per_page
             ]
         )
-    # No row on the page asked for: the list is empty (page 1) or the page is past its end (a
-    # stale link), which is then counted and answered with the last page, as get_page does.
-    paginator.count = window[0][1] if window else (rows.count() if wanted != 1 else 0)
+    if window:
+        paginator.count = window[0][1]
+        page = paginator.get_page(wanted)
+        keys = [key for key, _total in window]
+        by_key = {row.pk: row for row in source.filter(pk__in=keys)}
+        page.object_list = [by_key[key] for key in keys if key in by_key]
+        return page
+    if wanted == 1:
+        paginator.count = 0  # the first page is empty: so is the list
+        page = paginator.get_page(1)
+        page.object_list = []
+        return page
+    # Past the end (a stale link, or a number below 1): the last page, as get_page answers,
+    # read from the end of the list with the count beside it; as many queries as any page.
+    last = list(rows.annotate(**{TOTAL: Window(Count("*"))}).reverse()[:per_page])
+    paginator.count = getattr(last[0], TOTAL) if last else 0
     page = paginator.get_page(wanted)
-    keys = [key for key, _total in window] if window else list(page.object_list)
-    by_key = {row.pk: row for row in source.filter(pk__in=keys)} if keys else {}
-    page.object_list = [by_key[key] for key in keys if key in by_key]
+    on_last_page = paginator.count - (page.number - 1) * per_page
+    page.object_list = list(reversed(last[:on_last_page]))
     return page
