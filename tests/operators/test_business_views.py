@@ -76,7 +76,10 @@ def test_biz_03_trade_name_is_offered_and_chosen(client, member, world):
     page = client.get("/businesses/add/name/")
     labels = [label for _, label in page.context["form"].fields["name"].choices]
     assert "ร้านทดสอบการช่าง" in labels and member.display_name in labels[0]
-    client.post("/businesses/add/name/", {"name": "ร้านทดสอบการช่าง"})
+    made_up = client.post("/businesses/add/name/", {"name": "9"})
+    assert made_up.status_code == 200 and made_up.context["form"].errors["name"]
+    assert not Holding.objects.filter(member=member).exists()
+    client.post("/businesses/add/name/", {"name": "1"})
     assert Holding.objects.get(member=member).business.display_name == "ร้านทดสอบการช่าง"
 
 

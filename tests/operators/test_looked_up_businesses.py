@@ -198,15 +198,18 @@ def test_biz_07_under_other_laws_a_representative_doae_lists_is_verified(client,
 
 def test_biz_07_as_a_natural_person(client, member, world):
     """BIZ-07, the manual's first route: the enterprise registered by a natural person is added
-    as that person (natural person, ID and laser code), verified at DOPA."""
+    as that person (natural person, ID and laser code), verified at DOPA; the person's own name
+    or the enterprise's may be the business's name (here the person's own)."""
     person = world.add_citizen(laser_code="AB1-2345678-90")
     world.add_community_enterprise(representative_pid=person["pid"])
     client.post(ADD, {"kind": "natural_person"})
     response = client.post(
         DETAILS, {"who": "other", "pid": person["pid"], "laser_code": "AB1-2345678-90"}
     )
-    assert response.status_code == 302
+    assert response["Location"] == "/businesses/add/name/"
+    assert client.post("/businesses/add/name/", {"name": "0"}).status_code == 302
     holding = Holding.objects.get(member=member)
+    assert person["first_name_th"] in holding.business.display_name
     assert holding.business.kind == Business.Kind.NATURAL_PERSON
     assert holding.status == Holding.Status.VERIFIED
 
@@ -221,3 +224,45 @@ def test_biz_07_a_juristic_community_enterprise_is_sent_to_the_dbd_route(world):
     with pytest.raises(OperatorError) as refused:
         selectors.business_lookup(kind="community_enterprise", number=make_tax_id())
     assert refused.value.code == "not_a_person"
+
+
+def test_biz_07_as_a_natural_person_the_enterprises_name_is_offered(client, member, world):
+    """BIZ-07, the manual's first route: the representative adds the community enterprise as a
+    natural person (themself); DOAE's name for it is offered beside their own name and becomes
+    the business's name when chosen. One registered as a juristic person is not offered (it is
+    added as a juristic person)."""
+    enterprise = world.add_community_enterprise(representative_pid=member.national_id)
+    world.add_community_enterprise(
+        representative_pid=member.national_id,
+        name_th="วิสาหกิจชุมชนนิติบุคคลทดสอบ",
+        is_juristic=True,
+    )
+    client.post(ADD, {"kind": "natural_person"})
+    response = client.post(DETAILS, {"who": "myself"})
+    assert response["Location"] == "/businesses/add/name/"
+    labels = [
+        label
+        for _, label in client.get("/businesses/add/name/").context["form"].fields["name"].choices
+    ]
+    assert labels[1:] == [enterprise["name_th"]] and member.display_name in labels[0]
+    response = client.post("/businesses/add/name/", {"name": "1"})
+    assert response.status_code == 302, response.context["form"].errors
+    business = Holding.objects.get(member=member).business
+    assert business.kind == Business.Kind.NATURAL_PERSON
+    assert business.display_name == enterprise["name_th"]
+
+
+def test_biz_07_doae_down_adds_the_natural_person_without_the_enterprises_name(
+    client, member, world
+):
+    """BIZ-07: DOAE unreachable does not stop a natural person being added; only the
+    enterprise's name is not offered."""
+    world.add_community_enterprise(representative_pid=member.national_id)
+    failure_set("doae", "down")
+    try:
+        client.post(ADD, {"kind": "natural_person"})
+        response = client.post(DETAILS, {"who": "myself"})
+    finally:
+        failure_set("doae", None)
+    assert response["Location"] == "/businesses/add/done/"
+    assert member.display_name in Holding.objects.get(member=member).business.display_name

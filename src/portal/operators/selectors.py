@@ -16,6 +16,7 @@ from portal.operators.models import (
     Holding,
     RegistryChange,
 )
+from portal.registries.base import RegistryUnavailable
 from portal.registries.dbd import commercial_registry
 from portal.registries.doae import CommunityEnterprise, community_enterprise_registry
 from portal.registries.dopa import citizen_registry
@@ -225,9 +226,25 @@ def natural_person_check(*, member, who: str, pid: str = "", laser_code: str = "
     trade_names = tuple(
         r.trade_name_th for r in commercial_registry().registrations_of(pid) if r.status == "active"
     )
+    # BIZ-07, the manual's first route: a community enterprise added as a natural person, its
+    # representative being the person; DOAE's name for it is offered beside the trade names.
+    trade_names += tuple(
+        name for name in _community_enterprise_names(pid) if name not in trade_names
+    )
     return NaturalPersonCheck(
         pid=pid, person_name=person_name, trade_names=trade_names, person_name_en=person_name_en
     )
+
+
+def _community_enterprise_names(pid: str) -> list[str]:
+    """The names of the community enterprises DOAE lists this person as representing (not
+    those registered as juristic persons, which are added as such). DOAE unreachable: none; the
+    person is still added, and the enterprise can be added on its own route later."""
+    try:
+        enterprises = community_enterprise_registry().represented_by(pid)
+    except RegistryUnavailable:
+        return []
+    return list(dict.fromkeys(e.name_th for e in enterprises if not e.is_juristic))
 
 
 def factory_holder_ids(*, factory_no: str) -> list[int]:

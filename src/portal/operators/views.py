@@ -374,7 +374,12 @@ def business_add_name(request):
     state = request.session.get(ADDING) or {}
     if "trade_names" not in state:
         return redirect("operators:business_add")
-    choices = [("", state["person_name"])] + [(n, n) for n in state["trade_names"]]
+    # By position: "0" the person's own name (an empty value would be no choice at all to a
+    # required field), then the trade names and community enterprises' names in order.
+    names = ["", *state["trade_names"]]
+    choices = [("0", state["person_name"])] + [
+        (str(position), name) for position, name in enumerate(names) if position
+    ]
     form = forms.TradeNameForm(posted_data(request), choices=choices)
     if request.method == "POST" and form.is_valid():
         try:
@@ -390,7 +395,7 @@ def business_add_name(request):
                 state["who"],
                 check,
                 decrypt_text(state["laser"]),
-                form.cleaned_data["name"],
+                names[int(form.cleaned_data["name"])],
             )
         except RegistryUnavailable as error:
             form.add_error(None, _registry_down(error))
