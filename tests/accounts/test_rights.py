@@ -71,3 +71,21 @@ def test_a_superuser_holds_every_right():
     admin = MemberFactory(is_superuser=True)
     loaded = NationalIdBackend().get_user(admin.pk)
     assert loaded.has_perm("permits.decide_application") and loaded.has_perm("billing.view_bill")
+
+
+def test_adm_01_the_holders_of_a_right_directly_or_through_a_group():
+    """ADM-01: whom a right belongs to (the officers an application may be assigned to): its
+    holders directly and through a group, not a member of a group without it, nor a member
+    holding another right."""
+    from portal.accounts.models import Member
+    from portal.accounts.selectors import right_holders
+
+    direct, grouped, other_group, other_right = (MemberFactory() for _ in range(4))
+    direct.user_permissions.add(_right("permits.review_application"))
+    other_right.user_permissions.add(_right("permits.decide_application"))
+    desk = Group.objects.create(name="ผู้ตรวจคำขอ")
+    desk.permissions.add(_right("permits.review_application"))
+    desk.user_set.add(grouped)
+    Group.objects.create(name="อื่น").user_set.add(other_group)
+    holders = set(Member.objects.filter(right_holders("permits.review_application")))
+    assert holders == {direct, grouped}

@@ -1,12 +1,10 @@
-from functools import cache
-
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
-from django.contrib.auth.models import Group, Permission
-from django.contrib.contenttypes.models import ContentType
+from django.contrib.auth.models import Permission
 from django.db import connection
 
 from portal.accounts.models import Member
+from portal.accounts.rights import rights_of_member_sql
 from portal.core.ratelimit import rate_limit_count, rate_limit_failed, rate_limit_reset
 from portal.core.thaiid import normalise_pid, pid_hash
 
@@ -32,35 +30,6 @@ def account_cap_clear(*, pid_key: str) -> None:
     """The owner proved who they are another way (a password reset): the wrong passwords
     counted against the account no longer hold its password login."""
     rate_limit_reset(scope=ACCOUNT_CAP_SCOPE, key=pid_key[:32])
-
-
-@cache
-def _rights_sql() -> str:
-    """A member's own rights and their groups', as (app label, codename), in one statement of
-    fixed text: every officer's page asks, and the ORM's union of two querysets cost 1.4 ms a
-    request to compile for 0.5 ms in the database (bench/permits). Table and column names
-    come from the models, so that it runs on PostgreSQL and SQLite alike."""
-    qn = connection.ops.quote_name
-    own = Member.user_permissions.through._meta
-    in_group = Member.groups.through._meta
-    granted = Group.permissions.through._meta
-    own_member = qn(own.get_field("member").column)
-    own_right = qn(own.get_field("permission").column)
-    group_member = qn(in_group.get_field("member").column)
-    group_of_member = qn(in_group.get_field("group").column)
-    group_right = qn(granted.get_field("permission").column)
-    group_of_right = qn(granted.get_field("group").column)
-    # Names from the models' metadata, never from input; the member's id is a parameter.
-    return (
-        f"SELECT ct.{qn('app_label')}, p.{qn('codename')} "  # noqa: S608
-        f"FROM {qn(Permission._meta.db_table)} p "
-        f"JOIN {qn(ContentType._meta.db_table)} ct ON ct.{qn('id')} = p.{qn('content_type_id')} "
-        f"WHERE p.{qn('id')} IN (SELECT {own_right} FROM {qn(own.db_table)} "
-        f"WHERE {own_member} = %s) "
-        f"OR p.{qn('id')} IN (SELECT g.{group_right} FROM {qn(granted.db_table)} g "
-        f"JOIN {qn(in_group.db_table)} m ON m.{group_of_member} = g.{group_of_right} "
-        f"WHERE m.{group_member} = %s)"
-    )
 
 
 class NationalIdBackend(ModelBackend):
@@ -104,7 +73,7 @@ class NationalIdBackend(ModelBackend):
                 rows = Permission.objects.values_list("content_type__app_label", "codename")
             else:
                 with connection.cursor() as cursor:
-                    cursor.execute(_rights_sql(), [user_obj.pk, user_obj.pk])
+                    cursor.execute(rights_of_member_sql(), [user_obj.pk, user_obj.pk])
                     rows = cursor.fetchall()
             user_obj._perm_cache = {f"{app_label}.{codename}" for app_label, codename in rows}
         return user_obj._perm_cache

@@ -8,6 +8,9 @@ from portal.accounts.models import (
     MemberRequest,
     OneTimePassword,
 )
+
+# Other apps ask which members hold a right through here (layers: apps meet at selectors).
+from portal.accounts.rights import right_holders as right_holders
 from portal.core.acting import Acting
 from portal.core.scope import Queue, sees_queue
 from portal.core.thaiid import pid_hash

@@ -17,7 +17,6 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
 from django.core.cache import cache
 from django.db.models import (
     Avg,
@@ -33,6 +32,7 @@ from django.db.models import (
 )
 from django.db.models.functions import TruncDate, TruncMonth
 
+from portal.accounts.selectors import right_holders
 from portal.core.acting import Acting
 from portal.core.thaidate import format_date
 from portal.operators.selectors import (
@@ -329,24 +329,20 @@ def colleagues(*, acting: Acting) -> QuerySet:
     if officer is None or scope_q(acting) is None:
         return get_user_model().objects.none()
     area = Q(officer_profile__province=officer.province) if officer.agency == "PIO" else Q()
-    # The right, directly or through a group, as two lists of members the officers of the area
-    # are checked against: a join of every member with their permissions and groups scanned all
-    # members, and an EXISTS of each took PostgreSQL 1 to 4.8 ms to plan (bench/permits).
-    member = get_user_model()
-    right = Permission.objects.filter(
-        content_type__app_label="permits", codename="review_application"
-    ).values("pk")
-    owner = f"{member._meta.model_name}_id"
-    directly = member.user_permissions.through.objects.filter(permission__in=right).values(owner)
-    through_group = member.groups.through.objects.filter(group__permissions__in=right).values(owner)
+    # The right, directly or through a group, as a list of its holders the officers of the
+    # area are checked against (accounts.selectors.right_holders, SQL of fixed text): a join of
+    # every member with their permissions and groups scanned all members, an EXISTS of each
+    # took PostgreSQL 1 to 4.8 ms to plan, and the same lists built by the ORM 1.5 ms to
+    # compile (bench/permits).
     return (
-        member.objects.filter(
+        get_user_model()
+        .objects.filter(
             area,
+            right_holders(REVIEW_PERMISSION),
             officer_profile__agency=officer.agency,
             officer_profile__active=True,
             status="active",
         )
-        .filter(Q(pk__in=directly) | Q(pk__in=through_group))
         .order_by("first_name", "last_name", "pk")
     )
 
