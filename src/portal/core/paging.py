@@ -37,7 +37,7 @@ def page_by_keys(
     source = rows if rows_of_keys is None else rows_of_keys
     paginator = Paginator(keys_query, per_page)
     if counted_with_keys:
-        return _page_counted_with_keys(rows, number, paginator, source, ordering)
+        return _page_counted_with_keys(rows, number, paginator, source)
     page = paginator.get_page(number)
     # The page's keys are a subquery of the rows' query (LIMIT and OFFSET inside it): one
     # round trip to the database, not one for the keys and one for their rows.
@@ -49,7 +49,7 @@ def page_by_keys(
     return page
 
 
-def _page_counted_with_keys(rows, number, paginator, source, ordering) -> Page:
+def _page_counted_with_keys(rows, number, paginator, source) -> Page:
     per_page = paginator.per_page
     try:
         wanted = int(number)

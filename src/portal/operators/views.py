@@ -377,9 +377,8 @@ def business_add_name(request):
     # By position: "0" the person's own name (an empty value would be no choice at all to a
     # required field), then the trade names and community enterprises' names in order.
     names = ["", *state["trade_names"]]
-    choices = [("0", state["person_name"])] + [
-        (str(position), name) for position, name in enumerate(names) if position
-    ]
+    labels = [state["person_name"], *state["trade_names"]]
+    choices = [(str(position), label) for position, label in enumerate(labels)]
     form = forms.TradeNameForm(posted_data(request), choices=choices)
     if request.method == "POST" and form.is_valid():
         try:
