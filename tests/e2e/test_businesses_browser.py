@@ -264,13 +264,19 @@ def test_biz_05_biz_06_biz_07_the_reworked_kinds_as_the_manual_describes(
     page.get_by_role("button", name="ส่งให้เจ้าหน้าที่ตรวจสอบ").click()
     expect(page.locator(".alert-warning")).to_be_visible()
 
-    # BIZ-07 as a natural person: the representative by ID and laser code.
+    # BIZ-07 as a natural person: the representative by ID and laser code; the enterprise's
+    # name, as DOAE registered it, is offered beside the person's own.
     choose_kind(page, "บุคคลธรรมดา")
     page.get_by_role("radio", name="บุคคลอื่น").check()
     page.locator("#id_pid").fill(owner["pid"])
     page.locator("#id_laser_code").fill("AB1-2345678-90")
     page.get_by_role("button", name="เพิ่มกิจการ").click()
+    expect(page.get_by_text("เป็นผู้แทนวิสาหกิจชุมชน")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("radio", name="วิสาหกิจชุมชนบุญมี").check()
+    page.get_by_role("button", name="เพิ่มกิจการ").click()
     expect(page.locator(".badge-ok")).to_be_visible()
+    expect(page.get_by_text("วิสาหกิจชุมชนบุญมี").first).to_be_visible()
 
     page.goto("/businesses/")
     expect(page.locator("tbody tr")).to_have_count(6)
