@@ -1,10 +1,9 @@
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Permission
-from django.db import connection
 
 from portal.accounts.models import Member
-from portal.accounts.rights import rights_of_member_sql
+from portal.accounts.rights import rights_of_member
 from portal.core.ratelimit import rate_limit_count, rate_limit_failed, rate_limit_reset
 from portal.core.thaiid import normalise_pid, pid_hash
 
@@ -72,9 +71,7 @@ class NationalIdBackend(ModelBackend):
             if user_obj.is_superuser:
                 rows = Permission.objects.values_list("content_type__app_label", "codename")
             else:
-                with connection.cursor() as cursor:
-                    cursor.execute(rights_of_member_sql(), [user_obj.pk, user_obj.pk])
-                    rows = cursor.fetchall()
+                rows = rights_of_member(user_obj.pk)
             user_obj._perm_cache = {f"{app_label}.{codename}" for app_label, codename in rows}
         return user_obj._perm_cache
 

@@ -40,10 +40,15 @@ def _names() -> dict[str, str]:
     }
 
 
+def rights_of_member(member_id: int) -> list[tuple[str, str]]:
+    """(app label, codename) of every right the member holds, their own and their groups'."""
+    with connection.cursor() as cursor:
+        cursor.execute(_rights_of_member_sql(), [member_id, member_id])
+        return cursor.fetchall()
+
+
 @cache
-def rights_of_member_sql() -> str:
-    """(app label, codename) of every right a member holds, their own and their groups';
-    parameters: the member's id twice."""
+def _rights_of_member_sql() -> str:
     n = _names()
     return (
         f"SELECT ct.{n['app_label']}, p.{n['codename']} FROM {n['permission']} p "  # noqa: S608

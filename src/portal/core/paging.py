@@ -55,14 +55,11 @@ def _page_counted_with_keys(rows, number, paginator, source) -> Page:
         wanted = int(number)
     except (TypeError, ValueError):
         wanted = 1  # as Paginator.get_page: anything not a number is the first page
+    counted = rows.annotate(**{TOTAL: Window(Count("*"))})
     window = []
     if wanted >= 1:
         first = (wanted - 1) * per_page
-        window = list(
-            rows.annotate(**{TOTAL: Window(Count("*"))}).values_list("pk", TOTAL)[
-                first : first + per_page
-            ]
-        )
+        window = list(counted.values_list("pk", TOTAL)[first : first + per_page])
     if window:
         paginator.count = window[0][1]
         page = paginator.get_page(wanted)
@@ -77,7 +74,7 @@ def _page_counted_with_keys(rows, number, paginator, source) -> Page:
         return page
     # Past the end (a stale link, or a number below 1): the last page, as get_page answers,
     # read from the end of the list with the count beside it; as many queries as any page.
-    last = list(rows.annotate(**{TOTAL: Window(Count("*"))}).reverse()[:per_page])
+    last = list(counted.reverse()[:per_page])
     paginator.count = getattr(last[0], TOTAL) if last else 0
     page = paginator.get_page(wanted)
     on_last_page = paginator.count - (page.number - 1) * per_page
